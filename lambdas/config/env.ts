@@ -1,0 +1,20 @@
+/**
+ * Names of the environment variables the Lambda handler reads. The CDK stack imports these same names, and a test
+ * checks that the stack sets every one the handler needs.
+ */
+export const HANDLER_ENV = {
+  /** DynamoDB table holding history, counters and alert state. */
+  tableName: 'DENIAL_TABLE_NAME',
+  /** SNS topic that receives alert summaries (optional). */
+  snsTopicArn: 'ALERT_TOPIC_ARN',
+  /** ARN of the Secrets Manager secret whose value is the Slack incoming-webhook URL (optional). Never the URL itself. */
+  slackWebhookSecretArn: 'SLACK_WEBHOOK_SECRET_ARN',
+  /** SQS queue that keeps alerts whose delivery finally failed (optional). */
+  alertDeadLetterQueueUrl: 'ALERT_DLQ_URL',
+  /** SQS queue that keeps records the handler could not read (optional). */
+  recordDeadLetterQueueUrl: 'RECORD_DLQ_URL',
+  /** JSON object of spike rules and suppressions; see `lambdas/core/config.ts` for its fields. */
+  settings: 'DENIAL_ALERTER_SETTINGS',
+} as const;
+
+export type HandlerEnvName = (typeof HANDLER_ENV)[keyof typeof HANDLER_ENV];
