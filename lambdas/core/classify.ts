@@ -1,0 +1,92 @@
+/**
+ * Turns one CloudTrail record into a {@link Denial}: whether authorization was refused, and if so who, what, which
+ * resource and which policy layer.
+ */
+import { resolveAction, servicePrefixOf } from './action-mapping.js';
+import { parseDenyMessage } from './deny-message.js';
+import { isDenialErrorCode } from './error-codes.js';
+import { fingerprintOf } from './fingerprint.js';
+import { resolvePrincipal } from './principal.js';
+import { partitionOf, resourceFromRequest } from './resource-arn.js';
+import { resourceFamily } from './resource-family.js';
+import type { CloudTrailRecord, Denial } from './types.js';
+
+/** Options of the classifier. */
+export interface ClassifyOptions {
+  /** Extra `errorCode` values to treat as denials (see `OPTIONAL_DENIAL_ERROR_CODES`). */
+  extraErrorCodes?: ReadonlySet<string>;
+}
+
+const text = (value: unknown): string | null => (typeof value === 'string' && value !== '' ? value : null);
+
+/**
+ * Classifies a record. Pure and total: any object gives a result, with null for what the record does not tell.
+ *
+ * @example classify(record).denied // true for an AccessDenied record
+ */
+export function classify(record: CloudTrailRecord, options: ClassifyOptions = {}): Denial {
+  const principal = resolvePrincipal(record);
+  const errorCode = text(record.errorCode);
+  const errorMessage = text(record.errorMessage);
+  const denied = isDenialErrorCode(errorCode, options.extraErrorCodes);
+  const recipientAccountId = text(record.recipientAccountId);
+  const base: Denial = {
+    ...principal,
+    eventId: text(record.eventID),
+    eventTime: text(record.eventTime),
+    eventSource: text(record.eventSource),
+    eventName: text(record.eventName),
+    region: text(record.awsRegion),
+    errorCode,
+    errorMessage,
+    requestId: text(record.requestID),
+    sourceIp: text(record.sourceIPAddress),
+    userAgent: text(record.userAgent),
+    vpcEndpointId: text(record.vpcEndpointId),
+    recipientAccountId,
+    crossAccount: Boolean(principal.accountId && recipientAccountId && principal.accountId !== recipientAccountId),
+    denied,
+    action: null,
+    resource: null,
+    resourceFamily: null,
+    denyLayer: null,
+    denyKind: null,
+    policyArn: null,
+    encodedAuthorizationMessage: null,
+    fingerprint: null,
+  };
+  if (!denied) {
+    base.action = resolveAction(null, base.eventSource, base.eventName);
+    return base;
+  }
+  const message = parseDenyMessage(errorMessage);
+  const action = resolveAction(message.action, base.eventSource, base.eventName);
+  const service = action ? action.slice(0, action.indexOf(':')) : servicePrefixOf(base.eventSource);
+  const resource =
+    message.resource ??
+    (service
+      ? resourceFromRequest(record, service, {
+          partition: partitionOf(base.region),
+          region: base.region ?? '',
+          account: recipientAccountId ?? principal.accountId ?? '',
+        })
+      : null);
+  const family = resourceFamily(resource);
+  const vpceCode = errorCode === 'VpceAccessDenied';
+  base.principalArn = principal.principalArn ?? (principal.principalType === 'AWSAccount' ? null : message.principalArn);
+  base.action = action;
+  base.resource = resource;
+  base.resourceFamily = family;
+  base.denyLayer = message.layer ?? (vpceCode ? 'vpc-endpoint-policy' : 'unknown');
+  base.denyKind = message.kind ?? 'unknown';
+  base.policyArn = message.policyArn;
+  base.encodedAuthorizationMessage = message.encodedAuthorizationMessage;
+  base.fingerprint = fingerprintOf(base.accountId, base.principalArn, action, family);
+  return base;
+}
+
+/** The denial with the fields `explain` promises first, in a stable order that reads well. */
+export function explanationOf(denial: Denial): Denial {
+  const { eventId, denied, principalArn, principalType, accountId, action, resource, denyLayer, denyKind, policyArn, fingerprint } = denial;
+  return { eventId, denied, principalArn, principalType, accountId, action, resource, denyLayer, denyKind, policyArn, fingerprint, ...denial };
+}
