@@ -85,8 +85,12 @@ export function classify(record: CloudTrailRecord, options: ClassifyOptions = {}
   return base;
 }
 
-/** The denial with the fields `explain` promises first, in a stable order that reads well. */
+/** The fields `explain` promises, printed first so that a line reads well. */
+const LEADING_FIELDS = ['eventId', 'denied', 'principalArn', 'principalType', 'accountId', 'action', 'resource', 'denyLayer', 'denyKind', 'policyArn', 'fingerprint'] as const;
+
+/** The denial with the promised fields first, in a stable order. */
 export function explanationOf(denial: Denial): Denial {
-  const { eventId, denied, principalArn, principalType, accountId, action, resource, denyLayer, denyKind, policyArn, fingerprint } = denial;
-  return { eventId, denied, principalArn, principalType, accountId, action, resource, denyLayer, denyKind, policyArn, fingerprint, ...denial };
+  const ordered: Record<string, unknown> = {};
+  for (const key of LEADING_FIELDS) ordered[key] = denial[key];
+  return Object.assign(ordered, denial) as Denial;
 }

@@ -36,6 +36,8 @@ export interface Settings {
   suppressions: SuppressionRule[];
   /** Whether the built-in suppressions of well-known AWS-internal noise apply. */
   builtInSuppressions: boolean;
+  /** Extra `errorCode` values to treat as denials (e.g. `AuthorizationError`); see `OPTIONAL_DENIAL_ERROR_CODES`. */
+  extraErrorCodes: string[];
 }
 
 export const DEFAULT_SETTINGS: Settings = {
@@ -49,6 +51,7 @@ export const DEFAULT_SETTINGS: Settings = {
   historyDays: 90,
   suppressions: [],
   builtInSuppressions: true,
+  extraErrorCodes: [],
 };
 
 /** Raised when settings are not valid; the message names the field. */
@@ -96,6 +99,10 @@ export function resolveSettings(input: Partial<Record<keyof Settings, unknown>> 
   const suppressions = merged.suppressions;
   if (!Array.isArray(suppressions)) throw new SettingsError('setting "suppressions" must be an array');
   suppressions.forEach((rule, index) => validateSuppression(rule, index));
+  const codes = merged.extraErrorCodes;
+  if (!Array.isArray(codes) || codes.some((code) => typeof code !== 'string' || code === '')) {
+    throw new SettingsError('setting "extraErrorCodes" must be an array of errorCode strings');
+  }
   if (!Number.isInteger(merged.windowMinutes)) throw new SettingsError('setting "windowMinutes" must be a whole number');
   return merged as unknown as Settings;
 }
