@@ -3,6 +3,14 @@
 import { register } from 'tsx/esm/api';
 
 register();
+// The AWS SDK warns on every run under Node 20 that future versions need Node 22: once is enough, in the README.
+const emitWarning = process.emitWarning.bind(process);
+process.emitWarning = (warning, ...rest) => {
+  const text = typeof warning === 'string' ? warning : warning?.message ?? '';
+  const type = typeof rest[0] === 'string' ? rest[0] : rest[0]?.type;
+  if (type === 'NodeVersionSupportWarning' || text.includes('NodeVersionSupportWarning') || text.includes('will require node >=22')) return;
+  emitWarning(warning, ...rest);
+};
 // A closed pipe (`denial-alerter explain … | head`) ends the output quietly.
 process.stdout.on('error', (error) => {
   if (error.code === 'EPIPE') process.exit(process.exitCode ?? 0);

@@ -52,14 +52,25 @@ export function assertJavaAvailable(java = 'java'): void {
   }
 }
 
-/** Starts DynamoDB Local in memory on a free port and waits until it answers. */
-export async function startDynamoDbLocal(options: { startTimeoutMs?: number } = {}): Promise<DynamoDbLocal> {
+/** Starts DynamoDB Local on a free port (in memory, or in `dbPath` to keep data between runs) and waits until it answers. */
+export async function startDynamoDbLocal(options: { startTimeoutMs?: number; dbPath?: string } = {}): Promise<DynamoDbLocal> {
   assertJavaAvailable();
   const jar = findDynamoDbLocalJar();
   const port = await freePort();
   const child = spawn(
     'java',
-    ['-Xms64m', '-Xmx512m', `-Djava.library.path=${join(dirname(jar), 'DynamoDBLocal_lib')}`, '-jar', jar, '-inMemory', '-port', String(port), '-disableTelemetry'],
+    [
+      '-Xms64m',
+      '-Xmx512m',
+      `-Djava.library.path=${join(dirname(jar), 'DynamoDBLocal_lib')}`,
+      '-jar',
+      jar,
+      ...(options.dbPath ? ['-dbPath', options.dbPath] : ['-inMemory']),
+      '-sharedDb',
+      '-port',
+      String(port),
+      '-disableTelemetry',
+    ],
     { cwd: dirname(jar), stdio: ['ignore', 'pipe', 'pipe'] },
   );
   let output = '';

@@ -31,8 +31,13 @@ const FILE_PATTERN = /\.(json|jsonl|ndjson|json\.gz|jsonl\.gz|ndjson\.gz|gz)$/i;
 /**
  * Reads every record of the given paths (files or directories), in order. `-` reads standard input.
  * Never throws for bad content: unreadable parts become `error` items, and reading goes on.
+ * `onBytes` hears of every chunk read from a file (compressed size), for progress bars.
  */
-export async function* readRecords(paths: readonly string[], stdin?: Readable): AsyncGenerator<InputItem> {
+export async function* readRecords(
+  paths: readonly string[],
+  stdin?: Readable,
+  onBytes?: (bytes: number) => void,
+): AsyncGenerator<InputItem> {
   for (const path of paths) {
     if (path === '-') {
       if (stdin) yield* readStream(stdin, '-');
@@ -46,9 +51,9 @@ export async function* readRecords(paths: readonly string[], stdin?: Readable): 
       continue;
     }
     if (info.isDirectory()) {
-      for await (const file of walk(path)) yield* readFile(file);
+      for await (const file of walk(path)) yield* readFile(file, onBytes);
     } else {
-      yield* readFile(path);
+      yield* readFile(path, onBytes);
     }
   }
 }
@@ -64,8 +69,9 @@ export async function* walk(directory: string): AsyncGenerator<string> {
   }
 }
 
-async function* readFile(path: string): AsyncGenerator<InputItem> {
+async function* readFile(path: string, onBytes?: (bytes: number) => void): AsyncGenerator<InputItem> {
   let stream: Readable = createReadStream(path);
+  if (onBytes) stream.on('data', (chunk) => onBytes(chunk.length));
   if (path.toLowerCase().endsWith('.gz')) stream = stream.pipe(createGunzip());
   try {
     yield* readStream(stream, path);
@@ -134,4 +140,20 @@ function* toItems(unwrapped: Unwrapped, location: InputLocation): Generator<Inpu
     if ('error' in entry) yield { kind: 'error', error: entry.error, location: where, raw: entry.raw };
     else yield { kind: 'record', record: entry.record, location: where };
   }
+}
+
+/** Total size in bytes of the files below the given paths (for progress). */
+export async function totalInputBytes(paths: readonly string[]): Promise<number> {
+  let total = 0;
+  for (const path of paths) {
+    if (path === '-') continue;
+    try {
+      const info = await stat(path);
+      if (info.isDirectory()) for await (const file of walk(path)) total += (await stat(file)).size;
+      else total += info.size;
+    } catch {
+      // reported when read
+    }
+  }
+  return total;
 }

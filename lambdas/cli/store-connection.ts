@@ -1,0 +1,101 @@
+/**
+ * Connects the CLI to a table: the embedded DynamoDB Local (default), a local endpoint, or a real table in AWS.
+ */
+import { DynamoDBClient } from '@aws-sdk/client-dynamodb';
+import { mkdirSync } from 'node:fs';
+import { resolve } from 'node:path';
+import { DynamoDbDenialStore } from '../adapters/dynamodb-denial-store.js';
+import { ensureTable, LOCAL_CREDENTIALS, startDynamoDbLocal, type DynamoDbLocal } from '../adapters/dynamodb-local.js';
+
+/** Where the data lives, from flags and environment. */
+export interface StoreTarget {
+  table?: string;
+  endpoint?: string;
+  region?: string;
+  dataDir?: string;
+  inMemory?: boolean;
+}
+
+export const DEFAULT_TABLE = 'denial-alerter';
+export const DEFAULT_DATA_DIR = '.denial-alerter/dynamodb';
+
+/** The shared CLI options that choose the table. */
+export const STORE_OPTIONS = {
+  table: { type: 'string' },
+  endpoint: { type: 'string' },
+  region: { type: 'string' },
+  'data-dir': { type: 'string' },
+  'in-memory': { type: 'boolean', default: false },
+} as const;
+
+export const STORE_HELP = `Where data is kept (default: an embedded DynamoDB Local started and stopped by the command, its data
+in ${DEFAULT_DATA_DIR} so that "history" and later replays see it):
+  --data-dir DIR        keep the embedded emulator's data here
+  --in-memory           embedded emulator without files (a throwaway run)
+  --endpoint URL        a DynamoDB-compatible endpoint (e.g. http://127.0.0.1:8000); the table is created if missing
+                        (env: AWS_ENDPOINT_URL_DYNAMODB)
+  --table NAME          table name (env: DENIAL_ALERTER_TABLE; default ${DEFAULT_TABLE}); with no endpoint, a real
+                        table in AWS, reached with the standard AWS environment (AWS_PROFILE, AWS_REGION, ...)
+  --region REGION       AWS Region (env: AWS_REGION)`;
+
+/** A connected store and how to let it go. */
+export interface StoreConnection {
+  store: DynamoDbDenialStore;
+  description: string;
+  emulator: DynamoDbLocal | null;
+  close(): Promise<void>;
+}
+
+/** Reads the target from parsed flags and the environment. */
+export function storeTargetOf(values: Record<string, unknown>, env: NodeJS.ProcessEnv): StoreTarget {
+  return {
+    table: (values.table as string | undefined) ?? env.DENIAL_ALERTER_TABLE,
+    endpoint: (values.endpoint as string | undefined) ?? env.AWS_ENDPOINT_URL_DYNAMODB,
+    region: (values.region as string | undefined) ?? env.AWS_REGION ?? env.AWS_DEFAULT_REGION,
+    dataDir: values['data-dir'] as string | undefined,
+    inMemory: Boolean(values['in-memory']),
+  };
+}
+
+/** Opens the store the target names, starting the embedded emulator when no table or endpoint is given. */
+export async function connectStore(target: StoreTarget): Promise<StoreConnection> {
+  const tableName = target.table ?? DEFAULT_TABLE;
+  if (target.endpoint || target.table) {
+    const client = new DynamoDBClient({
+      endpoint: target.endpoint,
+      region: target.region ?? 'us-east-1',
+      ...(target.endpoint && !process.env.AWS_ACCESS_KEY_ID && !process.env.AWS_PROFILE ? { credentials: LOCAL_CREDENTIALS } : {}),
+    });
+    if (target.endpoint) await ensureTable(client, tableName);
+    return {
+      store: new DynamoDbDenialStore({ tableName, client }),
+      description: target.endpoint ? `table ${tableName} at ${target.endpoint}` : `table ${tableName} in AWS`,
+      emulator: null,
+      async close() {
+        client.destroy();
+      },
+    };
+  }
+  let dbPath: string | undefined;
+  if (!target.inMemory) {
+    dbPath = resolve(target.dataDir ?? DEFAULT_DATA_DIR);
+    mkdirSync(dbPath, { recursive: true });
+  }
+  const emulator = await startDynamoDbLocal({ dbPath });
+  const client = new DynamoDBClient({ endpoint: emulator.endpoint, region: 'us-east-1', credentials: LOCAL_CREDENTIALS });
+  try {
+    await ensureTable(client, tableName);
+  } catch (error) {
+    await emulator.stop();
+    throw error;
+  }
+  return {
+    store: new DynamoDbDenialStore({ tableName, client }),
+    description: `embedded DynamoDB Local (${dbPath ? `data in ${dbPath}` : 'in memory'})`,
+    emulator,
+    async close() {
+      client.destroy();
+      await emulator.stop();
+    },
+  };
+}
