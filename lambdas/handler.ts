@@ -1,13 +1,69 @@
 /**
- * The Lambda entry point: SQS batches of EventBridge CloudTrail events in, alerts out.
- * (Stub: the pipeline is wired in by the spike-engine work.)
+ * The Lambda entry point: SQS batches of EventBridge CloudTrail events in, alerts to SNS and Slack out.
+ *
+ * Dependencies are built once per cold start from the environment (`HANDLER_ENV`) and shared across invocations.
+ * The same engine runs in `denial-alerter replay`.
  */
+import { DynamoDBClient } from '@aws-sdk/client-dynamodb';
+import { SendMessageCommand, SQSClient } from '@aws-sdk/client-sqs';
+import { Logger } from '@aws-lambda-powertools/logger';
+import { injectLambdaContext } from '@aws-lambda-powertools/logger/middleware';
+import { Metrics, MetricUnit } from '@aws-lambda-powertools/metrics';
+import { logMetrics } from '@aws-lambda-powertools/metrics/middleware';
 import middy from '@middy/core';
 import type { SQSBatchResponse, SQSEvent } from 'aws-lambda';
+import { DynamoDbDenialStore } from './adapters/dynamodb-denial-store.js';
+import { createLambdaNotifier } from './adapters/lambda-notifier.js';
+import { HANDLER_ENV } from './config/env.js';
+import { settingsFromJson } from './core/config.js';
+import { processSqsBatch, type SqsBatchDeps } from './engine/process-sqs-batch.js';
+import { createSpikeEngine } from './engine/spike-engine.js';
 
-/** Handles one SQS batch; reports failed messages so that SQS retries only them. */
-export async function processSqsBatch(event: SQSEvent): Promise<SQSBatchResponse> {
-  return { batchItemFailures: event.Records.length < 0 ? [] : [] };
+const logger = new Logger({ serviceName: 'denial-alerter' });
+const metrics = new Metrics({ namespace: 'DenialAlerter', serviceName: 'denial-alerter' });
+
+/** Reads a required environment variable; the error names it. */
+function required(name: string): string {
+  const value = process.env[name];
+  if (!value) throw new Error(`environment variable ${name} is not set`);
+  return value;
 }
 
-export const handler = middy(processSqsBatch);
+let deps: SqsBatchDeps | undefined;
+
+/** Builds the handler's dependencies from the environment (once per cold start). */
+export function dependenciesFromEnvironment(): SqsBatchDeps {
+  const settings = settingsFromJson(process.env[HANDLER_ENV.settings]);
+  const store = new DynamoDbDenialStore({ tableName: required(HANDLER_ENV.tableName), client: new DynamoDBClient({}) });
+  const sqs = new SQSClient({});
+  const queues = {
+    'unreadable-record': process.env[HANDLER_ENV.recordDeadLetterQueueUrl],
+    'undelivered-alert': process.env[HANDLER_ENV.alertDeadLetterQueueUrl],
+  } as const;
+  const notifier = createLambdaNotifier({
+    snsTopicArn: process.env[HANDLER_ENV.snsTopicArn],
+    slackWebhookSecretArn: process.env[HANDLER_ENV.slackWebhookSecretArn],
+  });
+  return {
+    engine: createSpikeEngine({ store, settings, now: Date.now }),
+    publish: (alerts) => notifier.publish(alerts),
+    async deadLetter(kind, body) {
+      const queueUrl = queues[kind];
+      if (!queueUrl) {
+        logger.error('no dead-letter queue configured; kept in the log only', { kind, body });
+        return;
+      }
+      await sqs.send(new SendMessageCommand({ QueueUrl: queueUrl, MessageBody: JSON.stringify({ kind, ...body }).slice(0, 262_000) }));
+    },
+    metric: (name, value) => metrics.addMetric(name, MetricUnit.Count, value),
+    log: (level, message, details) => logger[level](message, details ?? {}),
+  };
+}
+
+/** Handles one SQS batch; reports failed messages so that SQS retries only them. */
+export async function handleSqsBatch(event: SQSEvent): Promise<SQSBatchResponse> {
+  deps ??= dependenciesFromEnvironment();
+  return processSqsBatch(event, deps);
+}
+
+export const handler = middy(handleSqsBatch).use(injectLambdaContext(logger)).use(logMetrics(metrics));
