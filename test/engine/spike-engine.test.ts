@@ -1,0 +1,141 @@
+import { QueryCommand, ScanCommand } from '@aws-sdk/client-dynamodb';
+import { describe, expect, it } from 'vitest';
+import { resolveSettings } from '../../lambdas/core/config.js';
+import { createSpikeEngine } from '../../lambdas/engine/spike-engine.js';
+import { useDynamoDbLocal } from '../support/dynamodb.js';
+import { syntheticBurst, syntheticDenial } from '../support/records.js';
+
+const dynamo = useDynamoDbLocal();
+const T0 = Date.parse('2025-03-01T10:00:00Z');
+const NOW = Date.parse('2026-11-23T00:00:00Z');
+const minutes = (n: number) => n * 60_000;
+
+async function engineOnNewTable(settings = resolveSettings()) {
+  const { store, tableName } = await dynamo.newTable();
+  return { store, tableName, engine: createSpikeEngine({ store, settings, now: () => NOW }) };
+}
+
+async function countItems(tableName: string, prefix: string): Promise<number> {
+  let total = 0;
+  let startKey: Record<string, never> | undefined;
+  do {
+    const page = await dynamo.client().send(
+      new ScanCommand({
+        TableName: tableName,
+        Select: 'COUNT',
+        FilterExpression: 'begins_with(pk, :prefix)',
+        ExpressionAttributeValues: { ':prefix': { S: prefix } },
+        ExclusiveStartKey: startKey,
+      }),
+    );
+    total += page.Count ?? 0;
+    startKey = page.LastEvaluatedKey as typeof startKey;
+  } while (startKey);
+  return total;
+}
+
+describe('spike engine on DynamoDB Local', () => {
+  it('alerts once when a fingerprint reaches 5 denials in 5 minutes, across batches', async () => {
+    const { engine } = await engineOnNewTable();
+    const first = await engine.processBatch(syntheticBurst(4, T0, 2));
+    expect(first.alerts).toEqual([]);
+    const second = await engine.processBatch([syntheticDenial({ time: T0 + minutes(3) })]);
+    expect(second.alerts).toHaveLength(1);
+    expect(second.alerts[0]).toMatchObject({
+      reason: 'threshold',
+      count: 5,
+      totalCount: 5,
+      action: 's3:PutObject',
+      principalArn: 'arn:aws:iam::111122223333:role/ci-deployer',
+      resourceFamily: 'arn:aws:s3:::artifacts/builds/*',
+      denyLayer: 'identity-policy',
+      windowStart: '2025-03-01T09:59:00.000Z',
+      firstSeen: '2025-03-01T10:00:00.000Z',
+    });
+    expect(second.alerts[0]!.countsPerMinute).toHaveLength(60);
+    expect(second.alerts[0]!.countsPerMinute.slice(-4)).toEqual([2, 2, 0, 1]);
+  });
+
+  it('stays quiet in the cooldown, escalates at 10x, and alerts again after the cooldown', async () => {
+    const { engine } = await engineOnNewTable();
+    const reasons: string[] = [];
+    const run = async (records: ReturnType<typeof syntheticBurst>) => reasons.push(...(await engine.processBatch(records)).alerts.map((a) => `${a.reason}:${a.count}`));
+    await run(syntheticBurst(5, T0, 1));
+    await run(syntheticBurst(20, T0 + minutes(20), 1));
+    await run(syntheticBurst(50, T0 + minutes(30), 1));
+    await run(syntheticBurst(30, T0 + minutes(100), 1));
+    expect(reasons).toEqual(['threshold:5', 'escalation:50', 'threshold:30']);
+  });
+
+  it('counts a redelivered batch once and never alerts twice', async () => {
+    const { engine, tableName } = await engineOnNewTable();
+    const records = syntheticBurst(12, T0, 3);
+    const first = await engine.processBatch(records);
+    const counters = await countMinuteTotal(tableName);
+    const again = await engine.processBatch(records);
+    const reshuffled = await engine.processBatch([...records].reverse().slice(0, 7));
+    expect(first.alerts).toHaveLength(1);
+    expect(again.alerts).toEqual([]);
+    expect(reshuffled.alerts).toEqual([]);
+    expect(again.stats.duplicates).toBe(12);
+    expect(await countMinuteTotal(tableName)).toBe(counters);
+    expect(counters).toBe(12);
+    expect(await countItems(tableName, 'EVENT#')).toBe(12);
+  });
+
+  it('stores suppressed denials without alerting on them', async () => {
+    const settings = resolveSettings({ suppressions: [{ name: 'ci-agent', userAgent: '*ci-job' }] });
+    const { engine, store } = await engineOnNewTable(settings);
+    const result = await engine.processBatch(syntheticBurst(10, T0, 1));
+    expect(result.alerts).toEqual([]);
+    expect(result.stats.suppressed).toBe(10);
+    const history = await store.queryHistory({ sinceMs: T0 - minutes(1), untilMs: T0 + minutes(5), limit: 100 }, NOW);
+    expect(history).toHaveLength(10);
+    expect(history.every((item) => item.suppressedBy === 'ci-agent')).toBe(true);
+  });
+
+  it('keeps history with a TTL and answers queries by principal, action, fingerprint and time', async () => {
+    const { engine, store } = await engineOnNewTable();
+    await engine.processBatch([
+      ...syntheticBurst(3, T0, 1, { principal: 'alpha' }),
+      ...syntheticBurst(2, T0 + minutes(10), 1, { principal: 'beta' }),
+      ...syntheticBurst(2, T0 + minutes(20), 1, { principal: 'beta', key: 'other/x' }),
+    ]);
+    const range = { sinceMs: T0 - minutes(60), untilMs: T0 + minutes(60), limit: 100 };
+    const alpha = await store.queryHistory({ ...range, principalArn: 'arn:aws:iam::111122223333:role/alpha' }, NOW);
+    expect(alpha).toHaveLength(3);
+    const beta = await store.queryHistory({ ...range, principalArn: 'arn:aws:iam::111122223333:role/beta' }, NOW);
+    expect(beta.map((item) => item.eventTime)).toEqual([...beta.map((item) => String(item.eventTime))].sort().reverse());
+    expect(beta).toHaveLength(4);
+    const byAction = await store.queryHistory({ ...range, action: 's3:PutObject' }, NOW);
+    expect(byAction).toHaveLength(7);
+    const fingerprint = String(beta.find((item) => String(item.resource).includes('other/'))!.fingerprint);
+    expect(await store.queryHistory({ ...range, fingerprint }, NOW)).toHaveLength(2);
+    expect(await store.queryHistory({ sinceMs: T0 + minutes(5), untilMs: T0 + minutes(15), limit: 100 }, NOW)).toHaveLength(2);
+    expect(await store.queryHistory({ ...range, limit: 4 }, NOW)).toHaveLength(4);
+    const expiresAt = Number(alpha[0]!.expiresAt);
+    expect(expiresAt).toBe(Math.floor(NOW / 1000) + 90 * 86_400);
+    expect(await store.queryHistory({ ...range, principalArn: 'arn:aws:iam::111122223333:role/alpha' }, (expiresAt + 1) * 1000)).toEqual([]);
+  });
+
+  it('turns a storm of 50,000 identical denials into one alert, stores every one, within 0.1 requests per denial', async () => {
+    const { engine, store, tableName } = await engineOnNewTable();
+    const storm = syntheticBurst(50_000, T0, 10);
+    const alerts = [];
+    for (let start = 0; start < storm.length; start += 10_000) alerts.push(...(await engine.processBatch(storm.slice(start, start + 10_000))).alerts);
+    expect(alerts.map((alert) => alert.reason)).toEqual(['threshold']);
+    expect(await countItems(tableName, 'EVENT#')).toBe(50_000);
+    expect(store.requestCount / 50_000).toBeLessThanOrEqual(0.1);
+    const state = await dynamo.client().send(
+      new QueryCommand({ TableName: tableName, KeyConditionExpression: 'pk = :pk AND sk = :sk', ExpressionAttributeValues: { ':pk': { S: `FP#${alerts[0]!.fingerprint}` }, ':sk': { S: 'STATE' } } }),
+    );
+    expect(state.Items?.[0]?.state?.M?.totalCount?.N).toBe('50000');
+  }, 300_000);
+
+  async function countMinuteTotal(tableName: string): Promise<number> {
+    const page = await dynamo.client().send(new ScanCommand({ TableName: tableName, FilterExpression: 'begins_with(sk, :hour)', ExpressionAttributeValues: { ':hour': { S: 'HOUR#' } } }));
+    let total = 0;
+    for (const item of page.Items ?? []) for (const [name, value] of Object.entries(item)) if (/^m\d\d$/.test(name)) total += Number(value.N);
+    return total;
+  }
+});
