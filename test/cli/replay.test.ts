@@ -1,0 +1,107 @@
+import { mkdtempSync, readFileSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { PassThrough, Readable } from 'node:stream';
+import { describe, expect, it } from 'vitest';
+import { runReplay } from '../../lambdas/cli/replay.js';
+import { runHistory } from '../../lambdas/cli/history.js';
+import { STRATUS_ALL_EVENTS } from '../support/corpus.js';
+import { useDynamoDbLocal } from '../support/dynamodb.js';
+import { syntheticBurst } from '../support/records.js';
+import { startCuttableProxy } from '../support/tcp-proxy.js';
+
+const dynamo = useDynamoDbLocal();
+const workDir = mkdtempSync(join(tmpdir(), 'denial-replay-'));
+
+async function replay(args: string[], env: NodeJS.ProcessEnv = {}) {
+  const stdout = new PassThrough();
+  const stderr = new PassThrough();
+  const out: string[] = [];
+  const err: string[] = [];
+  stdout.on('data', (chunk) => out.push(String(chunk)));
+  stderr.on('data', (chunk) => err.push(String(chunk)));
+  const status = await runReplay(args, { stdin: Readable.from([]), stdout, stderr, env });
+  return { status, stdout: out.join(''), stderr: err.join(''), lines: () => out.join('').trim().split('\n').map((line) => JSON.parse(line)) };
+}
+
+describe('denial-alerter replay', () => {
+  it('replaying the stratus timeline twice alerts the first time and never the second', async () => {
+    const { tableName } = await dynamo.newTable();
+    const args = ['--json', '--endpoint', dynamo.emulator().endpoint, '--table', tableName, '--dead-letter', join(workDir, 'dl1.jsonl'), STRATUS_ALL_EVENTS];
+    const first = await replay(args);
+    expect(first.status).toBe(0);
+    const firstLines = first.lines();
+    const alerts = firstLines.filter((line) => line.type === 'alert');
+    expect(alerts.map((alert) => [alert.reason, alert.action, alert.count])).toEqual([
+      ['threshold', 'ec2:GetPasswordData', 29],
+      ['threshold', 'ec2:DescribeInstanceAttribute', 14],
+    ]);
+    for (const key of ['fingerprint', 'principalArn', 'action', 'resource', 'denyLayer', 'count', 'windowStart', 'firstSeen', 'lastSeen', 'reason']) {
+      expect(alerts[0]).toHaveProperty(key);
+    }
+    expect(firstLines.at(-1)).toMatchObject({ type: 'summary', records: 310, denials: 51, fingerprints: 8, alerts: 2, suppressed: 0, unreadable: 0 });
+    const second = await replay(args);
+    const secondLines = second.lines();
+    expect(secondLines.filter((line) => line.type === 'alert')).toEqual([]);
+    expect(secondLines.at(-1)).toMatchObject({ type: 'summary', records: 310, denials: 51, duplicates: 51, alerts: 0 });
+  });
+
+  it('counts, reports and keeps unreadable input, and goes on', async () => {
+    const { tableName } = await dynamo.newTable();
+    const input = join(workDir, 'mixed.jsonl');
+    writeFileSync(input, [...syntheticBurst(3, Date.parse('2025-01-01T00:00:00Z'), 1).map((r) => JSON.stringify(r)), '{broken', '{"hello":1}'].join('\n'));
+    const deadLetter = join(workDir, 'dl2.jsonl');
+    const result = await replay(['--json', '--endpoint', dynamo.emulator().endpoint, '--table', tableName, '--dead-letter', deadLetter, input]);
+    expect(result.status).toBe(1);
+    expect(result.lines().at(-1)).toMatchObject({ records: 3, denials: 3, unreadable: 2 });
+    expect(result.stderr).toMatch(/mixed\.jsonl:4: malformed JSON/);
+    const kept = readFileSync(deadLetter, 'utf8').trim().split('\n').map((line) => JSON.parse(line));
+    expect(kept.map((entry) => [entry.reason, entry.line])).toEqual([
+      ['unreadable', 4],
+      ['unreadable', 5],
+    ]);
+  });
+
+  it('reports what was not stored when the table stops mid-replay, and a second run completes it', async () => {
+    const { tableName } = await dynamo.newTable();
+    const input = join(workDir, 'storm.jsonl');
+    writeFileSync(input, syntheticBurst(600, Date.parse('2025-01-01T00:00:00Z'), 10).map((r) => JSON.stringify(r)).join('\n'));
+    const proxy = await startCuttableProxy(dynamo.emulator().port, 12);
+    const deadLetter = join(workDir, 'dl3.jsonl');
+    const broken = await replay(['--json', '--batch-size', '100', '--endpoint', `http://127.0.0.1:${proxy.port}`, '--table', tableName, '--dead-letter', deadLetter, input]);
+    await proxy.close();
+    expect(broken.status).toBe(1);
+    expect(broken.stderr).toMatch(/stopped early/);
+    expect(broken.stderr).toMatch(/Run the same replay again/);
+    const summary = broken.lines().at(-1);
+    expect(summary.notStored).toBeGreaterThan(0);
+    const kept = readFileSync(deadLetter, 'utf8').trim().split('\n').map((line) => JSON.parse(line));
+    expect(kept.length).toBe(summary.notStored);
+    expect(kept.every((entry) => entry.reason === 'not-stored' && entry.record.eventID)).toBe(true);
+
+    const resumed = await replay(['--json', '--batch-size', '100', '--endpoint', dynamo.emulator().endpoint, '--table', tableName, '--dead-letter', join(workDir, 'dl4.jsonl'), input]);
+    expect(resumed.status).toBe(0);
+    const done = resumed.lines().at(-1);
+    expect(done.denials).toBe(600);
+    expect(done.duplicates).toBeGreaterThan(0); // stored before the cut: skipped, not counted twice
+    expect(done.duplicates).toBeLessThan(600);
+    const history = await collectHistory(['--json', '--since', '2024-12-31T00:00:00Z', '--until', '2025-01-02T00:00:00Z', '--limit', '1000', '--endpoint', dynamo.emulator().endpoint, '--table', tableName]);
+    expect(history).toHaveLength(600);
+  });
+
+  it('rejects bad flags with a clear message and status 2', async () => {
+    expect((await replay([])).stderr).toMatch(/give at least one PATH/);
+    const bad = await replay(['--threshold', 'many', STRATUS_ALL_EVENTS]);
+    expect(bad.status).toBe(2);
+    expect(bad.stderr).toMatch(/--threshold must be a number/);
+  });
+});
+
+async function collectHistory(args: string[]) {
+  const stdout = new PassThrough();
+  const out: string[] = [];
+  stdout.on('data', (chunk) => out.push(String(chunk)));
+  const status = await runHistory(args, { stdin: Readable.from([]), stdout, stderr: new PassThrough(), env: {} });
+  expect(status).toBe(0);
+  return out.join('').trim().split('\n').filter(Boolean).map((line) => JSON.parse(line));
+}
