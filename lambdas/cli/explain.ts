@@ -3,7 +3,7 @@
  */
 import type { Readable, Writable } from 'node:stream';
 import { parseArgs } from 'node:util';
-import { classify, explanationOf } from '../core/classify.js';
+import { classify } from '../core/classify.js';
 import { readRecords } from '../io/read-records.js';
 import { writeLine } from './output.js';
 
@@ -57,7 +57,7 @@ export async function runExplain(argv: string[], io: { stdin: Readable; stdout: 
     }
     const denial = classify(item.record, { extraErrorCodes });
     if (values['denied-only'] && !denial.denied) continue;
-    await writeLine(io.stdout, JSON.stringify(explanationOf(denial)));
+    await writeLine(io.stdout, JSON.stringify(denial));
   }
   if (unreadable > 0) io.stderr.write(`denial-alerter: ${unreadable} input item(s) could not be read (see "error" lines)\n`);
   return unreadable > 0 ? 1 : 0;

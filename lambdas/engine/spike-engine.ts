@@ -67,7 +67,8 @@ export function createSpikeEngine(deps: SpikeEngineDeps): { processBatch(records
         stats.duplicates++;
         continue;
       }
-      byId.set(eventId, { denial: { ...denial, eventId, fingerprint: denial.fingerprint }, timeMs: parseEventTime(denial.eventTime) ?? nowMs });
+      denial.eventId = eventId; // a fresh object from classify: set in place (a spread of ~30 fields is slow)
+      byId.set(eventId, { denial: denial as TimedDenial['denial'], timeMs: parseEventTime(denial.eventTime) ?? nowMs });
     }
     if (byId.size === 0) return { alerts: [], stats };
 
