@@ -47,6 +47,7 @@ export interface SpikeEngineDeps {
 const COUNTER_TTL_SECONDS = 2 * 86_400;
 const MAX_STATE_CONFLICTS = 5;
 const FINGERPRINT_CONCURRENCY = 8;
+const RECENT_FINGERPRINTS = 10_000;
 
 /** Builds the engine; `processBatch` may be called many times, sequentially or concurrently. */
 export function createSpikeEngine(deps: SpikeEngineDeps): { processBatch(records: readonly CloudTrailRecord[]): Promise<BatchResult> } {
@@ -96,17 +97,26 @@ export function createSpikeEngine(deps: SpikeEngineDeps): { processBatch(records
     return { alerts, stats };
   }
 
+  // What this engine last saw of each fingerprint. A warm Lambda or a replay processes the same fingerprints batch
+  // after batch; reusing the state it just wrote saves a read per fingerprint and batch. The conditional write on
+  // `version` catches any other writer in between: then the fingerprint is read again.
+  const recent = new Map<string, { state: FingerprintState; counts: Map<number, number>; coveredFrom: number }>();
+
   async function countAndDecide(group: FingerprintBatch, nowMs: number): Promise<AlertSummary[]> {
     const nowSec = Math.floor(nowMs / 1000);
+    let allApplied = true;
     for (const [hour, counts] of byHour(group.minuteCounts)) {
       const token = tokenOf(group.fingerprint, hour, group.eventIds);
-      await store.addMinuteCounts(group.fingerprint, hour, counts, token, nowSec + COUNTER_TTL_SECONDS);
+      allApplied = (await store.addMinuteCounts(group.fingerprint, hour, counts, token, nowSec + COUNTER_TTL_SECONDS)) && allApplied;
     }
     const minutes = [...group.minuteCounts.keys()];
     const fromMinute = Math.min(...minutes) - settings.windowMinutes - 60;
     const batchCount = group.eventIds.length;
+    const cached = recent.get(group.fingerprint);
+    recent.delete(group.fingerprint);
     for (let attempt = 0; attempt < MAX_STATE_CONFLICTS; attempt++) {
-      const { counts, state } = await store.readFingerprint(group.fingerprint, fromMinute);
+      const useCache = attempt === 0 && allApplied && cached !== undefined && cached.coveredFrom <= fromMinute;
+      const { counts, state } = useCache ? { counts: withBatch(cached.counts, group.minuteCounts), state: cached.state } : await store.readFingerprint(group.fingerprint, fromMinute);
       const previous = state ?? newState(group);
       const { decisions, state: spike } = decideSpikes(previous, counts, minutes, state === null, settings);
       const next: FingerprintState = {
@@ -119,12 +129,21 @@ export function createSpikeEngine(deps: SpikeEngineDeps): { processBatch(records
         version: (state?.version ?? 0) + 1,
       };
       const saved = await store.saveState(group.fingerprint, next, state ? state.version : null, nowSec + settings.historyDays * 86_400);
-      if (!saved) continue; // another batch updated this fingerprint meanwhile: read again and decide again
+      if (!saved) continue; // another writer updated this fingerprint meanwhile: read again and decide again
+      remember(group.fingerprint, next, counts, useCache ? cached.coveredFrom : fromMinute);
       return decisions.map((decision) =>
         buildAlertSummary(group, decision, { firstSeenMs: next.firstSeenMs, lastSeenMs: next.lastSeenMs, totalCount: next.totalCount }, counts, settings.windowMinutes),
       );
     }
     throw new StoreError(`alert state of ${group.fingerprint} kept changing under ${MAX_STATE_CONFLICTS} attempts`, group.eventIds);
+  }
+
+  function remember(fingerprint: string, state: FingerprintState, counts: Map<number, number>, coveredFrom: number): void {
+    // Keep the minutes a later batch can still need (its window and sparkline), and a bounded number of fingerprints.
+    const keepFrom = Math.max(...counts.keys(), coveredFrom) - settings.windowMinutes - 120;
+    for (const minute of counts.keys()) if (minute < keepFrom) counts.delete(minute);
+    if (recent.size >= RECENT_FINGERPRINTS) recent.delete(recent.keys().next().value!);
+    recent.set(fingerprint, { state, counts, coveredFrom: Math.max(coveredFrom, keepFrom) });
   }
 
   return { processBatch };
@@ -142,6 +161,12 @@ function newState(group: FingerprintBatch): FingerprintState {
     action: group.sample.action,
     resourceFamily: group.sample.resourceFamily,
   };
+}
+
+function withBatch(counts: ReadonlyMap<number, number>, batch: ReadonlyMap<number, number>): Map<number, number> {
+  const merged = new Map(counts);
+  for (const [minute, count] of batch) merged.set(minute, (merged.get(minute) ?? 0) + count);
+  return merged;
 }
 
 function byHour(minuteCounts: ReadonlyMap<number, number>): Map<number, Map<number, number>> {

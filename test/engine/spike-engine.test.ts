@@ -83,6 +83,21 @@ describe('spike engine on DynamoDB Local', () => {
     expect(await countItems(tableName, 'EVENT#')).toBe(12);
   });
 
+  it('two engines writing the same fingerprint (two Lambda containers) alert once and count everything', async () => {
+    const { store } = await dynamo.newTable();
+    const one = createSpikeEngine({ store, settings: resolveSettings(), now: () => NOW });
+    const two = createSpikeEngine({ store, settings: resolveSettings(), now: () => NOW });
+    const burst = syntheticBurst(40, T0, 4);
+    const alerts = [];
+    for (let start = 0, turn = 0; start < burst.length; start += 4, turn++) {
+      alerts.push(...(await (turn % 2 === 0 ? one : two).processBatch(burst.slice(start, start + 4))).alerts);
+    }
+    expect(alerts.map((alert) => alert.reason)).toEqual(['threshold']);
+    const { state } = await store.readFingerprint(alerts[0]!.fingerprint, 0);
+    expect(state?.totalCount).toBe(40);
+    expect(state?.alertCount).toBe(1);
+  });
+
   it('stores suppressed denials without alerting on them', async () => {
     const settings = resolveSettings({ suppressions: [{ name: 'ci-agent', userAgent: '*ci-job' }] });
     const { engine, store } = await engineOnNewTable(settings);
