@@ -46,7 +46,7 @@ export interface SpikeEngineDeps {
 
 const COUNTER_TTL_SECONDS = 2 * 86_400;
 const MAX_STATE_CONFLICTS = 5;
-const FINGERPRINT_CONCURRENCY = 8;
+const FINGERPRINT_CONCURRENCY = 16;
 const RECENT_FINGERPRINTS = 10_000;
 
 /** Builds the engine; `processBatch` may be called many times, sequentially or concurrently. */
