@@ -2,14 +2,14 @@
  * Sends a replay's alerts to Slack and SNS when asked (`--slack-webhook`, `--sns-topic`), so that a back-test can be
  * seen in a test channel. Without either flag, alerts are only printed.
  */
+import { SNSClient } from '@aws-sdk/client-sns';
+import { createAlertNotifier } from '../adapters/alert-notifier.js';
+import { SlackWebhookSender } from '../adapters/slack-webhook-sender.js';
+import { SnsAlertPublisher } from '../adapters/sns-alert-publisher.js';
 import type { AlertSummary } from '../core/alert.js';
+import type { DeliveryFailure } from '../engine/process-sqs-batch.js';
 
-/** One alert that a channel could not take. */
-export interface DeliveryFailure {
-  channel: string;
-  error: string;
-  alert: AlertSummary;
-}
+export type { DeliveryFailure };
 
 export interface ReplayNotifier {
   publish(alerts: readonly AlertSummary[]): Promise<DeliveryFailure[]>;
@@ -30,9 +30,10 @@ export function createReplayNotifier(values: Record<string, unknown>, env: NodeJ
   const slackWebhook = (values['slack-webhook'] as string | undefined) ?? env.DENIAL_ALERTER_SLACK_WEBHOOK;
   const snsTopic = (values['sns-topic'] as string | undefined) ?? env.DENIAL_ALERTER_SNS_TOPIC;
   if (!slackWebhook && !snsTopic) return { publish: async () => [] };
-  return {
-    async publish(alerts) {
-      return alerts.map((alert) => ({ channel: slackWebhook ? 'slack' : 'sns', error: 'delivery is not wired in yet', alert }));
-    },
-  };
+  if (slackWebhook && !/^https?:\/\/\S+$/.test(slackWebhook)) throw new Error('--slack-webhook must be an http(s) URL');
+  if (snsTopic && !/^arn:aws[a-z-]*:sns:[a-z0-9-]+:\d{12}:[\w-]+$/.test(snsTopic)) throw new Error(`--sns-topic must be an SNS topic ARN, got "${snsTopic}"`);
+  return createAlertNotifier({
+    slack: slackWebhook ? new SlackWebhookSender({ webhookUrl: slackWebhook }) : undefined,
+    sns: snsTopic ? new SnsAlertPublisher(new SNSClient({ region: env.AWS_REGION ?? snsTopic.split(':')[3] }), snsTopic) : undefined,
+  });
 }

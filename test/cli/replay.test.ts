@@ -9,6 +9,7 @@ import { STRATUS_ALL_EVENTS } from '../support/corpus.js';
 import { useDynamoDbLocal } from '../support/dynamodb.js';
 import { syntheticBurst } from '../support/records.js';
 import { startCuttableProxy } from '../support/tcp-proxy.js';
+import { startHttpServer } from '../support/http-server.js';
 
 const dynamo = useDynamoDbLocal();
 const workDir = mkdtempSync(join(tmpdir(), 'denial-replay-'));
@@ -87,6 +88,25 @@ describe('denial-alerter replay', () => {
     expect(done.duplicates).toBeLessThan(600);
     const history = await collectHistory(['--json', '--since', '2024-12-31T00:00:00Z', '--until', '2025-01-02T00:00:00Z', '--limit', '1000', '--endpoint', dynamo.emulator().endpoint, '--table', tableName]);
     expect(history).toHaveLength(600);
+  });
+
+  it('--slack-webhook delivers one well-formed Block Kit message per alert to a local server', async () => {
+    const { tableName } = await dynamo.newTable();
+    const slack = await startHttpServer((_, res) => void res.writeHead(200).end('ok'));
+    try {
+      const result = await replay(['--json', '--endpoint', dynamo.emulator().endpoint, '--table', tableName, '--dead-letter', join(workDir, 'dl5.jsonl'), '--slack-webhook', `${slack.url}/services/T/B/token`, STRATUS_ALL_EVENTS]);
+      expect(result.status).toBe(0);
+      expect(slack.requests).toHaveLength(2);
+      for (const request of slack.requests) {
+        const body = JSON.parse(request.body);
+        expect(typeof body.text).toBe('string');
+        expect(body.blocks[0].type).toBe('header');
+        expect(body.blocks.length).toBeLessThanOrEqual(50);
+      }
+      expect(result.stdout + result.stderr).not.toContain('token');
+    } finally {
+      await slack.close();
+    }
   });
 
   it('rejects bad flags with a clear message and status 2', async () => {
