@@ -15,12 +15,13 @@ import type { SQSBatchResponse, SQSEvent } from 'aws-lambda';
 import { DynamoDbDenialStore } from './adapters/dynamodb-denial-store.js';
 import { createLambdaNotifier } from './adapters/lambda-notifier.js';
 import { HANDLER_ENV } from './config/env.js';
+import { METRICS } from './config/metrics.js';
 import { settingsFromJson } from './core/config.js';
 import { processSqsBatch, type SqsBatchDeps } from './engine/process-sqs-batch.js';
 import { createSpikeEngine } from './engine/spike-engine.js';
 
 const logger = new Logger({ serviceName: 'denial-alerter' });
-const metrics = new Metrics({ namespace: 'DenialAlerter', serviceName: 'denial-alerter' });
+const metrics = new Metrics({ namespace: METRICS.namespace, serviceName: METRICS.service });
 
 /** Reads a required environment variable; the error names it. */
 function required(name: string): string {

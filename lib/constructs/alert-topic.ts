@@ -1,0 +1,21 @@
+import type { IKey } from 'aws-cdk-lib/aws-kms';
+import { Topic } from 'aws-cdk-lib/aws-sns';
+import { EmailSubscription } from 'aws-cdk-lib/aws-sns-subscriptions';
+import { Construct } from 'constructs';
+
+export interface AlertTopicProps {
+  readonly encryptionKey: IKey;
+  /** @default [] */
+  readonly emails?: readonly string[];
+}
+
+/** The SNS topic alerts and alarms go to: KMS-encrypted, TLS-only, with optional email subscriptions. */
+export class AlertTopic extends Construct {
+  public readonly topic: Topic;
+
+  constructor(scope: Construct, id: string, props: AlertTopicProps) {
+    super(scope, id);
+    this.topic = new Topic(this, 'Topic', { displayName: 'Denial Alerter', masterKey: props.encryptionKey, enforceSSL: true });
+    for (const email of props.emails ?? []) this.topic.addSubscription(new EmailSubscription(email));
+  }
+}

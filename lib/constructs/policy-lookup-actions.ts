@@ -1,0 +1,30 @@
+/**
+ * The read-only actions the handler needs to gather the policies behind a denial (opt-in, context `policyLookups`).
+ */
+export const POLICY_LOOKUP_ACTIONS = [
+  'iam:GetRole',
+  'iam:GetUser',
+  'iam:GetPolicy',
+  'iam:GetPolicyVersion',
+  'iam:GetRolePolicy',
+  'iam:GetUserPolicy',
+  'iam:GetGroupPolicy',
+  'iam:ListAttachedRolePolicies',
+  'iam:ListRolePolicies',
+  'iam:ListAttachedUserPolicies',
+  'iam:ListUserPolicies',
+  'iam:ListGroupsForUser',
+  'iam:ListAttachedGroupPolicies',
+  'iam:ListGroupPolicies',
+  's3:GetBucketPolicy',
+  'kms:GetKeyPolicy',
+  'sqs:GetQueueAttributes',
+  'sns:GetTopicAttributes',
+  'lambda:GetPolicy',
+  'secretsmanager:GetResourcePolicy',
+  'ecr:GetRepositoryPolicy',
+  'sts:DecodeAuthorizationMessage',
+  'organizations:ListPoliciesForTarget',
+  'organizations:DescribePolicy',
+  'organizations:ListParents',
+] as const;
