@@ -1,0 +1,130 @@
+/**
+ * Diagnoses a denial against the policies that decide it: which statement denied (or that nothing allowed), and the
+ * least-privilege change that would fix it, with the AWS managed policies that grant the action without `*`.
+ */
+import { statementResource } from '../summary/remedy.js';
+import type { Denial, DenyLayer } from '../types.js';
+import { evaluateRequest, type Decision } from './evaluate.js';
+import { managedPoliciesGranting, type ManagedPolicyMatch } from './managed-policies.js';
+import type { PolicyLayer, PolicySet, RequestContext, Statement } from './types.js';
+
+/** A change that would let exactly this request through. */
+export interface PolicyChange {
+  layer: PolicyLayer;
+  where: string;
+  statement: Statement;
+}
+
+/** The diagnosis attached to a denial or an alert. */
+export interface Diagnosis {
+  decision: Decision['decision'];
+  /** The layer that decided (null when the policies given allow the request). */
+  layer: DenyLayer | null;
+  /** For an explicit deny: the policy, statement id and statement that denied. */
+  denyingStatement: { policy: string; policyArn: string | null; sid: string | null; statement: Statement } | null;
+  /** For an implicit deny: the statements to add, and where. */
+  changes: PolicyChange[];
+  /** Managed policies that would grant the action on the identity side (never through `*`). */
+  managedPolicies: ManagedPolicyMatch[];
+  dependsOn: string[];
+  notChecked: string[];
+  /** One sentence for humans. */
+  summary: string;
+}
+
+const ACCOUNT_OF_ARN = /^arn:[^:]+:[^:]*:[^:]*:(\d{12}):/;
+
+/** The request context a CloudTrail denial supplies (plus principal tags when known). */
+export function requestContextOf(denial: Denial, principalTags: Record<string, string> = {}): RequestContext {
+  const keys: Record<string, string | string[]> = {};
+  const absent: string[] = [];
+  const set = (key: string, value: string | null | undefined) => {
+    if (value !== null && value !== undefined && value !== '') keys[key.toLowerCase()] = value;
+  };
+  if (denial.sourceIp && /^[0-9a-f.:]+$/i.test(denial.sourceIp)) set('aws:SourceIp', denial.sourceIp);
+  set('aws:RequestedRegion', denial.region);
+  set('aws:PrincipalArn', denial.principalArn);
+  set('aws:PrincipalAccount', denial.accountId);
+  set('aws:PrincipalType', denial.principalType);
+  set('aws:CurrentTime', denial.eventTime);
+  if (denial.principalType === 'IAMUser' && denial.principalArn) set('aws:username', denial.principalArn.slice(denial.principalArn.lastIndexOf('/') + 1));
+  if (denial.mfaAuthenticated !== null) set('aws:MultiFactorAuthPresent', String(denial.mfaAuthenticated));
+  if (denial.vpcEndpointId) set('aws:SourceVpce', denial.vpcEndpointId);
+  else absent.push('aws:sourcevpce');
+  if (denial.sourceIdentity) set('aws:SourceIdentity', denial.sourceIdentity);
+  const resourceAccount = denial.resource ? ACCOUNT_OF_ARN.exec(denial.resource)?.[1] ?? null : null;
+  set('aws:ResourceAccount', resourceAccount ?? (denial.resource?.startsWith('arn:aws:s3:::') ? null : denial.recipientAccountId));
+  for (const [tag, value] of Object.entries(principalTags)) set(`aws:PrincipalTag/${tag}`, value);
+  return {
+    principalArn: denial.principalArn,
+    sessionArn: denial.callerArn && denial.callerArn.includes(':assumed-role/') ? denial.callerArn : null,
+    servicePrincipal: denial.principalType === 'AWSService' ? denial.invokedBy : null,
+    principalAccount: denial.accountId,
+    action: denial.action ?? 'unknown:Unknown',
+    resource: denial.resource && denial.resource !== '*' ? denial.resource : null,
+    resourceAccount: resourceAccount ?? denial.recipientAccountId,
+    keys,
+    absent,
+  };
+}
+
+/** Evaluates and explains. */
+export function diagnose(denial: Denial, policies: PolicySet, principalTags?: Record<string, string>): Diagnosis {
+  const context = requestContextOf(denial, principalTags);
+  const decision = evaluateRequest(context, policies);
+  const changes = decision.decision === 'implicit-deny' || decision.decision === 'undetermined' ? decision.missingAllows.map((layer) => changeFor(layer, denial, context)) : [];
+  const managedPolicies = decision.missingAllows.includes('identity-policy') && denial.action ? managedPoliciesGranting(denial.action, 3) : [];
+  const denying = decision.denyingStatement;
+  return {
+    decision: decision.decision,
+    layer: decision.layer,
+    denyingStatement: denying ? { policy: denying.policy, policyArn: denying.policyArn, sid: denying.sid, statement: denying.statement } : null,
+    changes,
+    managedPolicies,
+    dependsOn: decision.dependsOn,
+    notChecked: decision.notChecked,
+    summary: summaryOf(decision, denial),
+  };
+}
+
+function changeFor(layer: PolicyLayer, denial: Denial, context: RequestContext): PolicyChange {
+  const action = context.action;
+  const { resource } = statementResource(action, denial.resource);
+  const principal = denial.principalArn ?? `arn:aws:iam::${denial.accountId ?? '111122223333'}:root`;
+  const sid = `Allow${action.replace(/[^A-Za-z0-9]/g, '')}`;
+  const identityStatement: Statement = { Sid: sid, Effect: 'Allow', Action: action, Resource: resource };
+  switch (layer) {
+    case 'resource-policy':
+      return { layer, where: `the resource policy of ${denial.resource ?? 'the resource'}`, statement: { ...identityStatement, Principal: { AWS: principal } } };
+    case 'role-trust-policy':
+      return { layer, where: `the trust policy of ${denial.resource ?? 'the role'}`, statement: { Sid: sid, Effect: 'Allow', Principal: { AWS: principal }, Action: action } };
+    case 'permissions-boundary':
+      return { layer, where: `the permissions boundary of ${principal}`, statement: identityStatement };
+    case 'session-policy':
+      return { layer, where: 'the session policy passed when the session was created', statement: identityStatement };
+    case 'scp':
+      return { layer, where: `an SCP at every level above account ${denial.accountId ?? 'unknown'}`, statement: identityStatement };
+    case 'rcp':
+      return { layer, where: 'the resource control policies over the resource account', statement: { ...identityStatement, Principal: '*' } };
+    case 'vpc-endpoint-policy':
+      return { layer, where: `the policy of VPC endpoint ${denial.vpcEndpointId ?? '(the one used)'}`, statement: { ...identityStatement, Principal: '*' } };
+    case 'identity-policy':
+      return { layer, where: `an identity policy of ${principal}`, statement: identityStatement };
+  }
+}
+
+function summaryOf(decision: Decision, denial: Denial): string {
+  const what = `${denial.action ?? 'the action'} on ${denial.resource ?? 'the resource'}`;
+  switch (decision.decision) {
+    case 'explicit-deny': {
+      const ref = decision.denyingStatement!;
+      return `Denied explicitly by statement ${ref.sid ?? '(no Sid)'} of ${ref.policy} (${ref.layer}); no Allow can override it.`;
+    }
+    case 'implicit-deny':
+      return `Nothing allows ${what} in: ${decision.missingAllows.join(', ')}.`;
+    case 'undetermined':
+      return `The outcome depends on ${decision.dependsOn.join(', ')}, which the record does not carry.`;
+    case 'allowed':
+      return `The policies given allow ${what}: the denial came from a layer not checked (${decision.notChecked.join('; ') || 'none'}).`;
+  }
+}
