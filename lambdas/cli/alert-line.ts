@@ -16,6 +16,11 @@ export function renderAlertLine(alert: AlertSummary): string {
     `  layer    ${layer}${alert.policyArn ? ` ${alert.policyArn}` : ''}`,
     `  seen     ${alert.totalCount} since ${alert.firstSeen}, last ${alert.lastSeen}; fingerprint ${alert.fingerprint}`,
   ];
+  if (alert.diagnosis) {
+    lines.push(`  policies ${oneLine(alert.diagnosis.summary)}`);
+    for (const change of alert.diagnosis.changes) lines.push(`  fix      add to ${change.where}: ${JSON.stringify(change.statement)}`);
+    if (alert.diagnosis.notChecked.length > 0) lines.push(`  unchecked ${alert.diagnosis.notChecked.join('; ')}`);
+  }
   if (alert.sourceIps[0]) lines.push(`  from     ${alert.sourceIps.map((ip) => `${oneLine(ip.value)} (${ip.count})`).join(', ')}`);
   return `${lines.join('\n')}\n`;
 }

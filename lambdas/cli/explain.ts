@@ -5,6 +5,8 @@ import type { Readable, Writable } from 'node:stream';
 import { parseArgs } from 'node:util';
 import { classify } from '../core/classify.js';
 import { readRecords } from '../io/read-records.js';
+import { loadPolicyDirectory } from '../io/policy-directory.js';
+import { diagnose } from '../core/iam-policy/diagnose.js';
 import { writeLine } from './output.js';
 
 export const EXPLAIN_HELP = `Usage: denial-alerter explain [options] [FILE|DIR ...]
@@ -27,6 +29,9 @@ Output fields (null where the record does not tell):
 Options:
   --denied-only          print only denials (and errors)
   --extra-error-codes L  comma-separated extra errorCodes to count as denials (e.g. AuthorizationError)
+  --policies DIR         evaluate each denial against policy documents on disk and add a "diagnosis": the
+                         statement that denied or the layers where nothing allowed, the least-privilege change,
+                         managed policies that grant the action (layout: see docs/policies.md)
   -h, --help             show this help
 
 Exit status: 0 when every input was readable, 1 when some input was unreadable, 2 on a usage error.`;
@@ -39,6 +44,7 @@ export async function runExplain(argv: string[], io: { stdin: Readable; stdout: 
     options: {
       'denied-only': { type: 'boolean', default: false },
       'extra-error-codes': { type: 'string' },
+      policies: { type: 'string' },
       help: { type: 'boolean', short: 'h', default: false },
     },
   });
@@ -48,6 +54,7 @@ export async function runExplain(argv: string[], io: { stdin: Readable; stdout: 
   }
   const extraErrorCodes = new Set((values['extra-error-codes'] ?? '').split(',').map((code) => code.trim()).filter(Boolean));
   const inputs = positionals.length > 0 ? positionals : ['-'];
+  const policies = values.policies ? loadPolicyDirectory(values.policies) : null;
   let unreadable = 0;
   for await (const item of readRecords(inputs, io.stdin)) {
     if (item.kind === 'error') {
@@ -57,7 +64,8 @@ export async function runExplain(argv: string[], io: { stdin: Readable; stdout: 
     }
     const denial = classify(item.record, { extraErrorCodes });
     if (values['denied-only'] && !denial.denied) continue;
-    await writeLine(io.stdout, JSON.stringify(denial));
+    const line = policies && denial.denied ? { ...denial, diagnosis: diagnose(denial, policies.policySetFor(denial), policies.principalTagsFor(denial)) } : denial;
+    await writeLine(io.stdout, JSON.stringify(line));
   }
   if (unreadable > 0) io.stderr.write(`denial-alerter: ${unreadable} input item(s) could not be read (see "error" lines)\n`);
   return unreadable > 0 ? 1 : 0;

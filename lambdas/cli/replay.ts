@@ -12,6 +12,8 @@ import { createSpikeEngine, type BatchStats } from '../engine/spike-engine.js';
 import { StoreError } from '../engine/denial-store.js';
 import { readRecords, totalInputBytes, type InputItem } from '../io/read-records.js';
 import { renderAlertLine } from './alert-line.js';
+import { loadPolicyDirectory } from '../io/policy-directory.js';
+import { diagnose } from '../core/iam-policy/diagnose.js';
 import { writeLine } from './output.js';
 import { createProgress } from './progress.js';
 import { connectStore, STORE_HELP, STORE_OPTIONS, storeTargetOf } from './store-connection.js';
@@ -46,6 +48,8 @@ Spike rules (defaults in brackets; all can also come from --settings FILE, a JSO
   --no-built-in-suppressions   alert on well-known AWS-internal noise too
   --extra-error-codes LIST comma-separated errorCodes to count as denials (e.g. AuthorizationError)
   --settings FILE          JSON settings file (flags win over it)
+  --policies DIR           evaluate each alert's denial against policy documents on disk: the alert names the
+                           denying statement or the missing allow, and the fix (layout: docs/policies.md)
 
 ${NOTIFY_HELP}
 
@@ -94,6 +98,7 @@ export async function runReplay(argv: string[], io: Io): Promise<number> {
       'no-built-in-suppressions': { type: 'boolean', default: false },
       'extra-error-codes': { type: 'string' },
       settings: { type: 'string' },
+      policies: { type: 'string' },
       ...NOTIFY_OPTIONS,
       ...STORE_OPTIONS,
       help: { type: 'boolean', short: 'h', default: false },
@@ -123,6 +128,7 @@ export async function runReplay(argv: string[], io: Io): Promise<number> {
     throw error;
   }
   const notifier = createReplayNotifier(values, env);
+  const policies = values.policies ? loadPolicyDirectory(values.policies) : null;
   const now = io.now ?? Date.now;
   const started = now();
   const connection = await connectStore(storeTargetOf(values, env));
@@ -132,7 +138,12 @@ export async function runReplay(argv: string[], io: Io): Promise<number> {
   const deadLetter = values['dead-letter'];
   const totals = { records: 0, denials: 0, alerts: 0, suppressed: 0, duplicates: 0, unreadable: 0, notStored: 0, deliveryFailures: 0 };
   const fingerprints = new Set<string>();
-  const engine = createSpikeEngine({ store: connection.store, settings, now });
+  const engine = createSpikeEngine({
+    store: connection.store,
+    settings,
+    now,
+    diagnose: policies ? (denial) => diagnose(denial, policies.policySetFor(denial), policies.principalTagsFor(denial)) : undefined,
+  });
   let batch: Array<{ record: CloudTrailRecord; item: InputItem }> = [];
   let stopped: Error | null = null;
 

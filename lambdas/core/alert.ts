@@ -1,3 +1,4 @@
+import type { Diagnosis } from './iam-policy/diagnose.js';
 import type { DenyKind, DenyLayer } from './types.js';
 
 /** Why an alert fired. */
@@ -49,4 +50,6 @@ export interface AlertSummary {
   userAgents: ValueCount[];
   /** Baseline denials per window before this alert (exponentially weighted), for context. */
   baseline: number;
+  /** The policy evaluation of the sample denial, when policies could be read (`--policies`, policy lookups). */
+  diagnosis?: Diagnosis;
 }

@@ -65,6 +65,7 @@ export function classify(record: CloudTrailRecord, options: ClassifyOptions = {}
     vpcEndpointId: text(record.vpcEndpointId),
     recipientAccountId,
     crossAccount: Boolean(principal.accountId && recipientAccountId && principal.accountId !== recipientAccountId),
+    correlatedEventId: null,
   };
   if (!denied) {
     base.action = resolveAction(null, base.eventSource, base.eventName);

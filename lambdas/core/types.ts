@@ -117,4 +117,6 @@ export interface Denial extends PrincipalInfo {
   encodedAuthorizationMessage: string | null;
   /** Stable id of (account, principal, action, resource family). */
   fingerprint: string | null;
+  /** The other half of a hidden second deny (a KMS denial behind an S3 one, and back), when correlated. */
+  correlatedEventId: string | null;
 }

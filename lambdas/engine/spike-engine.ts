@@ -9,12 +9,15 @@
 import { createHash } from 'node:crypto';
 import type { AlertSummary } from '../core/alert.js';
 import { classify } from '../core/classify.js';
+import { correlateHiddenDenies } from '../core/correlate.js';
 import type { Settings } from '../core/config.js';
 import { parseEventTime } from '../core/event-time.js';
 import { aggregateByFingerprint, buildAlertSummary, type FingerprintBatch, type TimedDenial } from '../core/spike/aggregate.js';
 import { decideSpikes, EMPTY_SPIKE_STATE } from '../core/spike/spike-rules.js';
 import { BUILT_IN_SUPPRESSIONS, compileSuppressions } from '../core/spike/suppression.js';
-import type { CloudTrailRecord } from '../core/types.js';
+import type { CloudTrailRecord, Denial } from '../core/types.js';
+import type { Diagnosis } from '../core/iam-policy/diagnose.js';
+import { withDiagnosis } from '../core/iam-policy/enrich-alert.js';
 import type { DenialStore, FingerprintState, HistoryEntry } from './denial-store.js';
 import { StoreError } from './denial-store.js';
 
@@ -42,6 +45,8 @@ export interface SpikeEngineDeps {
   settings: Settings;
   /** The clock, for TTLs and for records without an event time. */
   now: () => number;
+  /** Explains an alerting denial against its policies (once per alert, never per denial). */
+  diagnose?: (denial: Denial) => Promise<Diagnosis | null> | Diagnosis | null;
 }
 
 const COUNTER_TTL_SECONDS = 2 * 86_400;
@@ -59,6 +64,7 @@ export function createSpikeEngine(deps: SpikeEngineDeps): { processBatch(records
     const nowMs = deps.now();
     const stats: BatchStats = { records: records.length, denials: 0, duplicates: 0, suppressed: 0, fingerprints: [], alerts: 0 };
     const byId = new Map<string, TimedDenial>();
+    const recordOf = new Map<string, CloudTrailRecord>();
     for (const record of records) {
       const denial = classify(record, { extraErrorCodes });
       if (!denial.denied || !denial.fingerprint) continue;
@@ -70,7 +76,11 @@ export function createSpikeEngine(deps: SpikeEngineDeps): { processBatch(records
       }
       denial.eventId = eventId; // a fresh object from classify: set in place (a spread of ~30 fields is slow)
       byId.set(eventId, { denial: denial as TimedDenial['denial'], timeMs: parseEventTime(denial.eventTime) ?? nowMs });
+      recordOf.set(eventId, record);
     }
+    // A KMS denial made on the caller's behalf explains the service's denial beside it: one incident, alerted once.
+    const hidden = correlateHiddenDenies([...byId.values()].map((timed) => ({ ...timed, record: recordOf.get(timed.denial.eventId)! })));
+    const explainedKms = new Set(hidden.map((pair) => pair.kmsEventId));
     if (byId.size === 0) return { alerts: [], stats };
 
     const stored = await store.storedEventIds([...byId.keys()]);
@@ -79,7 +89,7 @@ export function createSpikeEngine(deps: SpikeEngineDeps): { processBatch(records
     const history: HistoryEntry[] = [];
     const alertable: TimedDenial[] = [];
     for (const timed of fresh) {
-      const suppressedBy = suppressionOf(timed.denial);
+      const suppressedBy = explainedKms.has(timed.denial.eventId) ? `hidden-deny-of:${timed.denial.correlatedEventId}` : suppressionOf(timed.denial);
       history.push({ denial: timed.denial, timeMs: timed.timeMs, suppressedBy });
       if (suppressedBy) stats.suppressed++;
       else alertable.push(timed);
@@ -92,6 +102,13 @@ export function createSpikeEngine(deps: SpikeEngineDeps): { processBatch(records
       alerts.push(...(await countAndDecide(group, nowMs)));
     });
     await store.putHistory(history, Math.floor(nowMs / 1000) + settings.historyDays * 86_400);
+    if (deps.diagnose) {
+      for (const [index, alert] of alerts.entries()) {
+        const sample = groups.find((group) => group.fingerprint === alert.fingerprint)?.sample;
+        const diagnosis = sample ? await deps.diagnose(sample) : null;
+        if (diagnosis) alerts[index] = withDiagnosis(alert, diagnosis);
+      }
+    }
     alerts.sort((a, b) => (a.windowStart < b.windowStart ? -1 : a.windowStart > b.windowStart ? 1 : 0));
     stats.alerts = alerts.length;
     return { alerts, stats };

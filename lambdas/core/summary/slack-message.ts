@@ -71,6 +71,7 @@ export function buildSlackMessage(alert: AlertSummary): SlackMessage {
   } else {
     blocks.push({ type: 'section', text: mrkdwn(`*Fix*: ${escapeMrkdwn(remedy.reason)}`) });
   }
+  if (alert.diagnosis) blocks.push(...diagnosisBlocks(alert));
   if (command) blocks.push({ type: 'section', text: mrkdwn(`*Verify the fix*\n${untrustedBlock(command, 2600)}`) });
   const link = alert.sampleEventIds[0] ? cloudTrailEventLink(alert.region, alert.sampleEventIds[0]) : null;
   blocks.push({
@@ -82,6 +83,25 @@ export function buildSlackMessage(alert: AlertSummary): SlackMessage {
     ],
   });
   return fitBlockKit({ text: fallbackText(alert, principal, layer), blocks });
+}
+
+function diagnosisBlocks(alert: AlertSummary): SlackBlock[] {
+  const diagnosis = alert.diagnosis!;
+  const lines = [`*Policy check*: ${escapeMrkdwn(diagnosis.summary)}`];
+  if (diagnosis.denyingStatement) {
+    const ref = diagnosis.denyingStatement;
+    lines.push(`Denying statement ${untrustedInline(ref.sid ?? '(no Sid)')} in ${untrustedInline(ref.policyArn ?? ref.policy, 300)}:`);
+    lines.push(untrustedBlock(JSON.stringify(ref.statement, null, 2), 1500));
+  }
+  for (const change of diagnosis.changes.slice(0, 3)) {
+    lines.push(`Add to ${escapeMrkdwn(change.where)}:`, untrustedBlock(JSON.stringify(change.statement), 600));
+  }
+  if (diagnosis.managedPolicies.length > 0) {
+    lines.push(`Managed policies that grant it: ${diagnosis.managedPolicies.map((match) => `${untrustedInline(match.name)} (via ${untrustedInline(match.grantedBy)})`).join(', ')}`);
+  }
+  if (diagnosis.dependsOn.length > 0) lines.push(`Depends on: ${diagnosis.dependsOn.map((key) => untrustedInline(key)).join(', ')}`);
+  if (diagnosis.notChecked.length > 0) lines.push(`_Not checked: ${escapeMrkdwn(diagnosis.notChecked.join('; '))}_`);
+  return [{ type: 'section', text: mrkdwn(lines.join('\n')) }];
 }
 
 function mrkdwn(text: string): TextObject {

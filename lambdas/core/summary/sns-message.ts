@@ -49,6 +49,13 @@ export function buildSnsMessage(alert: AlertSummary): SnsAlertMessage {
   if (remedy.kind === 'allow') lines.push(`Least-privilege fix, add to ${remedy.where}:`, JSON.stringify(remedy.statement, null, 2));
   else if (remedy.kind === 'narrow-deny') lines.push(`Explicit deny in ${remedy.where}${remedy.policyArn ? ` (${remedy.policyArn})` : ''}: no Allow can override it; find and narrow the Deny statement.`);
   else lines.push(`Fix: ${remedy.reason}`);
+  if (alert.diagnosis) {
+    lines.push('', `Policy check: ${alert.diagnosis.summary}`);
+    if (alert.diagnosis.denyingStatement) lines.push(`Denying statement (${alert.diagnosis.denyingStatement.policy}):`, JSON.stringify(alert.diagnosis.denyingStatement.statement, null, 2));
+    for (const change of alert.diagnosis.changes) lines.push(`Add to ${change.where}:`, JSON.stringify(change.statement));
+    if (alert.diagnosis.managedPolicies.length > 0) lines.push(`Managed policies that grant it: ${alert.diagnosis.managedPolicies.map((match) => `${match.name} (via ${match.grantedBy})`).join(', ')}`);
+    if (alert.diagnosis.notChecked.length > 0) lines.push(`Not checked: ${alert.diagnosis.notChecked.join('; ')}`);
+  }
   if (command) lines.push('', 'Verify:', command);
   lines.push('', `Fingerprint ${alert.fingerprint}; sample events ${alert.sampleEventIds.join(', ')}`);
   return {
