@@ -1,0 +1,54 @@
+/**
+ * Gathers the policies that decide one denial, through the readers, cached: when a fingerprint alerts, not for every
+ * denial. What could not be read is reported beside the policies.
+ */
+import type { PolicySet } from '../../core/iam-policy/types.js';
+import type { Denial } from '../../core/types.js';
+import type { IamPrincipalPolicies } from './iam-principal-policies.js';
+import type { Lookup } from './lookup-result.js';
+import type { OrganizationPolicies } from './organization-policies.js';
+import { readResourcePolicy, type ResourcePolicyClients } from './resource-policies.js';
+import type { TtlCache } from './ttl-cache.js';
+
+export interface PolicySources {
+  iam?: IamPrincipalPolicies;
+  organizations?: OrganizationPolicies;
+  resources?: ResourcePolicyClients;
+  cache: TtlCache;
+}
+
+/** The policy set for a denial, and the lookups that failed (for the alert's "not checked"). */
+export async function gatherPolicies(denial: Denial, sources: PolicySources): Promise<{ policies: PolicySet; notChecked: string[] }> {
+  const notChecked: string[] = [];
+  const note = (result: Lookup<unknown>) => {
+    if (result.status === 'not-permitted') notChecked.push(`${result.what}: not permitted from here (${result.reason})`);
+    if (result.status === 'failed') notChecked.push(`${result.what}: lookup failed (${result.reason})`);
+  };
+  const policies: PolicySet = {};
+  if (sources.iam && denial.principalArn) {
+    const principal = await sources.cache.get(`iam:${denial.principalArn}`, () => sources.iam!.read(denial.principalArn!));
+    note(principal);
+    if (principal.status === 'found') {
+      policies.identity = principal.value.identity;
+      policies.permissionsBoundary = principal.value.permissionsBoundary;
+    } else if (principal.status === 'none') policies.identity = [];
+  }
+  const assumeRole = /^sts:AssumeRole/i.test(denial.action ?? '');
+  if (assumeRole && sources.iam && denial.resource?.includes(':role/')) {
+    const role = await sources.cache.get(`iam:${denial.resource}`, () => sources.iam!.read(denial.resource!));
+    note(role);
+    policies.trustPolicy = role.status === 'found' ? role.value.trustPolicy : role.status === 'none' ? null : 'not-visible';
+  } else if (sources.resources && denial.resource?.startsWith('arn:')) {
+    const resource = await sources.cache.get(`resource:${denial.resource}`, () => readResourcePolicy(denial.resource!, sources.resources!));
+    note(resource);
+    policies.resourcePolicy = resource.status === 'found' ? resource.value : resource.status === 'none' ? null : 'not-visible';
+  }
+  if (sources.organizations && denial.accountId) {
+    for (const kind of ['scp', 'rcp'] as const) {
+      const levels = await sources.cache.get(`${kind}:${denial.accountId}`, () => sources.organizations!.read(denial.accountId!, kind));
+      note(levels);
+      policies[kind === 'scp' ? 'scps' : 'rcps'] = levels.status === 'found' ? levels.value : 'not-visible';
+    }
+  }
+  return { policies, notChecked };
+}
