@@ -14,7 +14,21 @@ import middy from '@middy/core';
 import type { SQSBatchResponse, SQSEvent } from 'aws-lambda';
 import { DynamoDbDenialStore } from './adapters/dynamodb-denial-store.js';
 import { createLambdaNotifier } from './adapters/lambda-notifier.js';
-import { HANDLER_ENV } from './config/env.js';
+import { ECRClient } from '@aws-sdk/client-ecr';
+import { IAMClient } from '@aws-sdk/client-iam';
+import { KMSClient } from '@aws-sdk/client-kms';
+import { LambdaClient } from '@aws-sdk/client-lambda';
+import { OrganizationsClient } from '@aws-sdk/client-organizations';
+import { S3Client } from '@aws-sdk/client-s3';
+import { SecretsManagerClient } from '@aws-sdk/client-secrets-manager';
+import { SNSClient } from '@aws-sdk/client-sns';
+import { gatherPolicies, type PolicySources } from './adapters/policy-sources/gather-policies.js';
+import { IamPrincipalPolicies } from './adapters/policy-sources/iam-principal-policies.js';
+import { OrganizationPolicies } from './adapters/policy-sources/organization-policies.js';
+import { createTtlCache } from './adapters/policy-sources/ttl-cache.js';
+import { diagnose, type Diagnosis } from './core/iam-policy/diagnose.js';
+import type { Denial } from './core/types.js';
+import { HANDLER_ENV, POLICY_LOOKUPS_ENV } from './config/env.js';
 import { METRICS } from './config/metrics.js';
 import { settingsFromJson } from './core/config.js';
 import { processSqsBatch, type SqsBatchDeps } from './engine/process-sqs-batch.js';
@@ -46,7 +60,7 @@ export function dependenciesFromEnvironment(): SqsBatchDeps {
     slackWebhookSecretArn: process.env[HANDLER_ENV.slackWebhookSecretArn],
   });
   return {
-    engine: createSpikeEngine({ store, settings, now: Date.now }),
+    engine: createSpikeEngine({ store, settings, now: Date.now, diagnose: process.env[POLICY_LOOKUPS_ENV] === 'true' ? policyDiagnoser() : undefined }),
     publish: (alerts) => notifier.publish(alerts),
     async deadLetter(kind, body) {
       const queueUrl = queues[kind];
@@ -58,6 +72,32 @@ export function dependenciesFromEnvironment(): SqsBatchDeps {
     },
     metric: (name, value) => metrics.addMetric(name, MetricUnit.Count, value),
     log: (level, message, details) => logger[level](message, details ?? {}),
+  };
+}
+
+/**
+ * Explains alerting denials with the policies read from IAM, the resource's service and Organizations (cached for
+ * 15 minutes across invocations). Lookups the role may not make are reported in the alert as not checked.
+ */
+function policyDiagnoser(): (denial: Denial) => Promise<Diagnosis> {
+  const sources: PolicySources = {
+    iam: new IamPrincipalPolicies(new IAMClient({})),
+    organizations: new OrganizationPolicies(new OrganizationsClient({})),
+    resources: {
+      s3: new S3Client({}),
+      kms: new KMSClient({}),
+      sqs: new SQSClient({}),
+      sns: new SNSClient({}),
+      lambda: new LambdaClient({}),
+      secretsManager: new SecretsManagerClient({}),
+      ecr: new ECRClient({}),
+    },
+    cache: createTtlCache(Date.now, 15 * 60_000),
+  };
+  return async (denial) => {
+    const { policies, notChecked } = await gatherPolicies(denial, sources);
+    const diagnosis = diagnose(denial, policies);
+    return { ...diagnosis, notChecked: [...notChecked, ...diagnosis.notChecked] };
   };
 }
 

@@ -18,3 +18,9 @@ export const HANDLER_ENV = {
 } as const;
 
 export type HandlerEnvName = (typeof HANDLER_ENV)[keyof typeof HANDLER_ENV];
+
+/**
+ * Set to `true` (by the stack's opt-in `policyLookups` context) to let the handler read the policies behind an
+ * alerting denial. Optional, so not part of `HANDLER_ENV`'s required names.
+ */
+export const POLICY_LOOKUPS_ENV = 'POLICY_LOOKUPS';
