@@ -1,32 +1,36 @@
 /**
- * `DenialAlerterForwarderStack`: deployed in each member account and Region, it forwards CloudTrail denials from the
- * default bus to the central bus. IAM and STS (global endpoint) denials are recorded in us-east-1: deploy it there too.
+ * `DenialAlerterForwarderStack`: deployed in each member account and in each Region, it forwards CloudTrail denials
+ * from the default bus to the central bus. IAM, STS (global endpoint) and CloudFront denials are recorded in
+ * us-east-1: deploy it there too.
  */
 import { Stack, type StackProps } from 'aws-cdk-lib';
 import { PolicyStatement, Role, ServicePrincipal } from 'aws-cdk-lib/aws-iam';
-import { PolicyStatement as SqsPolicyStatement } from 'aws-cdk-lib/aws-iam';
+import type { Queue } from 'aws-cdk-lib/aws-sqs';
 import type { Construct } from 'constructs';
-import { DataKey } from './constructs/data-key.js';
 import { DenialRule } from './constructs/denial-rule.js';
 import { EncryptedQueue } from './constructs/encrypted-queue.js';
+import { RULE_RETRY_POLICY } from './denial-alerter-stack.js';
 
 export interface DenialAlerterForwarderStackProps extends StackProps {
   /** The central event bus (the central stack's `CentralBusArn` output). */
   readonly centralBusArn: string;
-  /** @default [] */
+  /** Opt-in extra error codes, the same as the central stack's. @default [] */
   readonly extraErrorCodes?: readonly string[];
 }
 
 export class DenialAlerterForwarderStack extends Stack {
   public readonly rule: DenialRule;
+  /** Lets EventBridge put events on the central bus (required for another Region, and for another account). */
   public readonly role: Role;
+  /** Events the central bus did not accept within 24 hours. */
+  public readonly deadLetterQueue: Queue;
 
   constructor(scope: Construct, id: string, props: DenialAlerterForwarderStackProps) {
     super(scope, id, props);
-    const key = new DataKey(this, 'DataKey').key;
-    const deadLetter = new EncryptedQueue(this, 'ForwardDeadLetter', { encryptionKey: key }).queue;
-    this.role = new Role(this, 'PutEventsRole', { assumedBy: new ServicePrincipal('events.amazonaws.com'), description: 'Forwards denials to the central bus' });
-    this.role.addToPolicy(new PolicyStatement({ actions: ['events:PutEvents'], resources: [props.centralBusArn] }));
+    // SQS-managed encryption: no KMS key to pay for in every account and Region.
+    this.deadLetterQueue = new EncryptedQueue(this, 'ForwardDeadLetter').queue;
+    this.role = new Role(this, 'PutEventsRole', { assumedBy: new ServicePrincipal('events.amazonaws.com'), description: 'Denial Alerter: forwards denials to the central bus' });
+    this.role.addToPolicy(new PolicyStatement({ sid: 'PutOnCentralBus', actions: ['events:PutEvents'], resources: [props.centralBusArn] }));
     this.rule = new DenialRule(this, 'Rule', {
       description: 'Denial Alerter forwarder: CloudTrail denials to the central bus',
       extraErrorCodes: props.extraErrorCodes,
@@ -34,15 +38,16 @@ export class DenialAlerterForwarderStack extends Stack {
         id: 'CentralBus',
         arn: props.centralBusArn,
         roleArn: this.role.roleArn,
-        deadLetterConfig: { arn: deadLetter.queueArn },
-        retryPolicy: { maximumRetryAttempts: 185, maximumEventAgeInSeconds: 86_400 },
+        deadLetterConfig: { arn: this.deadLetterQueue.queueArn },
+        retryPolicy: RULE_RETRY_POLICY,
       },
     });
-    deadLetter.addToResourcePolicy(
-      new SqsPolicyStatement({
+    this.deadLetterQueue.addToResourcePolicy(
+      new PolicyStatement({
+        sid: 'EventBridgeDeadLetter',
         principals: [new ServicePrincipal('events.amazonaws.com')],
         actions: ['sqs:SendMessage'],
-        resources: [deadLetter.queueArn],
+        resources: [this.deadLetterQueue.queueArn],
         conditions: { ArnEquals: { 'aws:SourceArn': this.rule.rule.attrArn } },
       }),
     );

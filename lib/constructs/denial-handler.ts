@@ -1,8 +1,8 @@
-import { Duration, Validations } from 'aws-cdk-lib';
+import { Aws, Duration, Validations } from 'aws-cdk-lib';
 import type { Table } from 'aws-cdk-lib/aws-dynamodb';
-import { Effect, PolicyStatement, Role, ServicePrincipal } from 'aws-cdk-lib/aws-iam';
+import { PolicyStatement, Role, ServicePrincipal } from 'aws-cdk-lib/aws-iam';
 import type { IKey } from 'aws-cdk-lib/aws-kms';
-import { Architecture, Runtime } from 'aws-cdk-lib/aws-lambda';
+import { Architecture, LoggingFormat, Runtime } from 'aws-cdk-lib/aws-lambda';
 import { SqsEventSource } from 'aws-cdk-lib/aws-lambda-event-sources';
 import { NodejsFunction, OutputFormat } from 'aws-cdk-lib/aws-lambda-nodejs';
 import { LogGroup, RetentionDays } from 'aws-cdk-lib/aws-logs';
@@ -14,31 +14,43 @@ import { fileURLToPath } from 'node:url';
 import { HANDLER_ENV } from '../../lambdas/config/env.js';
 import { METRICS } from '../../lambdas/config/metrics.js';
 import type { Settings } from '../../lambdas/core/config.js';
-import { POLICY_LOOKUP_ACTIONS } from './policy-lookup-actions.js';
+import { policyLookupGrants } from '../policy-lookups.js';
 
 export interface DenialHandlerProps {
+  /** History, counters and alert state. */
   readonly table: Table;
+  /** Where alerts are published. */
   readonly topic: Topic;
+  /** The key of the table, queues and topic. */
   readonly encryptionKey: IKey;
+  /** The queue the rule fills; the handler consumes it in batches. */
   readonly ingestQueue: Queue;
+  /** Keeps records the handler cannot read. */
   readonly recordDeadLetterQueue: Queue;
+  /** Keeps alerts whose delivery finally failed. */
   readonly alertDeadLetterQueue: Queue;
+  /** Spike rules and suppressions, passed as JSON in `DENIAL_ALERTER_SETTINGS`. */
   readonly settings: Settings;
-  /** @default no Slack */
+  /** The existing secret holding the Slack webhook URL. @default no Slack */
   readonly slackWebhookSecret?: ISecret;
-  readonly logRetentionDays: number;
-  readonly batchSize: number;
-  /** @default false */
+  /** @default 30 */
+  readonly logRetentionDays?: number;
+  /** SQS messages per invocation. @default 1000 */
+  readonly batchSize?: number;
+  /** Grant the read-only policy lookups of `lib/policy-lookups.ts`. @default false */
   readonly policyLookups?: boolean;
+  /** Narrows the Organizations lookups. @default any organization */
+  readonly organizationId?: string;
 }
 
 const ENTRY = fileURLToPath(new URL('../../lambdas/handler.ts', import.meta.url));
 const PROJECT_ROOT = fileURLToPath(new URL('../..', import.meta.url));
+/** The handler's timeout; the ingest queue's visibility timeout is six times this. */
 export const HANDLER_TIMEOUT = Duration.minutes(2);
 
 /**
- * The Lambda that runs the spike engine on SQS batches: Node.js 22 on arm64, bundled locally by esbuild (never
- * Docker), with its own least-privilege role and log group.
+ * The Lambda that runs the spike engine on SQS batches: Node.js 22 on arm64, bundled by the local esbuild, with its
+ * own least-privilege role and log group.
  */
 export class DenialHandler extends Construct {
   public readonly function: NodejsFunction;
@@ -47,49 +59,21 @@ export class DenialHandler extends Construct {
 
   constructor(scope: Construct, id: string, props: DenialHandlerProps) {
     super(scope, id);
-    this.logGroup = new LogGroup(this, 'Logs', { retention: retentionOf(props.logRetentionDays) });
+    this.logGroup = new LogGroup(this, 'Logs', { retention: retentionOf(props.logRetentionDays ?? 30) });
     this.role = new Role(this, 'Role', { assumedBy: new ServicePrincipal('lambda.amazonaws.com'), description: 'Denial Alerter handler (least privilege)' });
-    this.role.addToPolicy(new PolicyStatement({ sid: 'WriteOwnLogs', actions: ['logs:CreateLogStream', 'logs:PutLogEvents'], resources: [this.logGroup.logGroupArn] }));
-    this.role.addToPolicy(
-      new PolicyStatement({
-        sid: 'DenialTable',
-        // Exactly what the engine calls; history queries run from the CLI, not here, so no index access.
-        actions: ['dynamodb:BatchGetItem', 'dynamodb:BatchWriteItem', 'dynamodb:Query', 'dynamodb:PutItem', 'dynamodb:UpdateItem'],
-        resources: [props.table.tableArn],
-      }),
-    );
-    this.role.addToPolicy(new PolicyStatement({ sid: 'PublishAlerts', actions: ['sns:Publish'], resources: [props.topic.topicArn] }));
-    this.role.addToPolicy(
-      new PolicyStatement({
-        sid: 'DeadLetters',
-        actions: ['sqs:SendMessage'],
-        resources: [props.recordDeadLetterQueue.queueArn, props.alertDeadLetterQueue.queueArn],
-      }),
-    );
-    this.role.addToPolicy(new PolicyStatement({ sid: 'DataKey', actions: ['kms:Decrypt', 'kms:GenerateDataKey'], resources: [props.encryptionKey.keyArn] }));
+    this.grantOwnResources(props);
     if (props.slackWebhookSecret) {
-      this.role.addToPolicy(new PolicyStatement({ sid: 'SlackWebhookSecret', actions: ['secretsmanager:GetSecretValue'], resources: [props.slackWebhookSecret.secretArn] }));
-      Validations.of(this.role).acknowledge({
-        id: 'AwsSolutions-IAM5',
-        reason: 'The secret is referenced by name; its ARN ends in the random six-character suffix Secrets Manager adds ("-??????"), the narrowest form IAM offers for a secret known by name.',
-      });
-    }
-    if (props.policyLookups) {
       this.role.addToPolicy(
         new PolicyStatement({
-          sid: 'PolicyLookupsReadOnly',
-          effect: Effect.ALLOW,
-          actions: [...POLICY_LOOKUP_ACTIONS],
-          // The principals and resources to inspect are only known from each denial at run time; every action here
-          // is read-only, and sts:DecodeAuthorizationMessage and the Organizations reads support no resource scoping.
-          resources: ['*'],
+          sid: 'SlackWebhookSecret',
+          actions: ['secretsmanager:GetSecretValue'],
+          // Known by name: the real ARN ends in the six random characters Secrets Manager appends.
+          resources: [`${props.slackWebhookSecret.secretArn}-??????`],
         }),
       );
-      Validations.of(this.role).acknowledge({
-        id: 'AwsSolutions-IAM5[Resource::*]',
-        reason: 'Read-only policy lookups (opt-in, context policyLookups): the principal or resource to inspect is only known from each denial at run time.',
-      });
     }
+    if (props.policyLookups) this.grantPolicyLookups(props.organizationId);
+
     this.function = new NodejsFunction(this, 'Function', {
       entry: ENTRY,
       handler: 'handler',
@@ -101,6 +85,7 @@ export class DenialHandler extends Construct {
       timeout: HANDLER_TIMEOUT,
       role: this.role,
       logGroup: this.logGroup,
+      loggingFormat: LoggingFormat.JSON,
       description: 'Denial Alerter: CloudTrail denials to spike alerts',
       environment: {
         [HANDLER_ENV.tableName]: props.table.tableName,
@@ -118,6 +103,8 @@ export class DenialHandler extends Construct {
         format: OutputFormat.ESM,
         target: 'node22',
         mainFields: ['module', 'main'],
+        // Bundle the AWS SDK too: the handler runs the SDK versions it was tested with, not the runtime's.
+        externalModules: [],
         minify: true,
         sourceMap: true,
         banner: "import { createRequire } from 'module'; const require = createRequire(import.meta.url);",
@@ -125,8 +112,9 @@ export class DenialHandler extends Construct {
     });
     this.function.addEventSource(
       new SqsEventSource(props.ingestQueue, {
-        batchSize: props.batchSize,
-        maxBatchingWindow: props.batchSize > 10 ? Duration.seconds(30) : undefined,
+        batchSize: props.batchSize ?? 1000,
+        // Above 10 messages SQS requires a batching window; 30 s lets a storm arrive as one batch.
+        maxBatchingWindow: (props.batchSize ?? 1000) > 10 ? Duration.seconds(30) : undefined,
         reportBatchItemFailures: true,
       }),
     );
@@ -135,9 +123,45 @@ export class DenialHandler extends Construct {
       reason: 'Node.js 22 is the runtime this project builds and tests for; move with the project, not ahead of it.',
     });
   }
+
+  /** Exactly what the handler calls on the resources of this stack. */
+  private grantOwnResources(props: DenialHandlerProps): void {
+    this.role.addToPolicy(new PolicyStatement({ sid: 'WriteOwnLogs', actions: ['logs:CreateLogStream', 'logs:PutLogEvents'], resources: [this.logGroup.logGroupArn] }));
+    this.role.addToPolicy(
+      new PolicyStatement({
+        sid: 'DenialTable',
+        // What the engine calls (lambdas/adapters/dynamodb-denial-store.ts). History queries on the indexes run from
+        // the CLI with the operator's own credentials, so the handler gets no index access.
+        actions: ['dynamodb:BatchGetItem', 'dynamodb:BatchWriteItem', 'dynamodb:Query', 'dynamodb:PutItem', 'dynamodb:UpdateItem'],
+        resources: [props.table.tableArn],
+      }),
+    );
+    this.role.addToPolicy(new PolicyStatement({ sid: 'PublishAlerts', actions: ['sns:Publish'], resources: [props.topic.topicArn] }));
+    this.role.addToPolicy(
+      new PolicyStatement({ sid: 'DeadLetters', actions: ['sqs:SendMessage'], resources: [props.recordDeadLetterQueue.queueArn, props.alertDeadLetterQueue.queueArn] }),
+    );
+    // The table, the topic and the dead-letter queues are encrypted with this key.
+    this.role.addToPolicy(new PolicyStatement({ sid: 'DataKey', actions: ['kms:Decrypt', 'kms:GenerateDataKey'], resources: [props.encryptionKey.keyArn] }));
+  }
+
+  /** The opt-in read-only lookups, each scoped as narrowly as IAM allows, each wildcard acknowledged with its reason. */
+  private grantPolicyLookups(organizationId: string | undefined): void {
+    const grants = policyLookupGrants({ partition: Aws.PARTITION, account: Aws.ACCOUNT_ID, organizationId });
+    // The same grants with the placeholders cdk-nag prints for the partition and account: its finding ids.
+    const findings = policyLookupGrants({ partition: '<AWS::Partition>', account: '<AWS::AccountId>', organizationId });
+    grants.forEach((grant, index) => {
+      this.role.addToPolicy(new PolicyStatement({ sid: grant.sid, actions: [...grant.actions], resources: [...grant.resources] }));
+      for (const resource of findings[index]!.resources.filter((arn) => arn.includes('*'))) {
+        Validations.of(this.role).acknowledge({ id: `AwsSolutions-IAM5[Resource::${resource}]`, reason: `Opt-in read-only policy lookups (context policyLookups). ${grant.reason}.` });
+      }
+    });
+  }
 }
 
+/** The shortest retention CloudWatch Logs offers that keeps logs at least `days`. */
 function retentionOf(days: number): RetentionDays {
-  const allowed = Object.values(RetentionDays).filter((value): value is number => typeof value === 'number' && value > 0).sort((a, b) => a - b);
+  const allowed = Object.values(RetentionDays)
+    .filter((value): value is number => typeof value === 'number' && value > 0)
+    .sort((a, b) => a - b);
   return (allowed.find((value) => value >= days) ?? RetentionDays.TEN_YEARS) as RetentionDays;
 }

@@ -3,19 +3,20 @@ import { Construct } from 'constructs';
 import { denialEventPattern } from '../event-pattern.js';
 
 export interface DenialRuleProps {
-  /** Where matching events go. */
+  /** Where matching events go (with its retry policy and dead-letter queue). */
   readonly target: CfnRule.TargetProperty;
   /** Opt-in extra error codes. @default [] */
   readonly extraErrorCodes?: readonly string[];
   /** The bus the rule listens on. @default the account's default bus */
   readonly eventBusName?: string;
+  /** @default a description of the default bus rule */
   readonly description?: string;
 }
 
 /**
- * The EventBridge rule for CloudTrail denials, as a `CfnRule`: on the default bus its state is
- * `ENABLED_WITH_ALL_CLOUDTRAIL_MANAGEMENT_EVENTS`, without which read-only (Get/List/Describe) denials never reach a
- * rule. The L2 `Rule` cannot set that state.
+ * The EventBridge rule for CloudTrail denials, as a `CfnRule` because only its state
+ * `ENABLED_WITH_ALL_CLOUDTRAIL_MANAGEMENT_EVENTS` lets read-only (Get/List/Describe) denials reach a rule, and the L2
+ * `Rule` cannot set it. EventBridge accepts the state on default and custom buses, so the central bus uses it too.
  */
 export class DenialRule extends Construct {
   public readonly rule: CfnRule;
@@ -25,7 +26,7 @@ export class DenialRule extends Construct {
     this.rule = new CfnRule(this, 'Rule', {
       description: props.description ?? 'Denial Alerter: CloudTrail events whose errorCode means authorization was refused',
       eventBusName: props.eventBusName,
-      state: props.eventBusName ? 'ENABLED' : 'ENABLED_WITH_ALL_CLOUDTRAIL_MANAGEMENT_EVENTS',
+      state: 'ENABLED_WITH_ALL_CLOUDTRAIL_MANAGEMENT_EVENTS',
       eventPattern: denialEventPattern(props.extraErrorCodes),
       targets: [props.target],
     });

@@ -1,112 +1,246 @@
-import { Match } from 'aws-cdk-lib/assertions';
+import { Stack, Token } from 'aws-cdk-lib';
+import { Capture, Match } from 'aws-cdk-lib/assertions';
 import { describe, expect, it } from 'vitest';
-import { HANDLER_ENV } from '../../lambdas/config/env.js';
 import { TABLE_SCHEMA } from '../../lambdas/adapters/table-schema.js';
+import { HANDLER_ENV } from '../../lambdas/config/env.js';
+import { METRICS } from '../../lambdas/config/metrics.js';
+import { resolveSettings } from '../../lambdas/core/config.js';
 import { denialEventPattern } from '../../lib/event-pattern.js';
-import { StackConfigError } from '../../lib/stack-config.js';
-import { POLICY_LOOKUP_ACTIONS } from '../../lib/constructs/policy-lookup-actions.js';
-import { buildTemplates, FULL_CONTEXT } from './support/build.js';
+import { POLICY_LOOKUP_ACTIONS } from '../../lib/policy-lookups.js';
+import { buildTemplates, FULL_CONTEXT, iamStatementsOf, resourcesOf } from './support/build.js';
 
 const plain = buildTemplates();
 const full = buildTemplates(FULL_CONTEXT);
 
-function resourcesOf(template: typeof plain.central, type: string): Array<Record<string, any>> {
-  return Object.values(template.findResources(type)) as Array<Record<string, any>>;
+function handlerOf(template: typeof plain.central): Record<string, any> {
+  const functions = resourcesOf(template, 'AWS::Lambda::Function').filter((fn) => fn.Properties.Runtime === 'nodejs22.x');
+  expect(functions).toHaveLength(1);
+  return functions[0]!.Properties;
 }
 
-describe('DenialAlerter stack', () => {
-  it('has the table of table-schema.ts: keys, three GSIs, TTL, PITR, KMS, on demand', () => {
-    plain.central.hasResourceProperties('AWS::DynamoDB::Table', {
-      KeySchema: [
-        { AttributeName: 'pk', KeyType: 'HASH' },
-        { AttributeName: 'sk', KeyType: 'RANGE' },
-      ],
-      BillingMode: 'PAY_PER_REQUEST',
-      TimeToLiveSpecification: { AttributeName: TABLE_SCHEMA.ttlAttribute, Enabled: true },
-      SSESpecification: { SSEEnabled: true, SSEType: 'KMS', KMSMasterKeyId: Match.anyValue() },
-      PointInTimeRecoverySpecification: { PointInTimeRecoveryEnabled: true },
-      GlobalSecondaryIndexes: Object.values(TABLE_SCHEMA.indexes).map((index) =>
-        Match.objectLike({ IndexName: index.name, KeySchema: [{ AttributeName: index.partitionKey, KeyType: 'HASH' }, { AttributeName: index.sortKey, KeyType: 'RANGE' }] }),
-      ),
+describe('DenialAlerter stack: storage and messaging', () => {
+  it('has the table of table-schema.ts: keys, three GSIs, TTL, point-in-time recovery, KMS, on demand, retained', () => {
+    plain.central.hasResource('AWS::DynamoDB::Table', {
+      DeletionPolicy: 'Retain',
+      Properties: {
+        KeySchema: [
+          { AttributeName: TABLE_SCHEMA.partitionKey, KeyType: 'HASH' },
+          { AttributeName: TABLE_SCHEMA.sortKey, KeyType: 'RANGE' },
+        ],
+        BillingMode: 'PAY_PER_REQUEST',
+        TimeToLiveSpecification: { AttributeName: TABLE_SCHEMA.ttlAttribute, Enabled: true },
+        SSESpecification: { SSEEnabled: true, SSEType: 'KMS', KMSMasterKeyId: Match.anyValue() },
+        PointInTimeRecoverySpecification: { PointInTimeRecoveryEnabled: true },
+        GlobalSecondaryIndexes: Object.values(TABLE_SCHEMA.indexes).map((index) =>
+          Match.objectLike({
+            IndexName: index.name,
+            KeySchema: [
+              { AttributeName: index.partitionKey, KeyType: 'HASH' },
+              { AttributeName: index.sortKey, KeyType: 'RANGE' },
+            ],
+            Projection: { ProjectionType: 'ALL' },
+          }),
+        ),
+      },
     });
   });
 
-  it('encrypts every queue and the topic with the rotating customer-managed key, TLS only', () => {
+  it('encrypts the topic and every queue with the rotating customer-managed key, and refuses plain HTTP', () => {
+    const key = new Capture();
     plain.central.hasResourceProperties('AWS::KMS::Key', { EnableKeyRotation: true });
+    plain.central.hasResourceProperties('AWS::SNS::Topic', { KmsMasterKeyId: { 'Fn::GetAtt': [key, 'Arn'] } });
     const queues = resourcesOf(plain.central, 'AWS::SQS::Queue');
     expect(queues).toHaveLength(5);
-    for (const queue of queues) expect(queue.Properties.KmsMasterKeyId).toBeDefined();
-    plain.central.hasResourceProperties('AWS::SNS::Topic', { KmsMasterKeyId: Match.anyValue() });
+    for (const queue of queues) expect(queue.Properties.KmsMasterKeyId).toEqual({ 'Fn::GetAtt': [key.asString(), 'Arn'] });
     for (const policy of resourcesOf(plain.central, 'AWS::SQS::QueuePolicy')) {
-      expect(JSON.stringify(policy.Properties.PolicyDocument)).toContain('aws:SecureTransport');
+      expect(policy.Properties.PolicyDocument.Statement).toContainEqual(
+        expect.objectContaining({ Effect: 'Deny', Condition: { Bool: { 'aws:SecureTransport': 'false' } } }),
+      );
     }
   });
 
-  it('routes CloudTrail denials, read-only ones included, to the ingest queue with retries and a dead-letter queue', () => {
+  it('lets EventBridge and CloudWatch use the key only from this account, and the handler through its role', () => {
+    plain.central.hasResourceProperties('AWS::KMS::Key', {
+      KeyPolicy: {
+        Statement: Match.arrayWith([
+          Match.objectLike({ Principal: { Service: 'events.amazonaws.com' }, Condition: { StringEquals: { 'aws:SourceAccount': { Ref: 'AWS::AccountId' } } } }),
+          Match.objectLike({ Principal: { Service: 'cloudwatch.amazonaws.com' } }),
+        ]),
+      },
+    });
+    expect(iamStatementsOf(plain.central)).toContainEqual(expect.objectContaining({ Sid: 'DataKey', Action: ['kms:Decrypt', 'kms:GenerateDataKey'] }));
+  });
+
+  it('feeds the handler in batches of 1000 within 30 s, reporting partial batch failures', () => {
+    plain.central.hasResourceProperties('AWS::Lambda::EventSourceMapping', {
+      BatchSize: 1000,
+      MaximumBatchingWindowInSeconds: 30,
+      FunctionResponseTypes: ['ReportBatchItemFailures'],
+    });
+  });
+
+  it('moves a message received 5 times to a dead-letter queue, with a visibility timeout of 6 handler timeouts', () => {
+    const ingest = resourcesOf(plain.central, 'AWS::SQS::Queue').filter((queue) => queue.Properties.RedrivePolicy);
+    expect(ingest).toHaveLength(1);
+    expect(ingest[0]!.Properties.RedrivePolicy.maxReceiveCount).toBe(5);
+    expect(ingest[0]!.Properties.VisibilityTimeout).toBe(6 * handlerOf(plain.central).Timeout);
+  });
+});
+
+describe('DenialAlerter stack: rules', () => {
+  it('routes denials from the default bus, read-only ones included, to the ingest queue with retries and a dead-letter queue', () => {
     plain.central.hasResourceProperties('AWS::Events::Rule', {
+      EventBusName: Match.absent(),
       State: 'ENABLED_WITH_ALL_CLOUDTRAIL_MANAGEMENT_EVENTS',
       EventPattern: denialEventPattern(),
       Targets: [Match.objectLike({ DeadLetterConfig: { Arn: Match.anyValue() }, RetryPolicy: { MaximumRetryAttempts: 185, MaximumEventAgeInSeconds: 86400 } })],
     });
   });
 
-  it('feeds the handler in batches with partial batch failure reporting, and redrives poison messages', () => {
-    plain.central.hasResourceProperties('AWS::Lambda::EventSourceMapping', {
-      BatchSize: 1000,
-      MaximumBatchingWindowInSeconds: 30,
-      FunctionResponseTypes: ['ReportBatchItemFailures'],
+  it('has a central bus with the same rule, open to other accounts only with organizationId', () => {
+    for (const { central } of [plain, full]) {
+      central.resourceCountIs('AWS::Events::EventBus', 1);
+      central.hasResourceProperties('AWS::Events::Rule', { EventBusName: { Ref: Match.anyValue() }, State: 'ENABLED_WITH_ALL_CLOUDTRAIL_MANAGEMENT_EVENTS' });
+    }
+    plain.central.resourceCountIs('AWS::Events::EventBusPolicy', 0);
+    full.central.hasResourceProperties('AWS::Events::EventBusPolicy', {
+      Statement: Match.objectLike({ Action: 'events:PutEvents', Condition: { StringEquals: { 'aws:PrincipalOrgID': FULL_CONTEXT.organizationId } } }),
     });
-    const ingest = resourcesOf(plain.central, 'AWS::SQS::Queue').find((queue) => queue.Properties.RedrivePolicy);
-    expect(ingest?.Properties.RedrivePolicy.maxReceiveCount).toBe(5);
-    expect(ingest?.Properties.VisibilityTimeout).toBe(720);
   });
 
-  it('runs the handler on Node.js 22, arm64, with exactly the environment the handler reads', () => {
-    const functions = resourcesOf(full.central, 'AWS::Lambda::Function').filter((fn) => fn.Properties.Runtime?.startsWith('nodejs22'));
-    expect(functions).toHaveLength(1);
-    const handler = functions[0]!.Properties;
-    expect(handler.Architectures).toEqual(['arm64']);
-    expect(handler.Handler).toBe('index.handler');
-    const names = Object.keys(handler.Environment.Variables);
-    expect(names.filter((name) => !name.startsWith('POWERTOOLS_') && name !== 'NODE_OPTIONS').sort()).toEqual(Object.values(HANDLER_ENV).sort());
-    expect(JSON.parse(handler.Environment.Variables[HANDLER_ENV.settings])).toMatchObject({ threshold: 5, windowMinutes: 5 });
-    expect(JSON.stringify(handler.Environment.Variables)).not.toMatch(/hooks\.slack\.com/);
+  it('lets each rule, and nothing else, send to the ingest and rule dead-letter queues', () => {
+    const sourceArns = resourcesOf(plain.central, 'AWS::SQS::QueuePolicy')
+      .flatMap((policy) => policy.Properties.PolicyDocument.Statement)
+      .filter((statement: any) => statement.Principal?.Service === 'events.amazonaws.com')
+      .map((statement: any) => statement.Condition.ArnEquals['aws:SourceArn']['Fn::GetAtt'][0]);
+    expect(sourceArns).toHaveLength(4);
+    expect(new Set(sourceArns).size).toBe(2);
   });
 
-  it('grants no wildcard action anywhere, and resource "*" only to the opt-in read-only policy lookups', () => {
-    for (const template of [full.central, full.forwarder]) {
-      for (const policy of [...resourcesOf(template, 'AWS::IAM::Policy'), ...resourcesOf(template, 'AWS::IAM::Role')]) {
-        const documents = [policy.Properties.PolicyDocument, ...(policy.Properties.Policies ?? []).map((p: any) => p.PolicyDocument)].filter(Boolean);
-        for (const statement of documents.flatMap((document: any) => document.Statement)) {
-          const actions = [statement.Action].flat();
-          for (const action of actions) expect(String(action)).not.toMatch(/\*/);
-          if ([statement.Resource].flat().includes('*')) expect(statement.Sid).toBe('PolicyLookupsReadOnly');
-        }
+  it('puts the extra error codes in the rule pattern and in the handler settings alike', () => {
+    full.central.hasResourceProperties('AWS::Events::Rule', { EventPattern: denialEventPattern(['AuthorizationError']) });
+    expect(JSON.parse(handlerOf(full.central).Environment.Variables[HANDLER_ENV.settings]).extraErrorCodes).toEqual(['AuthorizationError']);
+  });
+});
+
+describe('DenialAlerter stack: handler', () => {
+  it('runs on Node.js 22, arm64, with JSON logs in its own log group kept 30 days', () => {
+    const handler = handlerOf(plain.central);
+    expect(handler).toMatchObject({ Runtime: 'nodejs22.x', Architectures: ['arm64'], Handler: 'index.handler', LoggingConfig: { LogFormat: 'JSON' } });
+    plain.central.hasResourceProperties('AWS::Logs::LogGroup', { RetentionInDays: 30 });
+  });
+
+  it('sets exactly the environment variables the handler reads, plus Powertools\'', () => {
+    const variables = handlerOf(full.central).Environment.Variables;
+    expect(HANDLER_ENV).not.toEqual({});
+    expect(Object.keys(variables).filter((name) => !name.startsWith('POWERTOOLS_') && name !== 'NODE_OPTIONS').sort()).toEqual(Object.values(HANDLER_ENV).sort());
+    expect(variables).toMatchObject({ POWERTOOLS_SERVICE_NAME: METRICS.service, POWERTOOLS_METRICS_NAMESPACE: METRICS.namespace });
+  });
+
+  it('passes the settings resolved from context, defaults filled in', () => {
+    const settings = buildTemplates({ settings: { threshold: 9 } });
+    expect(JSON.parse(handlerOf(settings.central).Environment.Variables[HANDLER_ENV.settings])).toEqual(resolveSettings({ threshold: 9 }));
+  });
+
+  it('leaves Slack out without a secret name', () => {
+    expect(Object.keys(handlerOf(plain.central).Environment.Variables)).not.toContain(HANDLER_ENV.slackWebhookSecretArn);
+    expect(iamStatementsOf(plain.central).some((statement) => statement.Sid === 'SlackWebhookSecret')).toBe(false);
+  });
+
+  it('gives the handler the secret\'s ARN (never the URL) and GetSecretValue on that secret only', () => {
+    const variable = handlerOf(full.central).Environment.Variables[HANDLER_ENV.slackWebhookSecretArn];
+    expect(JSON.stringify(variable)).toMatch(/:secretsmanager:.*:secret:denial-alerter\/slack-webhook"/);
+    const secretStatement = iamStatementsOf(full.central).find((statement) => statement.Sid === 'SlackWebhookSecret');
+    expect(secretStatement?.Action).toBe('secretsmanager:GetSecretValue');
+    // Secrets Manager appends six random characters to the ARN of a secret created by name.
+    expect(JSON.stringify(secretStatement?.Resource)).toMatch(/:secret:denial-alerter\/slack-webhook-\?\?\?\?\?\?"/);
+  });
+});
+
+describe('least privilege', () => {
+  it('grants no wildcard action in either stack', () => {
+    for (const template of [full.central, full.forwarder, plain.central, plain.forwarder]) {
+      for (const statement of iamStatementsOf(template)) {
+        for (const action of [statement.Action].flat()) expect(String(action)).not.toContain('*');
       }
     }
-    const lookups = JSON.stringify(full.central.toJSON());
-    for (const action of POLICY_LOOKUP_ACTIONS) expect(lookups).toContain(action);
-    expect(JSON.stringify(plain.central.toJSON())).not.toContain('iam:GetRolePolicy');
   });
 
-  it('alarms on handler errors, throttles, dead-letter depth and delivery failures, to the alert topic; has a dashboard', () => {
+  it('grants resource "*" only where IAM supports nothing narrower (sts:DecodeAuthorizationMessage)', () => {
+    const everything = [...iamStatementsOf(full.central), ...iamStatementsOf(full.forwarder)].filter((statement) => [statement.Resource].flat().includes('*'));
+    expect(everything).toEqual([expect.objectContaining({ Sid: 'PolicyLookupSts', Action: 'sts:DecodeAuthorizationMessage' })]);
+  });
+
+  it('gives the handler exactly its DynamoDB item actions, on the table only', () => {
+    const table = iamStatementsOf(plain.central).filter((statement) => [statement.Action].flat().some((action: string) => action.startsWith('dynamodb:')));
+    expect(table).toEqual([
+      expect.objectContaining({
+        Action: ['dynamodb:BatchGetItem', 'dynamodb:BatchWriteItem', 'dynamodb:PutItem', 'dynamodb:Query', 'dynamodb:UpdateItem'],
+        Resource: { 'Fn::GetAtt': [expect.stringMatching(/^HistoryTable/), 'Arn'] },
+      }),
+    ]);
+  });
+
+  it('adds the policy lookups only with policyLookups, scoped to this account\'s roles, users, groups and policies', () => {
+    const granted = iamStatementsOf(full.central).flatMap((statement) => [statement.Action].flat());
+    for (const action of POLICY_LOOKUP_ACTIONS) expect(granted).toContain(action);
+    expect(iamStatementsOf(plain.central).flatMap((statement) => [statement.Action].flat())).not.toContain('iam:GetRolePolicy');
+    const roleLookups = iamStatementsOf(full.central).find((statement) => statement.Sid === 'PolicyLookupIamRole');
+    expect(roleLookups?.Resource).toEqual({ 'Fn::Join': ['', ['arn:', { Ref: 'AWS::Partition' }, ':iam::', { Ref: 'AWS::AccountId' }, ':role/*']] });
+  });
+});
+
+describe('DenialAlerter stack: alarms, dashboard, subscriptions, trail', () => {
+  it('alarms on handler errors and throttles, delivery failures and each dead-letter queue, to the alert topic', () => {
     const alarms = resourcesOf(plain.central, 'AWS::CloudWatch::Alarm');
-    const metrics = alarms.map((alarm) => alarm.Properties.MetricName);
-    expect(metrics).toEqual(expect.arrayContaining(['Errors', 'Throttles', 'DeliveryFailures', 'ApproximateNumberOfMessagesVisible']));
-    expect(metrics.filter((name) => name === 'ApproximateNumberOfMessagesVisible')).toHaveLength(4);
-    for (const alarm of alarms) expect(alarm.Properties.AlarmActions).toHaveLength(1);
-    plain.central.resourceCountIs('AWS::CloudWatch::Dashboard', 1);
+    const metrics = alarms.map((alarm) => alarm.Properties.MetricName).sort();
+    expect(metrics).toEqual(['ApproximateNumberOfMessagesVisible', 'ApproximateNumberOfMessagesVisible', 'ApproximateNumberOfMessagesVisible', 'ApproximateNumberOfMessagesVisible', 'DeliveryFailures', 'Errors', 'Throttles']);
+    const topic = Object.keys(plain.central.findResources('AWS::SNS::Topic'))[0];
+    for (const alarm of alarms) expect(alarm.Properties.AlarmActions).toEqual([{ Ref: topic }]);
+    plain.central.hasResourceProperties('AWS::CloudWatch::Alarm', { Namespace: METRICS.namespace, MetricName: METRICS.names.deliveryFailures, Dimensions: [{ Name: 'service', Value: METRICS.service }] });
   });
 
-  it('adds a central bus open only to the organization, a trail with data events, and email subscriptions when asked', () => {
-    full.central.hasResourceProperties('AWS::Events::EventBusPolicy', {
-      Statement: Match.objectLike({ Action: 'events:PutEvents', Condition: { StringEquals: { 'aws:PrincipalOrgID': 'o-a1b2c3d4e5' } } }),
-    });
-    full.central.resourceCountIs('AWS::Events::Rule', 2);
-    full.central.hasResourceProperties('AWS::CloudTrail::Trail', { IsMultiRegionTrail: true, EventSelectors: Match.anyValue() });
+  it('has a dashboard graphing denials, alerts, suppressed, errors and dead-letter depth', () => {
+    const body = JSON.stringify(resourcesOf(plain.central, 'AWS::CloudWatch::Dashboard')[0]!.Properties.DashboardBody);
+    for (const name of [METRICS.names.denialsProcessed, METRICS.names.alertsPublished, METRICS.names.suppressed, 'Errors', 'ApproximateNumberOfMessagesVisible']) expect(body).toContain(name);
+  });
+
+  it('subscribes the alert emails to the topic', () => {
     full.central.hasResourceProperties('AWS::SNS::Subscription', { Protocol: 'email', Endpoint: 'secops@example.com' });
+    plain.central.resourceCountIs('AWS::SNS::Subscription', 0);
+  });
+
+  it('creates a trail only when asked, with management, data and VPC-endpoint denial selectors and no basic selectors', () => {
     plain.central.resourceCountIs('AWS::CloudTrail::Trail', 0);
-    plain.central.resourceCountIs('AWS::Events::EventBus', 0);
+    full.central.hasResourceProperties('AWS::CloudTrail::Trail', {
+      IsMultiRegionTrail: true,
+      IncludeGlobalServiceEvents: true,
+      EventSelectors: Match.absent(),
+      AdvancedEventSelectors: [
+        { Name: Match.anyValue(), FieldSelectors: [{ Field: 'eventCategory', Equals: ['Management'] }] },
+        Match.objectLike({ FieldSelectors: Match.arrayWith([{ Field: 'resources.type', Equals: ['AWS::S3::Object'] }]) }),
+        Match.objectLike({ FieldSelectors: Match.arrayWith([{ Field: 'resources.type', Equals: ['AWS::Lambda::Function'] }]) }),
+        ...FULL_CONTEXT.trailNetworkActivitySources.map((source) =>
+          Match.objectLike({
+            FieldSelectors: [
+              { Field: 'eventCategory', Equals: ['NetworkActivity'] },
+              { Field: 'eventSource', Equals: [source] },
+              { Field: 'errorCode', Equals: ['VpceAccessDenied'] },
+            ],
+          }),
+        ),
+      ],
+    });
+  });
+
+  it('keeps the trail logs in private, TLS-only, encrypted buckets with access logging', () => {
+    const buckets = resourcesOf(full.central, 'AWS::S3::Bucket');
+    expect(buckets).toHaveLength(2);
+    for (const bucket of buckets) {
+      expect(bucket.Properties.BucketEncryption).toBeDefined();
+      expect(bucket.Properties.PublicAccessBlockConfiguration).toEqual({ BlockPublicAcls: true, BlockPublicPolicy: true, IgnorePublicAcls: true, RestrictPublicBuckets: true });
+    }
+    expect(buckets.filter((bucket) => bucket.Properties.LoggingConfiguration)).toHaveLength(1);
   });
 });
 
@@ -115,18 +249,59 @@ describe('DenialAlerterForwarder stack', () => {
     plain.forwarder.hasResourceProperties('AWS::Events::Rule', {
       State: 'ENABLED_WITH_ALL_CLOUDTRAIL_MANAGEMENT_EVENTS',
       EventPattern: denialEventPattern(),
-      Targets: [Match.objectLike({ RoleArn: Match.anyValue(), DeadLetterConfig: Match.anyValue() })],
+      Targets: [Match.objectLike({ RoleArn: Match.anyValue(), DeadLetterConfig: Match.anyValue(), RetryPolicy: Match.anyValue() })],
     });
-    plain.forwarder.hasResourceProperties('AWS::IAM::Policy', {
-      PolicyDocument: { Statement: [Match.objectLike({ Action: 'events:PutEvents' })] },
+    plain.forwarder.hasResourceProperties('AWS::IAM::Policy', { PolicyDocument: { Statement: [Match.objectLike({ Action: 'events:PutEvents' })] } });
+    plain.forwarder.hasResourceProperties('AWS::SQS::Queue', { SqsManagedSseEnabled: true });
+    plain.forwarder.resourceCountIs('AWS::KMS::Key', 0);
+  });
+
+  it('targets the central bus of this account and Region by default', () => {
+    plain.forwarder.hasResourceProperties('AWS::Events::Rule', {
+      Targets: [
+        Match.objectLike({
+          Arn: { 'Fn::Join': ['', ['arn:', { Ref: 'AWS::Partition' }, ':events:', { Ref: 'AWS::Region' }, ':', { Ref: 'AWS::AccountId' }, ':event-bus/denial-alerter-central']] },
+        }),
+      ],
     });
+  });
+
+  it('targets the central bus of centralAccount and centralRegion, or centralBusArn as given', () => {
+    const elsewhere = buildTemplates({ centralAccount: '111122223333', centralRegion: 'eu-west-1' });
+    elsewhere.forwarder.hasResourceProperties('AWS::Events::Rule', {
+      Targets: [Match.objectLike({ Arn: { 'Fn::Join': ['', ['arn:', { Ref: 'AWS::Partition' }, ':events:eu-west-1:111122223333:event-bus/denial-alerter-central']] } })],
+    });
+    const arn = 'arn:aws:events:eu-central-1:444455556666:event-bus/security';
+    buildTemplates({ centralBusArn: arn }).forwarder.hasResourceProperties('AWS::Events::Rule', { Targets: [Match.objectLike({ Arn: arn })] });
+    buildTemplates({ centralBusArn: arn }).forwarder.hasResourceProperties('AWS::IAM::Policy', { PolicyDocument: { Statement: [Match.objectLike({ Resource: arn })] } });
   });
 });
 
-describe('configuration', () => {
-  it('fails synth with a clear message on bad context', () => {
-    expect(() => buildTemplates({ settings: { threshold: -1 } })).toThrow(new StackConfigError('context "settings": setting "threshold" must be a positive number, got -1'));
-    expect(() => buildTemplates({ alertEmails: ['not-an-email'] })).toThrow(/alertEmails/);
-    expect(() => buildTemplates({ organizationId: 'acme' })).toThrow(/organizationId/);
+describe('app', () => {
+  it('builds environment-agnostic stacks (no account or Region looked up or baked in)', () => {
+    for (const stack of [plain.app.node.findChild('DenialAlerter'), plain.app.node.findChild('DenialAlerterForwarder')] as unknown as Stack[]) {
+      expect(Token.isUnresolved(stack.account)).toBe(true);
+      expect(Token.isUnresolved(stack.region)).toBe(true);
+    }
+  });
+
+  it.each([
+    [{ settings: { threshold: -1 } }, 'context "settings": setting "threshold" must be a positive number, got -1'],
+    [{ alertEmails: ['not-an-email'] }, 'context "alertEmails" must be an array of email addresses'],
+    [{ organizationId: 'acme' }, 'context "organizationId" is not valid'],
+    [{ trailDataEvents: ['s3'] }, 'need "createTrail": true'],
+    [{ createTrail: true, trailDataEvents: ['dynamodb'] }, 'context "trailDataEvents"'],
+    [{ centralAccount: '1234' }, 'context "centralAccount" is not valid'],
+    [{ batchSize: 0 }, 'context "batchSize" must be a whole number from 1 to 10000'],
+    [{ policyLookups: 'yes' }, 'context "policyLookups" must be true or false'],
+  ])('fails synth with a clear message on bad context %j', (context, message) => {
+    expect(() => buildTemplates(context)).toThrow(message);
+  });
+
+  it('reads JSON from -c key=value strings', () => {
+    const fromCli = buildTemplates({ alertEmails: '["a@example.com"]', createTrail: 'true', batchSize: '10' });
+    fromCli.central.hasResourceProperties('AWS::SNS::Subscription', { Endpoint: 'a@example.com' });
+    fromCli.central.resourceCountIs('AWS::CloudTrail::Trail', 1);
+    fromCli.central.hasResourceProperties('AWS::Lambda::EventSourceMapping', { BatchSize: 10, MaximumBatchingWindowInSeconds: Match.absent() });
   });
 });
