@@ -24,6 +24,8 @@ export const POLICY_LOOKUP_ACTIONS = [
   's3:GetBucketPolicy',
   'kms:GetKeyPolicy',
   'sqs:GetQueueAttributes',
+  // The handler resolves a queue ARN to its URL before reading the queue policy.
+  'sqs:GetQueueUrl',
   'sns:GetTopicAttributes',
   'lambda:GetPolicy',
   'secretsmanager:GetResourcePolicy',

@@ -11,7 +11,7 @@ import type { Topic } from 'aws-cdk-lib/aws-sns';
 import type { Queue } from 'aws-cdk-lib/aws-sqs';
 import { Construct } from 'constructs';
 import { fileURLToPath } from 'node:url';
-import { HANDLER_ENV } from '../../lambdas/config/env.js';
+import { HANDLER_ENV, POLICY_LOOKUPS_ENV } from '../../lambdas/config/env.js';
 import { METRICS } from '../../lambdas/config/metrics.js';
 import type { Settings } from '../../lambdas/core/config.js';
 import { policyLookupGrants } from '../policy-lookups.js';
@@ -94,6 +94,7 @@ export class DenialHandler extends Construct {
         [HANDLER_ENV.recordDeadLetterQueueUrl]: props.recordDeadLetterQueue.queueUrl,
         [HANDLER_ENV.settings]: JSON.stringify(props.settings),
         ...(props.slackWebhookSecret ? { [HANDLER_ENV.slackWebhookSecretArn]: props.slackWebhookSecret.secretArn } : {}),
+        ...(props.policyLookups ? { [POLICY_LOOKUPS_ENV]: 'true' } : {}),
         POWERTOOLS_SERVICE_NAME: METRICS.service,
         POWERTOOLS_METRICS_NAMESPACE: METRICS.namespace,
         NODE_OPTIONS: '--enable-source-maps',

@@ -2,7 +2,7 @@ import { Stack, Token } from 'aws-cdk-lib';
 import { Capture, Match } from 'aws-cdk-lib/assertions';
 import { describe, expect, it } from 'vitest';
 import { TABLE_SCHEMA } from '../../lambdas/adapters/table-schema.js';
-import { HANDLER_ENV } from '../../lambdas/config/env.js';
+import { HANDLER_ENV, POLICY_LOOKUPS_ENV } from '../../lambdas/config/env.js';
 import { METRICS } from '../../lambdas/config/metrics.js';
 import { resolveSettings } from '../../lambdas/core/config.js';
 import { denialEventPattern } from '../../lib/event-pattern.js';
@@ -133,7 +133,8 @@ describe('DenialAlerter stack: handler', () => {
   it('sets exactly the environment variables the handler reads, plus Powertools\'', () => {
     const variables = handlerOf(full.central).Environment.Variables;
     expect(HANDLER_ENV).not.toEqual({});
-    expect(Object.keys(variables).filter((name) => !name.startsWith('POWERTOOLS_') && name !== 'NODE_OPTIONS').sort()).toEqual(Object.values(HANDLER_ENV).sort());
+    const own = Object.keys(variables).filter((name) => !name.startsWith('POWERTOOLS_') && name !== 'NODE_OPTIONS' && name !== POLICY_LOOKUPS_ENV);
+    expect(own.sort()).toEqual(Object.values(HANDLER_ENV).sort());
     expect(variables).toMatchObject({ POWERTOOLS_SERVICE_NAME: METRICS.service, POWERTOOLS_METRICS_NAMESPACE: METRICS.namespace });
   });
 
@@ -179,6 +180,11 @@ describe('least privilege', () => {
         Resource: { 'Fn::GetAtt': [expect.stringMatching(/^HistoryTable/), 'Arn'] },
       }),
     ]);
+  });
+
+  it('turns the handler\'s policy lookups on only with policyLookups', () => {
+    expect(handlerOf(full.central).Environment.Variables[POLICY_LOOKUPS_ENV]).toBe('true');
+    expect(handlerOf(plain.central).Environment.Variables).not.toHaveProperty(POLICY_LOOKUPS_ENV);
   });
 
   it('adds the policy lookups only with policyLookups, scoped to this account\'s roles, users, groups and policies', () => {
