@@ -259,13 +259,16 @@ function historyPartitions(query: HistoryQuery): {
   if (query.action) {
     return { index: TABLE_SCHEMA.indexes.byAction, partitionGroups: [shards.map((s) => `A#${query.action}#${s}`)] };
   }
+  // The time index is partitioned by event month (and shard): a wide range costs one query per month and shard,
+  // newest month first, stopping once the limit is reached.
   const partitionGroups: string[][] = [];
-  const firstDay = Math.floor(query.sinceMs / 86_400_000);
-  const lastDay = Math.floor(query.untilMs / 86_400_000);
-  if (lastDay - firstDay > 400) throw new StoreError('a time-range query spans more than 400 days: narrow --since/--until');
-  for (let day = lastDay; day >= firstDay; day--) {
-    const date = new Date(day * 86_400_000).toISOString().slice(0, 10);
-    partitionGroups.push(shards.map((shard) => `D#${date}#${shard}`));
+  const first = new Date(query.sinceMs);
+  const last = new Date(query.untilMs);
+  const months = (last.getUTCFullYear() - first.getUTCFullYear()) * 12 + last.getUTCMonth() - first.getUTCMonth();
+  if (months > 240) throw new StoreError('a time-range query spans more than 20 years: narrow --since/--until');
+  for (let offset = 0; offset <= months; offset++) {
+    const month = new Date(Date.UTC(last.getUTCFullYear(), last.getUTCMonth() - offset, 1)).toISOString().slice(0, 7);
+    partitionGroups.push(shards.map((shard) => `M#${month}#${shard}`));
   }
   return { index: TABLE_SCHEMA.indexes.byTime, partitionGroups };
 }

@@ -26,7 +26,7 @@ export function historyItemOf(entry: HistoryEntry, expiresAtSec: number): Record
     gsi1sk: sortKey,
     gsi2pk: `A#${denial.action ?? '-'}#${shard}`,
     gsi2sk: sortKey,
-    gsi3pk: `D#${eventTime.slice(0, 10)}#${shard}`,
+    gsi3pk: `M#${eventTime.slice(0, 7)}#${shard}`,
     gsi3sk: sortKey,
     eventId: denial.eventId,
     eventTime,

@@ -7,7 +7,8 @@
  * | minute counters | `FP#<fingerprint>`     | `HOUR#<yyyy-mm-ddThh>`| none; attributes `m00`…`m59`, TTL             |
  * | alert state     | `FP#<fingerprint>`     | `STATE`               | none                                          |
  *
- * GSI partition keys carry a shard suffix (`#0`…`#7`, from the event id) so that a storm from one principal spreads
+ * Index partitions: `P#<principal>#<shard>`, `A#<action>#<shard>`, `M#<yyyy-mm of event time>#<shard>`; sort key
+ * `<eventTime>#<eventId>`. GSI partition keys carry a shard suffix (`#0`…`#7`, from the event id) so that a storm from one principal spreads
  * over several partitions instead of throttling one.
  */
 export const TABLE_SCHEMA = {
