@@ -112,6 +112,7 @@ export class DenialAlerterStack extends Stack {
     new CfnOutput(this, 'TableName', { value: this.table.table.tableName, description: 'denial-alerter history --table <this>' });
     new CfnOutput(this, 'AlertTopicArn', { value: this.topic.topic.topicArn });
     new CfnOutput(this, 'DashboardName', { value: this.observability.dashboard.dashboardName });
+    new CfnOutput(this, 'HandlerLogGroup', { value: this.handler.logGroup.logGroupName });
   }
 
   /** A denial rule on a bus, into the ingest queue, with EventBridge's retries and the rule dead-letter queue. */

@@ -3,7 +3,7 @@
  * from the default bus to the central bus. IAM, STS (global endpoint) and CloudFront denials are recorded in
  * us-east-1: deploy it there too.
  */
-import { Stack, type StackProps } from 'aws-cdk-lib';
+import { CliCredentialsStackSynthesizer, Stack, type StackProps } from 'aws-cdk-lib';
 import { PolicyStatement, Role, ServicePrincipal } from 'aws-cdk-lib/aws-iam';
 import type { Queue } from 'aws-cdk-lib/aws-sqs';
 import type { Construct } from 'constructs';
@@ -26,7 +26,9 @@ export class DenialAlerterForwarderStack extends Stack {
   public readonly deadLetterQueue: Queue;
 
   constructor(scope: Construct, id: string, props: DenialAlerterForwarderStackProps) {
-    super(scope, id, props);
+    // No assets: deployed with the caller's credentials, so member accounts need no `cdk bootstrap`, and the template
+    // has no bootstrap-version parameter (a StackSet can deploy it as is).
+    super(scope, id, { synthesizer: new CliCredentialsStackSynthesizer(), ...props });
     // SQS-managed encryption: no KMS key to pay for in every account and Region.
     this.deadLetterQueue = new EncryptedQueue(this, 'ForwardDeadLetter').queue;
     this.role = new Role(this, 'PutEventsRole', { assumedBy: new ServicePrincipal('events.amazonaws.com'), description: 'Denial Alerter: forwards denials to the central bus' });

@@ -4,8 +4,9 @@ import { EmailSubscription } from 'aws-cdk-lib/aws-sns-subscriptions';
 import { Construct } from 'constructs';
 
 export interface AlertTopicProps {
+  /** Encrypts messages at rest; publishers need kms:GenerateDataKey and kms:Decrypt on it. */
   readonly encryptionKey: IKey;
-  /** @default [] */
+  /** Email addresses to subscribe (each confirms by email). @default [] */
   readonly emails?: readonly string[];
 }
 

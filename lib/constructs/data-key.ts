@@ -4,8 +4,12 @@ import { Key } from 'aws-cdk-lib/aws-kms';
 import { Construct } from 'constructs';
 
 /**
- * The customer-managed KMS key that encrypts the table, queues and topic. EventBridge (to write to encrypted queues)
- * and CloudWatch (to notify the encrypted topic) may use it, only from this account.
+ * The customer-managed KMS key that encrypts the table, the queues and the alert topic (one key: about $1 a month).
+ *
+ * Why not AWS-managed keys: the AWS-managed SNS and SQS keys have policies nobody can change, so CloudWatch alarms
+ * could not publish to the topic and EventBridge could not send to the queues. EventBridge and CloudWatch may use this
+ * key only on behalf of this account (`aws:SourceAccount`); the handler uses it through its role's IAM policy, which
+ * the key policy's default account statement honours.
  */
 export class DataKey extends Construct {
   public readonly key: Key;

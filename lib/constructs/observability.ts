@@ -8,7 +8,9 @@ import { Construct } from 'constructs';
 import { METRICS } from '../../lambdas/config/metrics.js';
 
 export interface ObservabilityProps {
+  /** The function whose errors and throttles are alarmed on. */
   readonly handler: IFunction;
+  /** Where alarms notify. */
   readonly topic: Topic;
   /** Dead-letter queues whose depth must stay at zero, by name. */
   readonly deadLetterQueues: Record<string, Queue>;

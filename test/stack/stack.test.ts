@@ -262,6 +262,12 @@ describe('DenialAlerterForwarder stack', () => {
     plain.forwarder.resourceCountIs('AWS::KMS::Key', 0);
   });
 
+  it('needs no bootstrap: no assets, no bootstrap-version parameter (deployable as a StackSet)', () => {
+    expect(plain.forwarder.toJSON().Parameters ?? {}).toEqual({});
+    expect(plain.forwarder.toJSON().Rules ?? {}).toEqual({});
+    expect(JSON.stringify(plain.forwarder.toJSON())).not.toContain('cdk-bootstrap');
+  });
+
   it('targets the central bus of this account and Region by default', () => {
     plain.forwarder.hasResourceProperties('AWS::Events::Rule', {
       Targets: [
