@@ -4,15 +4,20 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { describe, expect, it } from 'vitest';
-import { buildTemplates, FULL_CONTEXT } from './support/build.js';
+import { App } from 'aws-cdk-lib';
+import { Queue } from 'aws-cdk-lib/aws-sqs';
+import { buildApp } from '../../bin/app.js';
+import { buildTemplates, CDK_JSON_CONTEXT, FULL_CONTEXT } from './support/build.js';
 
 const ROOT = fileURLToPath(new URL('../..', import.meta.url));
 
 /** cdk-nag 3 reports through CDK's policy validation: `validation-report.json` in the cloud assembly, and synth fails. */
-function violationsOf(outdir: string): Array<{ ruleName: string; severity: string }> {
+type Violation = { ruleName: string; severity: string; violatingConstructs: Array<{ constructPath: string }> };
+
+function violationsOf(outdir: string): Violation[] {
   const report = join(outdir, 'validation-report.json');
   if (!existsSync(report)) return [];
-  const parsed = JSON.parse(readFileSync(report, 'utf8')) as { pluginReports: Array<{ violations?: Array<{ ruleName: string; severity: string }> }> };
+  const parsed = JSON.parse(readFileSync(report, 'utf8')) as { pluginReports: Array<{ violations?: Violation[] }> };
   return parsed.pluginReports.flatMap((plugin) => plugin.violations ?? []);
 }
 
@@ -35,15 +40,16 @@ describe('cdk-nag AwsSolutionsChecks', () => {
     expect(synthesize(FULL_CONTEXT)).toEqual({ violations: [], error: null });
   });
 
-  it('does report a finding when one is there (the check is really on)', async () => {
-    const { App, Stack, Validations } = await import('aws-cdk-lib');
-    const { Queue } = await import('aws-cdk-lib/aws-sqs');
-    const { AwsSolutionsChecks } = await import('cdk-nag');
-    const app = new App({ outdir: mkdtempSync(join(tmpdir(), 'nag-')) });
-    new Queue(new Stack(app, 'Bad'), 'Plain');
-    Validations.of(app).addPlugins(new AwsSolutionsChecks(app));
+  it('does check the app\'s stacks: a plain queue added to each is reported', () => {
+    const app = new App({ outdir: mkdtempSync(join(tmpdir(), 'nag-')), context: { ...CDK_JSON_CONTEXT, 'aws:cdk:bundling-stacks': [] } });
+    const { central, forwarder } = buildApp(app);
+    new Queue(central, 'PlainQueue');
+    new Queue(forwarder, 'PlainQueue');
     expect(() => app.synth()).toThrow(/SQS queue/);
-    expect(violationsOf(app.outdir).map((violation) => violation.ruleName)).toContain('AwsSolutions-SQS4');
+    const paths = violationsOf(app.outdir)
+      .filter((violation) => violation.ruleName === 'AwsSolutions-SQS4')
+      .flatMap((violation) => violation.violatingConstructs.map((resource) => resource.constructPath));
+    expect(paths.sort()).toEqual(['DenialAlerter/PlainQueue/Resource', 'DenialAlerterForwarder/PlainQueue/Resource']);
   });
 });
 
