@@ -22,6 +22,7 @@ import { OrganizationsClient } from '@aws-sdk/client-organizations';
 import { S3Client } from '@aws-sdk/client-s3';
 import { SecretsManagerClient } from '@aws-sdk/client-secrets-manager';
 import { SNSClient } from '@aws-sdk/client-sns';
+import { STSClient } from '@aws-sdk/client-sts';
 import { gatherPolicies, type PolicySources } from './adapters/policy-sources/gather-policies.js';
 import { IamPrincipalPolicies } from './adapters/policy-sources/iam-principal-policies.js';
 import { OrganizationPolicies } from './adapters/policy-sources/organization-policies.js';
@@ -82,6 +83,7 @@ export function dependenciesFromEnvironment(): SqsBatchDeps {
 function policyDiagnoser(): (denial: Denial) => Promise<Diagnosis> {
   const sources: PolicySources = {
     iam: new IamPrincipalPolicies(new IAMClient({})),
+    sts: new STSClient({}),
     organizations: new OrganizationPolicies(new OrganizationsClient({})),
     resources: {
       s3: new S3Client({}),
@@ -95,9 +97,9 @@ function policyDiagnoser(): (denial: Denial) => Promise<Diagnosis> {
     cache: createTtlCache(Date.now, 15 * 60_000),
   };
   return async (denial) => {
-    const { policies, notChecked } = await gatherPolicies(denial, sources);
+    const { policies, notChecked, decoded } = await gatherPolicies(denial, sources);
     const diagnosis = diagnose(denial, policies);
-    return { ...diagnosis, notChecked: [...notChecked, ...diagnosis.notChecked] };
+    return { ...diagnosis, notChecked: [...notChecked, ...diagnosis.notChecked], ...(decoded ? { decodedAuthorization: decoded } : {}) };
   };
 }
 

@@ -5,6 +5,8 @@
 import { IAMClient } from '@aws-sdk/client-iam';
 import { KMSClient } from '@aws-sdk/client-kms';
 import { S3Client } from '@aws-sdk/client-s3';
+import { STSClient } from '@aws-sdk/client-sts';
+import { decodeAuthorizationMessage } from '../../lambdas/adapters/policy-sources/decode-authorization.js';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { gatherPolicies } from '../../lambdas/adapters/policy-sources/gather-policies.js';
 import { IamPrincipalPolicies } from '../../lambdas/adapters/policy-sources/iam-principal-policies.js';
@@ -48,6 +50,19 @@ function answer(request: RecordedRequest, res: import('node:http').ServerRespons
   }
   const params = new URLSearchParams(request.body);
   const action = params.get('Action')!;
+  if (action === 'DecodeAuthorizationMessage') {
+    const decoded = JSON.stringify({
+      allowed: false,
+      explicitDeny: true,
+      matchedStatements: { items: [{ statementId: 'NoPasswords', effect: 'DENY', source: { policyArn: 'arn:aws:iam::111122223333:policy/guardrails' } }] },
+      context: { action: 'ec2:GetPasswordData' },
+    });
+    const xml = decoded.replace(/&/g, '&amp;').replace(/</g, '&lt;').replace(/"/g, '&quot;');
+    res.writeHead(200, { 'content-type': 'text/xml' }).end(
+      `<DecodeAuthorizationMessageResponse xmlns="https://sts.amazonaws.com/doc/2011-06-15/"><DecodeAuthorizationMessageResult><DecodedMessage>${xml}</DecodedMessage></DecodeAuthorizationMessageResult><ResponseMetadata><RequestId>r-3</RequestId></ResponseMetadata></DecodeAuthorizationMessageResponse>`,
+    );
+    return;
+  }
   if (iamDenied) {
     res.writeHead(403, { 'content-type': 'text/xml' }).end(`<ErrorResponse xmlns="${IAM_NS}"><Error><Type>Sender</Type><Code>AccessDenied</Code><Message>User: arn:aws:sts::111122223333:assumed-role/denial-alerter/x is not authorized to perform: iam:${action}</Message></Error><RequestId>r-2</RequestId></ErrorResponse>`);
     return;
@@ -102,6 +117,17 @@ describe('resource policies', () => {
     expect(await readResourcePolicy('arn:aws:s3:::artifacts/builds/app.zip', { s3 })).toMatchObject({ status: 'found', value: { arn: 'arn:aws:s3:::artifacts', document: BUCKET_POLICY } });
     expect(await readResourcePolicy('arn:aws:s3:::other/x', { s3 })).toEqual({ status: 'none' });
     expect(await readResourcePolicy('arn:aws:kms:us-east-1:111122223333:key/1234abcd-12ab-34cd-56ef-1234567890ab', { kms })).toMatchObject({ status: 'found', value: { document: KEY_POLICY } });
+  });
+});
+
+describe('EC2 encoded authorization messages', () => {
+  it('are decoded with sts:DecodeAuthorizationMessage into the matched statements', async () => {
+    const result = await decodeAuthorizationMessage(new STSClient(clientOptions()), 'abc-ENCODED_123');
+    expect(result).toEqual({
+      status: 'found',
+      value: { allowed: false, explicitDeny: true, matchedStatements: [{ sid: 'NoPasswords', effect: 'DENY', policy: 'arn:aws:iam::111122223333:policy/guardrails' }] },
+    });
+    expect(new URLSearchParams(server.requests.at(-1)!.body).get('EncodedMessage')).toBe('abc-ENCODED_123');
   });
 });
 

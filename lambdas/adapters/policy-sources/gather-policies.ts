@@ -2,7 +2,9 @@
  * Gathers the policies that decide one denial, through the readers, cached: when a fingerprint alerts, not for every
  * denial. What could not be read is reported beside the policies.
  */
+import type { STSClient } from '@aws-sdk/client-sts';
 import type { PolicySet } from '../../core/iam-policy/types.js';
+import { decodeAuthorizationMessage, type DecodedAuthorization } from './decode-authorization.js';
 import type { Denial } from '../../core/types.js';
 import type { IamPrincipalPolicies } from './iam-principal-policies.js';
 import type { Lookup } from './lookup-result.js';
@@ -12,13 +14,17 @@ import type { TtlCache } from './ttl-cache.js';
 
 export interface PolicySources {
   iam?: IamPrincipalPolicies;
+  sts?: STSClient;
   organizations?: OrganizationPolicies;
   resources?: ResourcePolicyClients;
   cache: TtlCache;
 }
 
 /** The policy set for a denial, and the lookups that failed (for the alert's "not checked"). */
-export async function gatherPolicies(denial: Denial, sources: PolicySources): Promise<{ policies: PolicySet; notChecked: string[] }> {
+export async function gatherPolicies(
+  denial: Denial,
+  sources: PolicySources,
+): Promise<{ policies: PolicySet; notChecked: string[]; decoded: DecodedAuthorization | null }> {
   const notChecked: string[] = [];
   const note = (result: Lookup<unknown>) => {
     if (result.status === 'not-permitted') notChecked.push(`${result.what}: not permitted from here (${result.reason})`);
@@ -50,5 +56,11 @@ export async function gatherPolicies(denial: Denial, sources: PolicySources): Pr
       policies[kind === 'scp' ? 'scps' : 'rcps'] = levels.status === 'found' ? levels.value : 'not-visible';
     }
   }
-  return { policies, notChecked };
+  let decoded: DecodedAuthorization | null = null;
+  if (sources.sts && denial.encodedAuthorizationMessage) {
+    const result = await decodeAuthorizationMessage(sources.sts, denial.encodedAuthorizationMessage);
+    note(result);
+    if (result.status === 'found') decoded = result.value;
+  }
+  return { policies, notChecked, decoded };
 }

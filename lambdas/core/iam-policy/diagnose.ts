@@ -30,6 +30,8 @@ export interface Diagnosis {
   notChecked: string[];
   /** One sentence for humans. */
   summary: string;
+  /** EC2's encoded authorization message, decoded (in AWS, with sts:DecodeAuthorizationMessage). */
+  decodedAuthorization?: { allowed: boolean; explicitDeny: boolean; matchedStatements: Array<{ sid: string | null; effect: string | null; policy: string | null }> };
 }
 
 const ACCOUNT_OF_ARN = /^arn:[^:]+:[^:]*:[^:]*:(\d{12}):/;

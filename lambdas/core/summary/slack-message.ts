@@ -99,6 +99,11 @@ function diagnosisBlocks(alert: AlertSummary): SlackBlock[] {
   if (diagnosis.managedPolicies.length > 0) {
     lines.push(`Managed policies that grant it: ${diagnosis.managedPolicies.map((match) => `${untrustedInline(match.name)} (via ${untrustedInline(match.grantedBy)})`).join(', ')}`);
   }
+  if (diagnosis.decodedAuthorization) {
+    const decoded = diagnosis.decodedAuthorization;
+    const matched = decoded.matchedStatements.map((item) => `${untrustedInline(item.effect ?? '?')} ${untrustedInline(item.sid ?? '(no Sid)')} in ${untrustedInline(item.policy ?? 'unknown policy', 200)}`);
+    lines.push(`Decoded authorization message: ${decoded.explicitDeny ? 'explicit deny' : 'no explicit deny'}${matched.length ? `; matched ${matched.join(', ')}` : ''}`);
+  }
   if (diagnosis.dependsOn.length > 0) lines.push(`Depends on: ${diagnosis.dependsOn.map((key) => untrustedInline(key)).join(', ')}`);
   if (diagnosis.notChecked.length > 0) lines.push(`_Not checked: ${escapeMrkdwn(diagnosis.notChecked.join('; '))}_`);
   return [{ type: 'section', text: mrkdwn(lines.join('\n')) }];
