@@ -28,23 +28,29 @@ const BUCKET_POLICY = { Version: '2012-10-17', Statement: [{ Sid: 'DenyUnencrypt
 const KEY_POLICY = { Version: '2012-10-17', Statement: [{ Sid: 'Root', Effect: 'Allow', Principal: { AWS: 'arn:aws:iam::111122223333:root' }, Action: 'kms:*', Resource: '*' }] };
 
 const IAM_ANSWERS: Record<string, string> = {
-  GetRole: `<Role><Path>/</Path><RoleName>ci-deployer</RoleName><RoleId>AROAEXAMPLE</RoleId><Arn>arn:aws:iam::111122223333:role/ci-deployer</Arn><CreateDate>2024-01-01T00:00:00Z</CreateDate><AssumeRolePolicyDocument>${encode({ Version: '2012-10-17', Statement: [{ Effect: 'Allow', Principal: { Service: 'codebuild.amazonaws.com' }, Action: 'sts:AssumeRole' }] })}</AssumeRolePolicyDocument><PermissionsBoundary><PermissionsBoundaryType>Policy</PermissionsBoundaryType><PermissionsBoundaryArn>arn:aws:iam::111122223333:policy/boundary</PermissionsBoundaryArn></PermissionsBoundary></Role>`,
+  GetRole: `<Role><Path>/</Path><RoleName>ci-deployer</RoleName><RoleId>AROAEXAMPLE</RoleId><Arn>arn:aws:iam::111122223333:role/ci-deployer</Arn><CreateDate>2024-01-01T00:00:00Z</CreateDate><Tags><member><Key>team</Key><Value>platform</Value></member></Tags><AssumeRolePolicyDocument>${encode({ Version: '2012-10-17', Statement: [{ Effect: 'Allow', Principal: { Service: 'codebuild.amazonaws.com' }, Action: 'sts:AssumeRole' }] })}</AssumeRolePolicyDocument><PermissionsBoundary><PermissionsBoundaryType>Policy</PermissionsBoundaryType><PermissionsBoundaryArn>arn:aws:iam::111122223333:policy/boundary</PermissionsBoundaryArn></PermissionsBoundary></Role>`,
   ListAttachedRolePolicies: `<AttachedPolicies><member><PolicyName>deploy</PolicyName><PolicyArn>arn:aws:iam::111122223333:policy/deploy</PolicyArn></member></AttachedPolicies><IsTruncated>false</IsTruncated>`,
   ListRolePolicies: `<PolicyNames><member>guardrail</member></PolicyNames><IsTruncated>false</IsTruncated>`,
   GetRolePolicy: `<RoleName>ci-deployer</RoleName><PolicyName>guardrail</PolicyName><PolicyDocument>${encode(INLINE)}</PolicyDocument>`,
 };
 
 let server: Awaited<ReturnType<typeof startHttpServer>>;
-let iamDenied = false;
+/** IAM actions the local endpoint refuses with 403 AccessDenied; `*` refuses all. */
+let iamDenied = new Set<string>();
 
 function answer(request: RecordedRequest, res: import('node:http').ServerResponse) {
   const target = String(request.headers['x-amz-target'] ?? '');
+  if (target === 'TrentService.GetKeyPolicy' && request.body.includes('0000aaaa')) {
+    res.writeHead(400, { 'content-type': 'application/x-amz-json-1.1' }).end(JSON.stringify({ __type: 'AccessDeniedException', message: 'User: arn:aws:sts::111122223333:assumed-role/denial-alerter/x is not authorized to perform: kms:GetKeyPolicy on this resource because the resource does not exist in this Region, no resource-based policies allow access, or a resource-based policy explicitly denies access' }));
+    return;
+  }
   if (target === 'TrentService.GetKeyPolicy') {
     res.writeHead(200, { 'content-type': 'application/x-amz-json-1.1' }).end(JSON.stringify({ Policy: JSON.stringify(KEY_POLICY), PolicyName: 'default' }));
     return;
   }
   if (request.method === 'GET' && request.url.includes('policy')) {
-    if (request.url.startsWith('/artifacts')) res.writeHead(200, { 'content-type': 'application/json' }).end(JSON.stringify(BUCKET_POLICY));
+    if (request.url.startsWith('/locked')) res.writeHead(403, { 'content-type': 'application/xml' }).end('<?xml version="1.0" encoding="UTF-8"?><Error><Code>AccessDenied</Code><Message>Access Denied</Message><RequestId>R1</RequestId><HostId>H1</HostId></Error>');
+    else if (request.url.startsWith('/artifacts')) res.writeHead(200, { 'content-type': 'application/json' }).end(JSON.stringify(BUCKET_POLICY));
     else res.writeHead(404, { 'content-type': 'application/xml' }).end('<?xml version="1.0" encoding="UTF-8"?><Error><Code>NoSuchBucketPolicy</Code><Message>The bucket policy does not exist</Message><BucketName>other</BucketName></Error>');
     return;
   }
@@ -63,7 +69,7 @@ function answer(request: RecordedRequest, res: import('node:http').ServerRespons
     );
     return;
   }
-  if (iamDenied) {
+  if (iamDenied.has('*') || iamDenied.has(action)) {
     res.writeHead(403, { 'content-type': 'text/xml' }).end(`<ErrorResponse xmlns="${IAM_NS}"><Error><Type>Sender</Type><Code>AccessDenied</Code><Message>User: arn:aws:sts::111122223333:assumed-role/denial-alerter/x is not authorized to perform: iam:${action}</Message></Error><RequestId>r-2</RequestId></ErrorResponse>`);
     return;
   }
@@ -97,15 +103,36 @@ describe('IAM principal policies', () => {
     expect(result.value.identity[1]!.document).toEqual(INLINE);
     expect(result.value.permissionsBoundary).toMatchObject({ arn: 'arn:aws:iam::111122223333:policy/boundary', layer: 'permissions-boundary', document: BOUNDARY });
     expect(result.value.trustPolicy?.layer).toBe('role-trust-policy');
+    expect(result.value.tags).toEqual({ team: 'platform' });
   });
 
-  it('records a refused lookup as not permitted', async () => {
-    iamDenied = true;
+  it.each([
+    ['*', 'iam:GetRole on role/ci-deployer'],
+    ['GetRolePolicy', 'iam:GetRolePolicy on role/ci-deployer'],
+    ['GetPolicyVersion', 'iam:GetPolicyVersion on arn:aws:iam::111122223333:policy/deploy'],
+  ])('records a 403 AccessDenied (refusing %s) as not permitted, naming the exact call', async (refused, what) => {
+    iamDenied = new Set([refused]);
     try {
       const result = await new IamPrincipalPolicies(new IAMClient(clientOptions())).read('arn:aws:iam::111122223333:role/ci-deployer');
-      expect(result).toMatchObject({ status: 'not-permitted', what: 'iam policies of role ci-deployer' });
+      expect(result).toEqual({ status: 'not-permitted', what, reason: 'AccessDenied' });
     } finally {
-      iamDenied = false;
+      iamDenied = new Set();
+    }
+  });
+
+  it('surfaces a refused lookup in the diagnosis as not checked, and never claims the identity layer denied', async () => {
+    iamDenied = new Set(['GetRolePolicy']);
+    try {
+      const sources = { iam: new IamPrincipalPolicies(new IAMClient(clientOptions())), resources: { s3: new S3Client({ ...clientOptions(), forcePathStyle: true }) }, cache: createTtlCache(() => 0, 60_000) };
+      const denial = classify({ ...syntheticDenial({ time: 0, key: 'x' }), eventName: 'GetObject', errorMessage: 'Access Denied', requestParameters: { bucketName: 'other', key: 'x' } });
+      const { policies, notChecked } = await gatherPolicies(denial, sources);
+      expect(notChecked).toEqual(['iam:GetRolePolicy on role/ci-deployer: not permitted from here (AccessDenied)']);
+      const diagnosis = diagnose(denial, policies);
+      expect(diagnosis.decision).toBe('allowed');
+      expect(diagnosis.layer).toBeNull();
+      expect(diagnosis.notChecked).toContain('identity policies: not provided');
+    } finally {
+      iamDenied = new Set();
     }
   });
 });
@@ -117,6 +144,15 @@ describe('resource policies', () => {
     expect(await readResourcePolicy('arn:aws:s3:::artifacts/builds/app.zip', { s3 })).toMatchObject({ status: 'found', value: { arn: 'arn:aws:s3:::artifacts', document: BUCKET_POLICY } });
     expect(await readResourcePolicy('arn:aws:s3:::other/x', { s3 })).toEqual({ status: 'none' });
     expect(await readResourcePolicy('arn:aws:kms:us-east-1:111122223333:key/1234abcd-12ab-34cd-56ef-1234567890ab', { kms })).toMatchObject({ status: 'found', value: { document: KEY_POLICY } });
+    expect(server.requests.at(-1)!.headers['x-amz-target']).toBe('TrentService.GetKeyPolicy');
+  });
+
+  it('records a 403 from S3 and from KMS as not permitted, naming the call', async () => {
+    const s3 = new S3Client({ ...clientOptions(), forcePathStyle: true });
+    const kms = new KMSClient(clientOptions());
+    const key = 'arn:aws:kms:us-east-1:111122223333:key/0000aaaa-12ab-34cd-56ef-1234567890ab';
+    expect(await readResourcePolicy('arn:aws:s3:::locked/x', { s3 })).toEqual({ status: 'not-permitted', what: 's3:GetBucketPolicy on arn:aws:s3:::locked/x', reason: 'AccessDenied' });
+    expect(await readResourcePolicy(key, { kms })).toEqual({ status: 'not-permitted', what: `kms:GetKeyPolicy on ${key}`, reason: 'AccessDeniedException' });
   });
 });
 

@@ -37,6 +37,7 @@ export async function gatherPolicies(
     if (principal.status === 'found') {
       policies.identity = principal.value.identity;
       policies.permissionsBoundary = principal.value.permissionsBoundary;
+      policies.principalTags = principal.value.tags;
     } else if (principal.status === 'none') policies.identity = [];
   }
   const assumeRole = /^sts:AssumeRole/i.test(denial.action ?? '');
@@ -49,9 +50,12 @@ export async function gatherPolicies(
     note(resource);
     policies.resourcePolicy = resource.status === 'found' ? resource.value : resource.status === 'none' ? null : 'not-visible';
   }
-  if (sources.organizations && denial.accountId) {
-    for (const kind of ['scp', 'rcp'] as const) {
-      const levels = await sources.cache.get(`${kind}:${denial.accountId}`, () => sources.organizations!.read(denial.accountId!, kind));
+  if (sources.organizations) {
+    // SCPs govern the caller's account, RCPs the resource's account.
+    const resourceAccount = /^arn:[^:]+:[^:]*:[^:]*:(\d{12}):/.exec(denial.resource ?? '')?.[1] ?? denial.recipientAccountId;
+    for (const [kind, account] of [['scp', denial.accountId], ['rcp', resourceAccount]] as const) {
+      if (!account) continue;
+      const levels = await sources.cache.get(`${kind}:${account}`, () => sources.organizations!.read(account, kind));
       note(levels);
       policies[kind === 'scp' ? 'scps' : 'rcps'] = levels.status === 'found' ? levels.value : 'not-visible';
     }

@@ -20,7 +20,7 @@ import {
   type IAMClient,
 } from '@aws-sdk/client-iam';
 import type { NamedPolicy, PolicyLayer } from '../../core/iam-policy/types.js';
-import { lookup, parsePolicyText, type Lookup } from './lookup-result.js';
+import { call, lookup, parsePolicyText, type Lookup } from './lookup-result.js';
 
 /** What IAM holds for one principal. */
 export interface PrincipalPolicies {
@@ -28,7 +28,12 @@ export interface PrincipalPolicies {
   permissionsBoundary: NamedPolicy | null;
   /** Roles only. */
   trustPolicy: NamedPolicy | null;
+  /** The principal's tags (GetRole/GetUser return them), for `aws:PrincipalTag/…` conditions. */
+  tags: Record<string, string>;
 }
+
+const tagsOf = (tags: Array<{ Key?: string; Value?: string }> | undefined): Record<string, string> =>
+  Object.fromEntries((tags ?? []).filter((tag) => tag.Key !== undefined).map((tag) => [tag.Key!, tag.Value ?? '']));
 
 const nameOf = (arn: string): string => arn.slice(arn.lastIndexOf('/') + 1);
 
@@ -36,7 +41,7 @@ const nameOf = (arn: string): string => arn.slice(arn.lastIndexOf('/') + 1);
 export class IamPrincipalPolicies {
   constructor(private readonly iam: IAMClient) {}
 
-  /** The policies of a role or user ARN; `not-permitted` names the first call IAM refused. */
+  /** The policies of a role or user ARN; `not-permitted` names the first call IAM refused (`iam:GetRolePolicy on role/x`). */
   read(principalArn: string): Promise<Lookup<PrincipalPolicies>> {
     const kind = /:role\//.test(principalArn) ? 'role' : /:user\//.test(principalArn) ? 'user' : null;
     if (!kind) return Promise.resolve({ status: 'none' });
@@ -45,12 +50,13 @@ export class IamPrincipalPolicies {
   }
 
   private async readRole(name: string): Promise<PrincipalPolicies> {
-    const { Role } = await this.iam.send(new GetRoleCommand({ RoleName: name }));
+    const on = `on role/${name}`;
+    const { Role } = await call(`iam:GetRole ${on}`, () => this.iam.send(new GetRoleCommand({ RoleName: name })));
     const identity = [
-      ...(await this.managed(await this.all((Marker) => this.iam.send(new ListAttachedRolePoliciesCommand({ RoleName: name, Marker })), 'AttachedPolicies'))),
+      ...(await this.managed(await this.all(`iam:ListAttachedRolePolicies ${on}`, (Marker) => this.iam.send(new ListAttachedRolePoliciesCommand({ RoleName: name, Marker })), 'AttachedPolicies'))),
       ...(await this.inline(
-        await this.all((Marker) => this.iam.send(new ListRolePoliciesCommand({ RoleName: name, Marker })), 'PolicyNames'),
-        async (PolicyName) => (await this.iam.send(new GetRolePolicyCommand({ RoleName: name, PolicyName }))).PolicyDocument,
+        await this.all(`iam:ListRolePolicies ${on}`, (Marker) => this.iam.send(new ListRolePoliciesCommand({ RoleName: name, Marker })), 'PolicyNames'),
+        async (PolicyName) => (await call(`iam:GetRolePolicy ${on}`, () => this.iam.send(new GetRolePolicyCommand({ RoleName: name, PolicyName })))).PolicyDocument,
         `role/${name}`,
       )),
     ];
@@ -58,26 +64,29 @@ export class IamPrincipalPolicies {
       identity,
       permissionsBoundary: Role?.PermissionsBoundary?.PermissionsBoundaryArn ? await this.policyByArn(Role.PermissionsBoundary.PermissionsBoundaryArn, 'permissions-boundary') : null,
       trustPolicy: Role?.AssumeRolePolicyDocument ? { name: `trust policy of ${name}`, arn: Role.Arn, layer: 'role-trust-policy', document: parsePolicyText(Role.AssumeRolePolicyDocument) } : null,
+      tags: tagsOf(Role?.Tags),
     };
   }
 
   private async readUser(name: string): Promise<PrincipalPolicies> {
-    const { User } = await this.iam.send(new GetUserCommand({ UserName: name }));
+    const on = `on user/${name}`;
+    const { User } = await call(`iam:GetUser ${on}`, () => this.iam.send(new GetUserCommand({ UserName: name })));
     const identity = [
-      ...(await this.managed(await this.all((Marker) => this.iam.send(new ListAttachedUserPoliciesCommand({ UserName: name, Marker })), 'AttachedPolicies'))),
+      ...(await this.managed(await this.all(`iam:ListAttachedUserPolicies ${on}`, (Marker) => this.iam.send(new ListAttachedUserPoliciesCommand({ UserName: name, Marker })), 'AttachedPolicies'))),
       ...(await this.inline(
-        await this.all((Marker) => this.iam.send(new ListUserPoliciesCommand({ UserName: name, Marker })), 'PolicyNames'),
-        async (PolicyName) => (await this.iam.send(new GetUserPolicyCommand({ UserName: name, PolicyName }))).PolicyDocument,
+        await this.all(`iam:ListUserPolicies ${on}`, (Marker) => this.iam.send(new ListUserPoliciesCommand({ UserName: name, Marker })), 'PolicyNames'),
+        async (PolicyName) => (await call(`iam:GetUserPolicy ${on}`, () => this.iam.send(new GetUserPolicyCommand({ UserName: name, PolicyName })))).PolicyDocument,
         `user/${name}`,
       )),
     ];
-    for (const group of await this.all((Marker) => this.iam.send(new ListGroupsForUserCommand({ UserName: name, Marker })), 'Groups')) {
+    for (const group of await this.all(`iam:ListGroupsForUser ${on}`, (Marker) => this.iam.send(new ListGroupsForUserCommand({ UserName: name, Marker })), 'Groups')) {
       const groupName = (group as { GroupName?: string }).GroupName!;
-      identity.push(...(await this.managed(await this.all((Marker) => this.iam.send(new ListAttachedGroupPoliciesCommand({ GroupName: groupName, Marker })), 'AttachedPolicies'))));
+      const onGroup = `on group/${groupName}`;
+      identity.push(...(await this.managed(await this.all(`iam:ListAttachedGroupPolicies ${onGroup}`, (Marker) => this.iam.send(new ListAttachedGroupPoliciesCommand({ GroupName: groupName, Marker })), 'AttachedPolicies'))));
       identity.push(
         ...(await this.inline(
-          await this.all((Marker) => this.iam.send(new ListGroupPoliciesCommand({ GroupName: groupName, Marker })), 'PolicyNames'),
-          async (PolicyName) => (await this.iam.send(new GetGroupPolicyCommand({ GroupName: groupName, PolicyName }))).PolicyDocument,
+          await this.all(`iam:ListGroupPolicies ${onGroup}`, (Marker) => this.iam.send(new ListGroupPoliciesCommand({ GroupName: groupName, Marker })), 'PolicyNames'),
+          async (PolicyName) => (await call(`iam:GetGroupPolicy ${onGroup}`, () => this.iam.send(new GetGroupPolicyCommand({ GroupName: groupName, PolicyName })))).PolicyDocument,
           `group/${groupName}`,
         )),
       );
@@ -86,6 +95,7 @@ export class IamPrincipalPolicies {
       identity,
       permissionsBoundary: User?.PermissionsBoundary?.PermissionsBoundaryArn ? await this.policyByArn(User.PermissionsBoundary.PermissionsBoundaryArn, 'permissions-boundary') : null,
       trustPolicy: null,
+      tags: tagsOf(User?.Tags),
     };
   }
 
@@ -105,16 +115,16 @@ export class IamPrincipalPolicies {
   }
 
   private async policyByArn(arn: string, layer: PolicyLayer): Promise<NamedPolicy> {
-    const { Policy } = await this.iam.send(new GetPolicyCommand({ PolicyArn: arn }));
-    const { PolicyVersion } = await this.iam.send(new GetPolicyVersionCommand({ PolicyArn: arn, VersionId: Policy?.DefaultVersionId }));
+    const { Policy } = await call(`iam:GetPolicy on ${arn}`, () => this.iam.send(new GetPolicyCommand({ PolicyArn: arn })));
+    const { PolicyVersion } = await call(`iam:GetPolicyVersion on ${arn}`, () => this.iam.send(new GetPolicyVersionCommand({ PolicyArn: arn, VersionId: Policy?.DefaultVersionId })));
     return { name: Policy?.PolicyName ?? arn, arn, layer, document: parsePolicyText(PolicyVersion?.Document ?? '{"Statement":[]}') };
   }
 
-  private async all<K extends string>(page: (marker: string | undefined) => Promise<Partial<Record<K, unknown[]>> & { IsTruncated?: boolean; Marker?: string }>, key: K): Promise<unknown[]> {
+  private async all<K extends string>(what: string, page: (marker: string | undefined) => Promise<Partial<Record<K, unknown[]>> & { IsTruncated?: boolean; Marker?: string }>, key: K): Promise<unknown[]> {
     const items: unknown[] = [];
     let marker: string | undefined;
     for (let pages = 0; pages < 20; pages++) {
-      const response = await page(marker);
+      const response = await call(what, () => page(marker));
       items.push(...(response[key] ?? []));
       if (!response.IsTruncated || !response.Marker) break;
       marker = response.Marker;

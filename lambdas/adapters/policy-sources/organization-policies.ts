@@ -5,7 +5,7 @@
  */
 import { DescribePolicyCommand, ListParentsCommand, ListPoliciesForTargetCommand, type OrganizationsClient, type PolicyType } from '@aws-sdk/client-organizations';
 import type { NamedPolicy } from '../../core/iam-policy/types.js';
-import { lookup, parsePolicyText, type Lookup } from './lookup-result.js';
+import { call, lookup, parsePolicyText, type Lookup } from './lookup-result.js';
 
 /** Reads organization policies, given an `OrganizationsClient`. */
 export class OrganizationPolicies {
@@ -17,7 +17,7 @@ export class OrganizationPolicies {
     return lookup(`${kind === 'scp' ? 'service control policies' : 'resource control policies'} over account ${accountId}`, async () => {
       const targets: string[] = [accountId];
       for (let depth = 0; depth < 6; depth++) {
-        const { Parents } = await this.organizations.send(new ListParentsCommand({ ChildId: targets[targets.length - 1] }));
+        const { Parents } = await call(`organizations:ListParents on ${targets[targets.length - 1]}`, () => this.organizations.send(new ListParentsCommand({ ChildId: targets[targets.length - 1] })));
         const parent = Parents?.[0];
         if (!parent?.Id) break;
         targets.push(parent.Id);
@@ -25,10 +25,10 @@ export class OrganizationPolicies {
       }
       const levels: NamedPolicy[][] = [];
       for (const target of targets.reverse()) {
-        const { Policies } = await this.organizations.send(new ListPoliciesForTargetCommand({ TargetId: target, Filter: filter }));
+        const { Policies } = await call(`organizations:ListPoliciesForTarget on ${target}`, () => this.organizations.send(new ListPoliciesForTargetCommand({ TargetId: target, Filter: filter })));
         const level: NamedPolicy[] = [];
         for (const summary of Policies ?? []) {
-          const { Policy } = await this.organizations.send(new DescribePolicyCommand({ PolicyId: summary.Id }));
+          const { Policy } = await call(`organizations:DescribePolicy on ${summary.Id}`, () => this.organizations.send(new DescribePolicyCommand({ PolicyId: summary.Id })));
           if (Policy?.Content) level.push({ name: summary.Name ?? summary.Id ?? 'policy', arn: summary.Arn, layer: kind, document: parsePolicyText(Policy.Content) });
         }
         levels.push(level);

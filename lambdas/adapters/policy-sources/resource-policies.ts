@@ -30,36 +30,36 @@ const policy = (arn: string, text: string | undefined | null): NamedPolicy | nul
 export function readResourcePolicy(arn: string, clients: ResourcePolicyClients): Promise<Lookup<NamedPolicy>> {
   const [, , service, , account, ...rest] = arn.split(':');
   const resource = rest.join(':');
-  const what = `resource policy of ${arn}`;
+  const what = (apiAction: string) => `${apiAction} on ${arn}`;
   switch (service) {
     case 's3': {
       const bucket = resource.split('/')[0]!;
       if (!clients.s3) break;
-      return lookup(what, async () => policy(`arn:aws:s3:::${bucket}`, (await clients.s3!.send(new GetBucketPolicyCommand({ Bucket: bucket }))).Policy));
+      return lookup(what('s3:GetBucketPolicy'), async () => policy(`arn:aws:s3:::${bucket}`, (await clients.s3!.send(new GetBucketPolicyCommand({ Bucket: bucket }))).Policy));
     }
     case 'kms': {
       if (!clients.kms || !resource.startsWith('key/')) break;
-      return lookup(what, async () => policy(arn, (await clients.kms!.send(new GetKeyPolicyCommand({ KeyId: arn, PolicyName: 'default' }))).Policy));
+      return lookup(what('kms:GetKeyPolicy'), async () => policy(arn, (await clients.kms!.send(new GetKeyPolicyCommand({ KeyId: arn, PolicyName: 'default' }))).Policy));
     }
     case 'sqs':
       if (!clients.sqs) break;
-      return lookup(what, async () => {
+      return lookup(what('sqs:GetQueueAttributes'), async () => {
         const { QueueUrl } = await clients.sqs!.send(new GetQueueUrlCommand({ QueueName: resource, QueueOwnerAWSAccountId: account }));
         const { Attributes } = await clients.sqs!.send(new GetQueueAttributesCommand({ QueueUrl, AttributeNames: ['Policy'] }));
         return policy(arn, Attributes?.Policy);
       });
     case 'sns':
       if (!clients.sns) break;
-      return lookup(what, async () => policy(arn, (await clients.sns!.send(new GetTopicAttributesCommand({ TopicArn: arn }))).Attributes?.Policy));
+      return lookup(what('sns:GetTopicAttributes'), async () => policy(arn, (await clients.sns!.send(new GetTopicAttributesCommand({ TopicArn: arn }))).Attributes?.Policy));
     case 'lambda':
       if (!clients.lambda) break;
-      return lookup(what, async () => policy(arn, (await clients.lambda!.send(new GetFunctionPolicyCommand({ FunctionName: arn }))).Policy));
+      return lookup(what('lambda:GetPolicy'), async () => policy(arn, (await clients.lambda!.send(new GetFunctionPolicyCommand({ FunctionName: arn }))).Policy));
     case 'secretsmanager':
       if (!clients.secretsManager) break;
-      return lookup(what, async () => policy(arn, (await clients.secretsManager!.send(new GetResourcePolicyCommand({ SecretId: arn }))).ResourcePolicy));
+      return lookup(what('secretsmanager:GetResourcePolicy'), async () => policy(arn, (await clients.secretsManager!.send(new GetResourcePolicyCommand({ SecretId: arn }))).ResourcePolicy));
     case 'ecr':
       if (!clients.ecr) break;
-      return lookup(what, async () =>
+      return lookup(what('ecr:GetRepositoryPolicy'), async () =>
         policy(arn, (await clients.ecr!.send(new GetRepositoryPolicyCommand({ repositoryName: resource.replace(/^repository\//, ''), registryId: account }))).policyText),
       );
     default:
