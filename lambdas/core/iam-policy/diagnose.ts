@@ -4,7 +4,7 @@
  */
 import { statementResource } from '../summary/remedy.js';
 import type { Denial, DenyLayer } from '../types.js';
-import { evaluateRequest, type Decision } from './evaluate.js';
+import { evaluateRequest, type Decision, type LayerReport, type StatementRef } from './evaluate.js';
 import { managedPoliciesGranting, type ManagedPolicyMatch } from './managed-policies.js';
 import type { PolicyLayer, PolicySet, RequestContext, Statement } from './types.js';
 
@@ -13,6 +13,16 @@ export interface PolicyChange {
   layer: PolicyLayer;
   where: string;
   statement: Statement;
+}
+
+/** For an explicit deny: the statement to change instead (no Allow can override a Deny). */
+export interface DenyChange {
+  layer: PolicyLayer;
+  where: string;
+  /** What to do, in one sentence. */
+  instruction: string;
+  /** The statement as it would read after the change, or null when the change is to delete it. */
+  statement: Statement | null;
 }
 
 /** The diagnosis attached to a denial or an alert. */
@@ -24,6 +34,10 @@ export interface Diagnosis {
   denyingStatement: { policy: string; policyArn: string | null; sid: string | null; statement: Statement } | null;
   /** For an implicit deny: the statements to add, and where. */
   changes: PolicyChange[];
+  /** For an explicit deny: the statement to change instead. */
+  denyChange?: DenyChange;
+  /** What each layer said (statements that matched, or that nothing did). */
+  layers?: LayerReport[];
   /** Managed policies that would grant the action on the identity side (never through `*`). */
   managedPolicies: ManagedPolicyMatch[];
   dependsOn: string[];
@@ -36,8 +50,11 @@ export interface Diagnosis {
 
 const ACCOUNT_OF_ARN = /^arn:[^:]+:[^:]*:[^:]*:(\d{12}):/;
 
-/** The request context a CloudTrail denial supplies (plus principal tags when known). */
-export function requestContextOf(denial: Denial, principalTags: Record<string, string> = {}): RequestContext {
+/**
+ * The request context a CloudTrail denial supplies, plus the principal's tags when known. With `tagsKnown`, a tag the
+ * principal does not have is known to be absent (the lookups read all its tags).
+ */
+export function requestContextOf(denial: Denial, principalTags: Record<string, string> = {}, tagsKnown = false): RequestContext {
   const keys: Record<string, string | string[]> = {};
   const absent: string[] = [];
   const set = (key: string, value: string | null | undefined) => {
@@ -57,6 +74,17 @@ export function requestContextOf(denial: Denial, principalTags: Record<string, s
   const resourceAccount = denial.resource ? ACCOUNT_OF_ARN.exec(denial.resource)?.[1] ?? null : null;
   set('aws:ResourceAccount', resourceAccount ?? (denial.resource?.startsWith('arn:aws:s3:::') ? null : denial.recipientAccountId));
   for (const [tag, value] of Object.entries(principalTags)) set(`aws:PrincipalTag/${tag}`, value);
+  if (tagsKnown) absent.push('aws:principaltag/*');
+  if (denial.principalType) set('aws:PrincipalIsAWSService', String(denial.principalType === 'AWSService'));
+  if (denial.principalType && denial.principalType !== 'AWSService') {
+    set('aws:ViaAWSService', String(Boolean(denial.invokedBy)));
+    // A KMS call made by another service for the caller (S3 encrypting an object): kms:ViaService names it.
+    const via = denial.invokedBy && denial.region ? /^([a-z0-9-]+)\.amazonaws\.com$/.exec(denial.invokedBy) : null;
+    if (denial.eventSource === 'kms.amazonaws.com') {
+      if (via) set('kms:ViaService', `${via[1]}.${denial.region}.amazonaws.com`);
+      else if (!denial.invokedBy) absent.push('kms:viaservice');
+    }
+  }
   return {
     principalArn: denial.principalArn,
     sessionArn: denial.callerArn && denial.callerArn.includes(':assumed-role/') ? denial.callerArn : null,
@@ -70,22 +98,68 @@ export function requestContextOf(denial: Denial, principalTags: Record<string, s
   };
 }
 
-/** Evaluates and explains. */
+/**
+ * Evaluates a denial against its policies and explains: the deciding layer and statement, the change that would let
+ * exactly this request through, the managed policies that grant it, and what could not be checked.
+ *
+ * @param principalTags - the principal's tags (merged over `policies.principalTags`), for `aws:PrincipalTag/…`.
+ */
 export function diagnose(denial: Denial, policies: PolicySet, principalTags?: Record<string, string>): Diagnosis {
-  const context = requestContextOf(denial, principalTags);
+  const context = requestContextOf(denial, { ...policies.principalTags, ...principalTags }, policies.principalTags !== undefined);
   const decision = evaluateRequest(context, policies);
   const changes = decision.decision === 'implicit-deny' || decision.decision === 'undetermined' ? decision.missingAllows.map((layer) => changeFor(layer, denial, context)) : [];
-  const managedPolicies = decision.missingAllows.includes('identity-policy') && denial.action ? managedPoliciesGranting(denial.action, 3) : [];
+  const managedPolicies = decision.missingAllows.includes('identity-policy') && denial.action ? managedPoliciesGranting(denial.action, 3, context.resource) : [];
   const denying = decision.denyingStatement;
   return {
     decision: decision.decision,
     layer: decision.layer,
     denyingStatement: denying ? { policy: denying.policy, policyArn: denying.policyArn, sid: denying.sid, statement: denying.statement } : null,
     changes,
+    ...(denying && decision.decision === 'explicit-deny' ? { denyChange: denyChangeFor(denying, context) } : {}),
+    layers: decision.layers,
     managedPolicies,
     dependsOn: decision.dependsOn,
     notChecked: decision.notChecked,
     summary: summaryOf(decision, denial),
+  };
+}
+
+/** Layers a policy of which belongs to the principal alone: narrowing them cannot open anything to others. */
+const OWN_LAYERS: readonly PolicyLayer[] = ['identity-policy', 'permissions-boundary', 'session-policy'];
+
+/**
+ * The smallest change to a denying statement. A statement with conditions says why it denied (a source IP, a VPC
+ * endpoint, MFA): the request, not the policy, may be what should change. Policies shared by many principals (SCP,
+ * RCP, resource, endpoint, trust) get an exception for this principal (`ArnNotEquals aws:PrincipalArn`); the
+ * principal's own policies lose the action.
+ */
+function denyChangeFor(ref: StatementRef, context: RequestContext): DenyChange {
+  const name = `statement ${ref.sid ?? '(no Sid)'} of ${ref.policyArn ?? ref.policy}`;
+  const where = `${name} (${ref.layer})`;
+  const conditionKeys = Object.values(ref.statement.Condition ?? {}).flatMap((entries) => Object.keys(entries ?? {}));
+  const because = conditionKeys.length > 0 ? ` It denies because of its Condition on ${[...new Set(conditionKeys)].join(', ')}: check first whether the request should have met it.` : '';
+  const action = context.action;
+  const actions = ref.statement.Action === undefined ? null : [ref.statement.Action].flat();
+  if (OWN_LAYERS.includes(ref.layer) || !context.principalArn) {
+    const exact = actions?.find((pattern) => pattern.toLowerCase() === action.toLowerCase());
+    if (actions && exact && actions.length > 1) {
+      const remaining = actions.filter((pattern) => pattern !== exact);
+      return { layer: ref.layer, where, instruction: `Remove ${exact} from the Action of ${name}.${because}`, statement: { ...ref.statement, Action: remaining.length === 1 ? remaining[0]! : remaining } };
+    }
+    if (actions && exact) return { layer: ref.layer, where, instruction: `Delete ${name}: it denies only ${exact}.${because}`, statement: null };
+    const through = actions?.find((pattern) => pattern.includes('*') || pattern.includes('?')) ?? (ref.statement.NotAction ? 'its NotAction' : 'its Action');
+    return { layer: ref.layer, where, instruction: `${name} denies ${action} through ${through}: narrow it so that it no longer covers ${action} on ${context.resource ?? 'this resource'}.${because}`, statement: null };
+  }
+  const condition = structuredClone(ref.statement.Condition ?? {}) as Record<string, Record<string, unknown>>;
+  const operator = condition.ArnNotEquals ? 'ArnNotEquals' : condition.ArnNotLike ? 'ArnNotLike' : 'ArnNotEquals';
+  const entries = (condition[operator] ??= {});
+  const key = Object.keys(entries).find((existing) => existing.toLowerCase() === 'aws:principalarn') ?? 'aws:PrincipalArn';
+  entries[key] = [...new Set([...[entries[key] ?? []].flat().map(String), context.principalArn])];
+  return {
+    layer: ref.layer,
+    where,
+    instruction: `Exempt ${context.principalArn} from ${name} with an ${operator} condition on aws:PrincipalArn (deny guardrails are often deliberate: confirm with the policy's owner).${because}`,
+    statement: { ...ref.statement, Condition: condition },
   };
 }
 
@@ -97,7 +171,11 @@ function changeFor(layer: PolicyLayer, denial: Denial, context: RequestContext):
   const identityStatement: Statement = { Sid: sid, Effect: 'Allow', Action: action, Resource: resource };
   switch (layer) {
     case 'resource-policy':
-      return { layer, where: `the resource policy of ${denial.resource ?? 'the resource'}`, statement: { ...identityStatement, Principal: { AWS: principal } } };
+      return {
+        layer,
+        where: context.resource && /^arn:[^:]+:kms:/.test(context.resource) ? `the key policy of ${context.resource}` : `the resource policy of ${denial.resource ?? 'the resource'}`,
+        statement: { ...identityStatement, Principal: { AWS: principal } },
+      };
     case 'role-trust-policy':
       return { layer, where: `the trust policy of ${denial.resource ?? 'the role'}`, statement: { Sid: sid, Effect: 'Allow', Principal: { AWS: principal }, Action: action } };
     case 'permissions-boundary':

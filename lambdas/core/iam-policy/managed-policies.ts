@@ -1,15 +1,23 @@
 /**
- * Which AWS managed policies grant an action, from the compact index built by
+ * Which AWS managed policies grant an action (on a resource), from the compact index built by
  * `scripts/build-managed-policy-index.ts` (policies granting `*` or using `NotAction` are not in it).
  */
 import indexJson from './managed-policy-index.generated.json' with { type: 'json' };
-import { actionMatches } from './matching.js';
+import { actionMatches, resourceMatches } from './matching.js';
 
-/** The index: `[policy ARN path after policy/, action patterns granted]`, latest versions. */
+/**
+ * The index: `[policy ARN path after policy/, grants]`, latest versions. A grant is `[action patterns]` (on any
+ * resource), `[action patterns, resource patterns]`, or `[action patterns, resource patterns or null, 1]` when its
+ * statement has a Condition.
+ */
 export interface ManagedPolicyIndex {
   source: string;
-  policies: Array<[string, string[]]>;
+  format: 2;
+  policies: Array<[string, ManagedPolicyGrant[]]>;
 }
+
+/** One Allow of a managed policy, compacted. */
+export type ManagedPolicyGrant = [string[]] | [string[], string[]] | [string[], string[] | null, 1];
 
 const index = indexJson as unknown as ManagedPolicyIndex;
 
@@ -21,29 +29,41 @@ export interface ManagedPolicyMatch {
   grantedBy: string;
   /** How many action patterns the policy grants in all (smaller is closer to least privilege). */
   breadth: number;
+  /** True when the granting statement has a Condition (not evaluated here: check it fits). */
+  conditional: boolean;
 }
 
 /**
- * Managed policies a principal could attach that grant `action`, never through `*`: exact grants first, then partial
- * wildcards (`proton:Create*`), then service-wide ones (`proton:*`), the narrowest policy first within each. Policies
- * of service-linked roles (`aws-service-role/`) cannot be attached and are left out.
+ * Managed policies a principal could attach that grant `action` (on `resource`, when given), never through `*`.
+ *
+ * Ranking: exact grants first, then partial wildcards (`proton:Create*`), then service-wide ones (`proton:*`); within
+ * each, unconditional grants before conditional ones, then the policy granting the fewest action patterns first.
+ * Policies of service-linked roles (`aws-service-role/`) cannot be attached and are left out. A grant limited to
+ * resources (`arn:aws:s3:::aws-glue-*`) counts only when it covers `resource`; with no resource, only grants on `*`
+ * count. Conditions are not evaluated, only flagged.
  *
  * @example managedPoliciesGranting('proton:CreateEnvironment')[0].name // 'AWSProtonFullAccess' (through proton:*)
  */
-export function managedPoliciesGranting(action: string, limit = 5): ManagedPolicyMatch[] {
+export function managedPoliciesGranting(action: string, limit = 5, resource: string | null = null): ManagedPolicyMatch[] {
   const matches: Array<ManagedPolicyMatch & { rank: number }> = [];
-  for (const [path, actions] of index.policies) {
+  for (const [path, grants] of index.policies) {
     if (path.startsWith('aws-service-role/')) continue;
-    let best: { pattern: string; rank: number } | null = null;
-    for (const pattern of actions) {
-      if (pattern === '*' || !actionMatches(pattern, action)) continue;
-      const rank = !pattern.includes('*') ? 0 : pattern.endsWith(':*') ? 2 : 1;
-      if (!best || rank < best.rank) best = { pattern, rank };
-      if (rank === 0) break;
+    let best: { pattern: string; rank: number; conditional: boolean } | null = null;
+    let breadth = 0;
+    for (const [actions, resources, conditioned] of grants) {
+      breadth += actions.length;
+      if (resources && (resource === null || !resources.some((pattern) => resourceMatches(pattern, resource)))) continue;
+      for (const pattern of actions) {
+        if (pattern === '*' || !actionMatches(pattern, action)) continue;
+        const conditional = conditioned === 1;
+        // Exact, partial wildcard, service-wide; conditional grants after unconditional ones of the same kind.
+        const rank = (!pattern.includes('*') ? 0 : pattern.endsWith(':*') ? 2 : 1) * 2 + (conditional ? 1 : 0);
+        if (!best || rank < best.rank) best = { pattern, rank, conditional };
+      }
     }
     if (best) {
       // Index entries are the ARN's path after `policy/` (e.g. `job-function/SystemAdministrator`).
-      matches.push({ name: path.slice(path.lastIndexOf('/') + 1), arn: `arn:aws:iam::aws:policy/${path}`, grantedBy: best.pattern, breadth: actions.length, rank: best.rank });
+      matches.push({ name: path.slice(path.lastIndexOf('/') + 1), arn: `arn:aws:iam::aws:policy/${path}`, grantedBy: best.pattern, breadth, conditional: best.conditional, rank: best.rank });
     }
   }
   return matches

@@ -68,4 +68,6 @@ export interface PolicySet {
   resourcePolicy?: NamedPolicy | null | NotVisible;
   trustPolicy?: NamedPolicy | null | NotVisible;
   vpcEndpointPolicy?: NamedPolicy | null;
+  /** The principal's tags, when the lookups read them (fill `aws:PrincipalTag/<key>`). */
+  principalTags?: Record<string, string>;
 }

@@ -1,24 +1,39 @@
 /**
- * Policy variables (`${aws:username}`, `${aws:PrincipalTag/team}`, `${*}`, defaults `${aws:x, 'fallback'}`).
- * A variable the request cannot supply makes the text depend on that key.
+ * Policy variables (`${aws:username}`, `${aws:PrincipalTag/team}`, defaults `${aws:x, 'fallback'}`). `${*}`, `${?}`
+ * and `${$}` are left in place: the matchers read them as the literal characters.
+ *
+ * A variable the request cannot supply makes the text depend on that key; a variable whose key is known to be absent
+ * (and has no default) makes the element match nothing, as IAM does.
  */
-import type { Tri } from './conditions.js';
 import type { RequestContext } from './types.js';
 
 const VARIABLE = /\$\{([^}]+)\}/g;
 
-/** Substitutes the variables of a policy string, or names the keys it depends on. */
-export function substituteVariables(text: string, context: RequestContext): string | Exclude<Tri, boolean> {
+/** True when the request is known not to carry `key` (`aws:principaltag/*` stands for every tag the principal lacks). */
+export function isKnownAbsent(context: RequestContext, key: string): boolean {
+  const lower = key.toLowerCase();
+  if (context.keys[lower] !== undefined) return false;
+  return context.absent.includes(lower) || (lower.startsWith('aws:principaltag/') && context.absent.includes('aws:principaltag/*'));
+}
+
+/** The substituted text, `false` when a variable's key is absent, or the keys it depends on. */
+export type Substituted = string | false | { dependsOn: string[] };
+
+/** Substitutes the variables of a policy string. */
+export function substituteVariables(text: string, context: RequestContext): Substituted {
   if (!text.includes('${')) return text;
   const missing: string[] = [];
-  const result = text.replace(VARIABLE, (_, inner: string) => {
+  let absent = false;
+  const result = text.replace(VARIABLE, (whole, inner: string) => {
     const [name, fallback] = inner.split(/\s*,\s*/, 2) as [string, string | undefined];
-    if (name === '*' || name === '?' || name === '$') return name;
-    const value = context.keys[name.toLowerCase()];
+    if (name === '*' || name === '?' || name === '$') return whole;
+    const value = context.keys[name.trim().toLowerCase()];
     if (typeof value === 'string') return value;
     if (fallback !== undefined) return fallback.replace(/^'|'$/g, '');
-    missing.push(name);
+    if (Array.isArray(value) || isKnownAbsent(context, name.trim())) absent = true;
+    else missing.push(name.trim());
     return '';
   });
-  return missing.length > 0 ? { dependsOn: missing } : result;
+  if (missing.length > 0) return { dependsOn: missing };
+  return absent ? false : result;
 }
