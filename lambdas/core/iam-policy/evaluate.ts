@@ -172,8 +172,11 @@ export function evaluateRequest(context: RequestContext, policies: PolicySet): D
   const identityPolicies = visible(policies.identity, 'identity policies', 'identity-policy');
   const identityKnown = identityPolicies !== undefined;
   const sameAccount = context.principalAccount !== null && context.principalAccount === (context.resourceAccount ?? context.principalAccount);
+  // An AWS service principal (cloudtrail.amazonaws.com writing to a bucket) or a web-identity/SAML caller has no
+  // identity policies: only the resource (or trust) policy can allow it.
+  const serviceCall = context.principalArn === null && (context.servicePrincipal !== null || typeof context.keys['aws:federatedprovider'] === 'string');
   // Trust policies and KMS key policies must allow even within the account (IAM and KMS documentation).
-  const resourceRequired = assumeRole || (context.resource !== null && KMS_KEY.test(context.resource)) || !sameAccount;
+  const resourceRequired = assumeRole || serviceCall || (context.resource !== null && KMS_KEY.test(context.resource)) || !sameAccount;
 
   const evaluate = (list: readonly NamedPolicy[], withPrincipal: boolean) => evaluatePolicies(list, context, withPrincipal, hasBoundary);
   const results = {
@@ -195,7 +198,7 @@ export function evaluateRequest(context: RequestContext, policies: PolicySet): D
 
     const missing: PolicyLayer[] = [];
     for (const guard of results.guards) if (guard.results.some((level) => !allowsIn(level))) missing.push(guard.layer);
-    const identityAllows = !identityKnown || allowsIn(results.identity);
+    const identityAllows = !identityKnown || serviceCall || allowsIn(results.identity);
     const boundaryOk = results.boundary === null || allowsIn(results.boundary);
     const sessionOk = results.session === null || allowsIn(results.session);
     const identitySide = identityAllows && boundaryOk && sessionOk;
@@ -211,7 +214,8 @@ export function evaluateRequest(context: RequestContext, policies: PolicySet): D
     if (!resourceRequired) {
       // Same account, a resource that does not need its own policy to allow.
       const byResource = named === 'user-or-session' || (named === 'role' && boundaryOk && sessionOk);
-      if (!identitySide && !byResource) missing.push(...identityGaps());
+      // When the resource policy names the role, only its boundary and session policies stand in the way.
+      if (!identitySide && !byResource) missing.push(...(named === 'role' ? roleGaps() : identityGaps()));
     } else if (!resourceKnown) {
       if (!identitySide) missing.push(...identityGaps());
     } else if (!resourceAllow) {
@@ -220,6 +224,8 @@ export function evaluateRequest(context: RequestContext, policies: PolicySet): D
       // boundary and session policies; across accounts, the whole identity side.
       if (!sameAccount) missing.push(...identityGaps());
       else if (!/:user\//.test(context.principalArn ?? '')) missing.push(...roleGaps());
+    } else if (serviceCall) {
+      // the resource policy allows the service: nothing else applies
     } else if (!sameAccount || named === 'account') {
       if (!identitySide) missing.push(...identityGaps());
     } else if (named === 'role') {

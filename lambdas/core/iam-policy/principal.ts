@@ -54,6 +54,9 @@ export function howNamed(statement: Statement, context: RequestContext): 'user-o
     .filter(([kind]) => kind === 'AWS')
     .map(([, value]) => value);
   if (context.sessionArn && values.includes(context.sessionArn)) return 'user-or-session';
+  // A unique id names the user (AIDA…) or role (AROA…) itself.
+  const byId = values.find((value) => UNIQUE_ID.test(value) && valueMatches('AWS', value, context));
+  if (byId) return byId.startsWith('AIDA') ? 'user-or-session' : 'role';
   // `*` grants to whoever calls (public resources): read like naming the caller itself, a role still bounded.
   if (context.principalArn && (values.includes(context.principalArn) || values.includes('*'))) return /:user\//.test(context.principalArn) ? 'user-or-session' : 'role';
   return 'account';
