@@ -6,7 +6,7 @@
  * ```
  * DIR/identity/<principal-name>/*.json   identity policies of the role or user (last part of its ARN)
  * DIR/boundary/<principal-name>.json     its permissions boundary
- * DIR/tags/<principal-name>.json         its tags, {"team": "data"} (fills aws:PrincipalTag/…)
+ * DIR/tags/<principal-name>.json         all its tags, {"team": "data"} (fills aws:PrincipalTag/…; others are absent)
  * DIR/session/*.json                     session policies
  * DIR/scp/<level>/*.json                 SCPs, one folder per level (root, OUs, account): every level must allow
  * DIR/rcp/<level>/*.json                 RCPs, the same way
