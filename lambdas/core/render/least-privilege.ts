@@ -1,0 +1,205 @@
+/**
+ * The smallest fix an alert can suggest, and the command that verifies it.
+ *
+ * - Implicit (or unstated) deny: the statement that allows exactly the denied action on exactly the denied resource,
+ *   and where it goes. Never `*` as action; `*` as resource only when the action supports no resource type
+ *   (`actionResourceTypes(action)` is `[]`); an unknown resource is the visible {@link UNKNOWN_RESOURCE} placeholder,
+ *   never `*`. No managed policy (AdministratorAccess or any other) is ever suggested.
+ * - Explicit deny: no Allow can override a Deny, so there is no statement: the fix names the layer (and the policy
+ *   ARN when the message gave it) whose Deny statement to find and narrow.
+ */
+import type { AlertSummary } from '../alert.js';
+import { actionResourceTypes, canonicalAction } from '../iam-catalog.js';
+import type { DenyLayer } from '../types.js';
+import type { Phrase } from './phrase.js';
+
+/** Shown where the record does not name the resource: replace it with the resource's ARN. */
+export const UNKNOWN_RESOURCE = '<resource ARN: not in the record>';
+/** Shown where the record does not name the principal. */
+export const UNKNOWN_PRINCIPAL = '<principal ARN: not in the record>';
+
+/** An IAM policy statement that allows one action (on one resource, or for one principal in a trust policy). */
+export interface AllowStatement {
+  Effect: 'Allow';
+  Principal?: { AWS: string };
+  Action: string;
+  Resource?: string;
+}
+
+/** A statement and the policy it belongs in. */
+export interface PlacedStatement {
+  statement: AllowStatement;
+  /** Where to add it. */
+  where: Phrase;
+}
+
+/** What to change. */
+export type Fix =
+  | {
+      kind: 'allow';
+      action: string;
+      /** The statement for the layer that did not allow (or, when no layer is named, the identity policy). */
+      primary: PlacedStatement;
+      /** Other statements the request needs too (e.g. the role's trust policy for `sts:AssumeRole`). */
+      also: PlacedStatement[];
+      /** False when the resource is the {@link UNKNOWN_RESOURCE} placeholder. */
+      resourceKnown: boolean;
+      /** The resource family the alert groups, when it is wider than the one resource in the statement. */
+      familyResource: string | null;
+      notes: string[];
+    }
+  | {
+      kind: 'explicit-deny';
+      action: string;
+      layer: DenyLayer;
+      policyArn: string | null;
+      /** The policy (or layers) holding the Deny statement. */
+      lookAt: Phrase;
+      /** A CLI command that shows the named policy, when its ARN says how to read it. */
+      showPolicyCommand: string | null;
+    }
+  | { kind: 'none'; reason: string };
+
+const IAM_USER_OR_ROLE = /^arn:aws[a-z-]*:iam::\d{12}:(?:user|role)\//;
+const PLAIN_ACTION = /^[a-z0-9-]+:[A-Za-z0-9]+$/;
+
+/** The IAM action of an alert (canonical spelling), or null when it is not one exact action. */
+export function exactAction(action: string): string | null {
+  const canonical = canonicalAction(action);
+  if (canonical) return canonical;
+  const [service, name] = action.split(':');
+  return service && name && PLAIN_ACTION.test(`${service.toLowerCase()}:${name}`) ? `${service.toLowerCase()}:${name}` : null;
+}
+
+/**
+ * The statement's `Resource`: the exact resource; `*` only when the action supports no resource type; otherwise the
+ * {@link UNKNOWN_RESOURCE} placeholder (never `*`).
+ */
+export function statementResource(action: string, resource: string | null): { resource: string; known: boolean } {
+  const types = actionResourceTypes(action);
+  if (types !== null && types.length === 0) return { resource: '*', known: true };
+  if (resource && resource.startsWith('arn:') && resource !== '*') return { resource, known: true };
+  return { resource: UNKNOWN_RESOURCE, known: false };
+}
+
+/** The fix for an alert. */
+export function suggestFix(alert: AlertSummary): Fix {
+  const action = exactAction(alert.action);
+  if (!action) return { kind: 'none', reason: `"${alert.action}" is not one exact IAM action, so no statement can be suggested` };
+  const principal: Phrase = alert.principalArn ? [{ value: alert.principalArn }] : ['the caller (not named in the record)'];
+  if (alert.denyKind === 'explicit') {
+    return {
+      kind: 'explicit-deny',
+      action,
+      layer: alert.denyLayer,
+      policyArn: alert.policyArn,
+      lookAt: denyLocation(alert, principal),
+      showPolicyCommand: alert.policyArn ? showPolicyCommand(alert.policyArn) : null,
+    };
+  }
+  const { resource, known } = statementResource(action, alert.resource);
+  const identity: AllowStatement = { Effect: 'Allow', Action: action, Resource: resource };
+  const withPrincipal: AllowStatement = { Effect: 'Allow', Principal: { AWS: alert.principalArn ?? UNKNOWN_PRINCIPAL }, Action: action, Resource: resource };
+  const trust: AllowStatement = { Effect: 'Allow', Principal: { AWS: alert.principalArn ?? UNKNOWN_PRINCIPAL }, Action: action };
+  const role: Phrase = alert.resource ? ['role ', { value: alert.resource }] : ['the role being assumed'];
+  const identityWhere: Phrase = ['an identity-based policy of ', ...principal];
+  const notes: string[] = [];
+  if (!known) notes.push('The record does not name the resource: replace the placeholder with its ARN, not a wildcard.');
+  const family = alert.resourceFamily && known && alert.resourceFamily !== resource && alert.resourceFamily.startsWith('arn:') ? alert.resourceFamily : null;
+  const fix = (primary: PlacedStatement, also: PlacedStatement[] = []): Fix => ({ kind: 'allow', action, primary, also, resourceKnown: known, familyResource: family, notes });
+  switch (alert.denyLayer) {
+    case 'identity-policy':
+      return fix({ statement: identity, where: identityWhere });
+    case 'permissions-boundary':
+      notes.push('A permissions boundary only limits: an identity-based policy must allow the action too.');
+      return fix({ statement: identity, where: ['the permissions boundary of ', ...principal] });
+    case 'session-policy':
+      notes.push('A session policy is fixed when the session is created: change what the caller passes to AssumeRole/GetFederationToken (Policy or PolicyArns) and start a new session.');
+      return fix({ statement: identity, where: ['the session policy passed when the session was created'] });
+    case 'scp':
+      return fix({ statement: identity, where: ['a service control policy at every level above account ', { value: alert.accountId ?? 'unknown' }, ' (root, OUs, account)'] });
+    case 'rcp':
+      return fix({ statement: withPrincipal, where: ["a resource control policy at every level above the resource's account"] });
+    case 'vpc-endpoint-policy':
+      return fix({ statement: withPrincipal, where: ['the policy of the VPC endpoint the request went through'] });
+    case 'resource-policy':
+      return fix({ statement: withPrincipal, where: ['the resource-based policy of ', ...(alert.resource ? [{ value: alert.resource }] : ['the resource']), ' (for a KMS key, its key policy)'] });
+    case 'role-trust-policy':
+      return fix({ statement: trust, where: ['the trust policy of ', ...role] });
+    case 'unknown': {
+      notes.push('The record does not name the layer that refused: if an identity-based policy already allows this, look at the resource-based policy, SCPs/RCPs, the permissions boundary and the session policy.');
+      const also: PlacedStatement[] = action.startsWith('sts:AssumeRole') ? [{ statement: trust, where: ['the trust policy of ', ...role, ' (both sides must allow)'] }] : [];
+      return fix({ statement: identity, where: identityWhere }, also);
+    }
+  }
+}
+
+function denyLocation(alert: AlertSummary, principal: Phrase): Phrase {
+  const resource: Phrase = alert.resource && alert.resource !== '*' ? [{ value: alert.resource }] : ['the resource'];
+  switch (alert.denyLayer) {
+    case 'identity-policy':
+      return ['an identity-based policy of ', ...principal, ' (inline, attached managed, or a group policy)'];
+    case 'resource-policy':
+      return ['the resource-based policy of ', ...resource, ' (for a KMS key, its key policy)'];
+    case 'scp':
+      return ['a service control policy over account ', { value: alert.accountId ?? 'unknown' }, ' (at the account, an OU or the root)'];
+    case 'rcp':
+      return ["a resource control policy over the resource's account (at the account, an OU or the root)"];
+    case 'permissions-boundary':
+      return ['the permissions boundary of ', ...principal];
+    case 'session-policy':
+      return ['the session policy passed when the session was created'];
+    case 'vpc-endpoint-policy':
+      return ['the policy of the VPC endpoint the request went through'];
+    case 'role-trust-policy':
+      return ['the trust policy of ', ...resource];
+    case 'unknown':
+      return ['whichever layer holds it (the record does not name it): SCPs and RCPs, the identity-based policies and permissions boundary of ', ...principal, ', the session policy, the resource-based policy'];
+  }
+}
+
+/** A command that prints a named policy: an SCP/RCP by its id, an IAM managed policy by its default version. */
+export function showPolicyCommand(policyArn: string): string | null {
+  const organizations = /^arn:aws[a-z-]*:organizations::\d{12}:policy\/o-[a-z0-9]+\/[a-z_]+\/(p-[a-z0-9_]+)$/.exec(policyArn);
+  if (organizations) return `aws organizations describe-policy --policy-id ${shellQuote(organizations[1]!)}`;
+  if (/^arn:aws[a-z-]*:iam::(?:\d{12}|aws):policy\/[\w+=,.@/-]+$/.test(policyArn)) {
+    const arn = shellQuote(policyArn);
+    return `aws iam get-policy-version --policy-arn ${arn} --version-id "$(aws iam get-policy --policy-arn ${arn} --query Policy.DefaultVersionId --output text)"`;
+  }
+  return null;
+}
+
+/**
+ * Quotes a value as one POSIX shell word: single quotes, an embedded `'` becomes `'\''`; control characters (never
+ * in a real ARN or action, but the value comes from the event) become `?` so none reaches a terminal.
+ */
+export function shellQuote(value: string): string {
+  return `'${value.replace(/[\u0000-\u001f\u007f-\u009f]/g, '?').replace(/'/g, `'\\''`)}'`;
+}
+
+/** A policy document holding the given statements, as compact JSON. */
+export function policyDocument(statements: readonly AllowStatement[]): string {
+  return JSON.stringify({ Version: '2012-10-17', Statement: statements });
+}
+
+/**
+ * The AWS CLI command that checks the fix (or, for an explicit deny, shows the matching Deny statement):
+ * `aws iam simulate-principal-policy` for an IAM user or role, else `aws iam simulate-custom-policy` with the
+ * suggested statement. Null when there is nothing to simulate. Every argument is shell-quoted.
+ */
+export function simulateCommand(alert: AlertSummary, fix: Fix = suggestFix(alert)): string | null {
+  if (fix.kind === 'none') return null;
+  const resource = fix.kind === 'allow' ? simulatedResource(fix, alert) : statementResource(fix.action, alert.resource).resource;
+  const resourceArgs = resource === '*' ? '' : ` --resource-arns ${shellQuote(resource)}`;
+  if (alert.principalArn && IAM_USER_OR_ROLE.test(alert.principalArn)) {
+    return `aws iam simulate-principal-policy --policy-source-arn ${shellQuote(alert.principalArn)} --action-names ${shellQuote(fix.action)}${resourceArgs}`;
+  }
+  if (fix.kind !== 'allow') return null;
+  const statement: AllowStatement = { Effect: 'Allow', Action: fix.action, Resource: resource };
+  return `aws iam simulate-custom-policy --policy-input-list ${shellQuote(policyDocument([statement]))} --action-names ${shellQuote(fix.action)}${resourceArgs}`;
+}
+
+/** A trust statement has no Resource: the caller's side is simulated against the role being assumed. */
+function simulatedResource(fix: Extract<Fix, { kind: 'allow' }>, alert: AlertSummary): string {
+  return fix.primary.statement.Resource ?? statementResource(fix.action, alert.resource).resource;
+}
