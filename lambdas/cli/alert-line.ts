@@ -19,6 +19,7 @@ export function renderAlertLine(alert: AlertSummary): string {
   if (alert.diagnosis) {
     lines.push(`  policies ${oneLine(alert.diagnosis.summary)}`);
     for (const change of alert.diagnosis.changes) lines.push(`  fix      add to ${change.where}: ${JSON.stringify(change.statement)}`);
+    if (alert.diagnosis.denyChange) lines.push(`  change   ${oneLine(alert.diagnosis.denyChange.instruction)}`);
     if (alert.diagnosis.notChecked.length > 0) lines.push(`  unchecked ${alert.diagnosis.notChecked.join('; ')}`);
   }
   if (alert.sourceIps[0]) lines.push(`  from     ${alert.sourceIps.map((ip) => `${oneLine(ip.value)} (${ip.count})`).join(', ')}`);

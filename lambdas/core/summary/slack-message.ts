@@ -93,6 +93,7 @@ function diagnosisBlocks(alert: AlertSummary): SlackBlock[] {
     lines.push(`Denying statement ${untrustedInline(ref.sid ?? '(no Sid)')} in ${untrustedInline(ref.policyArn ?? ref.policy, 300)}:`);
     lines.push(untrustedBlock(JSON.stringify(ref.statement, null, 2), 1500));
   }
+  if (diagnosis.denyChange) lines.push(`Change: ${untrustedInline(diagnosis.denyChange.instruction, 400)}`);
   for (const change of diagnosis.changes.slice(0, 3)) {
     lines.push(`Add to ${escapeMrkdwn(change.where)}:`, untrustedBlock(JSON.stringify(change.statement), 600));
   }

@@ -52,6 +52,7 @@ export function buildSnsMessage(alert: AlertSummary): SnsAlertMessage {
   if (alert.diagnosis) {
     lines.push('', `Policy check: ${alert.diagnosis.summary}`);
     if (alert.diagnosis.denyingStatement) lines.push(`Denying statement (${alert.diagnosis.denyingStatement.policy}):`, JSON.stringify(alert.diagnosis.denyingStatement.statement, null, 2));
+    if (alert.diagnosis.denyChange) lines.push(`Change: ${alert.diagnosis.denyChange.instruction}`, ...(alert.diagnosis.denyChange.statement ? [JSON.stringify(alert.diagnosis.denyChange.statement)] : []));
     for (const change of alert.diagnosis.changes) lines.push(`Add to ${change.where}:`, JSON.stringify(change.statement));
     if (alert.diagnosis.managedPolicies.length > 0) lines.push(`Managed policies that grant it: ${alert.diagnosis.managedPolicies.map((match) => `${match.name} (via ${match.grantedBy})`).join(', ')}`);
     if (alert.diagnosis.notChecked.length > 0) lines.push(`Not checked: ${alert.diagnosis.notChecked.join('; ')}`);
