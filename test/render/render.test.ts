@@ -95,3 +95,41 @@ describe('rendering of alerts built from real corpus records', () => {
 function json(value: unknown): string {
   return JSON.stringify(value);
 }
+
+describe('policy diagnosis, when policies could be read', () => {
+  const diagnosed: AlertSummary = {
+    ...ec2GetPasswordData,
+    diagnosis: {
+      decision: 'implicit-deny',
+      layer: 'identity-policy',
+      denyingStatement: null,
+      changes: [
+        {
+          layer: 'identity-policy',
+          where: 'inline policy of role stratus-red-team-ec2-get-password-data-role',
+          statement: { Effect: 'Allow', Action: 'ec2:GetPasswordData', Resource: 'arn:aws:ec2:apiso-northsouth-3r:751353041310:instance/*' },
+        },
+      ],
+      managedPolicies: [
+        { name: 'AdministratorAccess', arn: 'arn:aws:iam::aws:policy/AdministratorAccess', grantedBy: 'ec2:GetPasswordData', breadth: 1, conditional: false },
+        { name: 'AmazonEC2FullAccess', arn: 'arn:aws:iam::aws:policy/AmazonEC2FullAccess', grantedBy: 'ec2:*', breadth: 4, conditional: false },
+      ],
+      dependsOn: [],
+      notChecked: ['service control policies (not given)'],
+      summary: 'No identity-based policy of the role allows ec2:GetPasswordData.',
+    },
+  };
+
+  it('shows the diagnosis in Slack and SNS, never AdministratorAccess', () => {
+    const slack = buildSlackMessage(diagnosed);
+    expectWithinBlockKit(slack);
+    const text = JSON.stringify(slack);
+    expect(text).toContain('*Policy check*: No identity-based policy of the role allows ec2:GetPasswordData.');
+    expect(text).toContain('`AmazonEC2FullAccess` (via `ec2:*`)');
+    expect(text).toContain('Not checked: service control policies (not given)');
+    expect(text).not.toContain('AdministratorAccess');
+    const sns = buildSnsMessage(diagnosed).message;
+    expect(sns).toContain('Policy check: No identity-based policy of the role allows ec2:GetPasswordData.');
+    expect(sns).not.toContain('AdministratorAccess');
+  });
+});
