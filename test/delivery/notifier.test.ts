@@ -46,7 +46,7 @@ describe('channels are independent', () => {
     const report = await notifier.publish(alerts);
     expect(report.sns).toEqual({ delivered: [ec2GetPasswordData.fingerprint, stsAssumeRole.fingerprint], failed: [] });
     expect(sns.requests.map((request) => parsePublish(request).subject)).toEqual([
-      '[medium] ec2:GetPasswordData denied 29x for stratus-red-team-ec2-get-password-da... in 457448411975',
+      '[medium] ec2:GetPasswordData denied 29x for stratus-red-team-ec2-get-password-data-role',
       '[low] sts:AssumeRole denied 5x for christophe in 457448411975',
     ]);
     expect(report.slack!.delivered).toEqual([]);

@@ -74,14 +74,15 @@ export function buildSnsMessage(alert: AlertSummary): SnsAlertMessage {
 
 /**
  * The subject: `[severity] action denied Nx for principal-name in account`, printable ASCII only, under 100
- * characters; the principal name is shortened (`...`) to fit.
+ * characters. When it does not fit, the account goes first (it is in the attributes and the body), then the principal
+ * name is shortened (`...`).
  */
 export function snsSubject(alert: AlertSummary, severity: Severity = severityOf(alert)): string {
   const head = ascii(`[${severity}] ${cut(alert.action, 50, '...')} denied ${alert.count}x for `);
   const tail = ascii(` in ${alert.accountId ?? 'unknown account'}`);
   const name = ascii(principalName(alert));
-  const room = SNS_LIMITS.subject - head.length - tail.length;
-  return cut(`${head}${cut(name, Math.max(room, 10), '...')}${tail}`, SNS_LIMITS.subject, '...');
+  if (head.length + name.length + tail.length <= SNS_LIMITS.subject) return `${head}${name}${tail}`;
+  return cut(`${head}${cut(name, Math.max(SNS_LIMITS.subject - head.length, 10), '...')}`, SNS_LIMITS.subject, '...');
 }
 
 /** The filterable attributes; every value is a non-empty string. */
