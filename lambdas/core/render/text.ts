@@ -30,6 +30,7 @@ export function renderAlertText(alert: AlertSummary): string {
   if (fix.kind === 'explicit-deny') lines.push(`  fix       explicit deny: look for the Deny in ${phraseText(fix.lookAt, 200)}${fix.policyArn ? ` (${one(fix.policyArn, 200)})` : ''}`);
   if (fix.kind === 'none') lines.push(`  fix       ${one(fix.reason, 200)}`);
   if (alert.diagnosis) lines.push(`  policies  ${one(alert.diagnosis.summary, 300)}`);
+  if (alert.diagnosis?.denyChange) lines.push(`  change    ${one(alert.diagnosis.denyChange.instruction, 300)}`);
   if (command) lines.push(`  verify    ${command}`);
   lines.push(`  id        ${one(alert.fingerprint, 80)}`);
   return `${lines.join('\n')}\n`;
