@@ -5,12 +5,11 @@
 import { SecretsManagerClient } from '@aws-sdk/client-secrets-manager';
 import { SNSClient } from '@aws-sdk/client-sns';
 import type { AlertSummary } from '../core/alert.js';
-import type { SlackMessage } from '../core/summary/slack-message.js';
 import type { DeliveryFailure } from '../engine/process-sqs-batch.js';
-import { createAlertNotifier } from './alert-notifier.js';
+import { createNotifier } from './notifier.js';
 import { readSlackWebhookUrl } from './slack-webhook-secret.js';
-import { SlackWebhookSender } from './slack-webhook-sender.js';
-import { SnsAlertPublisher } from './sns-alert-publisher.js';
+import { SlackWebhookSender } from './slack-webhook.js';
+import { SnsPublisher } from './sns-publisher.js';
 
 export interface LambdaNotifierOptions {
   snsTopicArn?: string;
@@ -19,21 +18,12 @@ export interface LambdaNotifierOptions {
 
 /** Builds the notifier for the configured channels. */
 export function createLambdaNotifier(options: LambdaNotifierOptions): { publish(alerts: readonly AlertSummary[]): Promise<DeliveryFailure[]> } {
-  let sender: Promise<SlackWebhookSender> | undefined;
-  const slack = options.slackWebhookSecretArn
-    ? {
-        async send(message: SlackMessage) {
-          sender ??= readSlackWebhookUrl(new SecretsManagerClient({}), options.slackWebhookSecretArn!).then(
-            (webhookUrl) => new SlackWebhookSender({ webhookUrl, totalTimeoutMs: 20_000 }),
-          );
-          // A failed read is not cached: the next alert tries again.
-          sender.catch(() => (sender = undefined));
-          await (await sender).send(message);
-        },
-      }
-    : undefined;
-  return createAlertNotifier({
-    slack,
-    sns: options.snsTopicArn ? new SnsAlertPublisher(new SNSClient({}), options.snsTopicArn) : undefined,
+  const secrets = new SecretsManagerClient({});
+  const notifier = createNotifier({
+    slack: options.slackWebhookSecretArn
+      ? new SlackWebhookSender({ webhookUrl: () => readSlackWebhookUrl(secrets, options.slackWebhookSecretArn!), totalTimeoutMs: 20_000 })
+      : undefined,
+    sns: options.snsTopicArn ? new SnsPublisher(new SNSClient({}), options.snsTopicArn) : undefined,
   });
+  return { publish: async (alerts) => (await notifier.publish(alerts)).failures };
 }

@@ -3,9 +3,9 @@
  * seen in a test channel. Without either flag, alerts are only printed.
  */
 import { SNSClient } from '@aws-sdk/client-sns';
-import { createAlertNotifier } from '../adapters/alert-notifier.js';
-import { SlackWebhookSender } from '../adapters/slack-webhook-sender.js';
-import { SnsAlertPublisher } from '../adapters/sns-alert-publisher.js';
+import { createNotifier } from '../adapters/notifier.js';
+import { SlackWebhookSender } from '../adapters/slack-webhook.js';
+import { SnsPublisher } from '../adapters/sns-publisher.js';
 import type { AlertSummary } from '../core/alert.js';
 import type { DeliveryFailure } from '../engine/process-sqs-batch.js';
 
@@ -32,8 +32,9 @@ export function createReplayNotifier(values: Record<string, unknown>, env: NodeJ
   if (!slackWebhook && !snsTopic) return { publish: async () => [] };
   if (slackWebhook && !/^https?:\/\/\S+$/.test(slackWebhook)) throw new Error('--slack-webhook must be an http(s) URL');
   if (snsTopic && !/^arn:aws[a-z-]*:sns:[a-z0-9-]+:\d{12}:[\w-]+$/.test(snsTopic)) throw new Error(`--sns-topic must be an SNS topic ARN, got "${snsTopic}"`);
-  return createAlertNotifier({
+  const notifier = createNotifier({
     slack: slackWebhook ? new SlackWebhookSender({ webhookUrl: slackWebhook }) : undefined,
-    sns: snsTopic ? new SnsAlertPublisher(new SNSClient({ region: env.AWS_REGION ?? snsTopic.split(':')[3] }), snsTopic) : undefined,
+    sns: snsTopic ? new SnsPublisher(new SNSClient({ region: env.AWS_REGION ?? snsTopic.split(':')[3] }), snsTopic) : undefined,
   });
+  return { publish: async (alerts) => (await notifier.publish(alerts)).failures };
 }

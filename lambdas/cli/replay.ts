@@ -11,7 +11,7 @@ import type { CloudTrailRecord } from '../core/types.js';
 import { createSpikeEngine, type BatchStats } from '../engine/spike-engine.js';
 import { StoreError } from '../engine/denial-store.js';
 import { readRecords, totalInputBytes, type InputItem } from '../io/read-records.js';
-import { renderAlertLine } from './alert-line.js';
+import { renderAlertText } from '../core/render/text.js';
 import { loadPolicyDirectory } from '../io/policy-directory.js';
 import { diagnose } from '../core/iam-policy/diagnose.js';
 import { writeLine } from './output.js';
@@ -148,7 +148,7 @@ export async function runReplay(argv: string[], io: Io): Promise<number> {
   let stopped: Error | null = null;
 
   const printAlert = async (alert: AlertSummary) => {
-    await writeLine(io.stdout, values.json ? JSON.stringify({ type: 'alert', ...alert }) : renderAlertLine(alert));
+    await writeLine(io.stdout, values.json ? JSON.stringify({ type: 'alert', ...alert }) : renderAlertText(alert));
   };
   const flush = async () => {
     if (batch.length === 0) return;

@@ -2,8 +2,6 @@ import { PassThrough } from 'node:stream';
 import { describe, expect, it } from 'vitest';
 import { createProgress } from '../../lambdas/cli/progress.js';
 import { parseTimeBound } from '../../lambdas/cli/time-bound.js';
-import { renderAlertLine } from '../../lambdas/cli/alert-line.js';
-import type { AlertSummary } from '../../lambdas/core/alert.js';
 
 describe('progress bar', () => {
   it('draws a bar from bytes read, at most every 200 ms, and erases itself', () => {
@@ -43,18 +41,4 @@ describe('--since / --until', () => {
     ['2025-12-31T12:00:00Z', Date.parse('2025-12-31T12:00:00Z')],
   ])('%s', (value, expected) => expect(parseTimeBound(value, now)).toBe(expected));
   it('rejects what is neither', () => expect(parseTimeBound('yesterday', now)).toBeNull());
-});
-
-describe('terminal alert rendering', () => {
-  it('keeps hostile event text on one line', () => {
-    const alert = {
-      reason: 'threshold', count: 5, windowMinutes: 5, windowStart: 'w', action: 's3:GetObject', principalArn: null, accountId: '1',
-      sessionNames: [{ value: 'evil\nsession\u001b[31m', count: 5 }], resource: null, denyLayer: 'unknown', denyKind: 'unknown', policyArn: null,
-      totalCount: 5, firstSeen: 'a', lastSeen: 'b', fingerprint: 'f', sourceIps: [],
-    } as unknown as AlertSummary;
-    const text = renderAlertLine(alert);
-    expect(text).toContain('(session evil session [31m)');
-    expect(text).not.toContain('\u001b');
-    expect(text).toContain('an unknown principal in account 1');
-  });
 });

@@ -11,7 +11,7 @@ import { fileURLToPath } from 'node:url';
 import { describe, expect, it } from 'vitest';
 import { runExplain } from '../../lambdas/cli/explain.js';
 import { runReplay } from '../../lambdas/cli/replay.js';
-import { buildSlackMessage } from '../../lambdas/core/summary/slack-message.js';
+import { buildSlackMessage } from '../../lambdas/core/render/slack.js';
 import type { CloudTrailRecord } from '../../lambdas/core/types.js';
 import { readJsonl } from '../support/corpus.js';
 import { useDynamoDbLocal } from '../support/dynamodb.js';

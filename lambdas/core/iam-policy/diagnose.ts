@@ -2,7 +2,7 @@
  * Diagnoses a denial against the policies that decide it: which statement denied (or that nothing allowed), and the
  * least-privilege change that would fix it, with the AWS managed policies that grant the action without `*`.
  */
-import { statementResource } from '../summary/remedy.js';
+import { statementResource } from '../render/least-privilege.js';
 import type { Denial, DenyLayer } from '../types.js';
 import { evaluateRequest, type Decision, type LayerReport, type StatementRef } from './evaluate.js';
 import { managedPoliciesGranting, type ManagedPolicyMatch } from './managed-policies.js';
