@@ -12,6 +12,7 @@ const quietHour = (tail: number[]): number[] => [...Array<number>(60 - tail.leng
  * ec2:GetPasswordData on instance/*, "because no identity-based policy allows" (implicit, identity policy).
  */
 export const ec2GetPasswordData: AlertSummary = {
+  alertId: '5857229d520b32935da9-test',
   fingerprint: '5857229d520b32935da9',
   reason: 'threshold',
   accountId: '457448411975',
@@ -46,6 +47,7 @@ export const ec2GetPasswordData: AlertSummary = {
  * denied sts:AssumeRole on the detonation role; the message names no layer (an old-style STS message).
  */
 export const stsAssumeRole: AlertSummary = {
+  alertId: '622411955ca94d50bfb6-test',
   fingerprint: '622411955ca94d50bfb6',
   reason: 'first-seen',
   accountId: '457448411975',
@@ -79,6 +81,7 @@ export const stsAssumeRole: AlertSummary = {
  * S3's bare "Access Denied" names neither layer nor kind; the bucket comes from requestParameters.bucketName.
  */
 export const s3AccessDenied: AlertSummary = {
+  alertId: '0d5db8f520b6b1a3b678-test',
   fingerprint: '0d5db8f520b6b1a3b678',
   reason: 'threshold',
   accountId: '111111111111',
@@ -115,6 +118,7 @@ export const s3UnknownResource: AlertSummary = { ...s3AccessDenied, fingerprint:
  * "with an explicit deny" (the README's SCP example; the message names no layer).
  */
 export const lambdaExplicitDeny: AlertSummary = {
+  alertId: 'ae38c77df1f1a7cfaccd-test',
   fingerprint: 'ae38c77df1f1a7cfaccd',
   reason: 'escalation',
   accountId: '123456789012',

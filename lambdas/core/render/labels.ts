@@ -2,7 +2,10 @@
 import type { AlertReason, AlertSummary } from '../alert.js';
 import type { DenyLayer } from '../types.js';
 
-const REASONS: Record<AlertReason, string> = { threshold: 'Denial spike', escalation: 'Denial spike escalating', 'first-seen': 'New denial' };
+const REASONS: Record<AlertReason, string> = { threshold: 'Denial spike', escalation: 'Denial spike escalating', 'first-seen': 'New denial',
+  'distinct-resources': 'Denied on many resources',
+  'distinct-actions': 'Denied on many actions',
+};
 
 const LAYERS: Record<DenyLayer, string> = {
   'identity-policy': 'identity-based policy',

@@ -10,7 +10,7 @@ import { phraseText } from './phrase.js';
 import { severityOf } from './severity.js';
 import { sparkline } from './sparkline.js';
 
-const LABEL: Record<AlertSummary['reason'], string> = { threshold: 'SPIKE', escalation: 'ESCALATION', 'first-seen': 'NEW' };
+const LABEL: Record<AlertSummary['reason'], string> = { threshold: 'SPIKE', escalation: 'ESCALATION', 'first-seen': 'NEW', 'distinct-resources': 'MANY-RESOURCES', 'distinct-actions': 'MANY-ACTIONS' };
 
 /** Renders one alert in a few lines, ending with a newline. */
 export function renderAlertText(alert: AlertSummary): string {

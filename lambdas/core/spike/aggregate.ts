@@ -105,6 +105,7 @@ export function buildAlertSummary(
   const countsPerMinute: number[] = [];
   for (let minute = decision.minute - 59; minute <= decision.minute; minute++) countsPerMinute.push(counts.get(minute) ?? 0);
   return {
+    alertId: alertIdOf(group.fingerprint, decision.reason, decision.minute),
     fingerprint: group.fingerprint,
     reason: decision.reason,
     accountId: sample.accountId,
@@ -132,4 +133,9 @@ export function buildAlertSummary(
     userAgents: topValues(group.userAgents),
     baseline: Math.round(decision.baseline * 100) / 100,
   };
+}
+
+/** The stable id of one alert decision: the same fingerprint, reason and minute always give the same id. */
+export function alertIdOf(fingerprint: string, reason: string, minute: number): string {
+  return `${fingerprint}-${reason}-${minute}`;
 }
