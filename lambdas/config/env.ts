@@ -24,3 +24,14 @@ export type HandlerEnvName = (typeof HANDLER_ENV)[keyof typeof HANDLER_ENV];
  * alerting denial. Optional, so not part of `HANDLER_ENV`'s required names.
  */
 export const POLICY_LOOKUPS_ENV = 'POLICY_LOOKUPS';
+
+/**
+ * Optional routing variables (set by the stack from the `routes` and `accountOrganizationalUnits` context). Without
+ * `routes`, one default route takes `ALERT_TOPIC_ARN` and `SLACK_WEBHOOK_SECRET_ARN`.
+ */
+export const ROUTING_ENV = {
+  /** JSON array of routes; see `lambdas/core/routing.ts` (`parseRoutes`). */
+  routes: 'DENIAL_ALERTER_ROUTES',
+  /** JSON object of account id → organizational unit and root ids, for routes that match `organizationalUnits`. */
+  accountOrganizationalUnits: 'DENIAL_ALERTER_ACCOUNT_OUS',
+} as const;
