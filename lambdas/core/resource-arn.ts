@@ -6,6 +6,7 @@
  * Nothing is invented: when no rule applies the resource is unknown (null), never `*`.
  */
 import { resourceArnFormat } from './iam-catalog.js';
+import type { WordedResource } from './deny-message.js';
 import type { CloudTrailRecord } from './types.js';
 
 /** Where an ARN is built: the record's partition, region and account. */
@@ -176,4 +177,39 @@ function keyIdOf(id: string | null): string | null {
 
 function aliasOf(id: string | null): string | null {
   return id?.startsWith('alias/') ? id.slice('alias/'.length) : null;
+}
+
+/**
+ * The ARN of a resource IAM names in words (`on resource: role prod-admin`): `arn:<partition>:iam::<account>:role/prod-admin`.
+ * A name with a path (`/team/prod-admin`) keeps it; a name that is already an ARN is used as it is. Null for a word
+ * IAM has no resource type for.
+ *
+ * @example iamResourceArn({ type: 'user', name: 'alice' }, { partition: 'aws', region: '', account: '111122223333' })
+ * // 'arn:aws:iam::111122223333:user/alice'
+ */
+export function iamResourceArn(worded: WordedResource, context: ArnContext): string | null {
+  if (worded.name.startsWith('arn:')) return worded.name;
+  if (!context.account || !Object.hasOwn(IAM_WORDED_TYPES, worded.type)) return null;
+  const name = worded.name.startsWith('/') ? worded.name.slice(1) : worded.name;
+  return `arn:${context.partition}:iam::${context.account}:${IAM_WORDED_TYPES[worded.type]}/${name}`;
+}
+
+/** IAM's words for its resources and the ARN resource type each stands for. */
+const IAM_WORDED_TYPES: Readonly<Record<string, string>> = {
+  role: 'role',
+  user: 'user',
+  group: 'group',
+  policy: 'policy',
+  'instance-profile': 'instance-profile',
+  'oidc-provider': 'oidc-provider',
+  'saml-provider': 'saml-provider',
+  'server-certificate': 'server-certificate',
+  mfa: 'mfa',
+};
+
+/** The partition an ARN names (`aws`, `aws-cn`, `aws-us-gov`), or null. */
+export function partitionOfArn(arn: string | null | undefined): string | null {
+  if (!arn?.startsWith('arn:')) return null;
+  const end = arn.indexOf(':', 4);
+  return end > 4 ? arn.slice(4, end) : null;
 }

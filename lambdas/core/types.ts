@@ -115,6 +115,13 @@ export interface Denial extends PrincipalInfo {
   policyArn: string | null;
   /** EC2's encoded authorization failure message, decodable with `sts:DecodeAuthorizationMessage`. */
   encodedAuthorizationMessage: string | null;
+  /**
+   * AWS's authorization id from the message (Access Troubleshooter, preview): AWS's own record of the evaluation,
+   * readable with `GetRequestAuthorizationDetails` for at least 24 hours.
+   */
+  authorizationId: string | null;
+  /** The console link to that record (`https://…#/authorization-details/<id>`), as the message printed it. */
+  authorizationDetailsUrl: string | null;
   /** Stable id of (account, principal, action, resource family). */
   fingerprint: string | null;
   /** The other half of a hidden second deny (a KMS denial behind an S3 one, and back), when correlated. */

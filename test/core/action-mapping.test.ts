@@ -53,7 +53,41 @@ describe('resolveAction', () => {
     expect(resolveAction('iam:Action', 'iam.amazonaws.com', 'CreateServiceLinkedRole')).toBe('iam:CreateServiceLinkedRole');
   });
 
-  it('keeps an unknown message action (lower-case prefix) when the event says nothing better', () => {
-    expect(resolveAction('Widgets:GetWidget', null, null)).toBe('widgets:GetWidget');
+  it('never returns an action outside the IAM catalogue: an unknown message action with nothing better is null', () => {
+    expect(resolveAction('Widgets:GetWidget', null, null)).toBeNull();
+    expect(resolveAction('iam:Action', 'iam.amazonaws.com', 'NoSuchOperation')).toBeNull();
+  });
+});
+
+describe('actions the IAM catalogue does not know (issue: invented actions leaked into fixes)', () => {
+  it.each([
+    // Console sign-in is no IAM action: no action, the event name stays on the denial.
+    ['signin.amazonaws.com', 'ConsoleLogin', null],
+    // API Gateway's management API is authorized by HTTP verb.
+    ['apigateway.amazonaws.com', 'CreateStage', 'apigateway:POST'],
+    ['apigateway.amazonaws.com', 'GetRestApis', 'apigateway:GET'],
+    ['apigateway.amazonaws.com', 'UpdateStage', 'apigateway:PATCH'],
+    ['apigateway.amazonaws.com', 'DeleteStage', 'apigateway:DELETE'],
+    ['apigateway.amazonaws.com', 'ImportRestApi', null],
+    ['s3.amazonaws.com', 'GetStorageLensDashboardDataInternal', 's3:GetStorageLensDashboard'],
+    ['elasticfilesystem.amazonaws.com', 'NewClientConnection', 'elasticfilesystem:ClientMount'],
+  ])('%s %s is %s', (source, name, action) => {
+    expect(actionFromEvent(source, name)).toBe(action);
+    expect(resolveAction(null, source, name)).toBe(action);
+  });
+
+  it.each(['constructor', '__proto__', 'toString', 'hasOwnProperty', 'valueOf'])('an eventName of %s is no action, never a function printed as one', (name) => {
+    for (const source of ['s3.amazonaws.com', 'lambda.amazonaws.com', 'apigateway.amazonaws.com', 'constructor.amazonaws.com']) {
+      expect(actionFromEvent(source, name)).toBeNull();
+      expect(resolveAction(`s3:${name}`, source, name)).toBeNull();
+    }
+    expect(canonicalAction(`${name}:${name}`)).toBeNull();
+    expect(servicePrefixOf(`${name}.amazonaws.com`)).toBe(name.toLowerCase());
+  });
+
+  it('every exception of the table maps to an action of the catalogue', () => {
+    for (const [service, table] of Object.entries(EVENT_NAME_EXCEPTIONS)) {
+      for (const action of Object.values(table)) expect(canonicalAction(`${service}:${action}`), `${service}:${action}`).toBe(`${service}:${action}`);
+    }
   });
 });

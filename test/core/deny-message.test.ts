@@ -78,10 +78,14 @@ describe('parseDenyMessage', () => {
         principalArn: null,
         action: null,
         resource: null,
+        wordedResource: null,
         layer: null,
         kind: null,
         policyArn: null,
         encodedAuthorizationMessage: null,
+        authorizationId: null,
+        authorizationDetailsUrl: null,
+        truncated: false,
       });
     }
   });

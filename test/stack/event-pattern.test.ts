@@ -66,7 +66,7 @@ describe('the denial rule pattern', () => {
 
   it('lists the authorization-denied codes, the prefix and suffix operators, and both detail-types', () => {
     expect(pattern['detail-type']).toEqual(['AWS API Call via CloudTrail', 'AWS Network Activity Event via CloudTrail']);
-    const codes = (pattern.detail as { errorCode: unknown[] }).errorCode;
+    const codes = (pattern.detail as { $or: Array<{ errorCode: unknown[] }> }).$or[0]!.errorCode;
     for (const code of ['AccessDenied', 'AccessDeniedException', 'Client.UnauthorizedOperation', 'UnauthorizedOperation', 'VpceAccessDenied']) expect(codes).toContain(code);
     expect(codes).toContainEqual({ prefix: 'AccessDenied' });
     expect(codes).toContainEqual({ suffix: 'UnauthorizedOperation' });
@@ -111,6 +111,48 @@ describe('the denial rule pattern', () => {
     const codes = new Set([...corpusCodes, ...DENIAL_ERROR_CODES, ...OPTIONAL_DENIAL_ERROR_CODES, 'AccessDeniedByPolicy', 'Client.VpceAccessDenied', 'ExpiredToken'].filter((code): code is string => typeof code === 'string'));
     expect(codes.size).toBeGreaterThan(15);
     for (const code of codes) expect(matchesPattern(pattern, withCode(code)), code).toBe(isDenialErrorCode(code));
+  });
+
+  it('takes only events AWS put on the bus: a source outside the reserved "aws." prefix never matches', () => {
+    const record = readJsonl('stratus-red-team-detonation-logs/denied.jsonl')[0]!;
+    expect(pattern.source).toEqual([{ prefix: 'aws.' }]);
+    expect(matchesPattern(pattern, asEvent(record))).toBe(true);
+    for (const source of ['com.attacker', 'aws', 'awsx.ec2', 'AWS.ec2', 'custom.aws.ec2']) {
+      expect(matchesPattern(pattern, { ...asEvent(record), source }), source).toBe(false);
+    }
+  });
+
+  describe('error codes judged per service and message, as isDenialErrorCode judges them', () => {
+    const snsMessage = 'User: arn:aws:iam::111122223333:user/app is not authorized to perform: SNS:Publish on resource: arn:aws:sns:us-east-1:111122223333:alerts because no resource-based policy allows the SNS:Publish action';
+    const cases: Array<[string, string, string, string | undefined, boolean]> = [
+      ['SNS AuthorizationError is a denial', 'sns.amazonaws.com', 'AuthorizationError', snsMessage, true],
+      ['SNS AuthorizationError is a denial even without a message', 'sns.amazonaws.com', 'AuthorizationError', undefined, true],
+      ['AuthorizationError elsewhere, no IAM message: not a denial', 'iam.amazonaws.com', 'AuthorizationError', 'Something else', false],
+      ['Cognito NotAuthorizedException (a wrong password) is not a denial', 'cognito-idp.amazonaws.com', 'NotAuthorizedException', 'Incorrect username or password.', false],
+      ['Cognito NotAuthorizedException is not a denial even with the IAM phrase', 'cognito-idp.amazonaws.com', 'NotAuthorizedException', 'User: x is not authorized to perform: cognito-idp:AdminGetUser', false],
+      ['UnauthorizedException carrying the IAM template is a denial', 'appsync.amazonaws.com', 'UnauthorizedException', 'User: arn:aws:sts::111122223333:assumed-role/r/s is not authorized to perform: appsync:GraphQL on resource: arn:aws:appsync:us-east-1:111122223333:apis/x', true],
+      ['ForbiddenException without the template is not a denial', 'apigateway.amazonaws.com', 'ForbiddenException', 'Forbidden', false],
+    ];
+    it.each(cases)('%s (synthetic)', (_label, eventSource, errorCode, errorMessage, expected) => {
+      const event = asEvent({ eventSource, eventName: 'Call', errorCode, ...(errorMessage === undefined ? {} : { errorMessage }) });
+      expect(isDenialErrorCode(errorCode, undefined, { eventSource, errorMessage })).toBe(expected);
+      expect(matchesPattern(pattern, event)).toBe(expected);
+    });
+
+    it('agree on every record of the corpus, denials and negatives', () => {
+      let checked = 0;
+      for (const file of ['denied.jsonl', 'negatives.jsonl']) {
+        for (const folder of corpusFoldersWith(file)) {
+          for (const record of readJsonl(`${folder}/${file}`)) {
+            if (typeof record.errorCode !== 'string') continue;
+            checked++;
+            const expected = isDenialErrorCode(record.errorCode, undefined, { eventSource: record.eventSource, errorMessage: record.errorMessage });
+            expect(matchesPattern(pattern, asEvent(record)), `${record.eventID} ${record.errorCode}`).toBe(expected);
+          }
+        }
+      }
+      expect(checked).toBeGreaterThan(80);
+    });
   });
 
   it('ignores other detail-types and events without an errorCode', () => {
