@@ -174,8 +174,11 @@ class Scanner {
 
   /** True when a token ending at `end` is complete: not cut by the message limit. */
   endsCleanly(end: number): boolean {
-    if (end < this.text.length) return true;
-    return !this.truncated;
+    const rest = this.text.length - end;
+    if (rest === 0) return !this.truncated;
+    // Only the ellipsis follows: the token was cut.
+    if (rest === 3 && this.text.endsWith('...')) return false;
+    return !(rest === 1 && this.text.endsWith('…'));
   }
 
   /** The whitespace-delimited token at `start`, null when cut; `trimPunctuation` drops a sentence's final `.`,`,`,`;`. */
@@ -226,8 +229,9 @@ function readResource(scanner: Scanner, start: number, result: ParsedDenyMessage
     while (nameEnd < text.length && !WHITESPACE.test(text[nameEnd]!)) nameEnd++;
     const name = text.slice(nameStart, nameEnd);
     const keyword = name === 'because' || name === 'with';
-    if (!keyword && name !== '' && scanner.endsCleanly(nameEnd) && !name.endsWith('...')) {
-      result.wordedResource = { type: word, name: name.replace(/[.,;]+$/, '') };
+    if (!keyword && name !== '') {
+      // A name cut by the message limit names no resource at all.
+      if (scanner.endsCleanly(nameEnd) && !name.endsWith('...') && !name.endsWith('…')) result.wordedResource = { type: word, name: name.replace(/[.,;]+$/, '') };
       return nameEnd;
     }
   }
