@@ -1,7 +1,10 @@
 /**
  * Finds the CloudTrail records inside a parsed JSON document, whatever its wrapper: a CloudTrail log file
- * (`{"Records": [...]}`), an array, an EventBridge event (record in `detail`), or a bare record.
+ * (`{"Records": [...]}`), an array, an EventBridge event (record in `detail`), the output of
+ * `aws cloudtrail lookup-events` (`{"Events": [{…, "CloudTrailEvent": "<the record as a JSON string>"}], "NextToken"}`,
+ * one page, an array of pages, or one page per line), one of its `Events[]` entries alone, or a bare record.
  */
+import { fromAthenaRow, looksLikeAthenaRow } from './athena/athena-row.js';
 
 /** The EventBridge detail-types that carry a CloudTrail record. */
 export const CLOUDTRAIL_DETAIL_TYPES = [
@@ -32,17 +35,33 @@ export function looksLikeRecord(value: Record<string, unknown>): boolean {
 export function unwrapDocument(value: unknown): Unwrapped {
   if (Array.isArray(value)) return unwrapArray(value);
   if (!isObject(value)) return [{ error: `not a CloudTrail record: a JSON ${value === null ? 'null' : typeof value}` }];
-  if (Array.isArray(value.Records)) return unwrapArray(value.Records);
+  const list = pageList(value);
+  if (list) return unwrapArray(list);
   const single = unwrapOne(value);
   return [single];
 }
 
+/** The records of a page: a log file's `Records`, or lookup-events' `Events`. */
+function pageList(value: Record<string, unknown>): unknown[] | null {
+  if (Array.isArray(value.Records)) return value.Records;
+  if (Array.isArray(value.Events) && !looksLikeRecord(value)) return value.Events;
+  return null;
+}
+
+/** The elements of an array, each a record, or a page of records (an array of lookup-events pages): indexed in order. */
 function unwrapArray(values: unknown[]): Unwrapped {
-  return values.map((element, index) => ({ ...unwrapOne(element), index }));
+  const out: Unwrapped = [];
+  for (const element of values) {
+    const list = isObject(element) ? pageList(element) : null;
+    if (list) for (const inner of list) out.push({ ...unwrapOne(inner), index: out.length });
+    else out.push({ ...unwrapOne(element), index: out.length });
+  }
+  return out;
 }
 
 function unwrapOne(value: unknown): { record: Record<string, unknown> } | { error: string; raw?: string } {
   if (!isObject(value)) return { error: `not a CloudTrail record: a JSON ${Array.isArray(value) ? 'array' : value === null ? 'null' : typeof value}` };
+  if ('CloudTrailEvent' in value && !looksLikeRecord(value)) return unwrapLookupEvent(value);
   if ('detail-type' in value || ('detail' in value && 'source' in value)) {
     const detailType = value['detail-type'];
     if (typeof detailType !== 'string' || !DETAIL_TYPES.has(detailType)) {
@@ -53,10 +72,26 @@ function unwrapOne(value: unknown): { record: Record<string, unknown> } | { erro
     }
     return { record: value.detail };
   }
+  if (looksLikeAthenaRow(value)) return { record: fromAthenaRow(value) };
   if (!looksLikeRecord(value)) {
     return { error: 'not a CloudTrail record: no eventSource, eventName or eventID (nor "Records" or an EventBridge "detail")', raw: preview(value) };
   }
   return { record: value };
+}
+
+/** One entry of `lookup-events` output: the record is the JSON string in `CloudTrailEvent`. */
+function unwrapLookupEvent(value: Record<string, unknown>): { record: Record<string, unknown> } | { error: string; raw?: string } {
+  const text = value.CloudTrailEvent;
+  const id = typeof value.EventId === 'string' ? ` ${value.EventId}` : '';
+  if (typeof text !== 'string') return { error: `lookup-events entry${id}: "CloudTrailEvent" is not a JSON string`, raw: preview(value) };
+  let parsed: unknown;
+  try {
+    parsed = JSON.parse(text);
+  } catch (error) {
+    return { error: `lookup-events entry${id}: "CloudTrailEvent" is not valid JSON (${(error as Error).message})`, raw: text.slice(0, 2048) };
+  }
+  if (!isObject(parsed) || !looksLikeRecord(parsed)) return { error: `lookup-events entry${id}: "CloudTrailEvent" holds no CloudTrail record`, raw: text.slice(0, 2048) };
+  return { record: parsed };
 }
 
 function preview(value: unknown): string {

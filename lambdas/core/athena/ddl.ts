@@ -1,0 +1,71 @@
+/**
+ * The `CREATE EXTERNAL TABLE` of Athena's documented CloudTrail table ("Create the table for CloudTrail logs in
+ * Athena using partition projection"), laid over an organization trail: partitions `account`, `region` and
+ * `timestamp` projected over `AWSLogs/<org-id>/<account>/CloudTrail/<region>/<yyyy/MM/dd>`, so no partition is ever
+ * added by hand and a query reads only the days (and accounts, Regions) it names.
+ */
+import { athenaName, CLOUDTRAIL_COLUMNS, type Column, type ColumnType } from './cloudtrail-columns.js';
+import { accountProjection, dayPartition, organizationLogsLocation, type BacktestSpec } from './backtest-spec.js';
+import { sqlString } from './sql-text.js';
+
+/** The table properties (partition projection), as key/value pairs: the DDL and the CDK construct share them. */
+export function projectionProperties(spec: Pick<BacktestSpec, 'bucket' | 'prefix' | 'organizationId' | 'accounts' | 'regions' | 'sinceMs'>): Record<string, string> {
+  const location = organizationLogsLocation(spec);
+  const account: Record<string, string> =
+    accountProjection(spec) === 'enum'
+      ? { 'projection.account.type': 'enum', 'projection.account.values': spec.accounts.join(',') }
+      : { 'projection.account.type': 'injected' };
+  return {
+    'projection.enabled': 'true',
+    ...account,
+    'projection.region.type': 'enum',
+    'projection.region.values': spec.regions.join(','),
+    'projection.timestamp.type': 'date',
+    'projection.timestamp.format': 'yyyy/MM/dd',
+    'projection.timestamp.range': `${dayPartition(spec.sinceMs)},NOW`,
+    'projection.timestamp.interval': '1',
+    'projection.timestamp.interval.unit': 'DAYS',
+    'storage.location.template': `${location}\${account}/CloudTrail/\${region}/\${timestamp}`,
+  };
+}
+
+/** The Hive type of a column, as the documented DDL writes it (`STRUCT<name: TYPE, …>`). */
+export function hiveType(type: ColumnType, indent = '  '): string {
+  switch (type.kind) {
+    case 'string':
+    case 'json-text':
+    case 'boolean-text':
+      return 'STRING';
+    case 'map':
+      return 'MAP<STRING,STRING>';
+    case 'array':
+      return `ARRAY<${hiveType(type.of, indent)}>`;
+    case 'struct': {
+      const inner = `${indent}  `;
+      return `STRUCT<\n${type.fields.map((field) => `${inner}${athenaName(field.name)}: ${hiveType(field.type, inner)}`).join(',\n')}>`;
+    }
+  }
+}
+
+const columnLine = (column: Column): string => `  ${athenaName(column.name)} ${hiveType(column.type, '  ')}`;
+
+/** The full `CREATE EXTERNAL TABLE IF NOT EXISTS` statement. */
+export function createTableSql(spec: BacktestSpec): string {
+  const properties = projectionProperties(spec);
+  return [
+    `CREATE EXTERNAL TABLE IF NOT EXISTS \`${spec.database}\`.\`${spec.table}\` (`,
+    CLOUDTRAIL_COLUMNS.map(columnLine).join(',\n'),
+    ')',
+    'COMMENT \'CloudTrail organization trail, partition projection (denial-alerter athena sql)\'',
+    'PARTITIONED BY (account STRING, region STRING, `timestamp` STRING)',
+    "ROW FORMAT SERDE 'org.apache.hive.hcatalog.data.JsonSerDe'",
+    "STORED AS INPUTFORMAT 'com.amazon.emr.cloudtrail.CloudTrailInputFormat'",
+    "OUTPUTFORMAT 'org.apache.hadoop.hive.ql.io.HiveIgnoreKeyTextOutputFormat'",
+    `LOCATION ${sqlString(organizationLogsLocation(spec))}`,
+    'TBLPROPERTIES (',
+    Object.entries(properties)
+      .map(([key, value]) => `  ${sqlString(key)}=${sqlString(value)}`)
+      .join(',\n'),
+    ');',
+  ].join('\n');
+}

@@ -1,0 +1,64 @@
+/**
+ * The extraction query: the denials (and, when the "what changed" catalogue is given, the policy changes) of an
+ * organization's CloudTrail over a time range, as `UNLOAD (…) TO 's3://…' WITH (format = 'JSON', compression = 'gzip')`.
+ *
+ * It selects exactly the columns the pipeline reads, and always prunes partitions by date (`"timestamp"`) so Athena
+ * reads only the days asked for. The upper date bound takes one more day: CloudTrail files a record under the date of
+ * its log file, which for the last minutes of a day is the next day. The exact range is then applied on `eventtime`.
+ */
+import { athenaName, EXTRACTED_COLUMNS } from './cloudtrail-columns.js';
+import { accountProjection, dayPartition, type BacktestSpec, type ChangeEventFilter } from './backtest-spec.js';
+import { denialCandidateRules, errorCodePredicateSql } from './denial-predicate.js';
+import { sqlString } from './sql-text.js';
+
+const DAY_MS = 86_400_000;
+
+/** Written where the account ids must go when none were given and the account partition is `injected`. */
+export const ACCOUNT_IDS_PLACEHOLDER = '<ACCOUNT_IDS>';
+
+/** The date range of partitions the query reads: `[from, to]`, both `yyyy/MM/dd`. */
+export function partitionDays(spec: Pick<BacktestSpec, 'sinceMs' | 'untilMs'>): { from: string; to: string } {
+  return { from: dayPartition(spec.sinceMs), to: dayPartition(spec.untilMs - 1 + DAY_MS) };
+}
+
+/** `eventtime` text of an instant: CloudTrail writes `2026-06-01T12:00:00Z` (seconds, Z), which sorts as text. */
+const eventTimeText = (ms: number): string => `${new Date(ms).toISOString().slice(0, 19)}Z`;
+
+function changePredicateSql(groups: readonly ChangeEventFilter[]): string | null {
+  if (groups.length === 0) return null;
+  const terms = groups.map((group) => `(eventsource = ${sqlString(group.eventSource)} AND eventname IN (${group.eventNames.map(sqlString).join(', ')}))`);
+  return `(errorcode IS NULL AND (${terms.join(' OR ')}))`;
+}
+
+/** The `SELECT` inside the UNLOAD. */
+export function extractionSelectSql(spec: BacktestSpec): string {
+  const days = partitionDays(spec);
+  const accountFilter =
+    accountProjection(spec) === 'injected'
+      ? spec.accounts.length > 0
+        ? `  AND account IN (${spec.accounts.map(sqlString).join(', ')})`
+        : `  AND account IN (${ACCOUNT_IDS_PLACEHOLDER}) -- the account projection is injected: list the organization's account ids here (aws organizations list-accounts --query "Accounts[].Id" --output text), or pass --accounts`
+      : null;
+  const denials = errorCodePredicateSql(denialCandidateRules(spec.extraErrorCodes));
+  const changes = changePredicateSql(spec.changeEvents);
+  return [
+    'SELECT',
+    EXTRACTED_COLUMNS.map((name) => `  ${athenaName(name)}`).join(',\n'),
+    `FROM "${spec.database}"."${spec.table}"`,
+    `WHERE "timestamp" BETWEEN ${sqlString(days.from)} AND ${sqlString(days.to)}`,
+    ...(accountFilter ? [accountFilter] : []),
+    `  AND region IN (${spec.regions.map(sqlString).join(', ')})`,
+    `  AND eventtime >= ${sqlString(eventTimeText(spec.sinceMs))}`,
+    `  AND eventtime < ${sqlString(eventTimeText(spec.untilMs))}`,
+    `  AND (${changes ? `${denials}\n    OR ${changes}` : denials})`,
+  ].join('\n');
+}
+
+/** The whole `UNLOAD` statement: gzip JSON lines written below `spec.output`. */
+export function unloadSql(spec: BacktestSpec): string {
+  const select = extractionSelectSql(spec)
+    .split('\n')
+    .map((line) => `  ${line}`)
+    .join('\n');
+  return `UNLOAD (\n${select}\n)\nTO ${sqlString(spec.output)}\nWITH (format = 'JSON', compression = 'gzip')`;
+}
