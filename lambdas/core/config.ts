@@ -38,6 +38,15 @@ export interface Settings {
   builtInSuppressions: boolean;
   /** Extra `errorCode` values to treat as denials (e.g. `AuthorizationError`); see `OPTIONAL_DENIAL_ERROR_CODES`. */
   extraErrorCodes: string[];
+  /**
+   * Distinct resources one principal may be denied on for one action within `windowMinutes` before a
+   * `distinct-resources` alert (enumeration, or a flood of random names that makes one fingerprint per denial).
+   */
+  distinctResourcesThreshold: number;
+  /** Distinct actions one principal may be denied within `windowMinutes` before a `distinct-actions` alert (permission probing). */
+  distinctActionsThreshold: number;
+  /** Hours before a spike's first denial in which authorization changes are looked for ("what changed"). */
+  changeLookbackHours: number;
 }
 
 export const DEFAULT_SETTINGS: Settings = {
@@ -52,6 +61,12 @@ export const DEFAULT_SETTINGS: Settings = {
   suppressions: [],
   builtInSuppressions: true,
   extraErrorCodes: [],
+  // A misconfigured job touches a handful of resources and one or two actions; enumeration tools (enumerate-iam,
+  // Pacu, bucket brute-forcing) try hundreds within minutes. 100 resources or 20 actions in one window sits far above
+  // the first and far below the second.
+  distinctResourcesThreshold: 100,
+  distinctActionsThreshold: 20,
+  changeLookbackHours: 24,
 };
 
 /** Raised when settings are not valid; the message names the field. */
@@ -62,7 +77,7 @@ export class SettingsError extends Error {
   }
 }
 
-const POSITIVE_NUMBERS = ['threshold', 'windowMinutes', 'cooldownMinutes', 'escalationFactor', 'historyDays'] as const;
+const POSITIVE_NUMBERS = ['threshold', 'windowMinutes', 'cooldownMinutes', 'escalationFactor', 'historyDays', 'changeLookbackHours', 'distinctResourcesThreshold', 'distinctActionsThreshold'] as const;
 
 /**
  * Merges user settings over the defaults and validates them.

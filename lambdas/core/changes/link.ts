@@ -1,0 +1,205 @@
+/**
+ * Links an alert to the authorization changes that most likely caused it ("what changed").
+ *
+ * A change is named only when it came before the spike's first denial, within the look-back, and can affect the
+ * denial: the denied principal's policies, boundary or trust; the denied resource's policy; an SCP or RCP of the
+ * organization; the VPC endpoint the request came through. Changes in accounts the denial has nothing to do with are
+ * never named. An explicit deny whose policy a change touched is the strongest link.
+ */
+import type { AlertSummary, ChangeLink } from '../alert.js';
+import { cloudTrailEventLink } from '../render/cloudtrail-link.js';
+import type { Denial, DenyLayer } from '../types.js';
+import { catalogEntryOf } from './catalog.js';
+import type { AuthorizationChange } from './change.js';
+import { accountOfArn, organizationPolicyIdOf, permissionSetNameOfRole, targetKey } from './targets.js';
+
+/** Default look-back before the first denial (the `changeLookbackHours` setting). */
+export const DEFAULT_CHANGE_LOOKBACK_HOURS = 24;
+/** At most this many changes are named per alert. */
+export const MAX_CHANGE_LINKS = 3;
+
+/** Where the store must look for changes that could explain an alert. */
+export interface ChangeLookup {
+  /** Target keys (see `targets.ts`): the denied principal, resource(s), denying policies, VPC endpoint. */
+  targets: string[];
+  /** True when organization-wide changes (SCPs, RCPs, permission sets) can explain the denial. */
+  organization: boolean;
+  /** The time window: changes at or after `fromMs` and strictly before `untilMs` (the first denial). */
+  fromMs: number;
+  untilMs: number;
+}
+
+/** What is known of the denial beyond the alert (the engine's sample denial). */
+export type DenialContext = Pick<Denial, 'recipientAccountId' | 'vpcEndpointId' | 'eventTime' | 'principalArn' | 'resource'>;
+
+/**
+ * When the spike began: the first minute of the alerting window that holds a denial, made exact with the
+ * fingerprint's first-seen time or the sample's event time when either falls in that minute.
+ */
+export function firstDenialMsOf(alert: AlertSummary, sample: DenialContext | null): number {
+  const windowStartMs = Date.parse(alert.windowStart);
+  const inWindow = alert.countsPerMinute.slice(-alert.windowMinutes);
+  const offset = Math.max(0, inWindow.findIndex((count) => count > 0));
+  const minuteMs = windowStartMs + offset * 60_000;
+  const exact = [Date.parse(alert.firstSeen), Date.parse(sample?.eventTime ?? '')].filter(
+    (ms) => Number.isFinite(ms) && ms >= minuteMs && ms < minuteMs + 60_000,
+  );
+  return exact.length > 0 ? Math.min(...exact) : minuteMs;
+}
+
+/** The policies an explicit deny names (the message, and the diagnosis when policies were read). */
+function denyingPolicyArns(alert: AlertSummary): string[] {
+  return [alert.policyArn, alert.diagnosis?.denyingStatement?.policyArn ?? null].filter((arn): arn is string => Boolean(arn));
+}
+
+/** The keys of the denied resource: itself and, for an S3 object, its bucket (`targetKey` does that). */
+function resourceKeys(alert: AlertSummary, sample: DenialContext | null): string[] {
+  const resources = [alert.resource, sample?.resource ?? null].filter((arn): arn is string => Boolean(arn));
+  return [...new Set(resources.map(targetKey))];
+}
+
+/** Where to look for the changes that could explain an alert. */
+export function changeLookupOf(alert: AlertSummary, sample: DenialContext | null, options: { firstDenialMs: number; lookbackHours: number }): ChangeLookup {
+  const targets = new Set<string>();
+  if (alert.principalArn) targets.add(targetKey(alert.principalArn));
+  for (const key of resourceKeys(alert, sample)) targets.add(key);
+  for (const arn of denyingPolicyArns(alert)) targets.add(targetKey(arn));
+  if (sample?.vpcEndpointId) targets.add(sample.vpcEndpointId);
+  const organizationLayer = alert.denyLayer === 'scp' || alert.denyLayer === 'rcp' || alert.denyLayer === 'unknown';
+  return {
+    targets: [...targets],
+    organization: organizationLayer || permissionSetNameOfRole(alert.principalArn) !== null,
+    fromMs: options.firstDenialMs - options.lookbackHours * 3_600_000,
+    untilMs: options.firstDenialMs,
+  };
+}
+
+/** True when a change to `changed` can produce a denial the message attributes to `denied`. */
+function layerCanExplain(changed: DenyLayer, denied: DenyLayer, organizationType: 'scp' | 'rcp' | null = null): boolean {
+  if (denied === 'unknown') return true;
+  if (organizationType === null && (changed === 'scp' || changed === 'rcp')) return denied === 'scp' || denied === 'rcp';
+  return changed === denied;
+}
+
+interface Candidate {
+  change: AuthorizationChange;
+  timeMs: number;
+  match: ChangeLink['match'];
+  exactness: ChangeLink['exactness'];
+  tier: number;
+}
+
+/**
+ * Ranks the candidate changes of an alert (most specific, then most recent first) and returns at most
+ * {@link MAX_CHANGE_LINKS} links.
+ */
+export function linkChanges(
+  alert: AlertSummary,
+  sample: DenialContext | null,
+  changes: readonly AuthorizationChange[],
+  lookup: Pick<ChangeLookup, 'fromMs' | 'untilMs'>,
+  limit = MAX_CHANGE_LINKS,
+): ChangeLink[] {
+  const principalKey = alert.principalArn ? targetKey(alert.principalArn) : null;
+  const resources = new Set(resourceKeys(alert, sample));
+  const denying = new Set(denyingPolicyArns(alert).map(targetKey));
+  const denyingOrgIds = new Set(denyingPolicyArns(alert).map(organizationPolicyIdOf).filter(Boolean));
+  const accounts = new Set(
+    [alert.accountId, sample?.recipientAccountId ?? null, accountOfArn(alert.resource), accountOfArn(alert.principalArn)].filter(Boolean),
+  );
+  const isPermissionSetRole = permissionSetNameOfRole(alert.principalArn) !== null;
+  const seen = new Set<string>();
+  const candidates: Candidate[] = [];
+  for (const change of changes) {
+    const timeMs = Date.parse(change.eventTime);
+    if (!Number.isFinite(timeMs) || timeMs < lookup.fromMs || timeMs >= lookup.untilMs || seen.has(change.eventId)) continue;
+    if (catalogEntryOf(change.eventSource, change.eventName)?.grantOnly) continue;
+    const matched = matchOf(change);
+    if (!matched) continue;
+    seen.add(change.eventId);
+    // Specificity tiers: the denying policy; the principal, resource or endpoint itself; an SCP/RCP attached to the
+    // account; anything else in the organization.
+    const tier = matched.match === 'denying-policy' ? 0 : matched.exactness === 'any-in-organization' ? 3 : matched.match === 'organization' ? 2 : 1;
+    candidates.push({ change, timeMs, ...matched, tier });
+  }
+  candidates.sort((a, b) => a.tier - b.tier || b.timeMs - a.timeMs || (a.change.eventId < b.change.eventId ? -1 : 1));
+  return candidates.slice(0, limit).map((candidate) => toLink(candidate, lookup.untilMs));
+
+  function matchOf(change: AuthorizationChange): Pick<Candidate, 'match' | 'exactness'> | null {
+    const policyKey = change.policyArn ? targetKey(change.policyArn) : null;
+    if ((policyKey && denying.has(policyKey)) || (change.organizationPolicyId && denyingOrgIds.has(change.organizationPolicyId))) {
+      return { match: 'denying-policy', exactness: 'exact' };
+    }
+    if (change.scope === 'organization') {
+      if (!layerCanExplain(change.layer, alert.denyLayer, change.organizationPolicyType)) return null;
+      const attachedHere = change.organizationTargetId !== null && change.organizationTargetId === alert.accountId;
+      return { match: 'organization', exactness: attachedHere ? 'exact' : 'any-in-organization' };
+    }
+    if (change.scope === 'permission-set') {
+      if (!isPermissionSetRole || !layerCanExplain(change.layer, alert.denyLayer)) return null;
+      return { match: 'principal', exactness: 'any-in-organization' };
+    }
+    if (change.accountId !== null && !accounts.has(change.accountId)) return null;
+    if (!layerCanExplain(change.layer, alert.denyLayer)) return null;
+    const principal = change.principalArn ? targetKey(change.principalArn) : null;
+    if (principal !== null && principal === principalKey) return { match: 'principal', exactness: 'exact' };
+    if (principal !== null && resources.has(principal)) return { match: 'resource', exactness: 'exact' };
+    if (change.scope === 'vpc-endpoint') {
+      return change.resourceArn !== null && change.resourceArn === sample?.vpcEndpointId ? { match: 'vpc-endpoint', exactness: 'exact' } : null;
+    }
+    if (change.resourceArn && resources.has(targetKey(change.resourceArn))) return { match: 'resource', exactness: 'exact' };
+    return null;
+  }
+}
+
+function toLink(candidate: Candidate, firstDenialMs: number): ChangeLink {
+  const { change, match, exactness } = candidate;
+  const minutes = Math.max(0, Math.round((firstDenialMs - candidate.timeMs) / 60_000));
+  const target = change.principalArn ?? change.resourceArn ?? change.policyArn ?? change.organizationTargetId;
+  return {
+    eventId: change.eventId,
+    eventTime: change.eventTime,
+    accountId: change.accountId,
+    region: change.region,
+    actorArn: change.actorArn,
+    eventSource: change.eventSource,
+    eventName: change.eventName,
+    layer: change.layer,
+    target,
+    policyArn: change.policyArn ?? change.organizationPolicyId,
+    minutesBeforeFirstDenial: minutes,
+    match,
+    exactness,
+    summary: summaryOf(change, target, minutes, match, exactness),
+    consoleUrl: cloudTrailEventLink(change.region, change.eventId),
+  };
+}
+
+/** "user/alice (session x) called DetachRolePolicy on role/ci: policy …, 14 min before the first denial". Plain text. */
+function summaryOf(
+  change: AuthorizationChange,
+  target: string | null,
+  minutes: number,
+  match: ChangeLink['match'],
+  exactness: ChangeLink['exactness'],
+): string {
+  const actor = change.actorArn ? shortArn(change.actorArn) : 'an unknown caller';
+  const session = change.actorSession ? ` (session ${change.actorSession})` : '';
+  const on = target ? ` on ${shortArn(target)}` : '';
+  const policy = change.policyArn && change.policyArn !== target ? `: ${change.policyArn}` : change.organizationPolicyId && !change.policyArn ? `: ${change.organizationPolicyId}` : '';
+  const why =
+    match === 'denying-policy'
+      ? ' (the policy the explicit deny names)'
+      : exactness === 'any-in-organization'
+        ? ' (where it applies is not known: any account of the organization)'
+        : '';
+  const when = minutes === 1 ? '1 min' : `${minutes} min`;
+  return `${actor}${session} called ${change.eventName}${on}${policy}, ${when} before the first denial${why}`;
+}
+
+/** The resource part of an ARN (`role/ci-deploy`), with its account when it has one. */
+function shortArn(arn: string): string {
+  const match = /^arn:[^:]+:[^:]*:[^:]*:(\d{12})?:(.+)$/.exec(arn);
+  if (!match) return arn;
+  return match[1] ? `${match[2]} in ${match[1]}` : match[2]!;
+}
