@@ -16,7 +16,7 @@ function wholeCorpus(): CloudTrailRecord[] {
     ...corpusFoldersWith('negatives.jsonl').map((folder) => `${folder}/negatives.jsonl`),
     ...corpusFoldersWith('all_events.jsonl').map((folder) => `${folder}/all_events.jsonl`),
   ];
-  return files.flatMap((file) => readJsonl(file));
+  return files.flatMap((file) => readJsonl<CloudTrailRecord>(file));
 }
 
 const corpus = wholeCorpus();

@@ -59,13 +59,14 @@ export interface BacktestSpec {
  */
 export const MAX_ENUM_PROJECTION_VALUES = 36;
 
-const BUCKET = /^[a-z0-9][a-z0-9.-]{1,61}[a-z0-9]$/;
+/** Bucket names: lower-case letters, digits, dots and hyphens (S3 wants 3 to 63; shorter names are let through for examples). */
+const BUCKET = /^(?:[a-z0-9]|[a-z0-9][a-z0-9.-]{0,61}[a-z0-9])$/;
 const ORGANIZATION_ID = /^o-[a-z0-9]{1,32}$/;
 const ACCOUNT_ID = /^\d{12}$/;
 const REGION = /^[a-z]{2,}(-[a-z0-9]+)+$/;
 const EVENT_SOURCE = /^[a-z0-9.-]+\.amazonaws\.com$/;
 const TOKEN = /^[A-Za-z0-9._:-]+$/;
-const S3_URI = /^s3:\/\/([a-z0-9][a-z0-9.-]{1,61}[a-z0-9])\/(.*)$/;
+const S3_URI = /^s3:\/\/([a-z0-9][a-z0-9.-]{0,62})\/(.*)$/;
 
 /** Checks a back-test's inputs; throws {@link AthenaInputError} naming the option at fault. */
 export function resolveBacktestSpec(input: BacktestInput): BacktestSpec {
@@ -84,7 +85,7 @@ export function resolveBacktestSpec(input: BacktestInput): BacktestSpec {
   for (const region of regions) if (!REGION.test(region)) throw new AthenaInputError('--regions', region, 'not a Region name');
   const output = input.output.endsWith('/') ? input.output : `${input.output}/`;
   const uri = S3_URI.exec(output);
-  if (!uri || /[\u0000-\u001f\u007f']/.test(output)) throw new AthenaInputError('--output', input.output, 'expected s3://bucket/prefix/');
+  if (!uri || /[\u0000-\u001f\u007f]/.test(output)) throw new AthenaInputError('--output', input.output, 'expected s3://bucket/prefix/');
   const extraErrorCodes = [...new Set(input.extraErrorCodes ?? [])];
   for (const code of extraErrorCodes) if (!TOKEN.test(code)) throw new AthenaInputError('--extra-error-codes', code, 'not an error code');
   for (const group of input.changeEvents ?? []) {

@@ -37,7 +37,7 @@ export function extractionSelectSql(spec: BacktestSpec): string {
     accountProjection(spec) === 'injected'
       ? spec.accounts.length > 0
         ? `  AND account IN (${spec.accounts.map(sqlString).join(', ')})`
-        : `  AND account IN (${ACCOUNT_IDS_PLACEHOLDER}) -- the account projection is injected: list the organization's account ids here (aws organizations list-accounts --query "Accounts[].Id" --output text), or pass --accounts`
+        : `  AND account IN (${ACCOUNT_IDS_PLACEHOLDER}) -- the account projection is injected: list the account ids of the organization here (aws organizations list-accounts --query "Accounts[].Id" --output text), or pass --accounts`
       : null;
   const denials = errorCodePredicateSql(denialCandidateRules(spec.extraErrorCodes));
   const changes = changePredicateSql(spec.changeEvents);
