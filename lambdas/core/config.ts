@@ -2,6 +2,7 @@
  * Settings of the spike engine: the same names in `replay` flags, `cdk.json` context and the handler's
  * `DENIAL_ALERTER_SETTINGS` environment variable.
  */
+import { parseAccountOrganizationalUnits, parseRoutes, RouteConfigError, type Route } from './routing.js';
 
 /** A suppression: a denial matching every field given here is stored but never alerts. Patterns use `*` and `?`. */
 export interface SuppressionRule {
@@ -38,6 +39,10 @@ export interface Settings {
   builtInSuppressions: boolean;
   /** Extra `errorCode` values to treat as denials (e.g. `AuthorizationError`); see `OPTIONAL_DENIAL_ERROR_CODES`. */
   extraErrorCodes: string[];
+  /** Where alerts go (`replay --settings`; the stack takes them from context `routes`); see `core/routing.ts`. */
+  routes?: Route[];
+  /** Account id → organizational unit ids, for routes matching `organizationalUnits`. */
+  accountOrganizationalUnits?: Record<string, string[]>;
   /**
    * Distinct resources one principal may be denied on for one action within `windowMinutes` before a
    * `distinct-resources` alert (enumeration, or a flood of random names that makes one fingerprint per denial).
@@ -69,6 +74,9 @@ export const DEFAULT_SETTINGS: Settings = {
   changeLookbackHours: 24,
 };
 
+/** Settings that have no default (absent unless given). */
+const OPTIONAL_SETTINGS = ['routes', 'accountOrganizationalUnits'] as const;
+
 /** Raised when settings are not valid; the message names the field. */
 export class SettingsError extends Error {
   constructor(message: string) {
@@ -89,7 +97,7 @@ export function resolveSettings(input: Partial<Record<keyof Settings, unknown>> 
   const merged = { ...DEFAULT_SETTINGS } as Record<string, unknown>;
   for (const [key, value] of Object.entries(input)) {
     if (value === undefined) continue;
-    if (!(key in DEFAULT_SETTINGS)) throw new SettingsError(`unknown setting "${key}"`);
+    if (!(key in DEFAULT_SETTINGS) && !(OPTIONAL_SETTINGS as readonly string[]).includes(key)) throw new SettingsError(`unknown setting "${key}"`);
     merged[key] = value;
   }
   for (const key of POSITIVE_NUMBERS) {
@@ -119,6 +127,13 @@ export function resolveSettings(input: Partial<Record<keyof Settings, unknown>> 
     throw new SettingsError('setting "extraErrorCodes" must be an array of errorCode strings');
   }
   if (!Number.isInteger(merged.windowMinutes)) throw new SettingsError('setting "windowMinutes" must be a whole number');
+  try {
+    if (merged.routes !== undefined) merged.routes = parseRoutes(merged.routes);
+    if (merged.accountOrganizationalUnits !== undefined) merged.accountOrganizationalUnits = parseAccountOrganizationalUnits(merged.accountOrganizationalUnits);
+  } catch (error) {
+    if (error instanceof RouteConfigError) throw new SettingsError(`setting ${error.message}`);
+    throw error;
+  }
   return merged as unknown as Settings;
 }
 
