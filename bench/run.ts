@@ -16,6 +16,7 @@ import { gzipSync } from 'node:zlib';
 import { runReplay } from '../lambdas/cli/replay.js';
 import { classify } from '../lambdas/core/classify.js';
 import { syntheticDenial } from '../test/support/records.js';
+import { benchParser } from './parser.js';
 
 const STRATUS = fileURLToPath(new URL('../../shared/corpus/stratus-red-team-detonation-logs/all_events.jsonl', import.meta.url));
 const lines = readFileSync(STRATUS, 'utf8').trim().split('\n');
@@ -106,6 +107,7 @@ const work = mkdtempSync(join(tmpdir(), 'denial-bench-'));
 try {
   console.log(`Denial Alerter bench, node ${process.version}, ${new Date().toISOString()}`);
   benchExplain();
+  await benchParser();
   await benchReplay(work);
   await benchStorm(work);
 } finally {

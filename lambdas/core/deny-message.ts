@@ -71,15 +71,19 @@ const ACTION_TOKEN = /[A-Za-z0-9-]{1,64}:[A-Za-z0-9*]{1,128}/y;
 const AUTHORIZATION_ID = /[0-9a-z]{1,256}/y;
 const WHITESPACE = /\s/;
 
+// Phrases as AWS prints them. Searches are case-sensitive on purpose: lower-casing a whole crafted megabyte costs more
+// than the rest of the parse; only the short window where a layer phrase starts is lower-cased.
 const PERFORM = 'is not authorized to perform';
 const ON_RESOURCE = ' on resource:';
 const BECAUSE_NO = 'because no ';
 const EXPLICIT_DENY = 'with an explicit deny';
-const ENCODED = 'encoded authorization failure message:';
+const ENCODED = 'Encoded authorization failure message:';
 const AUTHORIZATION_ID_PHRASE = 'authorization id:';
 const DETAILS_FRAGMENT = '#/authorization-details/';
-const GO_TO = 'go to ';
-const VPCE_DENIED = 'denied due to a vpc endpoint policy';
+const GO_TO = 'Go to ';
+const VPCE_DENIED = 'denied due to a VPC endpoint policy';
+/** Longer than the longest layer phrase: the window lower-cased to compare layer phrases. */
+const LAYER_WINDOW = 96;
 
 /** An empty result (all nulls). */
 function emptyResult(truncated: boolean): ParsedDenyMessage {
@@ -110,7 +114,6 @@ export function parseDenyMessage(message: string | null | undefined, maxScan = M
   const truncated = message.length > maxScan || text.endsWith('...') || text.endsWith('…');
   const scanner = new Scanner(text, truncated);
   const result = emptyResult(truncated);
-  const lower = scanner.lower;
 
   let cursor = 0;
   const perform = text.indexOf(PERFORM);
@@ -127,18 +130,18 @@ export function parseDenyMessage(message: string | null | undefined, maxScan = M
     }
   }
 
-  const because = lower.indexOf(BECAUSE_NO, cursor);
-  const explicit = because >= 0 ? -1 : lower.indexOf(EXPLICIT_DENY, cursor);
+  const because = text.indexOf(BECAUSE_NO, cursor);
+  const explicit = because >= 0 ? -1 : text.indexOf(EXPLICIT_DENY, cursor);
   if (because >= 0) {
     result.kind = 'implicit';
-    result.layer = layerAt(lower, because + BECAUSE_NO.length)?.[0] ?? 'unknown';
+    result.layer = layerAt(text, because + BECAUSE_NO.length)?.[0] ?? 'unknown';
   } else if (explicit >= 0) {
     result.kind = 'explicit';
     let at = explicit + EXPLICIT_DENY.length;
-    if (lower.startsWith(' in ', at)) {
+    if (text.startsWith(' in ', at)) {
       at += 4;
-      for (const article of ['a ', 'an ', 'the ']) if (lower.startsWith(article, at)) at += article.length;
-      const layer = layerAt(lower, at);
+      for (const article of ['a ', 'an ', 'the ']) if (text.startsWith(article, at)) at += article.length;
+      const layer = layerAt(text, at);
       result.layer = layer?.[0] ?? 'unknown';
       if (layer) {
         at += layer[1];
@@ -150,27 +153,24 @@ export function parseDenyMessage(message: string | null | undefined, maxScan = M
     } else {
       result.layer = 'unknown';
     }
-  } else if (lower.includes(VPCE_DENIED)) {
+  } else if (text.includes(VPCE_DENIED)) {
     result.layer = 'vpc-endpoint-policy';
     result.kind = 'unknown';
   }
 
-  const encoded = lower.indexOf(ENCODED);
+  const encoded = text.indexOf(ENCODED);
   if (encoded >= 0) result.encodedAuthorizationMessage = scanner.token(skipSpaces(text, encoded + ENCODED.length), false);
 
   readAuthorization(scanner, result);
   return result;
 }
 
-/** The text, its lower-case form, and token reading that knows whether the text was cut. */
+/** The text and token reading that knows whether the text was cut. */
 class Scanner {
-  readonly lower: string;
   constructor(
     readonly text: string,
     readonly truncated: boolean,
-  ) {
-    this.lower = text.toLowerCase();
-  }
+  ) {}
 
   /** True when a token ending at `end` is complete: not cut by the message limit. */
   endsCleanly(end: number): boolean {
@@ -239,16 +239,17 @@ function readResource(scanner: Scanner, start: number, result: ParsedDenyMessage
   return end;
 }
 
-/** The layer phrase starting at `at` in the lower-case text, with its length. */
-function layerAt(lower: string, at: number): readonly [DenyLayer, number] | null {
-  for (const [phrase, layer] of LAYER_PHRASES) if (lower.startsWith(phrase, at)) return [layer, phrase.length];
+/** The layer phrase starting at `at` (any case: AWS prints `VPC endpoint policy`), with its length. */
+function layerAt(text: string, at: number): readonly [DenyLayer, number] | null {
+  const window = text.slice(at, at + LAYER_WINDOW).toLowerCase();
+  for (const [phrase, layer] of LAYER_PHRASES) if (window.startsWith(phrase)) return [layer, phrase.length];
   return null;
 }
 
 /** The Access Troubleshooter suffix: the console link and the authorization id (from the id phrase or the link). */
 function readAuthorization(scanner: Scanner, result: ParsedDenyMessage): void {
-  const { text, lower } = scanner;
-  const goTo = lower.indexOf(GO_TO + 'https://');
+  const { text } = scanner;
+  const goTo = text.indexOf(GO_TO + 'https://');
   if (goTo >= 0) {
     const url = scanner.token(goTo + GO_TO.length, false);
     if (url && url.includes(DETAILS_FRAGMENT)) {
@@ -259,7 +260,7 @@ function readAuthorization(scanner: Scanner, result: ParsedDenyMessage): void {
       if (id && idStart + id[0].length === url.length) result.authorizationId = id[0];
     }
   }
-  const phrase = lower.indexOf(AUTHORIZATION_ID_PHRASE);
+  const phrase = text.indexOf(AUTHORIZATION_ID_PHRASE);
   if (phrase >= 0) {
     const start = skipSpaces(text, phrase + AUTHORIZATION_ID_PHRASE.length);
     AUTHORIZATION_ID.lastIndex = start;
