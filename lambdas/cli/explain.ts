@@ -1,72 +1,113 @@
 /**
- * `denial-alerter explain [FILE|DIR ...]`: one JSON line per input record, saying whether it is a denial and why.
+ * `denial-alerter explain [FILE|DIR ...]`: for each input record, whether it is a denial and why. On a terminal a
+ * compact human line per record; JSON lines when piped or with `--json`.
  */
-import type { Readable, Writable } from 'node:stream';
-import { parseArgs } from 'node:util';
+import { Command, Option } from 'commander';
 import { classify } from '../core/classify.js';
+import type { Denial } from '../core/types.js';
+import { diagnose } from '../core/iam-policy/diagnose.js';
 import { readRecords } from '../io/read-records.js';
 import { loadPolicyDirectory } from '../io/policy-directory.js';
-import { diagnose } from '../core/iam-policy/diagnose.js';
+import { main } from './main.js';
+import { UsageError, type CliContext, type CliIo } from './command-kit.js';
 import { writeLine } from './output.js';
+import { checkInputPaths } from './input-paths.js';
+import { isTerminal, styleFor, terminalSafe, type Style } from './style.js';
 
-export const EXPLAIN_HELP = `Usage: denial-alerter explain [options] [FILE|DIR ...]
+const EXPLAIN_DESCRIPTION =
+  'Reads CloudTrail records and says, per record, in input order, whether it is an authorization denial and, if so, who was denied what, on which resource, and which policy layer said no.';
 
-Reads CloudTrail records and prints one JSON object per record, in input order, saying whether it is an
-authorization denial and, if so, who was denied what, on which resource, and which policy layer said no.
-
-Inputs (standard input when none, or "-"):
+const EXPLAIN_AFTER = `Inputs (standard input when none, or "-"):
   CloudTrail log files as AWS writes them to S3 ({"Records": [...]}, plain or .gz), JSON arrays, JSON lines,
-  EventBridge events ("AWS API Call via CloudTrail" / "AWS Network Activity Event via CloudTrail"), and
-  directories of these (*.json, *.jsonl, *.ndjson, *.gz, walked recursively in sorted order).
+  EventBridge events ("AWS API Call via CloudTrail" / "AWS Network Activity Event via CloudTrail"), dead-letter
+  files of "replay", and directories of these (*.json, *.jsonl, *.ndjson, *.gz, walked recursively, sorted).
 
-Output fields (null where the record does not tell):
+Output: on a terminal one compact line per record (denials in colour); JSON lines when piped or with --json.
+JSON fields (null where the record does not tell):
   eventId, denied, principalArn (an assumed-role session is its role), principalType, accountId, action
   (IAM action, e.g. s3:GetObject), resource, resourceFamily, denyLayer (identity-policy, resource-policy, scp,
   rcp, permissions-boundary, session-policy, vpc-endpoint-policy, role-trust-policy, unknown), denyKind
   (explicit, implicit, unknown), policyArn, fingerprint, and the session, source IP, user agent, region, time.
   A record that cannot be read gives {"error": "...", "source": FILE, "line": N[, "index": I]} and reading goes on.
 
-Options:
-  --denied-only          print only denials (and errors)
-  --extra-error-codes L  comma-separated extra errorCodes to count as denials (e.g. AuthorizationError)
-  --policies DIR         evaluate each denial against policy documents on disk and add a "diagnosis": the
-                         statement that denied or the layers where nothing allowed, the least-privilege change,
-                         managed policies that grant the action (layout: see docs/policies.md)
-  -h, --help             show this help
-
 Exit status: 0 when every input was readable, 1 when some input was unreadable, 2 on a usage error.`;
 
-/** Runs `explain`; returns the exit status. */
-export async function runExplain(argv: string[], io: { stdin: Readable; stdout: Writable; stderr: Writable }): Promise<number> {
-  const { values, positionals } = parseArgs({
-    args: argv,
-    allowPositionals: true,
-    options: {
-      'denied-only': { type: 'boolean', default: false },
-      'extra-error-codes': { type: 'string' },
-      policies: { type: 'string' },
-      help: { type: 'boolean', short: 'h', default: false },
-    },
-  });
-  if (values.help) {
-    io.stdout.write(`${EXPLAIN_HELP}\n`);
-    return 0;
+/** Adds `explain` to the program. */
+export function registerExplainCommand(program: Command, context: CliContext): Command {
+  return program
+    .command('explain')
+    .summary('classify CloudTrail records: who was denied what, and which policy layer said no')
+    .description(EXPLAIN_DESCRIPTION)
+    .argument('[paths...]', 'files or directories ("-" or none: standard input)')
+    .option('--denied-only', 'print only denials (and errors)')
+    .option('--json', 'JSON lines even on a terminal')
+    .option('--extra-error-codes <list>', 'comma-separated extra errorCodes to count as denials (e.g. AuthorizationError)')
+    .addOption(
+      new Option(
+        '--policies <dir>',
+        'evaluate each denial against policy documents on disk and add a "diagnosis": the statement that denied or the layers where nothing allowed, the least-privilege change (layout: docs/policies.md)',
+      ),
+    )
+    .addHelpText('after', `\n${EXPLAIN_AFTER}`)
+    .action(async (paths: string[], options: { deniedOnly?: boolean; json?: boolean; extraErrorCodes?: string; policies?: string }) => {
+      context.status = await explain(paths, options, context);
+    });
+}
+
+async function explain(
+  paths: string[],
+  options: { deniedOnly?: boolean; json?: boolean; extraErrorCodes?: string; policies?: string },
+  { io, env }: CliContext,
+): Promise<number> {
+  const inputs = paths.length > 0 ? paths : ['-'];
+  await checkInputPaths(inputs);
+  const extraErrorCodes = new Set((options.extraErrorCodes ?? '').split(',').map((code) => code.trim()).filter(Boolean));
+  let policies;
+  try {
+    policies = options.policies ? loadPolicyDirectory(options.policies) : null;
+  } catch (error) {
+    throw new UsageError(`--policies: ${(error as Error).message}`);
   }
-  const extraErrorCodes = new Set((values['extra-error-codes'] ?? '').split(',').map((code) => code.trim()).filter(Boolean));
-  const inputs = positionals.length > 0 ? positionals : ['-'];
-  const policies = values.policies ? loadPolicyDirectory(values.policies) : null;
+  const human = !options.json && isTerminal(io.stdout);
+  const style = styleFor(io.stdout, env);
   let unreadable = 0;
-  for await (const item of readRecords(inputs, io.stdin)) {
+  let records = 0;
+  let denials = 0;
+  for await (const item of readRecords(inputs, io.stdin, undefined, (warning) => io.stderr.write(`denial-alerter explain: ${warning}\n`))) {
     if (item.kind === 'error') {
       unreadable++;
-      await writeLine(io.stdout, JSON.stringify({ error: item.error, ...item.location }));
+      if (human) await writeLine(io.stdout, style.red(`unreadable  ${terminalSafe(item.location.source)}:${item.location.line}${item.location.index !== undefined ? `[${item.location.index}]` : ''}  ${terminalSafe(item.error)}`));
+      else await writeLine(io.stdout, JSON.stringify({ error: item.error, ...item.location }));
       continue;
     }
+    records++;
     const denial = classify(item.record, { extraErrorCodes });
-    if (values['denied-only'] && !denial.denied) continue;
-    const line = policies && denial.denied ? { ...denial, diagnosis: diagnose(denial, policies.policySetFor(denial), policies.principalTagsFor(denial)) } : denial;
-    await writeLine(io.stdout, JSON.stringify(line));
+    if (denial.denied) denials++;
+    if (options.deniedOnly && !denial.denied) continue;
+    const diagnosis = policies && denial.denied ? diagnose(denial, policies.policySetFor(denial), policies.principalTagsFor(denial)) : undefined;
+    if (human) await writeLine(io.stdout, explainLine(denial, style));
+    else await writeLine(io.stdout, JSON.stringify(diagnosis ? { ...denial, diagnosis } : denial));
   }
-  if (unreadable > 0) io.stderr.write(`denial-alerter: ${unreadable} input item(s) could not be read (see "error" lines)\n`);
+  if (human) io.stderr.write(`${records} record(s), ${denials} denial(s)${unreadable ? `, ${unreadable} unreadable` : ''}${options.policies ? ' (diagnoses: --json)' : ''}\n`);
+  if (unreadable > 0) io.stderr.write(`denial-alerter explain: ${unreadable} input item(s) could not be read${human ? '' : ' (see "error" lines)'}\n`);
   return unreadable > 0 ? 1 : 0;
+}
+
+/**
+ * One record in a line: `DENIED  time  action  principal → resource  [layer, kind]  fp`, or a dim line for a
+ * record that is not a denial. Untrusted text is flattened (no terminal escapes).
+ */
+export function explainLine(denial: Denial, style: Style): string {
+  const time = (denial.eventTime ?? '-').replace('T', ' ').replace(/\.\d+Z$|Z$/, '');
+  const who = terminalSafe(denial.principalArn ?? denial.accountId ?? '-');
+  const action = terminalSafe(denial.action ?? `${denial.eventSource ?? '?'}:${denial.eventName ?? '?'}`);
+  if (!denial.denied) return style.dim(`ok      ${time}  ${action}  ${who}${denial.errorCode ? `  (${terminalSafe(denial.errorCode)})` : ''}`);
+  const layer = `[${denial.denyLayer ?? 'unknown'}, ${denial.denyKind ?? 'unknown'}]`;
+  const resource = denial.resource ? ` → ${terminalSafe(denial.resource)}` : '';
+  return `${style.red(style.bold('DENIED'))}  ${time}  ${style.bold(action)}  ${style.cyan(who)}${resource}  ${style.yellow(layer)}  ${style.dim(denial.fingerprint ?? '')}`;
+}
+
+/** Runs `explain` from its arguments (without the command name); returns the exit status. */
+export function runExplain(argv: string[], io: CliIo): Promise<number> {
+  return main(['explain', ...argv], io);
 }

@@ -1,82 +1,174 @@
 /**
- * `denial-alerter history`: queries the stored denials by principal, action, fingerprint and time.
+ * `denial-alerter history`: the stored denials by principal, action, fingerprint and time, newest first. A table
+ * that fits the terminal, JSON lines when piped or with `--json`; when nothing matches, the stored time range.
  */
-import type { Readable, Writable } from 'node:stream';
-import { parseArgs } from 'node:util';
+import { ScanCommand } from '@aws-sdk/client-dynamodb';
+import type { Command } from 'commander';
+import { main } from './main.js';
+import { optionsFromParseArgs, valuesByFlagName, wholeNumber, type CliContext, type CliIo } from './command-kit.js';
+import { actionFilter, principalFilter, timeWindow, type ActionFilter, type PrincipalFilter } from './history-filters.js';
+import { renderHistoryTable } from './history-table.js';
 import { writeLine } from './output.js';
-import { connectStore, STORE_HELP, STORE_OPTIONS, storeTargetOf } from './store-connection.js';
-import { parseTimeBound } from './time-bound.js';
+import { connectStore, needsEmbeddedEmulator, STORE_HELP, STORE_OPTIONS, storeTargetOf, type StoreConnection } from './store-connection.js';
+import { isTerminal, styleFor } from './style.js';
 
-export const HISTORY_HELP = `Usage: denial-alerter history [options]
+/** Without `--since`, history looks this far back: everything a replay of old logs stored. */
+export const DEFAULT_LOOKBACK_MS = 10 * 365 * 86_400_000;
+/** Denials read at most to apply a filter the indexes cannot (wildcards, a role of unknown path). */
+export const FILTER_SCAN_CAP = 10_000;
 
-Lists stored denials, newest first: a table on a terminal, JSON lines with --json (or when piped).
+const HISTORY_AFTER = `Examples:
+  denial-alerter history --action 'ec2:*' --since 2024-07-30 --until 2024-08-01
+  denial-alerter history --principal arn:aws:sts::123456789012:assumed-role/deploy/ci-run-42   (a session: its role)
 
-Filters (combined with AND):
-  --principal ARN       the principal (a role ARN for assumed-role sessions)
-  --action ACTION       the IAM action, e.g. s3:GetObject
-  --fingerprint ID      one fingerprint (as printed with alerts)
-  --since WHEN          start: a duration back from now (30m, 24h, 7d) or an ISO time [24h]
-  --until WHEN          end: same forms [now]
-  --limit N             at most N denials [50]
-  --json                JSON lines
+The embedded DynamoDB Local needs Java, also for reading; --endpoint or --table read an existing table without it.
+Exit status: 0 (also when nothing matched: a hint on stderr names the stored time range), 2 on a usage error.`;
 
-${STORE_HELP}`;
+interface HistoryFlags extends Record<string, unknown> {
+  principal?: string;
+  action?: string;
+  fingerprint?: string;
+  since?: string;
+  until?: string;
+  limit: string;
+  json?: boolean;
+}
 
-type Io = { stdin: Readable; stdout: Writable; stderr: Writable; env?: NodeJS.ProcessEnv; now?: () => number };
-
-const COLUMNS = ['eventTime', 'principalArn', 'action', 'resource', 'denyLayer', 'sourceIp'] as const;
-
-/** Runs `history`; returns the exit status. */
-export async function runHistory(argv: string[], io: Io): Promise<number> {
-  const { values } = parseArgs({
-    args: argv,
-    options: {
-      principal: { type: 'string' },
-      action: { type: 'string' },
-      fingerprint: { type: 'string' },
-      since: { type: 'string', default: '24h' },
-      until: { type: 'string' },
-      limit: { type: 'string', default: '50' },
-      json: { type: 'boolean', default: false },
-      ...STORE_OPTIONS,
-      help: { type: 'boolean', short: 'h', default: false },
-    },
+/** Adds `history` to the program. */
+export function registerHistoryCommand(program: Command, context: CliContext): Command {
+  const command = program
+    .command('history')
+    .summary('query the stored denials by principal, action, fingerprint or time')
+    .description('Lists stored denials, newest first: a table on a terminal, JSON lines with --json (or when piped).');
+  command.optionsGroup('Filters (combined with AND):');
+  command
+    .option('--principal <arn>', 'a user or role ARN; a session ARN (arn:aws:sts::…:assumed-role/ROLE/SESSION) means its role')
+    .option('--action <action>', 'IAM action, any case, * and ? wildcards: s3:GetObject, EC2:getpassworddata, ec2:*, s3:Get*')
+    .option('--fingerprint <id>', 'one fingerprint (as printed with alerts)')
+    .option('--since <when>', 'start: a duration back from now (30m, 24h, 7d) or an ISO time [everything stored]')
+    .option('--until <when>', 'end: same forms, after --since [now]')
+    .option('--limit <n>', 'at most N denials', '50');
+  command.optionsGroup('Output:');
+  command.option('--json', 'JSON lines even on a terminal');
+  for (const option of optionsFromParseArgs(STORE_OPTIONS, STORE_HELP, 'Where data is kept:')) command.addOption(option);
+  command.addHelpText('after', `\n${HISTORY_AFTER}`);
+  command.action(async (flags: HistoryFlags) => {
+    context.status = await history(flags, context);
   });
-  if (values.help) {
-    io.stdout.write(`${HISTORY_HELP}\n`);
-    return 0;
-  }
+  return command;
+}
+
+async function history(flags: HistoryFlags, { io, env }: CliContext): Promise<number> {
   const nowMs = (io.now ?? Date.now)();
-  const sinceMs = parseTimeBound(values.since, nowMs);
-  const untilMs = values.until ? parseTimeBound(values.until, nowMs) : nowMs;
-  const limit = Number(values.limit);
-  if (sinceMs === null || untilMs === null) {
-    io.stderr.write('denial-alerter history: --since/--until take a duration (30m, 24h, 7d) or an ISO time\n');
-    return 2;
-  }
-  if (!Number.isInteger(limit) || limit < 1) {
-    io.stderr.write('denial-alerter history: --limit must be a whole number above 0\n');
-    return 2;
-  }
-  const connection = await connectStore(storeTargetOf(values, io.env ?? process.env));
+  const window = timeWindow(flags.since, flags.until, nowMs, nowMs - DEFAULT_LOOKBACK_MS);
+  const limit = wholeNumber('--limit', flags.limit, 1, FILTER_SCAN_CAP);
+  const principal = flags.principal ? principalFilter(flags.principal) : undefined;
+  const action = flags.action ? actionFilter(flags.action, (await import('../core/iam-catalog.js')).canonicalAction) : undefined;
+  const target = storeTargetOf(valuesByFlagName(STORE_OPTIONS, flags), env);
+  const connection = await connectStore(target, () =>
+    io.stderr.write('Starting DynamoDB Local (Java) to read the stored denials; --endpoint URL or --table NAME read an existing table without Java\n'),
+  );
   try {
-    const items = await connection.store.queryHistory(
-      { principalArn: values.principal, action: values.action, fingerprint: values.fingerprint, sinceMs, untilMs, limit },
-      nowMs,
-    );
-    const asTable = !values.json && Boolean((io.stdout as { isTTY?: boolean }).isTTY);
-    if (asTable) io.stdout.write(renderTable(items));
-    else for (const item of items) await writeLine(io.stdout, JSON.stringify(item));
-    if (items.length === 0) io.stderr.write(`no denials found in ${connection.description} for these filters\n`);
+    if (principal?.note) io.stderr.write(`--principal: ${principal.note}\n`);
+    const { items, capped } = await findDenials(connection, { principal, action, fingerprint: flags.fingerprint, ...window, limit }, nowMs);
+    const style = styleFor(io.stdout, env);
+    if (!flags.json && isTerminal(io.stdout)) {
+      if (items.length > 0) io.stdout.write(renderHistoryTable(items, terminalColumns(io.stdout), style));
+    } else {
+      for (const item of items) await writeLine(io.stdout, JSON.stringify(item));
+    }
+    const warn = styleFor(io.stderr, env);
+    if (capped) io.stderr.write(warn.yellow(`searched only the newest ${FILTER_SCAN_CAP} denials for this filter: narrow --since/--until to look further back\n`));
+    if (items.length === 0) io.stderr.write(`${await noMatchHint(connection, needsEmbeddedEmulator(target))}\n`);
+    else if (items.length === limit) io.stderr.write(warn.dim(`${limit} shown (--limit); there may be more\n`));
   } finally {
     await connection.close();
   }
   return 0;
 }
 
-function renderTable(items: Array<Record<string, unknown>>): string {
-  const rows = items.map((item) => COLUMNS.map((column) => String(item[column] ?? '-').replace(/[\u0000-\u001f]/g, ' ').slice(0, 80)));
-  const widths = COLUMNS.map((column, index) => Math.max(column.length, ...rows.map((row) => row[index]!.length)));
-  const line = (cells: readonly string[]) => cells.map((cell, index) => cell.padEnd(widths[index]!)).join('  ').trimEnd();
-  return `${[line(COLUMNS), line(widths.map((width) => '-'.repeat(width))), ...rows.map(line)].join('\n')}\n`;
+interface Search {
+  principal?: PrincipalFilter;
+  action?: ActionFilter;
+  fingerprint?: string;
+  sinceMs: number;
+  untilMs: number;
+  limit: number;
+}
+
+/**
+ * Runs the search on the best index: the principal's or the action's when exact, else by time with the filter
+ * applied here (up to {@link FILTER_SCAN_CAP} denials). A role named by a session ARN is looked up by its plain ARN
+ * first, then by account and name with any path.
+ */
+export async function findDenials(connection: StoreConnection, search: Search, nowMs: number): Promise<{ items: Array<Record<string, unknown>>; capped: boolean }> {
+  const { principal, action, fingerprint, sinceMs, untilMs, limit } = search;
+  const run = async (principalArn: string | undefined, exactAction: string | undefined, keep: (item: Record<string, unknown>) => boolean) => {
+    const filtering = (action !== undefined && !exactAction) || keep !== ALL;
+    const found = await connection.store.queryHistory({ principalArn, action: exactAction, fingerprint, sinceMs, untilMs, limit: filtering ? FILTER_SCAN_CAP : limit }, nowMs);
+    const kept = found.filter((item) => keep(item) && (action === undefined || action.matches(String(item.action ?? ''))));
+    return { items: kept.slice(0, limit), capped: filtering && found.length >= FILTER_SCAN_CAP && kept.length < limit };
+  };
+  const first = await run(principal?.arn, action?.exact, ALL);
+  if (first.items.length > 0 || !principal?.matches) return first;
+  const matches = principal.matches;
+  return run(undefined, action?.exact, (item) => matches(String(item.principalArn ?? '')));
+}
+
+const ALL = () => true;
+
+/** What to say when nothing matched: the time range the table holds, or that it holds nothing yet. */
+async function noMatchHint(connection: StoreConnection, embedded: boolean): Promise<string> {
+  const range = await storedTimeRange(connection);
+  if (!range) {
+    return (
+      `No denials stored in ${connection.description}.` +
+      (embedded ? ' Run "denial-alerter replay FILE..." first (it keeps its data here unless --in-memory; npm start does too).' : '')
+    );
+  }
+  return (
+    `No denials match. ${connection.description} holds ${range.count}${range.capped ? '+' : ''} denial(s) from ${range.oldest} to ${range.newest}: ` +
+    'widen --since/--until (an ISO time works, e.g. --since ' +
+    `${range.oldest.slice(0, 10)}) or loosen the filters.`
+  );
+}
+
+/** Oldest and newest stored event time, from a bounded scan of history items. */
+export async function storedTimeRange(connection: StoreConnection, maxPages = 20): Promise<{ oldest: string; newest: string; count: number; capped: boolean } | null> {
+  let oldest: string | null = null;
+  let newest: string | null = null;
+  let count = 0;
+  let startKey: Record<string, unknown> | undefined;
+  let pages = 0;
+  do {
+    const page = await connection.client.send(
+      new ScanCommand({
+        TableName: connection.tableName,
+        ProjectionExpression: 'eventTime',
+        FilterExpression: 'begins_with(pk, :event)',
+        ExpressionAttributeValues: { ':event': { S: 'EVENT#' } },
+        ExclusiveStartKey: startKey as never,
+      }),
+    );
+    for (const item of page.Items ?? []) {
+      const time = item.eventTime?.S;
+      if (!time) continue;
+      count++;
+      if (oldest === null || time < oldest) oldest = time;
+      if (newest === null || time > newest) newest = time;
+    }
+    startKey = page.LastEvaluatedKey;
+    pages++;
+  } while (startKey && pages < maxPages);
+  return oldest && newest ? { oldest, newest, count, capped: Boolean(startKey) } : null;
+}
+
+function terminalColumns(stream: unknown): number {
+  const columns = (stream as { columns?: number }).columns;
+  return columns && columns >= 40 ? columns : 80;
+}
+
+/** Runs `history` from its arguments (without the command name); returns the exit status. */
+export function runHistory(argv: string[], io: CliIo): Promise<number> {
+  return main(['history', ...argv], io);
 }

@@ -1,46 +1,85 @@
 /**
- * The `denial-alerter` command line: dispatches to `explain`, `replay` and `history`.
+ * The `denial-alerter` command line on commander: `explain`, `replay`, `history` (and `athena` when present).
+ * Usage errors (unknown flag, with a suggestion; bad value; missing file) exit 2 before anything expensive starts.
  */
-import { runExplain } from './explain.js';
+import { Command, CommanderError } from 'commander';
+import { readFileSync } from 'node:fs';
+import { UsageError, type CliContext, type CliIo } from './command-kit.js';
 
-export const MAIN_HELP = `Usage: denial-alerter <command> [options]
+export type { CliIo };
 
-Commands:
-  explain [FILE|DIR ...]   classify CloudTrail records: who was denied what, and which policy layer said no
-  replay PATH ...          run the whole pipeline (spike detection, DynamoDB, alerts) over CloudTrail files
-  history                  query the stored denials by principal, action, fingerprint or time
+const PACKAGE_VERSION = (JSON.parse(readFileSync(new URL('../../package.json', import.meta.url), 'utf8')) as { version: string }).version;
 
-Run "denial-alerter <command> --help" for a command's options.`;
+/**
+ * The commands: each module is imported only when its command runs (or its help is asked for), so that `explain`
+ * and `--version` never load the AWS SDK or the notifier.
+ */
+const COMMANDS = {
+  explain: { summary: 'classify CloudTrail records: who was denied what, and which policy layer said no', load: async () => (await import('./explain.js')).registerExplainCommand },
+  replay: { summary: 'run the whole pipeline (spike detection, DynamoDB, alerts) over CloudTrail files', load: async () => (await import('./replay-command.js')).registerReplayCommand },
+  history: { summary: 'query the stored denials by principal, action, fingerprint or time', load: async () => (await import('./history.js')).registerHistoryCommand },
+} as const satisfies Record<string, { summary: string; load: () => Promise<(program: Command, context: CliContext) => Command> }>;
 
-type Io = { stdin: NodeJS.ReadableStream & import('node:stream').Readable; stdout: import('node:stream').Writable; stderr: import('node:stream').Writable };
-
-const COMMANDS: Record<string, (argv: string[], io: Io) => Promise<number>> = {
-  explain: runExplain,
-  replay: async (argv, io) => (await import('./replay.js')).runReplay(argv, io),
-  history: async (argv, io) => (await import('./history.js')).runHistory(argv, io),
-};
-
-/** Runs the CLI with the given arguments; returns the exit status. */
-export async function main(argv: string[], io: Io): Promise<number> {
-  const [command, ...rest] = argv;
-  if (!command || command === '-h' || command === '--help' || command === 'help') {
-    io.stdout.write(`${MAIN_HELP}\n`);
-    return command ? 0 : 2;
+/**
+ * Builds the program for one run; commands write to `context.io` and set `context.status`. Only `invoked` (the
+ * command about to run) is defined in full; the others are named with their summary (for help and suggestions).
+ */
+export async function createProgram(context: CliContext, invoked?: string): Promise<Command> {
+  const { io } = context;
+  const program = new Command('denial-alerter')
+    .description('Alerting on AWS AccessDenied events: classify CloudTrail records, back-test spike rules, query history.')
+    .version(PACKAGE_VERSION, '-V, --version', 'print the version')
+    .helpOption('-h, --help', 'show help')
+    .helpCommand('help [command]', 'show help for a command')
+    .exitOverride()
+    .showSuggestionAfterError(true)
+    .configureOutput({
+      writeOut: (text) => void io.stdout.write(text),
+      writeErr: (text) => void io.stderr.write(text),
+      getOutHasColors: () => false,
+      getErrHasColors: () => false,
+      getOutHelpWidth: () => terminalWidth(io.stdout),
+      getErrHelpWidth: () => terminalWidth(io.stderr),
+    })
+    .addHelpText('after', '\nRun "denial-alerter <command> --help" for a command\'s options.');
+  for (const [name, command] of Object.entries(COMMANDS)) {
+    if (name === invoked) (await command.load())(program, context);
+    else program.command(name).summary(command.summary);
   }
-  const run = COMMANDS[command];
-  if (!run) {
-    io.stderr.write(`denial-alerter: unknown command "${command}"\n\n${MAIN_HELP}\n`);
+  // H6: registerAthenaCommand(program) from './athena.js' is registered here once that file exists.
+  return program;
+}
+
+/** Runs the CLI with the given arguments (without `node` and the script); returns the exit status. */
+export async function main(argv: string[], io: CliIo): Promise<number> {
+  const context: CliContext = { io, env: io.env ?? process.env, status: 0 };
+  const program = await createProgram(context, argv[0] === 'help' ? argv[1] : argv[0]);
+  if (argv.length === 0) {
+    io.stderr.write(program.helpInformation());
     return 2;
   }
   try {
-    return await run(rest, io);
+    await program.parseAsync(argv, { from: 'user' });
+    return context.status;
   } catch (error) {
-    const err = error as Error & { code?: string };
-    if (err.code?.startsWith('ERR_PARSE_ARGS')) {
-      io.stderr.write(`denial-alerter ${command}: ${err.message}\nRun "denial-alerter ${command} --help" for usage.\n`);
+    const command = program.commands.some((candidate) => candidate.name() === argv[0]) ? argv[0] : undefined;
+    const who = command ? `denial-alerter ${command}` : 'denial-alerter';
+    if (error instanceof CommanderError) {
+      // Commander has printed the message (and a "Did you mean" suggestion); help and --version exit 0.
+      if (error.exitCode === 0) return 0;
+      io.stderr.write(`Run "${who} --help" for usage.\n`);
       return 2;
     }
-    io.stderr.write(`denial-alerter ${command}: ${err.message}\n`);
+    if (error instanceof UsageError) {
+      io.stderr.write(`${who}: ${error.message}\nRun "${who} --help" for usage.\n`);
+      return 2;
+    }
+    io.stderr.write(`${who}: ${(error as Error).message}\n`);
     return 1;
   }
+}
+
+function terminalWidth(stream: unknown): number {
+  const columns = (stream as { columns?: number }).columns;
+  return Math.min(columns && columns > 40 ? columns : 100, 120);
 }

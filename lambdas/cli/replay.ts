@@ -1,64 +1,23 @@
 /**
- * `denial-alerter replay PATH...`: runs the Lambda's pipeline (the same spike engine) over CloudTrail files, against
- * an embedded DynamoDB Local or a real table, printing alerts as they fire and a summary.
+ * The replay pipeline: runs the Lambda's pipeline (the same spike engine) over CloudTrail files, against an embedded
+ * DynamoDB Local or a real table, printing alerts as they fire and a summary. Argument handling is in
+ * `replay-command.ts`; this file only runs validated `ReplayOptions`.
  */
 import { appendFileSync } from 'node:fs';
 import type { Readable, Writable } from 'node:stream';
-import { parseArgs } from 'node:util';
 import type { AlertSummary } from '../core/alert.js';
-import { resolveSettings, SettingsError, type Settings, type SuppressionRule } from '../core/config.js';
+import type { Settings } from '../core/config.js';
 import type { CloudTrailRecord } from '../core/types.js';
 import { createSpikeEngine, type BatchStats } from '../engine/spike-engine.js';
 import { StoreError } from '../engine/denial-store.js';
 import { readRecords, totalInputBytes, type InputItem } from '../io/read-records.js';
 import { renderAlertText } from '../core/render/text.js';
-import { loadPolicyDirectory } from '../io/policy-directory.js';
+import type { PolicyDirectory } from '../io/policy-directory.js';
 import { diagnose } from '../core/iam-policy/diagnose.js';
 import { writeLine } from './output.js';
 import { createProgress } from './progress.js';
-import { connectStore, STORE_HELP, STORE_OPTIONS, storeTargetOf } from './store-connection.js';
-import { readSettingsFile } from './settings-file.js';
-import { createReplayNotifier, NOTIFY_HELP, NOTIFY_OPTIONS, type ReplayNotifier } from './replay-notifier.js';
-
-export const REPLAY_HELP = `Usage: denial-alerter replay [options] PATH ...
-
-Runs the same pipeline as the deployed Lambda (classification, spike detection, DynamoDB history and alert state)
-over CloudTrail files and directories, prints each alert as it fires and a summary at the end. Every shape
-"explain" reads is accepted (S3 log files, .gz, JSON arrays, JSON lines, EventBridge events, directories).
-Event time decides windows, so a replay alerts as live traffic did. Events already stored are skipped, so
-replaying the same files twice alerts only the first time.
-
-Output:
-  --json                   JSON lines: {"type":"alert",...} per alert, then {"type":"summary",...}
-  --no-progress            no progress bar (shown on a terminal only, on stderr)
-  --batch-size N           records per batch, as the Lambda receives them from SQS (default 500)
-  --dead-letter FILE       where unreadable records and records not stored are kept for a later replay
-                           (default denial-alerter-dead-letter.jsonl)
-
-Spike rules (defaults in brackets; all can also come from --settings FILE, a JSON object of the same names):
-  --threshold N            denials of one fingerprint within the window that alert [5]
-  --window-minutes N       sliding window [5]
-  --cooldown-minutes N     quiet period after an alert [60]
-  --escalation-factor N    during cooldown, alert again at N x the last alert's count [10]
-  --baseline-multiple N    alert only above N x the fingerprint's usual count per window [3]
-  --alert-on-first-seen    alert on the first denial of a fingerprint never seen before
-  --history-days N         days history items are kept (DynamoDB TTL) [90]
-  --suppress RULE          a suppression, repeatable: name=ci-probe,principal=*role/ci*,action=s3:List*
-                           (fields: principal, action, eventSource, sourceIp, userAgent; * and ? wildcards)
-  --no-built-in-suppressions   alert on well-known AWS-internal noise too
-  --extra-error-codes LIST comma-separated errorCodes to count as denials (e.g. AuthorizationError)
-  --settings FILE          JSON settings file (flags win over it)
-  --policies DIR           evaluate each alert's denial against policy documents on disk: the alert names the
-                           denying statement or the missing allow, and the fix (layout: docs/policies.md)
-
-${NOTIFY_HELP}
-
-${STORE_HELP}
-
-Exit status: 0 when everything was read and stored, 1 when some input was unreadable or the run stopped early
-(what was not stored is in the dead-letter file: replay it), 2 on a usage error.`;
-
-type Io = { stdin: Readable; stdout: Writable; stderr: Writable; env?: NodeJS.ProcessEnv; now?: () => number };
+import { connectStore, type StoreTarget } from './store-connection.js';
+import type { ReplayNotifier } from './replay-notifier.js';
 
 /** Totals of a replay; the `--json` summary line. */
 export interface ReplaySummary {
@@ -76,66 +35,53 @@ export interface ReplaySummary {
   seconds: number;
 }
 
-/** Runs `replay`; returns the exit status. */
-export async function runReplay(argv: string[], io: Io): Promise<number> {
-  const env = io.env ?? process.env;
-  const { values, positionals } = parseArgs({
-    args: argv,
-    allowPositionals: true,
-    options: {
-      json: { type: 'boolean', default: false },
-      'no-progress': { type: 'boolean', default: false },
-      'batch-size': { type: 'string', default: '500' },
-      'dead-letter': { type: 'string', default: 'denial-alerter-dead-letter.jsonl' },
-      threshold: { type: 'string' },
-      'window-minutes': { type: 'string' },
-      'cooldown-minutes': { type: 'string' },
-      'escalation-factor': { type: 'string' },
-      'baseline-multiple': { type: 'string' },
-      'alert-on-first-seen': { type: 'boolean' },
-      'history-days': { type: 'string' },
-      suppress: { type: 'string', multiple: true },
-      'no-built-in-suppressions': { type: 'boolean', default: false },
-      'extra-error-codes': { type: 'string' },
-      settings: { type: 'string' },
-      policies: { type: 'string' },
-      ...NOTIFY_OPTIONS,
-      ...STORE_OPTIONS,
-      help: { type: 'boolean', short: 'h', default: false },
-    },
-  });
-  if (values.help) {
-    io.stdout.write(`${REPLAY_HELP}\n`);
-    return 0;
-  }
-  if (positionals.length === 0) {
-    io.stderr.write('denial-alerter replay: give at least one PATH (a file, a directory, or - for standard input)\n');
-    return 2;
-  }
-  const batchSize = Number(values['batch-size']);
-  if (!Number.isInteger(batchSize) || batchSize < 1 || batchSize > 10_000) {
-    io.stderr.write('denial-alerter replay: --batch-size must be a whole number from 1 to 10000\n');
-    return 2;
-  }
-  let settings: Settings;
-  try {
-    settings = settingsFromFlags(values, values.settings ? readSettingsFile(values.settings) : {});
-  } catch (error) {
-    if (error instanceof SettingsError) {
-      io.stderr.write(`denial-alerter replay: ${error.message}\n`);
-      return 2;
-    }
-    throw error;
-  }
-  const notifier = createReplayNotifier(values, env);
-  const policies = values.policies ? loadPolicyDirectory(values.policies) : null;
+/** What a replay needs, already validated: built from the command line by `replay-command.ts`. */
+export interface ReplayOptions {
+  /** Files, directories, or `-` for standard input. */
+  paths: readonly string[];
+  settings: Settings;
+  /** Records per engine batch (1..10000). */
+  batchSize: number;
+  /** Where unreadable records, records not stored and undelivered alerts are appended. */
+  deadLetter: string;
+  /** JSON lines instead of text. */
+  json: boolean;
+  /** Progress bar on a terminal (stderr). */
+  progress: boolean;
+  store: StoreTarget;
+  notifier: ReplayNotifier;
+  policies: PolicyDirectory | null;
+  /** Sees every batch of records and every alert (the HTML report). */
+  observer?: ReplayObserver;
+}
+
+/** Hears what a replay reads and what it alerts, in order. */
+export interface ReplayObserver {
+  records(records: readonly CloudTrailRecord[]): void;
+  alerts(alerts: readonly AlertSummary[]): void;
+  /** The totals, once at the end. */
+  summary(summary: ReplaySummary): void;
+}
+
+/** Standard streams (and, for tests, environment and clock). */
+export type ReplayIo = { stdin: Readable; stdout: Writable; stderr: Writable; env?: NodeJS.ProcessEnv; now?: () => number };
+
+/** Runs `replay` from command-line arguments (without the command name); returns the exit status. */
+export async function runReplay(argv: string[], io: ReplayIo): Promise<number> {
+  const { main } = await import('./main.js');
+  return main(['replay', ...argv], io);
+}
+
+/** Runs the pipeline over the inputs: prints alerts as they fire and the summary; returns the exit status. */
+export async function replayPipeline(options: ReplayOptions, io: ReplayIo): Promise<number> {
+  const { settings, batchSize, notifier, policies } = options;
   const now = io.now ?? Date.now;
   const started = now();
-  const connection = await connectStore(storeTargetOf(values, env));
-  const showProgress = !values['no-progress'] && Boolean((io.stderr as { isTTY?: boolean }).isTTY);
-  const progress = createProgress(io.stderr, showProgress, await totalInputBytes(positionals));
-  if (!values.json) io.stderr.write(`Replaying into ${connection.description}\n`);
-  const deadLetter = values['dead-letter'];
+  const connection = await connectStore(options.store, (line) => io.stderr.write(`${line}\n`));
+  const showProgress = options.progress && Boolean((io.stderr as { isTTY?: boolean }).isTTY);
+  const progress = createProgress(io.stderr, showProgress, await totalInputBytes(options.paths));
+  if (!options.json) io.stderr.write(`Replaying into ${connection.description}\n`);
+  const deadLetter = options.deadLetter;
   const totals = { records: 0, denials: 0, alerts: 0, suppressed: 0, duplicates: 0, unreadable: 0, notStored: 0, deliveryFailures: 0 };
   const fingerprints = new Set<string>();
   const engine = createSpikeEngine({
@@ -148,7 +94,7 @@ export async function runReplay(argv: string[], io: Io): Promise<number> {
   let stopped: Error | null = null;
 
   const printAlert = async (alert: AlertSummary) => {
-    await writeLine(io.stdout, values.json ? JSON.stringify({ type: 'alert', ...alert }) : renderAlertText(alert));
+    await writeLine(io.stdout, options.json ? JSON.stringify({ type: 'alert', ...alert }) : renderAlertText(alert));
   };
   const flush = async () => {
     if (batch.length === 0) return;
@@ -156,7 +102,9 @@ export async function runReplay(argv: string[], io: Io): Promise<number> {
     batch = [];
     let result: { alerts: AlertSummary[]; stats: BatchStats };
     try {
-      result = await engine.processBatch(current.map((entry) => entry.record));
+      const records = current.map((entry) => entry.record);
+      options.observer?.records(records);
+      result = await engine.processBatch(records);
     } catch (error) {
       totals.notStored += current.length;
       for (const entry of current) keep(deadLetter, { reason: 'not-stored', error: (error as Error).message, ...entry.item.location, record: entry.record });
@@ -167,6 +115,7 @@ export async function runReplay(argv: string[], io: Io): Promise<number> {
     totals.suppressed += stats.suppressed;
     totals.duplicates += stats.duplicates;
     totals.alerts += alerts.length;
+    options.observer?.alerts(alerts);
     for (const fingerprint of stats.fingerprints) fingerprints.add(fingerprint);
     progress.clear();
     for (const alert of alerts) await printAlert(alert);
@@ -179,7 +128,7 @@ export async function runReplay(argv: string[], io: Io): Promise<number> {
   };
 
   try {
-    for await (const item of readRecords(positionals, io.stdin, (bytes) => progress.addBytes(bytes))) {
+    for await (const item of readRecords(options.paths, io.stdin, (bytes) => progress.addBytes(bytes))) {
       if (item.kind === 'error') {
         totals.unreadable++;
         keep(deadLetter, { reason: 'unreadable', error: item.error, ...item.location, raw: item.raw });
@@ -207,7 +156,8 @@ export async function runReplay(argv: string[], io: Io): Promise<number> {
     dynamodbRequests: connection.store.requestCount,
     seconds: Math.round((now() - started) / 100) / 10,
   };
-  if (values.json) await writeLine(io.stdout, JSON.stringify(summary));
+  options.observer?.summary(summary);
+  if (options.json) await writeLine(io.stdout, JSON.stringify(summary));
   else io.stdout.write(renderSummary(summary));
   if (stopped) {
     const detail = stopped instanceof StoreError ? 'the table stopped answering' : 'an error';
@@ -243,47 +193,6 @@ function renderSummary(summary: ReplaySummary): string {
 
 function keep(file: string, entry: Record<string, unknown>): void {
   appendFileSync(file, `${JSON.stringify(entry)}\n`);
-}
-
-const NUMBER_FLAGS: Record<string, keyof Settings> = {
-  threshold: 'threshold',
-  'window-minutes': 'windowMinutes',
-  'cooldown-minutes': 'cooldownMinutes',
-  'escalation-factor': 'escalationFactor',
-  'baseline-multiple': 'baselineMultiple',
-  'history-days': 'historyDays',
-};
-
-/** Settings from flags over a settings file over the defaults. */
-export function settingsFromFlags(values: Record<string, unknown>, fromFile: Partial<Record<keyof Settings, unknown>>): Settings {
-  const input: Partial<Record<keyof Settings, unknown>> = { ...fromFile };
-  for (const [flag, key] of Object.entries(NUMBER_FLAGS)) {
-    const raw = values[flag];
-    if (raw === undefined) continue;
-    const value = Number(raw);
-    if (!Number.isFinite(value)) throw new SettingsError(`--${flag} must be a number, got "${String(raw)}"`);
-    input[key] = value;
-  }
-  if (values['alert-on-first-seen'] !== undefined) input.alertOnFirstSeen = values['alert-on-first-seen'];
-  if (values['no-built-in-suppressions']) input.builtInSuppressions = false;
-  if (typeof values['extra-error-codes'] === 'string') {
-    input.extraErrorCodes = values['extra-error-codes'].split(',').map((code) => code.trim()).filter(Boolean);
-  }
-  const rules = (values.suppress as string[] | undefined) ?? [];
-  if (rules.length > 0) input.suppressions = [...((fromFile.suppressions as SuppressionRule[] | undefined) ?? []), ...rules.map(parseSuppressionFlag)];
-  return resolveSettings(input);
-}
-
-/** Parses `name=x,principal=…,action=…` into a suppression rule. */
-export function parseSuppressionFlag(flag: string): SuppressionRule {
-  const rule: Record<string, string> = {};
-  for (const part of flag.split(',')) {
-    const equals = part.indexOf('=');
-    if (equals <= 0) throw new SettingsError(`--suppress "${flag}": expected field=pattern pairs separated by commas`);
-    rule[part.slice(0, equals).trim()] = part.slice(equals + 1).trim();
-  }
-  rule.name ??= flag;
-  return rule as unknown as SuppressionRule;
 }
 
 export type { ReplayNotifier };

@@ -6,6 +6,7 @@ import { mkdirSync } from 'node:fs';
 import { resolve } from 'node:path';
 import { DynamoDbDenialStore } from '../adapters/dynamodb-denial-store.js';
 import { ensureTable, LOCAL_CREDENTIALS, startDynamoDbLocal, type DynamoDbLocal } from '../adapters/dynamodb-local.js';
+import { stopWithProcess } from './child-cleanup.js';
 
 /** Where the data lives, from flags and environment. */
 export interface StoreTarget {
@@ -41,6 +42,9 @@ in ${DEFAULT_DATA_DIR} so that "history" and later replays see it):
 /** A connected store and how to let it go. */
 export interface StoreConnection {
   store: DynamoDbDenialStore;
+  /** The client and table behind the store (for the CLI's own read-only summaries). */
+  client: DynamoDBClient;
+  tableName: string;
   description: string;
   emulator: DynamoDbLocal | null;
   close(): Promise<void>;
@@ -57,8 +61,20 @@ export function storeTargetOf(values: Record<string, unknown>, env: NodeJS.Proce
   };
 }
 
-/** Opens the store the target names, starting the embedded emulator when no table or endpoint is given. */
-export async function connectStore(target: StoreTarget): Promise<StoreConnection> {
+/** The one line said before Java starts: why it is needed and how to do without it. */
+export const JAVA_NOTICE =
+  'Starting DynamoDB Local (Java) to hold denials and alert state; --endpoint URL or --table NAME use an existing table instead';
+
+/** True when the target needs the embedded emulator (and so Java). */
+export function needsEmbeddedEmulator(target: StoreTarget): boolean {
+  return !target.endpoint && !target.table;
+}
+
+/**
+ * Opens the store the target names, starting the embedded emulator when no table or endpoint is given (after
+ * `announce`-ing why). The emulator is stopped by `close()`, or killed if the process ends or is signalled first.
+ */
+export async function connectStore(target: StoreTarget, announce: (line: string) => void = () => {}): Promise<StoreConnection> {
   const tableName = target.table ?? DEFAULT_TABLE;
   if (target.endpoint || target.table) {
     const client = new DynamoDBClient({
@@ -69,6 +85,8 @@ export async function connectStore(target: StoreTarget): Promise<StoreConnection
     if (target.endpoint) await ensureTable(client, tableName);
     return {
       store: new DynamoDbDenialStore({ tableName, client }),
+      client,
+      tableName,
       description: target.endpoint ? `table ${tableName} at ${target.endpoint}` : `table ${tableName} in AWS`,
       emulator: null,
       async close() {
@@ -81,21 +99,27 @@ export async function connectStore(target: StoreTarget): Promise<StoreConnection
     dbPath = resolve(target.dataDir ?? DEFAULT_DATA_DIR);
     mkdirSync(dbPath, { recursive: true });
   }
+  announce(JAVA_NOTICE);
   const emulator = await startDynamoDbLocal({ dbPath });
+  const forget = stopWithProcess(emulator.process);
   const client = new DynamoDBClient({ endpoint: emulator.endpoint, region: 'us-east-1', credentials: LOCAL_CREDENTIALS });
   try {
     await ensureTable(client, tableName);
   } catch (error) {
     await emulator.stop();
+    forget();
     throw error;
   }
   return {
     store: new DynamoDbDenialStore({ tableName, client }),
+    client,
+    tableName,
     description: `embedded DynamoDB Local (${dbPath ? `data in ${dbPath}` : 'in memory'})`,
     emulator,
     async close() {
       client.destroy();
       await emulator.stop();
+      forget();
     },
   };
 }

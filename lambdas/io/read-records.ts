@@ -1,17 +1,25 @@
 /**
  * Reads CloudTrail records from every shape users keep them in, one at a time:
- * a CloudTrail log file (`{"Records": [...]}`, plain or `.gz`, as AWS writes it to S3), a JSON array, JSON lines,
- * EventBridge events (record in `detail`), and directories of these (walked in sorted order, recursively).
+ * a CloudTrail log file (`{"Records": [...]}`, plain or gzip, as AWS writes it to S3), a JSON array (one line or
+ * pretty-printed), JSON lines, EventBridge events (record in `detail`), `replay`'s dead-letter file, and directories of
+ * these (walked in sorted order, recursively, symbolic links followed once).
  *
- * Files are read as a stream of lines: JSON-lines files of any size use constant memory. A document spanning several
- * lines (a pretty-printed array) is held in memory one file at a time, never a whole directory.
+ * Memory stays flat whatever the size: lines are split from raw bytes (blank lines skipped at memory speed), and each
+ * line or document up to {@link FAST_PATH_BYTES} is parsed with `JSON.parse` (the fast path); a larger one-line or
+ * pretty-printed document is streamed record by record through `stream-json`. A line that is neither (a runaway
+ * line), a gzip stream that inflates like a bomb, an unreadable file or directory, each becomes an error item and
+ * reading goes on with the next input. Empty inputs are reported through `onWarning`.
  */
-import { createReadStream } from 'node:fs';
-import { readdir, stat } from 'node:fs/promises';
+import { createReadStream, type Dirent } from 'node:fs';
+import { open, readdir, realpath, stat } from 'node:fs/promises';
 import { join } from 'node:path';
-import { createInterface } from 'node:readline';
 import type { Readable } from 'node:stream';
+import { StringDecoder } from 'node:string_decoder';
 import { createGunzip } from 'node:zlib';
+import { chain } from 'stream-chain/core';
+import { parser } from 'stream-json/core/parser.js';
+import { pick } from 'stream-json/core/filters/pick.js';
+import { streamArray } from 'stream-json/core/streamers/stream-array.js';
 import { unwrapDocument, type Unwrapped } from '../core/unwrap.js';
 
 /** Where an input item stood: file (or `-` for stdin), line (1-based) and, inside a document, index (0-based). */
@@ -26,111 +34,404 @@ export type InputItem =
   | { kind: 'record'; record: Record<string, unknown>; location: InputLocation }
   | { kind: 'error'; error: string; location: InputLocation; raw?: string };
 
+/** Lines and documents up to this size are parsed whole with `JSON.parse`; larger ones are streamed. */
+export const FAST_PATH_BYTES = 64 * 1024 * 1024;
+
+/** Limits and callbacks of one read. */
+export interface ReadOptions {
+  /** Hears of every chunk read from a file (compressed size), for progress bars. */
+  onBytes?: (bytes: number) => void;
+  /** Hears of inputs that held no record, links followed in a loop, files reached twice. */
+  onWarning?: (message: string) => void;
+  /** See {@link FAST_PATH_BYTES}; also the longest record a streamed document may hold. */
+  fastPathBytes?: number;
+  /** A gzip stream inflating past this many bytes is stopped [16 GiB]. */
+  maxInflatedBytes?: number;
+  /** A gzip stream inflating more than this many times its compressed size (past 64 MiB) is a bomb [200]. */
+  maxInflateRatio?: number;
+}
+
+const DEFAULTS = { fastPathBytes: FAST_PATH_BYTES, maxInflatedBytes: 16 * 1024 ** 3, maxInflateRatio: 200 } as const;
 const FILE_PATTERN = /\.(json|jsonl|ndjson|json\.gz|jsonl\.gz|ndjson\.gz|gz)$/i;
+const READ_CHUNK = 1024 * 1024;
 
 /**
  * Reads every record of the given paths (files or directories), in order. `-` reads standard input.
  * Never throws for bad content: unreadable parts become `error` items, and reading goes on.
- * `onBytes` hears of every chunk read from a file (compressed size), for progress bars.
+ * The third argument may be the `onBytes` callback alone (the earlier signature).
  */
 export async function* readRecords(
   paths: readonly string[],
   stdin?: Readable,
-  onBytes?: (bytes: number) => void,
+  options: ReadOptions | ((bytes: number) => void) = {},
+  onWarning?: (message: string) => void,
 ): AsyncGenerator<InputItem> {
+  const settings = typeof options === 'function' ? { onBytes: options, onWarning } : { onWarning, ...options };
+  const seen = { files: new Set<string>(), directories: new Set<string>() };
   for (const path of paths) {
     if (path === '-') {
-      if (stdin) yield* readStream(stdin, '-');
+      if (stdin) yield* readSource(stdin as AsyncIterable<Buffer | string>, '-', settings);
       continue;
     }
     let info;
     try {
       info = await stat(path);
     } catch (error) {
-      yield { kind: 'error', error: `cannot read ${path}: ${(error as NodeJS.ErrnoException).code ?? (error as Error).message}`, location: { source: path, line: 0 } };
+      yield fileError(path, error);
       continue;
     }
     if (info.isDirectory()) {
-      for await (const file of walk(path)) yield* readFile(file, onBytes);
+      for await (const entry of walkEntries(path, seen, settings.onWarning)) {
+        if ('error' in entry) yield entry.error;
+        else yield* readFile(entry.file, settings);
+      }
+    } else if (await firstVisit(path, seen.files)) {
+      yield* readFile(path, settings);
     } else {
-      yield* readFile(path, onBytes);
+      settings.onWarning?.(`${path}: already read (the same file reached twice), skipped`);
     }
   }
 }
 
-/** Lists the CloudTrail-looking files below a directory, sorted, recursively. */
+/** Lists the CloudTrail-looking files below a directory, sorted, recursively (unreadable parts skipped). */
 export async function* walk(directory: string): AsyncGenerator<string> {
-  const entries = await readdir(directory, { withFileTypes: true });
+  for await (const entry of walkEntries(directory, { files: new Set(), directories: new Set() })) {
+    if ('file' in entry) yield entry.file;
+  }
+}
+
+type WalkEntry = { file: string } | { error: InputItem };
+
+/**
+ * Walks a directory in sorted order. Symbolic links are followed: to a file, read once (by real path); to a
+ * directory, walked unless already walked (a loop, or the same tree twice). An unreadable directory or a broken link
+ * becomes an error entry and the walk goes on.
+ */
+async function* walkEntries(
+  directory: string,
+  seen: { files: Set<string>; directories: Set<string> },
+  onWarning?: (message: string) => void,
+): AsyncGenerator<WalkEntry> {
+  if (!(await firstVisit(directory, seen.directories))) {
+    onWarning?.(`${directory}: directory already walked (a symbolic link loop or the same tree twice), skipped`);
+    return;
+  }
+  let entries: Dirent[];
+  try {
+    entries = await readdir(directory, { withFileTypes: true });
+  } catch (error) {
+    yield { error: fileError(directory, error, 'directory') };
+    return;
+  }
   entries.sort((a, b) => (a.name < b.name ? -1 : a.name > b.name ? 1 : 0));
   for (const entry of entries) {
     const full = join(directory, entry.name);
-    if (entry.isDirectory()) yield* walk(full);
-    else if (entry.isFile() && FILE_PATTERN.test(entry.name)) yield full;
+    let isDirectory = entry.isDirectory();
+    let isFile = entry.isFile();
+    if (entry.isSymbolicLink()) {
+      try {
+        const target = await stat(full);
+        isDirectory = target.isDirectory();
+        isFile = target.isFile();
+      } catch (error) {
+        if (FILE_PATTERN.test(entry.name)) yield { error: fileError(full, error, 'link') };
+        continue;
+      }
+    }
+    if (isDirectory) yield* walkEntries(full, seen, onWarning);
+    else if (isFile && FILE_PATTERN.test(entry.name)) {
+      if (await firstVisit(full, seen.files)) yield { file: full };
+      else onWarning?.(`${full}: already read (a symbolic link to a file read before), skipped`);
+    }
   }
 }
 
-async function* readFile(path: string, onBytes?: (bytes: number) => void): AsyncGenerator<InputItem> {
-  let stream: Readable = createReadStream(path);
-  if (onBytes) stream.on('data', (chunk) => onBytes(chunk.length));
-  if (path.toLowerCase().endsWith('.gz')) stream = stream.pipe(createGunzip());
+async function firstVisit(path: string, visited: Set<string>): Promise<boolean> {
+  let real: string;
   try {
-    yield* readStream(stream, path);
+    real = await realpath(path);
+  } catch {
+    return true; // reported when opened
+  }
+  if (visited.has(real)) return false;
+  visited.add(real);
+  return true;
+}
+
+function fileError(path: string, error: unknown, what: 'file' | 'directory' | 'link' = 'file'): InputItem {
+  const code = (error as NodeJS.ErrnoException).code;
+  const why =
+    code === 'EACCES' || code === 'EPERM'
+      ? `${code}: permission denied`
+      : code === 'ELOOP'
+        ? 'ELOOP: a symbolic link loop'
+        : code === 'ENOENT' && what === 'link'
+          ? 'ENOENT: a broken symbolic link'
+          : (code ?? (error as Error).message);
+  return { kind: 'error', error: `cannot read ${what === 'directory' ? 'directory ' : ''}${path}: ${why}`, location: { source: path, line: 0 } };
+}
+
+async function* readFile(path: string, settings: ReadOptions): AsyncGenerator<InputItem> {
+  let gzip: boolean;
+  try {
+    const handle = await open(path, 'r');
+    try {
+      const head = Buffer.alloc(2);
+      const { bytesRead } = await handle.read(head, 0, 2, 0);
+      gzip = bytesRead === 2 && head[0] === 0x1f && head[1] === 0x8b;
+    } finally {
+      await handle.close();
+    }
+  } catch (error) {
+    yield fileError(path, error);
+    return;
+  }
+  const raw = createReadStream(path, { highWaterMark: READ_CHUNK });
+  let compressed = 0;
+  raw.on('data', (chunk) => {
+    compressed += chunk.length;
+    settings.onBytes?.(chunk.length);
+  });
+  const source = gzip ? inflateGuarded(raw, path, () => compressed, settings) : raw;
+  try {
+    yield* readSource(source, path, settings);
   } catch (error) {
     yield { kind: 'error', error: `cannot read ${path}: ${(error as Error).message}`, location: { source: path, line: 0 } };
+  } finally {
+    raw.destroy();
   }
+}
+
+/** Raised when a gzip stream inflates past the limits. */
+export class InflateLimitError extends Error {
+  constructor(message: string) {
+    super(message);
+    this.name = 'InflateLimitError';
+  }
+}
+
+async function* inflateGuarded(raw: Readable, path: string, compressedBytes: () => number, settings: ReadOptions): AsyncGenerator<Buffer> {
+  const maxBytes = settings.maxInflatedBytes ?? DEFAULTS.maxInflatedBytes;
+  const maxRatio = settings.maxInflateRatio ?? DEFAULTS.maxInflateRatio;
+  const gunzip = raw.pipe(createGunzip({ chunkSize: READ_CHUNK }));
+  raw.on('error', (error) => gunzip.destroy(error));
+  let inflated = 0;
+  try {
+    for await (const chunk of gunzip as AsyncIterable<Buffer>) {
+      inflated += chunk.length;
+      if (inflated > maxBytes) {
+        throw new InflateLimitError(`${path} inflates past ${formatBytes(maxBytes)}: stopped (a gzip bomb, or a file to split)`);
+      }
+      if (inflated > 64 * 1024 * 1024 && inflated > maxRatio * Math.max(1, compressedBytes())) {
+        throw new InflateLimitError(
+          `${path} inflates more than ${maxRatio} times its compressed size (${formatBytes(inflated)} from ${formatBytes(compressedBytes())}): ` +
+            'a gzip bomb, not a CloudTrail log; stopped',
+        );
+      }
+      yield chunk;
+    }
+  } finally {
+    gunzip.destroy();
+  }
+}
+
+function formatBytes(bytes: number): string {
+  return bytes >= 1024 ** 3 ? `${(bytes / 1024 ** 3).toFixed(1)} GiB` : `${(bytes / 1024 ** 2).toFixed(1)} MiB`;
+}
+
+/** Reads one stream of bytes (a file's content, standard input). */
+export async function* readStream(stream: Readable, source: string, options: ReadOptions = {}): AsyncGenerator<InputItem> {
+  yield* readSource(stream as AsyncIterable<Buffer | string>, source, options);
 }
 
 /**
- * Reads one stream. Each line that is a whole JSON value is unwrapped on its own (JSON lines, one-line CloudTrail log
- * files). When a line is not valid JSON on its own, the rest of the stream is taken as one document (pretty-printed
- * JSON); if that fails too, each bad line is reported.
+ * The reader proper, over raw chunks. Each line that is a whole JSON value is unwrapped on its own (JSON lines, one-line
+ * log files). When the first line is not (a pretty-printed document), the rest is one document. Oversized lines and
+ * documents are streamed.
  */
-export async function* readStream(stream: Readable, source: string): AsyncGenerator<InputItem> {
-  const lines = createInterface({ input: stream, crlfDelay: Infinity });
-  let lineNumber = 0;
-  let pending: string[] | null = null;
-  let pendingStart = 0;
-  for await (const line of lines) {
-    lineNumber++;
-    if (pending) {
-      pending.push(line);
+async function* readSource(input: AsyncIterable<Buffer | string>, source: string, options: ReadOptions): AsyncGenerator<InputItem> {
+  const fastPath = options.fastPathBytes ?? DEFAULTS.fastPathBytes;
+  const chunks = new ChunkCursor(input);
+  let line = 1;
+  let items = 0;
+  let blankLines = 0;
+  let first = true;
+  for (;;) {
+    // Skip blank space (a GB of empty lines takes a second, not minutes), counting lines.
+    const skipped = await chunks.skipBlank();
+    line += skipped;
+    blankLines += skipped;
+    if (chunks.done) break;
+    if (first && chunks.startsWithBom()) chunks.skipBom();
+    const start = line;
+    const collected = await chunks.takeLine(fastPath);
+    if (collected.overflow) {
+      // Longer than the fast path: a one-line document is streamed; anything else is a runaway line.
+      if (collected.firstByte === 0x7b || collected.firstByte === 0x5b) {
+        for await (const item of streamDocument(chunks.lineRest(collected.parts), collected.firstByte, source, start, fastPath)) {
+          items++;
+          yield item;
+        }
+        await chunks.discardLine(); // what follows the records array on that line, or a runaway rest
+      } else {
+        await chunks.discardLine();
+        items++;
+        yield { kind: 'error', error: `line longer than ${formatBytes(fastPath)} that is not a JSON document (a runaway line): skipped`, location: { source, line: start } };
+      }
+      first = false;
       continue;
     }
-    const trimmed = line.trim();
-    if (trimmed === '') continue;
+    const text = decode(collected.parts);
     let value: unknown;
+    let parsed = true;
     try {
-      value = JSON.parse(trimmed);
+      value = JSON.parse(text);
     } catch {
-      pending = [line];
-      pendingStart = lineNumber;
-      continue;
+      parsed = false;
     }
-    yield* toItems(unwrapDocument(value), { source, line: lineNumber });
+    if (parsed) {
+      for (const item of toItems(unwrapInput(value), { source, line: start })) {
+        items++;
+        yield item;
+      }
+    } else if (first && /^\s*[[{]/.test(text)) {
+      // A document over several lines (pretty-printed JSON): the rest of the input is that document.
+      for await (const item of readDocument(chunks, collected.parts, source, start, fastPath)) {
+        items++;
+        yield item;
+      }
+      break;
+    } else {
+      items++;
+      yield malformedLine(text, source, start);
+    }
+    first = false;
   }
-  if (pending) yield* parsePending(pending, source, pendingStart);
+  if (items === 0) {
+    options.onWarning?.(
+      blankLines > 0 ? `${source}: no records, only ${blankLines} blank line(s)` : chunks.bytes > 0 ? `${source}: no records` : `${source}: empty`,
+    );
+  }
 }
 
-function* parsePending(lines: string[], source: string, start: number): Generator<InputItem> {
-  const text = lines.join('\n');
+function malformedLine(text: string, source: string, line: number): InputItem {
+  let message = 'unexpected content';
+  try {
+    JSON.parse(text);
+  } catch (error) {
+    message = (error as Error).message;
+  }
+  return { kind: 'error', error: `malformed JSON: ${message}`, location: { source, line }, raw: text.slice(0, 2048) };
+}
+
+/** A pretty-printed document: parsed whole when small, streamed when large; if it does not parse, line by line. */
+async function* readDocument(chunks: ChunkCursor, head: Buffer[], source: string, start: number, fastPath: number): AsyncGenerator<InputItem> {
+  const parts = [...head, Buffer.from('\n')];
+  let size = parts.reduce((total, part) => total + part.length, 0);
+  for (;;) {
+    const chunk = await chunks.takeAll();
+    if (!chunk) break;
+    parts.push(chunk);
+    size += chunk.length;
+    if (size > fastPath) {
+      const firstByte = firstNonBlank(parts);
+      yield* streamDocument(chunks.prefixedRest(parts), firstByte, source, start, fastPath);
+      return;
+    }
+  }
+  const text = decode(parts);
   let value: unknown;
   try {
     value = JSON.parse(text);
   } catch {
     // Not one document either: report each line that does not parse, keep the ones that do.
+    const lines = text.split(/\r?\n/);
     for (let offset = 0; offset < lines.length; offset++) {
       const line = lines[offset]!.trim();
       if (line === '') continue;
       const location = { source, line: start + offset };
+      let element: unknown;
       try {
-        yield* toItems(unwrapDocument(JSON.parse(line)), location);
-      } catch (error) {
-        yield { kind: 'error', error: `malformed JSON: ${(error as Error).message}`, location, raw: line.slice(0, 2048) };
+        element = JSON.parse(line);
+      } catch {
+        yield malformedLine(line, source, start + offset);
+        continue;
       }
+      yield* toItems(unwrapInput(element), location);
     }
     return;
   }
-  yield* toItems(unwrapDocument(value), { source, line: start });
+  yield* toItems(unwrapInput(value), { source, line: start });
+}
+
+function firstNonBlank(parts: Buffer[]): number {
+  for (const part of parts) {
+    for (const byte of part) if (byte !== 0x20 && byte !== 0x0a && byte !== 0x0d && byte !== 0x09) return byte;
+  }
+  return 0;
+}
+
+/**
+ * Streams a large document record by record: `{"Records": [...]}` or a top-level array. A record that does not end
+ * within `maxRecordBytes` (a runaway value) and malformed JSON stop this document with an error item.
+ */
+async function* streamDocument(
+  bytes: AsyncIterable<Buffer>,
+  firstByte: number,
+  source: string,
+  line: number,
+  maxRecordBytes: number,
+): AsyncGenerator<InputItem> {
+  let sinceLastRecord = 0;
+  let runaway = false;
+  async function* guarded(): AsyncGenerator<Buffer> {
+    for await (const chunk of bytes) {
+      sinceLastRecord += chunk.length;
+      if (sinceLastRecord > maxRecordBytes) {
+        runaway = true;
+        return;
+      }
+      yield chunk;
+    }
+  }
+  const stages = firstByte === 0x7b ? [parser(), pick({ filter: 'Records', once: true }), streamArray()] : [parser(), streamArray()];
+  const records = chain(stages as never[])(guarded() as never) as AsyncGenerator<{ key: number; value: unknown }>;
+  let count = 0;
+  try {
+    for await (const { key, value } of records) {
+      sinceLastRecord = 0;
+      count++;
+      for (const item of toItems(unwrapInput(value), { source, line })) yield { ...item, location: { ...item.location, index: key } };
+    }
+  } catch (error) {
+    yield { kind: 'error', error: `malformed JSON after ${count} record(s) of a large document: ${(error as Error).message}; the rest of it is skipped`, location: { source, line, index: count } };
+    return;
+  }
+  if (runaway) {
+    yield { kind: 'error', error: `a value longer than ${formatBytes(maxRecordBytes)} inside a large document (a runaway record) after ${count} record(s): the rest is skipped`, location: { source, line, index: count } };
+  } else if (count === 0 && firstByte === 0x7b) {
+    yield { kind: 'error', error: `a JSON object larger than ${formatBytes(maxRecordBytes)} without a "Records" array: skipped`, location: { source, line } };
+  }
+}
+
+/**
+ * Unwraps a parsed value: `replay`'s dead-letter entries first (their `record`, or the original line kept in `raw`),
+ * then any CloudTrail shape.
+ */
+export function unwrapInput(value: unknown): Unwrapped {
+  if (typeof value === 'object' && value !== null && !Array.isArray(value) && typeof (value as { reason?: unknown }).reason === 'string') {
+    const entry = value as { reason: string; record?: unknown; raw?: unknown; alert?: unknown; error?: unknown };
+    if (typeof entry.record === 'object' && entry.record !== null) return unwrapDocument(entry.record);
+    if (typeof entry.raw === 'string') {
+      try {
+        return unwrapDocument(JSON.parse(entry.raw));
+      } catch {
+        return [{ error: `dead-letter entry (${entry.reason}): its original text is still not JSON: ${String(entry.error ?? '')}`.trim(), raw: entry.raw.slice(0, 2048) }];
+      }
+    }
+    if (entry.alert !== undefined) return [{ error: `dead-letter entry (${entry.reason}) holds an alert, not a record: nothing to replay` }];
+  }
+  return unwrapDocument(value);
 }
 
 function* toItems(unwrapped: Unwrapped, location: InputLocation): Generator<InputItem> {
@@ -142,6 +443,124 @@ function* toItems(unwrapped: Unwrapped, location: InputLocation): Generator<Inpu
   }
 }
 
+function decode(parts: Buffer[]): string {
+  const decoder = new StringDecoder('utf8');
+  let text = '';
+  for (const part of parts) text += decoder.write(part);
+  text += decoder.end();
+  return text.charCodeAt(0) === 0xfeff ? text.slice(1) : text;
+}
+
+/** Walks raw chunks: skips blank bytes, takes lines, hands the rest to a streaming parser. */
+class ChunkCursor {
+  private readonly iterator: AsyncIterator<Buffer | string>;
+  private chunk: Buffer = Buffer.alloc(0);
+  private position = 0;
+  done = false;
+  bytes = 0;
+
+  constructor(input: AsyncIterable<Buffer | string>) {
+    this.iterator = input[Symbol.asyncIterator]();
+  }
+
+  private async fill(): Promise<boolean> {
+    while (this.position >= this.chunk.length) {
+      const next = await this.iterator.next();
+      if (next.done) {
+        this.done = true;
+        return false;
+      }
+      this.chunk = typeof next.value === 'string' ? Buffer.from(next.value) : next.value;
+      this.position = 0;
+      this.bytes += this.chunk.length;
+    }
+    return true;
+  }
+
+  /** Skips spaces, tabs, CR and LF; returns the number of line feeds passed. */
+  async skipBlank(): Promise<number> {
+    let lines = 0;
+    while (await this.fill()) {
+      const chunk = this.chunk;
+      let at = this.position;
+      const end = chunk.length;
+      while (at < end) {
+        const byte = chunk[at]!;
+        if (byte === 0x0a) lines++;
+        else if (byte !== 0x20 && byte !== 0x0d && byte !== 0x09) break;
+        at++;
+      }
+      this.position = at;
+      if (at < end) break;
+    }
+    return lines;
+  }
+
+  startsWithBom(): boolean {
+    return this.chunk[this.position] === 0xef && this.chunk[this.position + 1] === 0xbb && this.chunk[this.position + 2] === 0xbf;
+  }
+
+  skipBom(): void {
+    this.position += 3;
+  }
+
+  /** Takes bytes up to the next line feed (not consumed), or stops once `limit` bytes are held (`overflow`). */
+  async takeLine(limit: number): Promise<{ parts: Buffer[]; overflow: boolean; firstByte: number }> {
+    const parts: Buffer[] = [];
+    let size = 0;
+    const firstByte = this.chunk[this.position] ?? 0;
+    while (await this.fill()) {
+      const newline = this.chunk.indexOf(0x0a, this.position);
+      const end = newline >= 0 ? newline : this.chunk.length;
+      parts.push(this.chunk.subarray(this.position, end));
+      size += end - this.position;
+      this.position = end;
+      if (newline >= 0) break;
+      if (size > limit) return { parts, overflow: true, firstByte };
+    }
+    return { parts, overflow: false, firstByte };
+  }
+
+  /** Drops bytes up to the next line feed. */
+  async discardLine(): Promise<void> {
+    while (await this.fill()) {
+      const newline = this.chunk.indexOf(0x0a, this.position);
+      if (newline >= 0) {
+        this.position = newline;
+        return;
+      }
+      this.position = this.chunk.length;
+    }
+  }
+
+  /** The rest of the current chunk and the chunks after it, one at a time (null at the end). */
+  async takeAll(): Promise<Buffer | null> {
+    if (!(await this.fill())) return null;
+    const rest = this.chunk.subarray(this.position);
+    this.position = this.chunk.length;
+    return rest;
+  }
+
+  /** `head`, then the bytes up to the next line feed (left for the caller). */
+  async *lineRest(head: Buffer[]): AsyncGenerator<Buffer> {
+    yield* head;
+    while (await this.fill()) {
+      const newline = this.chunk.indexOf(0x0a, this.position);
+      const end = newline >= 0 ? newline : this.chunk.length;
+      const part = this.chunk.subarray(this.position, end);
+      this.position = end;
+      yield part;
+      if (newline >= 0) return;
+    }
+  }
+
+  /** `head`, then everything to the end. */
+  async *prefixedRest(head: Buffer[]): AsyncGenerator<Buffer> {
+    yield* head;
+    for (let chunk = await this.takeAll(); chunk; chunk = await this.takeAll()) yield chunk;
+  }
+}
+
 /** Total size in bytes of the files below the given paths (for progress). */
 export async function totalInputBytes(paths: readonly string[]): Promise<number> {
   let total = 0;
@@ -149,8 +568,15 @@ export async function totalInputBytes(paths: readonly string[]): Promise<number>
     if (path === '-') continue;
     try {
       const info = await stat(path);
-      if (info.isDirectory()) for await (const file of walk(path)) total += (await stat(file)).size;
-      else total += info.size;
+      if (info.isDirectory()) {
+        for await (const file of walk(path)) {
+          try {
+            total += (await stat(file)).size;
+          } catch {
+            // reported when read
+          }
+        }
+      } else total += info.size;
     } catch {
       // reported when read
     }

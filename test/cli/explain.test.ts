@@ -48,6 +48,6 @@ describe('denial-alerter explain', () => {
     expect(help.stdout).toMatch(/--denied-only/);
     const bad = run(['explain', '--nope']);
     expect(bad.status).toBe(2);
-    expect(bad.stderr).toMatch(/Unknown option '--nope'/);
+    expect(bad.stderr).toMatch(/unknown option '--nope'/);
   });
 });

@@ -1,0 +1,182 @@
+/**
+ * `denial-alerter replay PATH ...`: the command line of a replay. Validates everything (flags, settings, input paths,
+ * policy directory, notifier) before the pipeline in `replay.ts` starts Java or touches a table.
+ */
+import { Option, type Command } from 'commander';
+import { resolveSettings, SettingsError, type Settings, type SuppressionRule } from '../core/config.js';
+import { loadPolicyDirectory, type PolicyDirectory } from '../io/policy-directory.js';
+import { optionsFromParseArgs, UsageError, valuesByFlagName, wholeNumber, type CliContext } from './command-kit.js';
+import { checkInputPaths } from './input-paths.js';
+import { replayPipeline, type ReplayObserver } from './replay.js';
+import { createReplayNotifier, NOTIFY_HELP, NOTIFY_OPTIONS } from './replay-notifier.js';
+import { readSettingsFile } from './settings-file.js';
+import { STORE_HELP, STORE_OPTIONS, storeTargetOf } from './store-connection.js';
+
+const REPLAY_DESCRIPTION =
+  'Runs the same pipeline as the deployed Lambda (classification, spike detection, DynamoDB history and alert state) over CloudTrail files and directories, ' +
+  'prints each alert as it fires and a summary at the end. Every shape "explain" reads is accepted (S3 log files, .gz, JSON arrays, JSON lines, ' +
+  'EventBridge events, directories, and the dead-letter file of an earlier replay). Event time decides windows, so a replay alerts as live traffic did. ' +
+  'Events already stored are skipped, so replaying the same files twice alerts only the first time.';
+
+const REPLAY_AFTER = `Without --endpoint or --table, an embedded DynamoDB Local is started (it needs Java) and stopped at the end,
+its data kept in .denial-alerter/dynamodb (or --data-dir) so that "history" and later replays see it.
+Exit status: 0 when everything was read and stored, 1 when some input was unreadable or the run stopped early
+(what was not stored is in the dead-letter file: replay it), 2 on a usage error (checked before anything starts).`;
+
+const GROUPS = { output: 'Output:', rules: 'Spike rules (defaults in brackets; also from --settings FILE):', notify: 'Sending alerts:', store: 'Where data is kept:' } as const;
+
+/** The parsed flags of `replay` (commander's camelCase names). */
+type ReplayFlags = Record<string, unknown> & {
+  json?: boolean;
+  progress: boolean;
+  batchSize: string;
+  deadLetter: string;
+  report?: string;
+  settings?: string;
+  policies?: string;
+  suppress?: string[];
+};
+
+/** Adds `replay` to the program. */
+export function registerReplayCommand(program: Command, context: CliContext): Command {
+  const command = program
+    .command('replay')
+    .summary('run the whole pipeline (spike detection, DynamoDB, alerts) over CloudTrail files')
+    .description(REPLAY_DESCRIPTION)
+    .argument('<paths...>', 'files, directories, or - for standard input');
+  command.optionsGroup(GROUPS.output);
+  command
+    .option('--json', 'JSON lines: {"type":"alert",...} per alert, then {"type":"summary",...}')
+    .option('--no-progress', 'no progress bar (shown on a terminal only, on stderr)')
+    .option('--batch-size <n>', 'records per batch, as the Lambda receives them from SQS', '500')
+    .option('--dead-letter <file>', 'where unreadable records, records not stored and undelivered alerts are kept for a later replay', 'denial-alerter-dead-letter.jsonl')
+    .option('--report <file.html>', 'also write a self-contained HTML report: denials per minute per top fingerprint, alerts marked, summary table');
+  command.optionsGroup(GROUPS.rules);
+  command
+    .option('--threshold <n>', 'denials of one fingerprint within the window that alert [5]')
+    .option('--window-minutes <n>', 'sliding window [5]')
+    .option('--cooldown-minutes <n>', 'quiet period after an alert [60]')
+    .option('--escalation-factor <n>', "during cooldown, alert again at N x the last alert's count [10]")
+    .option('--baseline-multiple <n>', "alert only above N x the fingerprint's usual count per window [3]")
+    .option('--alert-on-first-seen', 'alert on the first denial of a fingerprint never seen before')
+    .option('--history-days <n>', 'days history items are kept (DynamoDB TTL) [90]')
+    .option('--suppress <rule>', 'a suppression, repeatable: name=ci-probe,principal=*role/ci*,action=s3:List* (fields: principal, action, eventSource, sourceIp, userAgent; * and ? wildcards)', (value: string, previous: string[] = []) => [...previous, value])
+    .addOption(new Option('--no-built-in-suppressions', 'alert on well-known AWS-internal noise too'))
+    .option('--extra-error-codes <list>', 'comma-separated errorCodes to count as denials (e.g. AuthorizationError)')
+    .option('--settings <file>', 'JSON settings file (flags win over it)')
+    .option('--policies <dir>', "evaluate each alert's denial against policy documents on disk (layout: docs/policies.md)");
+  for (const option of optionsFromParseArgs(NOTIFY_OPTIONS, NOTIFY_HELP, GROUPS.notify)) command.addOption(option);
+  for (const option of optionsFromParseArgs(STORE_OPTIONS, STORE_HELP, GROUPS.store)) command.addOption(option);
+  command.addHelpText('after', `\n${REPLAY_AFTER}`);
+  command.action(async (paths: string[], flags: ReplayFlags) => {
+    const { io, env } = context;
+    const batchSize = wholeNumber('--batch-size', flags.batchSize, 1, 10_000);
+    let settings: Settings;
+    try {
+      settings = settingsFromFlags(flagNames(flags), flags.settings ? readSettingsFile(flags.settings) : {});
+    } catch (error) {
+      if (error instanceof SettingsError) throw new UsageError(error.message);
+      throw error;
+    }
+    if (flags.report !== undefined && !/\.html?$/i.test(flags.report)) throw new UsageError(`--report writes an HTML page: give a file ending in .html, got "${flags.report}"`);
+    await checkInputPaths(paths);
+    let policies: PolicyDirectory | null = null;
+    try {
+      policies = flags.policies ? loadPolicyDirectory(flags.policies) : null;
+    } catch (error) {
+      throw new UsageError(`--policies: ${(error as Error).message}`);
+    }
+    let notifier;
+    try {
+      notifier = createReplayNotifier(valuesByFlagName(NOTIFY_OPTIONS, flags), env);
+    } catch (error) {
+      throw new UsageError((error as Error).message);
+    }
+    const report = flags.report ? await startReport(flags.report, settings) : null;
+    context.status = await replayPipeline(
+      {
+        paths,
+        settings,
+        batchSize,
+        deadLetter: flags.deadLetter,
+        json: Boolean(flags.json),
+        progress: flags.progress,
+        store: storeTargetOf(valuesByFlagName(STORE_OPTIONS, flags), env),
+        notifier,
+        policies,
+        observer: report?.observer,
+      },
+      io,
+    );
+    if (report) {
+      await report.write();
+      io.stderr.write(`Report written to ${flags.report}\n`);
+    }
+  });
+  return command;
+}
+
+/** The HTML report's collector, loaded only when asked for. */
+async function startReport(file: string, settings: Settings): Promise<{ observer: ReplayObserver; write(): Promise<void> }> {
+  const { createReportCollector } = await import('../report/collector.js');
+  const { writeReport } = await import('../report/html.js');
+  const collector = createReportCollector(settings);
+  return { observer: collector, write: () => writeReport(file, collector.result()) };
+}
+
+/** Commander's camelCase values back under their flag names, as {@link settingsFromFlags} reads them. */
+function flagNames(flags: ReplayFlags): Record<string, unknown> {
+  return {
+    threshold: flags.threshold,
+    'window-minutes': flags.windowMinutes,
+    'cooldown-minutes': flags.cooldownMinutes,
+    'escalation-factor': flags.escalationFactor,
+    'baseline-multiple': flags.baselineMultiple,
+    'history-days': flags.historyDays,
+    'alert-on-first-seen': flags.alertOnFirstSeen,
+    'no-built-in-suppressions': flags.builtInSuppressions === false,
+    'extra-error-codes': flags.extraErrorCodes,
+    suppress: flags.suppress,
+  };
+}
+
+const NUMBER_FLAGS: Record<string, keyof Settings> = {
+  threshold: 'threshold',
+  'window-minutes': 'windowMinutes',
+  'cooldown-minutes': 'cooldownMinutes',
+  'escalation-factor': 'escalationFactor',
+  'baseline-multiple': 'baselineMultiple',
+  'history-days': 'historyDays',
+};
+
+/** Settings from flags (keyed by flag name) over a settings file over the defaults. */
+export function settingsFromFlags(values: Record<string, unknown>, fromFile: Partial<Record<keyof Settings, unknown>>): Settings {
+  const input: Partial<Record<keyof Settings, unknown>> = { ...fromFile };
+  for (const [flag, key] of Object.entries(NUMBER_FLAGS)) {
+    const raw = values[flag];
+    if (raw === undefined) continue;
+    const value = Number(raw);
+    if (!Number.isFinite(value)) throw new SettingsError(`--${flag} must be a number, got "${String(raw)}"`);
+    input[key] = value;
+  }
+  if (values['alert-on-first-seen'] !== undefined) input.alertOnFirstSeen = values['alert-on-first-seen'];
+  if (values['no-built-in-suppressions']) input.builtInSuppressions = false;
+  if (typeof values['extra-error-codes'] === 'string') {
+    input.extraErrorCodes = values['extra-error-codes'].split(',').map((code) => code.trim()).filter(Boolean);
+  }
+  const rules = (values.suppress as string[] | undefined) ?? [];
+  if (rules.length > 0) input.suppressions = [...((fromFile.suppressions as SuppressionRule[] | undefined) ?? []), ...rules.map(parseSuppressionFlag)];
+  return resolveSettings(input);
+}
+
+/** Parses `name=x,principal=…,action=…` into a suppression rule. */
+export function parseSuppressionFlag(flag: string): SuppressionRule {
+  const rule: Record<string, string> = {};
+  for (const part of flag.split(',')) {
+    const equals = part.indexOf('=');
+    if (equals <= 0) throw new SettingsError(`--suppress "${flag}": expected field=pattern pairs separated by commas`);
+    rule[part.slice(0, equals).trim()] = part.slice(equals + 1).trim();
+  }
+  rule.name ??= flag;
+  return rule as unknown as SuppressionRule;
+}
