@@ -1,0 +1,183 @@
+/**
+ * "What changed" end to end on DynamoDB Local: SYNTHETIC timelines (real record shapes, see support/timeline.ts) of
+ * a change followed by a spike, through the engine with the change observer and enricher.
+ */
+import { mkdtempSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { gzipSync } from 'node:zlib';
+import { describe, expect, it } from 'vitest';
+import type { CloudTrailRecord } from '../../lambdas/core/types.js';
+import { readRecords } from '../../lambdas/io/read-records.js';
+import { Readable } from 'node:stream';
+import { useDynamoDbLocal } from '../support/dynamodb.js';
+import { newPipeline } from './support/pipeline.js';
+import {
+  bucketPolicyRewrite,
+  explicitDenies,
+  iamRoleChange,
+  implicitDenies,
+  objectDenies,
+  scpUpdate,
+} from './support/timeline.js';
+
+const dynamo = useDynamoDbLocal();
+const T = Date.parse('2026-06-01T09:00:00Z');
+const min = (n: number) => n * 60_000;
+const MEMBER = '123456789012';
+const OTHER = '210987654321';
+const MANAGEMENT = '999988887777';
+const SCP_ARN = `arn:aws:organizations::${MANAGEMENT}:policy/o-a1b2c3d4e5/service_control_policy/p-deny1234`;
+
+const byTime = (records: CloudTrailRecord[]) => [...records].sort((a, b) => String(a.eventTime).localeCompare(String(b.eventTime)));
+
+describe('what changed: a change before a spike is named in the alert', () => {
+  it('an SCP update followed by a pipeline role\'s explicit denies names that update as the denying policy', async () => {
+    const pipeline = await newPipeline(dynamo);
+    const update = scpUpdate(T - min(40), MANAGEMENT, SCP_ARN);
+    const alerts = await pipeline.run(byTime([update, ...explicitDenies(T, 6, MEMBER, 'pipeline-deploy', `a service control policy: ${SCP_ARN}.`)]));
+    expect(alerts).toHaveLength(1);
+    const [link] = alerts[0]!.changes!;
+    expect(link).toMatchObject({
+      eventId: update.eventID,
+      eventName: 'UpdatePolicy',
+      match: 'denying-policy',
+      exactness: 'exact',
+      layer: 'scp',
+      policyArn: SCP_ARN,
+      minutesBeforeFirstDenial: 40,
+      actorArn: `arn:aws:iam::${MANAGEMENT}:role/OrgAdmin`,
+    });
+    expect(link!.summary).toContain('UpdatePolicy');
+    expect(link!.summary).toContain('40 min before the first denial');
+    expect(link!.consoleUrl).toBe(`https://us-east-1.console.aws.amazon.com/cloudtrailv2/home?region=us-east-1#/events/${update.eventID}`);
+  });
+
+  it('without the policy ARN in the message, the SCP update is named for any account of the organization, and says so', async () => {
+    const pipeline = await newPipeline(dynamo);
+    const update = scpUpdate(T - min(15), MANAGEMENT, SCP_ARN);
+    const alerts = await pipeline.run(byTime([update, ...explicitDenies(T, 6, MEMBER, 'pipeline-deploy', 'a service control policy')]));
+    expect(alerts[0]!.changes).toEqual([expect.objectContaining({ eventId: update.eventID, match: 'organization', exactness: 'any-in-organization' })]);
+    expect(alerts[0]!.changes![0]!.summary).toMatch(/any account of the organization/);
+  });
+
+  it('a bucket policy rewrite followed by object denials names the rewrite', async () => {
+    const pipeline = await newPipeline(dynamo);
+    const rewrite = bucketPolicyRewrite(T - min(7), MEMBER, 'reports-bucket');
+    const unrelatedBucket = bucketPolicyRewrite(T - min(5), MEMBER, 'another-bucket');
+    const alerts = await pipeline.run(byTime([rewrite, unrelatedBucket, ...objectDenies(T, 6, MEMBER, 'reports-bucket')]));
+    expect(alerts).toHaveLength(1);
+    expect(alerts[0]!.resource).toMatch(/^arn:aws:s3:::reports-bucket\//);
+    expect(alerts[0]!.changes).toEqual([
+      expect.objectContaining({ eventId: rewrite.eventID, match: 'resource', layer: 'resource-policy', target: 'arn:aws:s3:::reports-bucket', minutesBeforeFirstDenial: 7 }),
+    ]);
+  });
+
+  it('a detach of a role\'s policy followed by implicit denies names the detach', async () => {
+    const pipeline = await newPipeline(dynamo);
+    const detach = iamRoleChange(T - min(12), 'DetachRolePolicy', MEMBER, 'nightly-backup');
+    const alerts = await pipeline.run(byTime([detach, ...implicitDenies(T, 6, MEMBER, 'nightly-backup')]));
+    expect(alerts).toHaveLength(1);
+    expect(alerts[0]!.denyKind).toBe('implicit');
+    expect(alerts[0]!.changes).toEqual([
+      expect.objectContaining({
+        eventId: detach.eventID,
+        match: 'principal',
+        exactness: 'exact',
+        layer: 'identity-policy',
+        target: `arn:aws:iam::${MEMBER}:role/nightly-backup`,
+        policyArn: `arn:aws:iam::${MEMBER}:policy/ci-deploy-permissions`,
+        actorArn: `arn:aws:iam::${MEMBER}:user/alice`,
+      }),
+    ]);
+  });
+
+  it('never names a change in an unrelated account, nor one made after the spike\'s first denial', async () => {
+    const pipeline = await newPipeline(dynamo);
+    const otherAccount = iamRoleChange(T - min(3), 'DetachRolePolicy', OTHER, 'nightly-backup');
+    const after = iamRoleChange(T + min(1), 'DeleteRolePolicy', MEMBER, 'nightly-backup');
+    const tooOld = iamRoleChange(T - min(25 * 60), 'DetachRolePolicy', MEMBER, 'nightly-backup');
+    const alerts = await pipeline.run(byTime([tooOld, otherAccount, ...implicitDenies(T, 6, MEMBER, 'nightly-backup'), after]));
+    expect(alerts).toHaveLength(1);
+    expect(alerts[0]!.changes).toBeUndefined();
+  });
+
+  it('ranks the denying policy first, then the most recent specific change, and names at most 3', async () => {
+    const pipeline = await newPipeline(dynamo);
+    const scp = scpUpdate(T - min(300), MANAGEMENT, SCP_ARN);
+    const roleChanges = [1, 2, 3, 4].map((n) => iamRoleChange(T - min(n * 10), 'PutRolePolicy', MEMBER, 'pipeline-deploy', { policyName: `p${n}` }));
+    const alerts = await pipeline.run(byTime([scp, ...roleChanges, ...explicitDenies(T, 6, MEMBER, 'pipeline-deploy', `a service control policy: ${SCP_ARN}.`)]));
+    // The layer is the SCP: identity-policy changes cannot explain it, so only the SCP update is named.
+    expect(alerts[0]!.changes!.map((link) => link.eventId)).toEqual([scp.eventID]);
+
+    const unknownLayer = await newPipeline(dynamo);
+    const implicit = await unknownLayer.run(byTime([...roleChanges.map((r) => ({ ...r, eventID: `${r.eventID}-b` })), ...implicitDenies(T, 6, MEMBER, 'pipeline-deploy')]));
+    expect(implicit[0]!.changes!.map((link) => link.minutesBeforeFirstDenial)).toEqual([10, 20, 30]);
+  });
+});
+
+describe('regressions', () => {
+  it('labels a principal that succeeded with the action before as a new failure, and one never seen as a new caller', async () => {
+    const pipeline = await newPipeline(dynamo);
+    const earlierSuccess = iamRoleChange(T - min(60 * 24 * 3), 'PutRolePolicy', MEMBER, 'app-role');
+    earlierSuccess.userIdentity = { ...earlierSuccess.userIdentity, ...roleSessionOf(MEMBER, 'pipeline-deploy') };
+    const denies = (role: string, at: number) =>
+      Array.from({ length: 6 }, (_, index) => ({
+        ...earlierSuccess,
+        eventID: `synthetic-regression-${role}-${index}`,
+        eventTime: new Date(at + index * 5_000).toISOString().replace('.000Z', 'Z'),
+        userIdentity: roleSessionOf(MEMBER, role),
+        errorCode: 'AccessDenied',
+        errorMessage: `User: arn:aws:sts::${MEMBER}:assumed-role/${role}/run is not authorized to perform: iam:PutRolePolicy on resource: role app-role because no identity-based policy allows the iam:PutRolePolicy action`,
+      }));
+    const alerts = await pipeline.run(byTime([earlierSuccess, ...denies('pipeline-deploy', T), ...denies('newcomer', T + min(2))]));
+    const byPrincipal = new Map(alerts.map((alert) => [alert.principalArn, alert.regression]));
+    expect(byPrincipal.get(`arn:aws:iam::${MEMBER}:role/pipeline-deploy`)).toBe('new-failure');
+    expect(byPrincipal.get(`arn:aws:iam::${MEMBER}:role/newcomer`)).toBe('new-caller');
+  });
+
+  it('gives no label where the change stream cannot tell (an action it does not record)', async () => {
+    const pipeline = await newPipeline(dynamo);
+    const alerts = await pipeline.run(implicitDenies(T, 6, MEMBER, 'nightly-backup'));
+    expect(alerts[0]!.regression).toBeUndefined();
+  });
+});
+
+describe('replay', () => {
+  it('a directory holding the changes and the denials gives the same links as the engine fed event by event', async () => {
+    const timeline = byTime([
+      scpUpdate(T - min(40), MANAGEMENT, SCP_ARN),
+      iamRoleChange(T - min(12), 'DetachRolePolicy', MEMBER, 'nightly-backup'),
+      bucketPolicyRewrite(T - min(7), MEMBER, 'reports-bucket'),
+      iamRoleChange(T - min(3), 'DetachRolePolicy', OTHER, 'nightly-backup'),
+      ...explicitDenies(T, 6, MEMBER, 'pipeline-deploy', `a service control policy: ${SCP_ARN}.`),
+      ...implicitDenies(T + min(1), 6, MEMBER, 'nightly-backup'),
+      ...objectDenies(T + min(2), 6, MEMBER, 'reports-bucket'),
+    ]);
+    const directory = mkdtempSync(join(tmpdir(), 'what-changed-'));
+    // A CloudTrail log file as AWS writes it (gzip) for the first half, JSON lines for the rest.
+    const half = Math.floor(timeline.length / 2);
+    writeFileSync(join(directory, 'part-1.json.gz'), gzipSync(JSON.stringify({ Records: timeline.slice(0, half) })));
+    writeFileSync(join(directory, 'part-2.jsonl'), timeline.slice(half).map((record) => JSON.stringify(record)).join('\n'));
+    const fromDirectory: CloudTrailRecord[] = [];
+    for await (const item of readRecords([directory], Readable.from([]))) if (item.kind !== 'error') fromDirectory.push(item.record as CloudTrailRecord);
+    expect(fromDirectory).toHaveLength(timeline.length);
+
+    const replayed = await (await newPipeline(dynamo)).run(fromDirectory, 500);
+    const eventByEvent = await (await newPipeline(dynamo)).run(timeline, 1);
+    const linksOf = (alerts: typeof replayed) =>
+      Object.fromEntries(alerts.map((alert) => [alert.fingerprint, (alert.changes ?? []).map((link) => [link.eventId, link.match, link.minutesBeforeFirstDenial])]));
+    expect(replayed).toHaveLength(3);
+    expect(linksOf(replayed)).toEqual(linksOf(eventByEvent));
+    expect(Object.values(linksOf(replayed)).every((links) => links.length === 1)).toBe(true);
+  });
+});
+
+function roleSessionOf(accountId: string, role: string): CloudTrailRecord['userIdentity'] {
+  return {
+    type: 'AssumedRole',
+    arn: `arn:aws:sts::${accountId}:assumed-role/${role}/run`,
+    accountId,
+    sessionContext: { sessionIssuer: { type: 'Role', arn: `arn:aws:iam::${accountId}:role/${role}`, accountId, userName: role } },
+  };
+}
