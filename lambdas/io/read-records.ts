@@ -384,17 +384,22 @@ async function* streamDocument(
 ): AsyncGenerator<InputItem> {
   let sinceLastRecord = 0;
   let runaway = false;
+  // Fed in slices small enough that a record's end resets the count before the next slice is fed.
+  const slice = Math.max(1024, Math.min(64 * 1024, maxRecordBytes >> 4));
   async function* guarded(): AsyncGenerator<Buffer> {
     for await (const chunk of bytes) {
-      sinceLastRecord += chunk.length;
-      if (sinceLastRecord > maxRecordBytes) {
-        runaway = true;
-        return;
+      for (let offset = 0; offset < chunk.length; offset += slice) {
+        const part = chunk.subarray(offset, offset + slice);
+        sinceLastRecord += part.length;
+        if (sinceLastRecord > maxRecordBytes) {
+          runaway = true;
+          return;
+        }
+        yield part;
       }
-      yield chunk;
     }
   }
-  const stages = firstByte === 0x7b ? [parser(), pick({ filter: 'Records', once: true }), streamArray()] : [parser(), streamArray()];
+  const stages = firstByte === 0x7b ? [parser(), pick({ filter: 'Records' }), streamArray()] : [parser(), streamArray()];
   const records = chain(stages as never[])(guarded() as never) as AsyncGenerator<{ key: number; value: unknown }>;
   let count = 0;
   try {
@@ -515,10 +520,9 @@ class ChunkCursor {
       parts.push(this.chunk.subarray(this.position, end));
       size += end - this.position;
       this.position = end;
-      if (newline >= 0) break;
-      if (size > limit) return { parts, overflow: true, firstByte };
+      if (newline >= 0 || size > limit) break;
     }
-    return { parts, overflow: false, firstByte };
+    return { parts, overflow: size > limit, firstByte };
   }
 
   /** Drops bytes up to the next line feed. */
