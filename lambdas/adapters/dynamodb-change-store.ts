@@ -13,7 +13,7 @@
 import type { DynamoDBClient } from '@aws-sdk/client-dynamodb';
 import { BatchWriteCommand, DynamoDBDocumentClient, QueryCommand } from '@aws-sdk/lib-dynamodb';
 import type { AuthorizationChange } from '../core/changes/change.js';
-import { ORGANIZATION_KEY, storageKeysOf, type ChangeQuery, type ChangeStore } from '../core/changes/change-store.js';
+import { accountKey, ORGANIZATION_KEY, storageKeysOf, type ChangeQuery, type ChangeStore } from '../core/changes/change-store.js';
 import { targetKey } from '../core/changes/targets.js';
 import { TABLE_SCHEMA } from './table-schema.js';
 
@@ -33,6 +33,18 @@ export class ChangeStoreError extends Error {
     super(message, options);
     this.name = 'ChangeStoreError';
   }
+}
+
+/** What `history --changes` asks for (at least one of the subjects). */
+export interface RecentChangesQuery {
+  principalArn?: string;
+  resourceArn?: string;
+  policyArn?: string;
+  accountId?: string;
+  organization?: boolean;
+  sinceMs: number;
+  untilMs: number;
+  limit: number;
 }
 
 /** Options of the store. */
@@ -97,6 +109,21 @@ export class DynamoDbChangeStore implements ChangeStore {
       if (change && !byId.has(change.eventId)) byId.set(change.eventId, change);
     }
     return [...byId.values()].sort((a, b) => Date.parse(b.eventTime) - Date.parse(a.eventTime));
+  }
+
+  /**
+   * Recent changes touching a principal, a resource (an S3 object's bucket too), a policy or a whole account, newest
+   * first: `history --changes`. Organization-wide changes (SCPs, RCPs, permission sets) come with `organization`.
+   */
+  async recentChanges(query: RecentChangesQuery, nowMs: number): Promise<AuthorizationChange[]> {
+    const targets = [
+      ...[query.principalArn, query.resourceArn, query.policyArn].filter((arn): arn is string => Boolean(arn)).map(targetKey),
+      ...(query.accountId ? [accountKey(query.accountId)] : []),
+    ];
+    const organization = query.organization ?? false;
+    if (targets.length === 0 && !organization) throw new ChangeStoreError('say whose changes to list: a principal, a resource, a policy, an account or the organization');
+    const changes = await this.findChanges({ targets, organization, fromMs: query.sinceMs, untilMs: query.untilMs, limitPerKey: query.limit }, nowMs);
+    return changes.slice(0, query.limit);
   }
 
   async succeededBefore(actorKey: string, action: string, beforeMs: number, nowMs: number): Promise<boolean> {
