@@ -49,6 +49,10 @@ function evaluateOne(operatorName: string, key: string, policyValues: string[], 
     return isNegated(operator);
   }
   const values = [known].flat();
+  // IAM User Guide, "Single-valued vs. multivalued context keys": "Multivalued context keys require a condition set
+  // operator." Without ForAllValues/ForAnyValue, a key carrying several values in the request matches nothing (as
+  // AWS's policy simulator decides), whatever the operator.
+  if (setMode === null && values.length > 1) return false;
   const substituted: string[] = [];
   for (const value of policyValues) {
     const result = substituteVariables(value, context);

@@ -4,6 +4,7 @@
  */
 import { statementResource } from '../render/least-privilege.js';
 import type { Denial, DenyLayer } from '../types.js';
+import { identityChangeWhere, isAwsManagedPolicy, principalOwner } from './editable.js';
 import { evaluateRequest, type Decision, type LayerReport, type StatementRef } from './evaluate.js';
 import { managedPoliciesGranting, type ManagedPolicyMatch } from './managed-policies.js';
 import type { PolicyLayer, PolicySet, RequestContext, Statement } from './types.js';
@@ -140,6 +141,15 @@ function denyChangeFor(ref: StatementRef, context: RequestContext): DenyChange {
   const because = conditionKeys.length > 0 ? ` It denies because of its Condition on ${[...new Set(conditionKeys)].join(', ')}: check first whether the request should have met it.` : '';
   const action = context.action;
   const actions = ref.statement.Action === undefined ? null : [ref.statement.Action].flat();
+  // An AWS managed policy cannot be edited: it can only be detached (or replaced by a customer managed copy).
+  if (isAwsManagedPolicy(ref.policyArn)) {
+    const from = context.principalArn ? ` from ${context.principalArn}` : '';
+    return { layer: ref.layer, where, instruction: `${name} is an AWS managed policy and cannot be edited: detach it${from}, or replace it with a customer managed copy without this statement.${because}`, statement: null };
+  }
+  // An Identity Center role's own policies come from its permission set; a service-linked role's from its service.
+  if (OWN_LAYERS.includes(ref.layer) && principalOwner(context.principalArn) !== 'iam') {
+    return { layer: ref.layer, where: `${where}, in ${identityChangeWhere(context.principalArn!)}`, instruction: `Change ${name} where it is defined: ${identityChangeWhere(context.principalArn!)}.${because}`, statement: null };
+  }
   if (OWN_LAYERS.includes(ref.layer) || !context.principalArn) {
     const exact = actions?.find((pattern) => pattern.toLowerCase() === action.toLowerCase());
     if (actions && exact && actions.length > 1) {
@@ -179,7 +189,7 @@ function changeFor(layer: PolicyLayer, denial: Denial, context: RequestContext):
     case 'role-trust-policy':
       return { layer, where: `the trust policy of ${denial.resource ?? 'the role'}`, statement: { Sid: sid, Effect: 'Allow', Principal: { AWS: principal }, Action: action } };
     case 'permissions-boundary':
-      return { layer, where: `the permissions boundary of ${principal}`, statement: identityStatement };
+      return { layer, where: identityChangeWhere(principal, 'the permissions boundary'), statement: identityStatement };
     case 'session-policy':
       return { layer, where: 'the session policy passed when the session was created', statement: identityStatement };
     case 'scp':
@@ -189,7 +199,7 @@ function changeFor(layer: PolicyLayer, denial: Denial, context: RequestContext):
     case 'vpc-endpoint-policy':
       return { layer, where: `the policy of VPC endpoint ${denial.vpcEndpointId ?? '(the one used)'}`, statement: { ...identityStatement, Principal: '*' } };
     case 'identity-policy':
-      return { layer, where: `an identity policy of ${principal}`, statement: identityStatement };
+      return { layer, where: identityChangeWhere(principal), statement: identityStatement };
   }
 }
 

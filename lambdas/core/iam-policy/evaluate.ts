@@ -140,6 +140,8 @@ function evaluatePolicies(policies: readonly NamedPolicy[], context: RequestCont
 }
 
 const KMS_KEY = /^arn:[^:]+:kms:[^:]*:\d{12}:key\//;
+/** Actions no identity-side policy can gate (lower-case). */
+const UNGATED_ACTIONS: ReadonlySet<string> = new Set(['sts:getcalleridentity']);
 const SERVICE_LINKED_ROLE = /:role\/aws-service-role\//;
 
 /** Decides the request. */
@@ -169,7 +171,12 @@ export function evaluateRequest(context: RequestContext, policies: PolicySet): D
   const resourcePolicy = assumeRole ? visible(policies.trustPolicy, 'role trust policy', resourceLayer) : visible(policies.resourcePolicy, 'resource policy', resourceLayer);
   // null means "looked, there is none"; undefined means "could not look" (then the resource side does not decide).
   const resourceKnown = resourcePolicy !== undefined;
-  const identityPolicies = visible(policies.identity, 'identity policies', 'identity-policy');
+  // STS API reference, GetCallerIdentity: "No permissions are required to perform this operation. If an administrator
+  // attaches a policy to your identity that explicitly denies access to the sts:GetCallerIdentity action, you can still
+  // perform this operation." The identity side (identity, boundary, session policies) neither denies nor must allow.
+  const ungated = UNGATED_ACTIONS.has(context.action.toLowerCase());
+  if (ungated) notChecked.push(`identity, boundary and session policies: ${context.action} needs no permission and they cannot deny it`);
+  const identityPolicies = ungated ? [] : visible(policies.identity, 'identity policies', 'identity-policy');
   const identityKnown = identityPolicies !== undefined;
   const sameAccount = context.principalAccount !== null && context.principalAccount === (context.resourceAccount ?? context.principalAccount);
   // An AWS service principal (cloudtrail.amazonaws.com writing to a bucket) or a web-identity/SAML caller has no
@@ -183,8 +190,8 @@ export function evaluateRequest(context: RequestContext, policies: PolicySet): D
     guards: guards.map((guard) => ({ ...guard, results: guard.levels.map((level) => evaluate(level, guard.withPrincipal)) })),
     resource: evaluate(resourcePolicy ? [resourcePolicy] : [], true),
     identity: evaluate(identityPolicies ?? [], false),
-    boundary: policies.permissionsBoundary ? evaluate([policies.permissionsBoundary], false) : null,
-    session: policies.sessionPolicies?.length ? evaluate(policies.sessionPolicies, false) : null,
+    boundary: policies.permissionsBoundary && !ungated ? evaluate([policies.permissionsBoundary], false) : null,
+    session: policies.sessionPolicies?.length && !ungated ? evaluate(policies.sessionPolicies, false) : null,
   };
   const allLayers: LayerResult[] = [...results.guards.flatMap((guard) => guard.results), results.resource, results.identity, ...(results.boundary ? [results.boundary] : []), ...(results.session ? [results.session] : [])];
   const dependsOn = [...new Set(allLayers.flatMap((layer) => [...layer.allows, ...layer.denies]).flatMap((ref) => ref.dependsOn))];
@@ -198,7 +205,7 @@ export function evaluateRequest(context: RequestContext, policies: PolicySet): D
 
     const missing: PolicyLayer[] = [];
     for (const guard of results.guards) if (guard.results.some((level) => !allowsIn(level))) missing.push(guard.layer);
-    const identityAllows = !identityKnown || serviceCall || allowsIn(results.identity);
+    const identityAllows = !identityKnown || serviceCall || ungated || allowsIn(results.identity);
     const boundaryOk = results.boundary === null || allowsIn(results.boundary);
     const sessionOk = results.session === null || allowsIn(results.session);
     const identitySide = identityAllows && boundaryOk && sessionOk;
@@ -213,7 +220,7 @@ export function evaluateRequest(context: RequestContext, policies: PolicySet): D
 
     if (!resourceRequired) {
       // Same account, a resource that does not need its own policy to allow.
-      const byResource = named === 'user-or-session' || (named === 'role' && boundaryOk && sessionOk);
+      const byResource = named === 'user-or-session' || named === 'wildcard-with-principal-arn' || (named === 'role' && boundaryOk && sessionOk);
       // When the resource policy names the role, only its boundary and session policies stand in the way.
       if (!identitySide && !byResource) missing.push(...(named === 'role' ? roleGaps() : identityGaps()));
     } else if (!resourceKnown) {

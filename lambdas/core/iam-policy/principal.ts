@@ -44,20 +44,45 @@ export function principalApplies(statement: Statement, context: RequestContext):
   return entriesOf(statement.Principal).some(([kind, value]) => valueMatches(kind, value, context));
 }
 
+/** How an Allow names the caller, which decides what else must allow in the same account (see {@link howNamed}). */
+export type NamedAs = 'user-or-session' | 'role' | 'account' | 'wildcard-with-principal-arn';
+
 /**
- * How an Allow names the caller: its IAM user or role session ARN (`user-or-session`: can allow on its own in the same
- * account), its role ARN (`role`: still limited by the boundary and session policies), or only its account, `*` or a
- * service (`account`: the identity side must allow too). `*` counts as naming the caller (a public resource).
+ * How an Allow names the caller:
+ *
+ * - `user-or-session`: its IAM user or role session ARN; can allow on its own in the same account.
+ * - `role`: its role ARN; still limited by the role's boundary and session policies (IAM User Guide, "Policy evaluation
+ *   logic": "Resource-based policies that grant permissions to an IAM role ARN are limited by an implicit deny in a
+ *   permissions boundary or session policy").
+ * - `wildcard-with-principal-arn`: `Principal: "*"` narrowed by an `aws:PrincipalArn` condition that the request met:
+ *   IAM User Guide, "AWS JSON policy elements: Principal", IAM role principals: "permissions boundaries or session
+ *   policies, do not limit permissions granted using the aws:PrincipalArn condition key with a wildcard(*) in the
+ *   Principal element, unless the identity-based policies contain an explicit deny".
+ * - `account`: only its account or a service; the identity side must allow too.
+ *
+ * `*` (or an Allow with `NotPrincipal` that does not list the caller: the guide's NotPrincipal page, "Doing so allows
+ * all principals except the one named in the NotPrincipal element access to your resources") counts as naming the
+ * caller itself: "For IAM users and role principals within your account, no other permissions are required" (Principal
+ * page, All principals), a role still bounded by its boundary and session policies.
  */
-export function howNamed(statement: Statement, context: RequestContext): 'user-or-session' | 'role' | 'account' {
-  const values = entriesOf(statement.Principal)
-    .filter(([kind]) => kind === 'AWS')
-    .map(([, value]) => value);
+export function howNamed(statement: Statement, context: RequestContext): NamedAs {
+  const excludedOnly = statement.Principal === undefined && statement.NotPrincipal !== undefined && principalApplies(statement, context);
+  const values = excludedOnly
+    ? ['*']
+    : entriesOf(statement.Principal)
+        .filter(([kind]) => kind === 'AWS')
+        .map(([, value]) => value);
   if (context.sessionArn && values.includes(context.sessionArn)) return 'user-or-session';
   // A unique id names the user (AIDA…) or role (AROA…) itself.
   const byId = values.find((value) => UNIQUE_ID.test(value) && valueMatches('AWS', value, context));
   if (byId) return byId.startsWith('AIDA') ? 'user-or-session' : 'role';
+  if (values.includes('*') && !excludedOnly && conditionsOnPrincipalArn(statement)) return 'wildcard-with-principal-arn';
   // `*` grants to whoever calls (public resources): read like naming the caller itself, a role still bounded.
   if (context.principalArn && (values.includes(context.principalArn) || values.includes('*'))) return /:user\//.test(context.principalArn) ? 'user-or-session' : 'role';
   return 'account';
+}
+
+/** True when a statement's Condition tests `aws:PrincipalArn` (any operator, any case). */
+function conditionsOnPrincipalArn(statement: Statement): boolean {
+  return Object.values(statement.Condition ?? {}).some((entries) => Object.keys(entries ?? {}).some((key) => key.toLowerCase() === 'aws:principalarn'));
 }
