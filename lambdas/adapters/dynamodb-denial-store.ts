@@ -1,24 +1,41 @@
 /**
- * {@link DenialStore} on one DynamoDB table (see `table-schema.ts` for the layout). Translates to DynamoDB commands
- * only: no spike logic here.
+ * {@link DenialStore} on one DynamoDB table (layout in `table-schema.ts`, reasons in docs/engine.md). Translates to
+ * DynamoDB commands only: no spike logic here. Every call asks for `ReturnConsumedCapacity: INDEXES`, so the write
+ * and read units DynamoDB bills are counted (`consumed`), DynamoDB Local included.
  */
-import { ConditionalCheckFailedException, type DynamoDBClient } from '@aws-sdk/client-dynamodb';
+import { ConditionalCheckFailedException, TransactionCanceledException, type DynamoDBClient } from '@aws-sdk/client-dynamodb';
 import {
   BatchGetCommand,
   BatchWriteCommand,
+  DeleteCommand,
   DynamoDBDocumentClient,
+  GetCommand,
   PutCommand,
   QueryCommand,
+  TransactWriteCommand,
   UpdateCommand,
 } from '@aws-sdk/lib-dynamodb';
-import type { DenialStore, FingerprintState, HistoryEntry, HistoryQuery } from '../engine/denial-store.js';
+import { gunzipSync, gzipSync } from 'node:zlib';
+import type {
+  AlertRecord,
+  CounterAddResult,
+  DenialStore,
+  HistoryEntry,
+  HistoryQuery,
+  HistoryRecord,
+  KeyState,
+  MinuteMembers,
+} from '../engine/denial-store.js';
 import { StoreError } from '../engine/denial-store.js';
-import { TABLE_SCHEMA } from './table-schema.js';
-import { historyItemOf, HISTORY_SK } from './history-item.js';
+import { historyPagesOf, principalHashOf, principalKeyOf, recordsOfPage } from './history-item.js';
+import { BUCKET_MINUTES, KEY_PREFIX, MEMBERS_PER_MINUTE_CAP, TABLE_SCHEMA } from './table-schema.js';
 
 const BATCH_GET_LIMIT = 100;
 const BATCH_WRITE_LIMIT = 25;
 const MAX_UNPROCESSED_ROUNDS = 10;
+/** Members added per minute and request: bounds how far one update can overshoot the cap. */
+const MEMBERS_PER_UPDATE = 1_000;
+const STATE_SK = 'STATE';
 
 /** Options of the DynamoDB store. */
 export interface DynamoDbDenialStoreOptions {
@@ -28,16 +45,22 @@ export interface DynamoDbDenialStoreOptions {
   sleep?: (ms: number) => Promise<void>;
 }
 
-const hourKey = (hour: number): string => `HOUR#${new Date(hour * 3_600_000).toISOString().slice(0, 13)}`;
-const minuteAttribute = (minute: number): string => `m${String(minute % 60).padStart(2, '0')}`;
-const fpKey = (fingerprint: string): string => `FP#${fingerprint}`;
+const bucketOf = (minute: number): number => Math.floor(minute / BUCKET_MINUTES);
+const bucketSk = (bucket: number): string => `B#${String(bucket).padStart(10, '0')}`;
+const minuteAttribute = (minute: number): string => `m${minute % BUCKET_MINUTES}`;
+const alertPk = (alertId: string): string => `${KEY_PREFIX.alert}${alertId}`;
+const outboxSk = (createdMs: number, alertId: string): string => `${String(createdMs).padStart(15, '0')}#${alertId}`;
+const hex = (bytes: Uint8Array): string => Buffer.from(bytes).toString('hex');
 
-/** Stores denials, counters and alert state in DynamoDB. */
+type Item = Record<string, unknown>;
+
+/** Stores history pages, counters, key state and the alert outbox in DynamoDB. */
 export class DynamoDbDenialStore implements DenialStore {
   private readonly documents: DynamoDBDocumentClient;
   private readonly tableName: string;
   private readonly sleep: (ms: number) => Promise<void>;
   private requests = 0;
+  readonly consumed = { writeUnits: 0, readUnits: 0 };
 
   constructor(options: DynamoDbDenialStoreOptions) {
     this.documents = DynamoDBDocumentClient.from(options.client, { marshallOptions: { removeUndefinedValues: true } });
@@ -49,235 +72,406 @@ export class DynamoDbDenialStore implements DenialStore {
     return this.requests;
   }
 
-  private async send<T>(command: object): Promise<T> {
+  private async send<T>(command: { input: object }, kind: 'read' | 'write'): Promise<T> {
     this.requests++;
-    return (await this.documents.send(command as never)) as T;
-  }
-
-  async storedEventIds(eventIds: readonly string[]): Promise<Set<string>> {
-    const found = new Set<string>();
-    for (let start = 0; start < eventIds.length; start += BATCH_GET_LIMIT) {
-      let keys: Array<Record<string, string>> = eventIds
-        .slice(start, start + BATCH_GET_LIMIT)
-        .map((id) => ({ pk: `EVENT#${id}`, sk: HISTORY_SK }));
-      for (let round = 0; keys.length > 0; round++) {
-        if (round >= MAX_UNPROCESSED_ROUNDS) throw new StoreError('DynamoDB kept returning unprocessed keys (throttled)');
-        if (round > 0) await this.sleep(backoff(round));
-        const response = await this.send<{
-          Responses?: Record<string, Array<Record<string, unknown>>>;
-          UnprocessedKeys?: Record<string, { Keys?: Array<Record<string, string>> }>;
-        }>(
-          new BatchGetCommand({
-            RequestItems: { [this.tableName]: { Keys: keys, ProjectionExpression: 'eventId' } },
-          }),
-        );
-        for (const item of response.Responses?.[this.tableName] ?? []) found.add(String(item.eventId));
-        keys = response.UnprocessedKeys?.[this.tableName]?.Keys ?? [];
-      }
-    }
-    return found;
-  }
-
-  async addMinuteCounts(
-    fingerprint: string,
-    hour: number,
-    counts: ReadonlyMap<number, number>,
-    token: string,
-    expiresAtSec: number,
-  ): Promise<boolean> {
-    const names: Record<string, string> = { '#tokens': 'tokens', '#ttl': TABLE_SCHEMA.ttlAttribute };
-    const values: Record<string, unknown> = { ':token': token, ':tokens': new Set([token]), ':ttl': expiresAtSec };
-    const adds: string[] = ['#tokens :tokens'];
-    let index = 0;
-    for (const [minute, count] of counts) {
-      names[`#m${index}`] = minuteAttribute(minute);
-      values[`:m${index}`] = count;
-      adds.push(`#m${index} :m${index}`);
-      index++;
-    }
+    (command.input as Record<string, unknown>).ReturnConsumedCapacity = 'INDEXES';
     try {
-      await this.send(
-        new UpdateCommand({
-          TableName: this.tableName,
-          Key: { pk: fpKey(fingerprint), sk: hourKey(hour) },
-          UpdateExpression: `ADD ${adds.join(', ')} SET #ttl = :ttl`,
-          ConditionExpression: 'attribute_not_exists(#tokens) OR NOT contains(#tokens, :token)',
-          ExpressionAttributeNames: names,
-          ExpressionAttributeValues: values,
-        }),
-      );
-      return true;
+      const response = (await this.documents.send(command as never)) as unknown as T & { ConsumedCapacity?: unknown };
+      this.count(response.ConsumedCapacity, kind);
+      return response;
     } catch (error) {
-      if (error instanceof ConditionalCheckFailedException) return false;
-      throw new StoreError(`could not update counters of ${fingerprint}: ${(error as Error).message}`, [], { cause: error });
+      // A failed condition is billed too.
+      this.count((error as { ConsumedCapacity?: unknown }).ConsumedCapacity, kind);
+      throw error;
     }
   }
 
-  async readFingerprint(fingerprint: string, fromMinute: number): Promise<{ counts: Map<number, number>; state: FingerprintState | null }> {
-    const counts = new Map<number, number>();
-    let state: FingerprintState | null = null;
-    let startKey: Record<string, unknown> | undefined;
-    const fromHour = Math.floor(fromMinute / 60);
-    do {
-      const response = await this.send<{ Items?: Array<Record<string, unknown>>; LastEvaluatedKey?: Record<string, unknown> }>(
-        new QueryCommand({
-          TableName: this.tableName,
-          KeyConditionExpression: 'pk = :pk AND sk BETWEEN :from AND :state',
-          ExpressionAttributeValues: { ':pk': fpKey(fingerprint), ':from': hourKey(fromHour), ':state': 'STATE' },
-          ExclusiveStartKey: startKey,
-        }),
-      );
-      for (const item of response.Items ?? []) {
-        if (item.sk === 'STATE') {
-          state = item.state as FingerprintState;
-          continue;
-        }
-        const hourStart = Date.parse(`${String(item.sk).slice(5)}:00:00Z`) / 60_000;
-        for (const [name, value] of Object.entries(item)) {
-          if (/^m\d\d$/.test(name) && typeof value === 'number') counts.set(hourStart + Number(name.slice(1)), value);
-        }
-      }
-      startKey = response.LastEvaluatedKey;
-    } while (startKey);
-    return { counts, state };
-  }
-
-  async saveState(fingerprint: string, state: FingerprintState, expectedVersion: number | null, expiresAtSec: number): Promise<boolean> {
-    try {
-      await this.send(
-        new PutCommand({
-          TableName: this.tableName,
-          Item: {
-            pk: fpKey(fingerprint),
-            sk: 'STATE',
-            fingerprint,
-            version: state.version,
-            state,
-            [TABLE_SCHEMA.ttlAttribute]: expiresAtSec,
-          },
-          ConditionExpression: expectedVersion === null ? 'attribute_not_exists(pk)' : 'version = :expected',
-          ExpressionAttributeValues: expectedVersion === null ? undefined : { ':expected': expectedVersion },
-        }),
-      );
-      return true;
-    } catch (error) {
-      if (error instanceof ConditionalCheckFailedException) return false;
-      throw new StoreError(`could not save the alert state of ${fingerprint}: ${(error as Error).message}`, [], { cause: error });
+  private count(capacity: unknown, kind: 'read' | 'write'): void {
+    for (const entry of Array.isArray(capacity) ? capacity : capacity ? [capacity] : []) {
+      const units = Number((entry as { CapacityUnits?: number }).CapacityUnits ?? 0);
+      if (kind === 'write') this.consumed.writeUnits += units;
+      else this.consumed.readUnits += units;
     }
   }
 
   async putHistory(entries: readonly HistoryEntry[], expiresAtSec: number): Promise<void> {
-    for (let start = 0; start < entries.length; start += BATCH_WRITE_LIMIT) {
-      const chunk = entries.slice(start, start + BATCH_WRITE_LIMIT);
-      let requests = chunk.map((entry) => ({ PutRequest: { Item: historyItemOf(entry, expiresAtSec) } }));
+    const pages = historyPagesOf(entries, expiresAtSec);
+    for (let start = 0; start < pages.length; start += BATCH_WRITE_LIMIT) {
+      const chunk = pages.slice(start, start + BATCH_WRITE_LIMIT);
+      let requests = chunk.map((page) => ({ PutRequest: { Item: page.item as unknown as Item } }));
       try {
         for (let round = 0; requests.length > 0; round++) {
           if (round >= MAX_UNPROCESSED_ROUNDS) throw new Error('DynamoDB kept returning unprocessed items (throttled)');
           if (round > 0) await this.sleep(backoff(round));
           const response = await this.send<{ UnprocessedItems?: Record<string, typeof requests> }>(
             new BatchWriteCommand({ RequestItems: { [this.tableName]: requests } }),
+            'write',
           );
           requests = response.UnprocessedItems?.[this.tableName] ?? [];
         }
       } catch (error) {
-        const notStored = entries.slice(start).map((entry) => entry.denial.eventId);
+        const notStored = pages.slice(start).flatMap((page) => page.eventIds);
         throw new StoreError(`could not write history: ${(error as Error).message}`, notStored, { cause: error });
       }
     }
   }
 
-  async queryHistory(query: HistoryQuery, nowMs: number): Promise<Array<Record<string, unknown>>> {
-    const { index, partitionGroups } = historyPartitions(query);
-    const since = new Date(query.sinceMs).toISOString();
-    const until = `${new Date(query.untilMs).toISOString()}~`;
-    const filters: string[] = ['#ttl > :now'];
-    const values: Record<string, unknown> = { ':since': since, ':until': until, ':now': Math.floor(nowMs / 1000) };
-    const names: Record<string, string> = { '#ttl': TABLE_SCHEMA.ttlAttribute, '#pk': index.partitionKey, '#sk': index.sortKey };
-    if (query.fingerprint) {
-      filters.push('fingerprint = :fingerprint');
-      values[':fingerprint'] = query.fingerprint;
-    }
-    if (query.action && index.name !== TABLE_SCHEMA.indexes.byAction.name) {
-      filters.push('#action = :action');
-      names['#action'] = 'action';
-      values[':action'] = query.action;
-    }
-    const collected: Array<Record<string, unknown>> = [];
-    for (const group of partitionGroups) {
-      const results = await Promise.all(group.map((partition) => this.queryPartition(index.name, partition, filters, names, values, query.limit)));
-      collected.push(...results.flat());
-      // Day groups come newest first: once enough items are in, older days cannot make the cut.
-      if (collected.length >= query.limit) break;
-    }
-    return collected
-      .flat()
-      .sort((a, b) => (String(a.eventTime) < String(b.eventTime) ? 1 : -1))
-      .slice(0, query.limit)
-      .map(stripKeys);
+  async historyOfPrincipal(principalArn: string | null, accountId: string | null, fromMs: number, toMs: number): Promise<HistoryRecord[]> {
+    const pk = `${KEY_PREFIX.historyPage}${principalHashOf(principalKeyOf(principalArn, accountId))}`;
+    const items = await this.queryAll({
+      KeyConditionExpression: 'pk = :pk AND sk BETWEEN :from AND :to',
+      ExpressionAttributeValues: { ':pk': pk, ':from': isoHour(fromMs), ':to': `${isoHour(toMs)}~` },
+    });
+    const from = new Date(fromMs).toISOString();
+    const to = new Date(toMs).toISOString();
+    return dedupe(items.flatMap(recordsOfPage)).filter((record) => record.eventTime >= from && record.eventTime <= to);
   }
 
-  /** One index partition, newest first, until `limit` items or its end. */
-  private async queryPartition(
-    indexName: string,
-    partition: string,
-    filters: string[],
-    names: Record<string, string>,
-    values: Record<string, unknown>,
-    limit: number,
-  ): Promise<Array<Record<string, unknown>>> {
-    const items: Array<Record<string, unknown>> = [];
-    let startKey: Record<string, unknown> | undefined;
-    do {
-      const response = await this.send<{ Items?: Array<Record<string, unknown>>; LastEvaluatedKey?: Record<string, unknown> }>(
-        new QueryCommand({
-          TableName: this.tableName,
-          IndexName: indexName,
-          KeyConditionExpression: '#pk = :pk AND #sk BETWEEN :since AND :until',
-          FilterExpression: filters.join(' AND '),
-          ExpressionAttributeNames: names,
-          ExpressionAttributeValues: { ...values, ':pk': partition },
-          ScanIndexForward: false,
-          ExclusiveStartKey: startKey,
+  async addMembers(key: string, members: ReadonlyMap<number, readonly string[]>, expiresAtSec: number): Promise<CounterAddResult> {
+    const result: CounterAddResult = { before: new Map(), after: new Map(), saturated: new Set(), covered: [] };
+    const buckets = new Map<number, Map<number, readonly string[]>>();
+    for (const [minute, hashes] of members) {
+      let bucket = buckets.get(bucketOf(minute));
+      if (!bucket) buckets.set(bucketOf(minute), (bucket = new Map()));
+      bucket.set(minute, hashes);
+    }
+    for (const [bucket, minutes] of buckets) {
+      result.covered.push([bucket * BUCKET_MINUTES, bucket * BUCKET_MINUTES + BUCKET_MINUTES - 1]);
+      for (let offset = 0; ; offset += MEMBERS_PER_UPDATE) {
+        const part = new Map<number, string[]>();
+        for (const [minute, hashes] of minutes) {
+          if (result.saturated.has(minute)) continue;
+          const slice = [...new Set(hashes)].slice(offset, offset + MEMBERS_PER_UPDATE);
+          if (slice.length > 0) part.set(minute, [...slice]);
+        }
+        if (part.size === 0) break;
+        await this.addToBucket(key, bucket, part, expiresAtSec, result);
+      }
+    }
+    return result;
+  }
+
+  /** One conditional `ADD` of member sets into one bucket; minutes that are full are marked saturated and skipped. */
+  private async addToBucket(key: string, bucket: number, part: Map<number, string[]>, expiresAtSec: number, result: CounterAddResult): Promise<void> {
+    for (;;) {
+      if (part.size === 0) return;
+      const names: Record<string, string> = { '#ttl': TABLE_SCHEMA.ttlAttribute };
+      const values: Record<string, unknown> = { ':ttl': expiresAtSec, ':cap': MEMBERS_PER_MINUTE_CAP };
+      const adds: string[] = [];
+      const conditions: string[] = [];
+      for (const [minute, hashes] of part) {
+        const slot = minuteAttribute(minute);
+        names[`#${slot}`] = slot;
+        values[`:${slot}`] = new Set(hashes.map((hash) => Buffer.from(hash, 'hex')));
+        adds.push(`#${slot} :${slot}`);
+        conditions.push(`(attribute_not_exists(#${slot}) OR size(#${slot}) < :cap)`);
+      }
+      try {
+        const response = await this.send<{ Attributes?: Item }>(
+          new UpdateCommand({
+            TableName: this.tableName,
+            Key: { pk: key, sk: bucketSk(bucket) },
+            UpdateExpression: `ADD ${adds.join(', ')} SET #ttl = :ttl`,
+            ConditionExpression: conditions.join(' AND '),
+            ExpressionAttributeNames: names,
+            ExpressionAttributeValues: values,
+            ReturnValues: 'ALL_OLD',
+          }),
+          'write',
+        );
+        const old = membersOfBucket(bucket, response.Attributes ?? {});
+        // The bucket's other minutes, as they were: `covered` promises the whole bucket.
+        for (const [minute, set] of old) if (!part.has(minute) && !result.after.has(minute)) result.after.set(minute, set);
+        for (const [minute, hashes] of part) {
+          const previous = old.get(minute) ?? new Set<string>();
+          if (!result.before.has(minute)) result.before.set(minute, new Set(previous));
+          const after = new Set(previous);
+          for (const hash of hashes) after.add(hash);
+          result.after.set(minute, after);
+        }
+        return;
+      } catch (error) {
+        if (!(error instanceof ConditionalCheckFailedException)) {
+          throw new StoreError(`could not add to the counters of ${key}: ${(error as Error).message}`, [], { cause: error });
+        }
+        // Some minute is full: find which, record them as saturated, add the rest.
+        const current = await this.send<{ Item?: Item }>(new GetCommand({ TableName: this.tableName, Key: { pk: key, sk: bucketSk(bucket) }, ConsistentRead: true }), 'read');
+        const sets = membersOfBucket(bucket, current.Item ?? {});
+        for (const minute of [...part.keys()]) {
+          const set = sets.get(minute);
+          if (set && set.size >= MEMBERS_PER_MINUTE_CAP) {
+            result.saturated.add(minute);
+            if (!result.before.has(minute)) result.before.set(minute, new Set(set));
+            result.after.set(minute, new Set(set));
+            part.delete(minute);
+          }
+        }
+      }
+    }
+  }
+
+  async readKey(key: string, fromMinute: number, withState: boolean): Promise<{ minutes: MinuteMembers; state: KeyState | null }> {
+    const items = await this.queryAll({
+      KeyConditionExpression: 'pk = :pk AND sk BETWEEN :from AND :to',
+      ExpressionAttributeValues: { ':pk': key, ':from': bucketSk(bucketOf(fromMinute)), ':to': withState ? STATE_SK : 'B#~' },
+      ConsistentRead: true,
+    });
+    const minutes: MinuteMembers = new Map();
+    let state: KeyState | null = null;
+    for (const item of items) {
+      if (item.sk === STATE_SK) {
+        state = item.state as KeyState;
+        continue;
+      }
+      const bucket = Number(String(item.sk).slice(2));
+      for (const [minute, set] of membersOfBucket(bucket, item)) minutes.set(minute, set);
+    }
+    return { minutes, state };
+  }
+
+  async commitDecision(key: string, state: KeyState, expectedVersion: number | null, alerts: readonly AlertRecord[], expiresAtSec: number): Promise<boolean> {
+    const statePut = {
+      TableName: this.tableName,
+      Item: { pk: key, sk: STATE_SK, version: state.version, state, [TABLE_SCHEMA.ttlAttribute]: expiresAtSec },
+      ConditionExpression: expectedVersion === null ? 'attribute_not_exists(pk)' : 'version = :expected',
+      ExpressionAttributeValues: expectedVersion === null ? undefined : { ':expected': expectedVersion },
+    };
+    try {
+      if (alerts.length === 0) {
+        await this.send(new PutCommand(statePut), 'write');
+        return true;
+      }
+      await this.send(
+        new TransactWriteCommand({
+          TransactItems: [
+            { Put: statePut },
+            ...alerts.flatMap((record) => [
+              { Put: { TableName: this.tableName, Item: alertItemOf(record, expiresAtSec) } },
+              {
+                Put: {
+                  TableName: this.tableName,
+                  Item: { pk: KEY_PREFIX.outbox, sk: outboxSk(record.createdMs, record.alert.alertId), alertId: record.alert.alertId, [TABLE_SCHEMA.ttlAttribute]: expiresAtSec },
+                },
+              },
+            ]),
+          ],
         }),
+        'write',
+      );
+      return true;
+    } catch (error) {
+      if (error instanceof ConditionalCheckFailedException) return false;
+      if (error instanceof TransactionCanceledException && error.CancellationReasons?.some((reason) => reason.Code === 'ConditionalCheckFailed')) return false;
+      throw new StoreError(`could not save the decision of ${key}: ${(error as Error).message}`, [], { cause: error });
+    }
+  }
+
+  async updateAlert(record: AlertRecord, expiresAtSec: number): Promise<void> {
+    try {
+      await this.send(
+        new UpdateCommand({
+          TableName: this.tableName,
+          Key: { pk: alertPk(record.alert.alertId), sk: 'ALERT' },
+          UpdateExpression: 'SET a = :a, enriched = :enriched, #ttl = :ttl',
+          ConditionExpression: 'attribute_exists(pk)',
+          ExpressionAttributeNames: { '#ttl': TABLE_SCHEMA.ttlAttribute },
+          ExpressionAttributeValues: { ':a': packAlert(record), ':enriched': record.enriched, ':ttl': expiresAtSec },
+        }),
+        'write',
+      );
+    } catch (error) {
+      throw new StoreError(`could not update alert ${record.alert.alertId}: ${(error as Error).message}`, [], { cause: error });
+    }
+  }
+
+  async pendingAlertIds(limit: number): Promise<string[]> {
+    const response = await this.send<{ Items?: Item[] }>(
+      new QueryCommand({
+        TableName: this.tableName,
+        KeyConditionExpression: 'pk = :pk',
+        ExpressionAttributeValues: { ':pk': KEY_PREFIX.outbox },
+        Limit: limit,
+        ConsistentRead: true,
+      }),
+      'read',
+    );
+    return (response.Items ?? []).map((item) => String(item.alertId));
+  }
+
+  async leaseAlert(alertId: string, nowMs: number, leaseUntilMs: number): Promise<AlertRecord | null> {
+    try {
+      const response = await this.send<{ Attributes?: Item }>(
+        new UpdateCommand({
+          TableName: this.tableName,
+          Key: { pk: alertPk(alertId), sk: 'ALERT' },
+          UpdateExpression: 'SET leaseUntil = :until',
+          ConditionExpression: 'attribute_exists(pk) AND #status = :pending AND (attribute_not_exists(leaseUntil) OR leaseUntil < :now)',
+          ExpressionAttributeNames: { '#status': 'status' },
+          ExpressionAttributeValues: { ':until': leaseUntilMs, ':now': nowMs, ':pending': 'pending' },
+          ReturnValues: 'ALL_NEW',
+        }),
+        'write',
+      );
+      return alertRecordOf(response.Attributes ?? {});
+    } catch (error) {
+      if (error instanceof ConditionalCheckFailedException) return null;
+      throw new StoreError(`could not lease alert ${alertId}: ${(error as Error).message}`, [], { cause: error });
+    }
+  }
+
+  async recordDelivery(alertId: string, outcome: { delivered: readonly string[]; deadLettered: readonly string[]; done: boolean }): Promise<void> {
+    const adds: string[] = [];
+    const values: Record<string, unknown> = {};
+    if (outcome.delivered.length > 0) {
+      adds.push('delivered :delivered');
+      values[':delivered'] = new Set(outcome.delivered);
+    }
+    if (outcome.deadLettered.length > 0) {
+      adds.push('deadLettered :dead');
+      values[':dead'] = new Set(outcome.deadLettered);
+    }
+    const sets = outcome.done ? ['#status = :done'] : [];
+    if (outcome.done) values[':done'] = 'done';
+    try {
+      const response = await this.send<{ Attributes?: Item }>(
+        new UpdateCommand({
+          TableName: this.tableName,
+          Key: { pk: alertPk(alertId), sk: 'ALERT' },
+          UpdateExpression: [adds.length ? `ADD ${adds.join(', ')}` : '', sets.length ? `SET ${sets.join(', ')}` : '', 'REMOVE leaseUntil'].filter(Boolean).join(' '),
+          ConditionExpression: 'attribute_exists(pk)',
+          ...(outcome.done ? { ExpressionAttributeNames: { '#status': 'status' } } : {}),
+          ExpressionAttributeValues: Object.keys(values).length > 0 ? values : undefined,
+          ReturnValues: 'ALL_NEW',
+        }),
+        'write',
+      );
+      if (outcome.done) {
+        const createdMs = Number(response.Attributes?.createdMs ?? 0);
+        await this.send(new DeleteCommand({ TableName: this.tableName, Key: { pk: KEY_PREFIX.outbox, sk: outboxSk(createdMs, alertId) } }), 'write');
+      }
+    } catch (error) {
+      throw new StoreError(`could not record the delivery of alert ${alertId}: ${(error as Error).message}`, [], { cause: error });
+    }
+  }
+
+  async queryHistory(query: HistoryQuery, nowMs: number): Promise<Array<Record<string, unknown>>> {
+    const nowSec = Math.floor(nowMs / 1000);
+    const since = new Date(query.sinceMs).toISOString();
+    const until = new Date(query.untilMs).toISOString();
+    const matches = (record: HistoryRecord): boolean =>
+      record.eventTime >= since &&
+      record.eventTime <= until &&
+      Number(record[TABLE_SCHEMA.ttlAttribute] ?? Infinity) > nowSec &&
+      (!query.principalArn || record.principalArn === query.principalArn) &&
+      (!query.action || record.action === query.action) &&
+      (!query.fingerprint || record.fingerprint === query.fingerprint);
+    const sortNewestFirst = (records: HistoryRecord[]) => records.sort((a, b) => (a.eventTime < b.eventTime ? 1 : a.eventTime > b.eventTime ? -1 : 0));
+    if (query.principalArn) {
+      const records = await this.historyOfPrincipal(query.principalArn, null, query.sinceMs, query.untilMs);
+      return sortNewestFirst(records.filter(matches)).slice(0, query.limit);
+    }
+    // Time index, newest day first, until the limit is reached.
+    const days = Math.floor(query.untilMs / 86_400_000) - Math.floor(query.sinceMs / 86_400_000);
+    if (days > 3_660) throw new StoreError('a time-range query spans more than 10 years: narrow --since/--until');
+    const found = new Map<string, HistoryRecord>();
+    for (let offset = 0; offset <= days; offset++) {
+      const day = new Date(query.untilMs - offset * 86_400_000).toISOString().slice(0, 10);
+      const keys = await this.queryAll({
+        IndexName: TABLE_SCHEMA.indexes.byTime.name,
+        KeyConditionExpression: 'tpk = :tpk AND tsk BETWEEN :from AND :to',
+        ExpressionAttributeValues: { ':tpk': `${KEY_PREFIX.timeIndex}${day}`, ':from': isoHour(query.sinceMs), ':to': `${isoHour(query.untilMs)}~` },
+        ScanIndexForward: false,
+      });
+      for (const page of await this.getPages(keys.map((item) => ({ pk: item.pk, sk: item.sk })))) {
+        for (const record of recordsOfPage(page)) if (matches(record)) found.set(record.eventId, record);
+      }
+      if (found.size >= query.limit) break;
+    }
+    return sortNewestFirst([...found.values()]).slice(0, query.limit);
+  }
+
+  private async getPages(keys: Array<{ pk: unknown; sk: unknown }>): Promise<Item[]> {
+    const pages: Item[] = [];
+    for (let start = 0; start < keys.length; start += BATCH_GET_LIMIT) {
+      let pending = keys.slice(start, start + BATCH_GET_LIMIT);
+      for (let round = 0; pending.length > 0; round++) {
+        if (round >= MAX_UNPROCESSED_ROUNDS) throw new StoreError('DynamoDB kept returning unprocessed keys (throttled)');
+        if (round > 0) await this.sleep(backoff(round));
+        const response = await this.send<{ Responses?: Record<string, Item[]>; UnprocessedKeys?: Record<string, { Keys?: typeof pending }> }>(
+          new BatchGetCommand({ RequestItems: { [this.tableName]: { Keys: pending } } }),
+          'read',
+        );
+        pages.push(...(response.Responses?.[this.tableName] ?? []));
+        pending = response.UnprocessedKeys?.[this.tableName]?.Keys ?? [];
+      }
+    }
+    return pages;
+  }
+
+  private async queryAll(input: Record<string, unknown>): Promise<Item[]> {
+    const items: Item[] = [];
+    let startKey: Item | undefined;
+    do {
+      const response = await this.send<{ Items?: Item[]; LastEvaluatedKey?: Item }>(
+        new QueryCommand({ TableName: this.tableName, ...input, ExclusiveStartKey: startKey } as never),
+        'read',
       );
       items.push(...(response.Items ?? []));
-      startKey = items.length >= limit ? undefined : response.LastEvaluatedKey;
+      startKey = response.LastEvaluatedKey;
     } while (startKey);
     return items;
   }
 }
 
-/** Which index and partitions answer a query: principal, else action, else one day partition per day in range. */
-function historyPartitions(query: HistoryQuery): {
-  index: (typeof TABLE_SCHEMA.indexes)[keyof typeof TABLE_SCHEMA.indexes];
-  partitionGroups: string[][];
-} {
-  const shards = Array.from({ length: TABLE_SCHEMA.gsiShards }, (_, shard) => shard);
-  if (query.principalArn) {
-    return { index: TABLE_SCHEMA.indexes.byPrincipal, partitionGroups: [shards.map((s) => `P#${query.principalArn}#${s}`)] };
+/** The per-minute member sets of one bucket item. */
+function membersOfBucket(bucket: number, item: Item): MinuteMembers {
+  const minutes: MinuteMembers = new Map();
+  for (let slot = 0; slot < BUCKET_MINUTES; slot++) {
+    const value = item[`m${slot}`];
+    if (value instanceof Set) minutes.set(bucket * BUCKET_MINUTES + slot, new Set([...value].map((bytes) => hex(bytes as Uint8Array))));
   }
-  if (query.action) {
-    return { index: TABLE_SCHEMA.indexes.byAction, partitionGroups: [shards.map((s) => `A#${query.action}#${s}`)] };
-  }
-  // The time index is partitioned by event month (and shard): a wide range costs one query per month and shard,
-  // newest month first, stopping once the limit is reached.
-  const partitionGroups: string[][] = [];
-  const first = new Date(query.sinceMs);
-  const last = new Date(query.untilMs);
-  const months = (last.getUTCFullYear() - first.getUTCFullYear()) * 12 + last.getUTCMonth() - first.getUTCMonth();
-  if (months > 240) throw new StoreError('a time-range query spans more than 20 years: narrow --since/--until');
-  for (let offset = 0; offset <= months; offset++) {
-    const month = new Date(Date.UTC(last.getUTCFullYear(), last.getUTCMonth() - offset, 1)).toISOString().slice(0, 7);
-    partitionGroups.push(shards.map((shard) => `M#${month}#${shard}`));
-  }
-  return { index: TABLE_SCHEMA.indexes.byTime, partitionGroups };
+  return minutes;
 }
 
-function stripKeys(item: Record<string, unknown>): Record<string, unknown> {
-  const { pk: _pk, sk: _sk, gsi1pk: _a, gsi1sk: _b, gsi2pk: _c, gsi2sk: _d, gsi3pk: _e, gsi3sk: _f, ...rest } = item;
-  return rest;
+function packAlert(record: AlertRecord): Uint8Array {
+  return gzipSync(JSON.stringify({ alert: record.alert, sample: record.sample }));
 }
 
-function backoff(round: number): number {
+function alertItemOf(record: AlertRecord, expiresAtSec: number): Item {
+  return {
+    pk: alertPk(record.alert.alertId),
+    sk: 'ALERT',
+    a: packAlert(record),
+    enriched: record.enriched,
+    status: 'pending',
+    createdMs: record.createdMs,
+    [TABLE_SCHEMA.ttlAttribute]: expiresAtSec,
+  };
+}
+
+function alertRecordOf(item: Item): AlertRecord {
+  const { alert, sample } = JSON.parse(gunzipSync(item.a as Uint8Array).toString('utf8')) as Pick<AlertRecord, 'alert' | 'sample'>;
+  return {
+    alert,
+    sample,
+    enriched: item.enriched === true,
+    delivered: item.delivered instanceof Set ? [...(item.delivered as Set<string>)] : [],
+    deadLettered: item.deadLettered instanceof Set ? [...(item.deadLettered as Set<string>)] : [],
+    createdMs: Number(item.createdMs ?? 0),
+  };
+}
+
+function dedupe(records: HistoryRecord[]): HistoryRecord[] {
+  const seen = new Map<string, HistoryRecord>();
+  for (const record of records) seen.set(record.eventId, record);
+  return [...seen.values()];
+}
+
+function isoHour(ms: number): string {
+  return new Date(ms).toISOString().slice(0, 13);
+}
+
+/** Exponential backoff with full jitter. */
+export function backoff(round: number): number {
   return Math.min(2000, 25 * 2 ** round) * (0.5 + Math.random() / 2);
 }

@@ -1,35 +1,40 @@
 /**
- * The DynamoDB item of one denial in history, with its sharded index keys (see `table-schema.ts`).
+ * History as pages: the denials of one principal, one event hour and one batch, as gzip JSON in one item.
+ *
+ * A page costs one write unit per compressed KB (a typical denial compresses to ~150–300 bytes) and one KEYS_ONLY
+ * index write, instead of one item and three full index copies per denial. The page id is a hash of its event ids,
+ * so a batch delivered again writes the same page; a batch regrouped writes copies that reading deduplicates by
+ * event id. Every string field is cut at {@link MAX_FIELD_CHARS}, so a poison record cannot make a page too large.
  */
-import type { HistoryEntry } from '../engine/denial-store.js';
-import { TABLE_SCHEMA } from './table-schema.js';
+import { createHash } from 'node:crypto';
+import { gunzipSync, gzipSync } from 'node:zlib';
+import type { HistoryEntry, HistoryRecord } from '../engine/denial-store.js';
+import { HISTORY_PAGE_RAW_BYTES, KEY_PREFIX, TABLE_SCHEMA } from './table-schema.js';
 
-export const HISTORY_SK = 'EVENT';
+/** Longest string kept in a history field; longer ones are cut and marked. */
+export const MAX_FIELD_CHARS = 2_048;
 
-/** A shard from the event id, so that one principal's storm spreads over several index partitions. */
-export function shardOf(eventId: string): number {
-  let hash = 0;
-  for (let i = 0; i < eventId.length; i++) hash = (hash * 31 + eventId.charCodeAt(i)) | 0;
-  return Math.abs(hash) % TABLE_SCHEMA.gsiShards;
+/** The principal a history page belongs to: its ARN, or the account when the principal is unknown. */
+export const principalKeyOf = (principalArn: string | null | undefined, accountId: string | null | undefined): string =>
+  principalArn ?? `account:${accountId ?? '-'}`;
+
+/** Hash of a principal key, for partition keys (an ARN may be longer than a key may be). */
+export const principalHashOf = (principalKey: string): string => createHash('sha256').update(principalKey).digest('hex').slice(0, 24);
+
+/** The hour of an ISO time, `yyyy-mm-ddThh`. */
+const hourOf = (iso: string): string => iso.slice(0, 13);
+
+function cut(value: unknown): unknown {
+  if (typeof value !== 'string' || value.length <= MAX_FIELD_CHARS) return value;
+  return `${value.slice(0, MAX_FIELD_CHARS)}…[cut ${value.length - MAX_FIELD_CHARS} chars]`;
 }
 
-/** The item for one history entry. */
-export function historyItemOf(entry: HistoryEntry, expiresAtSec: number): Record<string, unknown> {
+/** The flat record kept for one denial (what a responder reads), strings cut. */
+export function historyRecordOf(entry: HistoryEntry, expiresAtSec: number): HistoryRecord {
   const { denial, timeMs, suppressedBy } = entry;
-  const eventTime = new Date(timeMs).toISOString();
-  const shard = shardOf(denial.eventId);
-  const sortKey = `${eventTime}#${denial.eventId}`;
-  return {
-    pk: `EVENT#${denial.eventId}`,
-    sk: HISTORY_SK,
-    gsi1pk: `P#${denial.principalArn ?? `account:${denial.accountId ?? '-'}`}#${shard}`,
-    gsi1sk: sortKey,
-    gsi2pk: `A#${denial.action ?? '-'}#${shard}`,
-    gsi2sk: sortKey,
-    gsi3pk: `M#${eventTime.slice(0, 7)}#${shard}`,
-    gsi3sk: sortKey,
+  const record: Record<string, unknown> = {
     eventId: denial.eventId,
-    eventTime,
+    eventTime: new Date(timeMs).toISOString(),
     recordedEventTime: denial.eventTime,
     fingerprint: denial.fingerprint,
     principalArn: denial.principalArn,
@@ -55,6 +60,81 @@ export function historyItemOf(entry: HistoryEntry, expiresAtSec: number): Record
     errorMessage: denial.errorMessage,
     crossAccount: denial.crossAccount,
     suppressedBy,
+    ...(entry.distrust ? { distrust: entry.distrust } : {}),
     [TABLE_SCHEMA.ttlAttribute]: expiresAtSec,
   };
+  for (const [name, value] of Object.entries(record)) {
+    if (value === null) delete record[name];
+    else record[name] = cut(value);
+  }
+  return record as HistoryRecord;
+}
+
+/** One history page item. */
+export interface HistoryPageItem {
+  pk: string;
+  sk: string;
+  tpk: string;
+  tsk: string;
+  /** Denials in the page. */
+  n: number;
+  /** gzip of the JSON array of records. */
+  d: Uint8Array;
+  expiresAt: number;
+}
+
+/** Splits entries into pages: per principal, per event hour, at most {@link HISTORY_PAGE_RAW_BYTES} of JSON each. */
+export function historyPagesOf(entries: readonly HistoryEntry[], expiresAtSec: number): Array<{ item: HistoryPageItem; eventIds: string[] }> {
+  const groups = new Map<string, { principalHash: string; hour: string; records: HistoryRecord[] }>();
+  for (const entry of entries) {
+    const record = historyRecordOf(entry, expiresAtSec);
+    const principalHash = principalHashOf(principalKeyOf(entry.denial.principalArn, entry.denial.accountId));
+    const hour = hourOf(record.eventTime);
+    const groupKey = `${principalHash}|${hour}`;
+    let group = groups.get(groupKey);
+    if (!group) groups.set(groupKey, (group = { principalHash, hour, records: [] }));
+    group.records.push(record);
+  }
+  const pages: Array<{ item: HistoryPageItem; eventIds: string[] }> = [];
+  for (const { principalHash, hour, records } of groups.values()) {
+    records.sort((a, b) => (a.eventId < b.eventId ? -1 : a.eventId > b.eventId ? 1 : 0));
+    let chunk: string[] = [];
+    let ids: string[] = [];
+    let bytes = 0;
+    const flush = () => {
+      if (chunk.length === 0) return;
+      const pageId = createHash('sha256').update(ids.join('\n')).digest('hex').slice(0, 20);
+      pages.push({
+        eventIds: ids,
+        item: {
+          pk: `${KEY_PREFIX.historyPage}${principalHash}`,
+          sk: `${hour}#${pageId}`,
+          tpk: `${KEY_PREFIX.timeIndex}${hour.slice(0, 10)}`,
+          tsk: `${hour}#${principalHash}#${pageId}`,
+          n: chunk.length,
+          d: gzipSync(`[${chunk.join(',')}]`),
+          expiresAt: expiresAtSec,
+        },
+      });
+      chunk = [];
+      ids = [];
+      bytes = 0;
+    };
+    for (const record of records) {
+      const json = JSON.stringify(record);
+      if (bytes + json.length > HISTORY_PAGE_RAW_BYTES) flush();
+      chunk.push(json);
+      ids.push(record.eventId);
+      bytes += json.length + 1;
+    }
+    flush();
+  }
+  return pages;
+}
+
+/** The records of a page item. */
+export function recordsOfPage(item: { d?: unknown }): HistoryRecord[] {
+  const data = item.d;
+  if (!(data instanceof Uint8Array)) return [];
+  return JSON.parse(gunzipSync(data).toString('utf8')) as HistoryRecord[];
 }

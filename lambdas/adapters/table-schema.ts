@@ -1,24 +1,46 @@
 /**
- * The single DynamoDB table's key schema, shared by the store adapter, the CDK stack and the emulator bootstrap.
+ * The single DynamoDB table's layout, shared by the store adapter, the CDK stack and the emulator bootstrap.
+ * `docs/engine.md` explains why each item looks the way it does.
  *
- * | item            | pk                     | sk                    | GSI keys                                      |
- * |-----------------|------------------------|-----------------------|-----------------------------------------------|
- * | history         | `EVENT#<eventId>`      | `EVENT`               | principal, action, time (sharded, see below)  |
- * | minute counters | `FP#<fingerprint>`     | `HOUR#<yyyy-mm-ddThh>`| none; attributes `m00`…`m59`, TTL             |
- * | alert state     | `FP#<fingerprint>`     | `STATE`               | none                                          |
+ * | item             | pk                              | sk                        | what                                              |
+ * |------------------|---------------------------------|---------------------------|---------------------------------------------------|
+ * | history page     | `H#<principal hash>`            | `<yyyy-mm-ddThh>#<page>`  | gzip JSON of the denials of one principal, one hour, one batch (≤ 256 KB raw) |
+ * | counter bucket   | `FP#<fp>`, `PA#<hash>`, `PR#<hash>` | `B#<10-minute bucket>` | `m0`…`m9`: binary sets of 5-byte member hashes per minute (≤ 6,000 each) |
+ * | key state        | same pk as its counters         | `STATE`                   | spike state, `version` for optimistic locking      |
+ * | alert            | `ALERT#<alertId>`               | `ALERT`                   | the alert (gzip JSON), channels delivered / dead-lettered, lease |
+ * | outbox marker    | `OUTBOX`                        | `<alertId>`               | present while the alert is not delivered everywhere |
  *
- * Index partitions: `P#<principal>#<shard>`, `A#<action>#<shard>`, `M#<yyyy-mm of event time>#<shard>`; sort key
- * `<eventTime>#<eventId>`. GSI partition keys carry a shard suffix (`#0`…`#7`, from the event id) so that a storm from one principal spreads
- * over several partitions instead of throttling one.
+ * Counter members are hashes of event ids (per fingerprint), of resources (per principal and action) and of actions
+ * (per principal): DynamoDB's set `ADD` is idempotent, so a redelivered event can never be counted twice.
+ *
+ * One index, `byTime` (`T#<yyyy-mm-dd>`, sort `<yyyy-mm-ddThh>#<principal hash>#<page>`), KEYS_ONLY, on history pages
+ * only: one index write per page, not per denial. Prefix `CHG#` belongs to the change store (what changed).
  */
 export const TABLE_SCHEMA = {
   partitionKey: 'pk',
   sortKey: 'sk',
   ttlAttribute: 'expiresAt',
   indexes: {
-    byPrincipal: { name: 'byPrincipal', partitionKey: 'gsi1pk', sortKey: 'gsi1sk' },
-    byAction: { name: 'byAction', partitionKey: 'gsi2pk', sortKey: 'gsi2sk' },
-    byTime: { name: 'byTime', partitionKey: 'gsi3pk', sortKey: 'gsi3sk' },
+    byTime: { name: 'byTime', partitionKey: 'tpk', sortKey: 'tsk', projection: 'KEYS_ONLY' },
   },
-  gsiShards: 8,
 } as const;
+
+/** Key prefixes of the items the engine owns. */
+export const KEY_PREFIX = {
+  historyPage: 'H#',
+  fingerprint: 'FP#',
+  principalAction: 'PA#',
+  principal: 'PR#',
+  alert: 'ALERT#',
+  outbox: 'OUTBOX',
+  timeIndex: 'T#',
+} as const;
+
+/** Minutes per counter bucket item (`m0`…`m9`). */
+export const BUCKET_MINUTES = 10;
+/** Members kept per minute of a counter; beyond, that minute is saturated (see docs/engine.md, "Exactness"). */
+export const MEMBERS_PER_MINUTE_CAP = 6_000;
+/** Bytes of a member hash. */
+export const MEMBER_HASH_BYTES = 5;
+/** Raw (uncompressed) JSON bytes per history page before it is split. */
+export const HISTORY_PAGE_RAW_BYTES = 256 * 1024;

@@ -20,6 +20,8 @@ export interface FingerprintBatch {
   sample: Denial & { fingerprint: string; eventId: string };
   /** Denials per minute in this batch. */
   minuteCounts: Map<number, number>;
+  /** Event ids per minute in this batch (the members of the fingerprint's counters). */
+  minuteEventIds: Map<number, string[]>;
   /** All event ids of this batch for the fingerprint, sorted (they make the idempotency token). */
   eventIds: string[];
   /** The first few event ids in arrival order, as samples. */
@@ -42,6 +44,7 @@ export function aggregateByFingerprint(denials: readonly TimedDenial[]): Map<str
         fingerprint: denial.fingerprint,
         sample: denial,
         minuteCounts: new Map(),
+        minuteEventIds: new Map(),
         eventIds: [],
         sampleEventIds: [],
         firstMs: timeMs,
@@ -55,6 +58,9 @@ export function aggregateByFingerprint(denials: readonly TimedDenial[]): Map<str
     }
     const minute = minuteOf(timeMs);
     group.minuteCounts.set(minute, (group.minuteCounts.get(minute) ?? 0) + 1);
+    const ids = group.minuteEventIds.get(minute);
+    if (ids) ids.push(denial.eventId);
+    else group.minuteEventIds.set(minute, [denial.eventId]);
     group.eventIds.push(denial.eventId);
     if (group.sampleEventIds.length < 5) group.sampleEventIds.push(denial.eventId);
     if (timeMs < group.firstMs) group.firstMs = timeMs;
