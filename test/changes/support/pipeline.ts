@@ -1,11 +1,10 @@
 /**
- * The engine with the "what changed" observer and enricher around it, as the engine runs them (observe every record
- * of a batch before deciding; enrich each alert with a denial of its group after), on a fresh DynamoDB Local table.
+ * The engine with the "what changed" observer and enricher in its `observers` and `enrichers`, on a fresh DynamoDB
+ * Local table.
  */
 import type { AlertSummary } from '../../../lambdas/core/alert.js';
-import { classify } from '../../../lambdas/core/classify.js';
 import { resolveSettings, type Settings } from '../../../lambdas/core/config.js';
-import type { CloudTrailRecord, Denial } from '../../../lambdas/core/types.js';
+import type { CloudTrailRecord } from '../../../lambdas/core/types.js';
 import { DynamoDbChangeStore } from '../../../lambdas/adapters/dynamodb-change-store.js';
 import { createChangeObserver } from '../../../lambdas/engine/change-observer.js';
 import { createChangeEnricher } from '../../../lambdas/engine/enrichers/changes.js';
@@ -20,21 +19,21 @@ export async function newPipeline(dynamo: ReturnType<typeof useDynamoDbLocal>, o
   const { store, tableName } = await dynamo.newTable();
   const settings = resolveSettings(overrides);
   const changeStore = new DynamoDbChangeStore({ tableName, client: dynamo.client() });
-  const engine = createSpikeEngine({ store, settings, now: () => NOW });
-  const observer = createChangeObserver({ store: changeStore, retentionDays: settings.historyDays });
-  const enrich = createChangeEnricher({ store: changeStore, lookbackHours: settings.changeLookbackHours });
+  const engine = createSpikeEngine({
+    store,
+    settings,
+    now: () => NOW,
+    observers: [createChangeObserver({ store: changeStore, retentionDays: settings.historyDays })],
+    enrichers: [createChangeEnricher({ store: changeStore, lookbackHours: settings.changeLookbackHours })],
+    log: (level, message, details) => {
+      // An observer or enricher that fails is logged and skipped by the engine: in these tests it is a failure.
+      if (level !== 'info') throw new Error(`engine ${level}: ${message} ${JSON.stringify(details ?? {})}`);
+    },
+  });
   async function run(records: readonly CloudTrailRecord[], batchSize = 500): Promise<AlertSummary[]> {
     const alerts: AlertSummary[] = [];
     for (let start = 0; start < records.length; start += batchSize) {
-      const batch = records.slice(start, start + batchSize);
-      await observer.observe(batch, NOW);
-      const result = await engine.processBatch(batch);
-      const samples = new Map<string, Denial>();
-      for (const record of batch) {
-        const denial = classify(record);
-        if (denial.denied && denial.fingerprint && !samples.has(denial.fingerprint)) samples.set(denial.fingerprint, denial);
-      }
-      for (const alert of result.alerts) alerts.push(await enrich(alert, { sample: samples.get(alert.fingerprint)!, nowMs: NOW }));
+      alerts.push(...(await engine.processBatch(records.slice(start, start + batchSize))).alerts);
     }
     return alerts;
   }
