@@ -35,6 +35,7 @@ type ReplayFlags = Record<string, unknown> & {
   settings?: string;
   policies?: string;
   suppress?: string[];
+  fresh?: boolean;
 };
 
 /** Adds `replay` to the program. */
@@ -67,6 +68,7 @@ export function registerReplayCommand(program: Command, context: CliContext): Co
     .option('--policies <dir>', "evaluate each alert's denial against policy documents on disk (layout: docs/policies.md)");
   for (const option of optionsFromParseArgs(NOTIFY_OPTIONS, NOTIFY_HELP, GROUPS.notify)) command.addOption(option);
   for (const option of optionsFromParseArgs(STORE_OPTIONS, STORE_HELP, GROUPS.store)) command.addOption(option);
+  command.addOption(new Option('--fresh', 'empty the embedded emulator\'s data directory first (what npm start does with its own directory)').helpGroup(GROUPS.store));
   command.addHelpText('after', `\n${REPLAY_AFTER}`);
   command.action(async (paths: string[], flags: ReplayFlags) => {
     const { io, env } = context;
@@ -79,6 +81,8 @@ export function registerReplayCommand(program: Command, context: CliContext): Co
       throw error;
     }
     if (flags.report !== undefined && !/\.html?$/i.test(flags.report)) throw new UsageError(`--report writes an HTML page: give a file ending in .html, got "${flags.report}"`);
+    const store = { ...storeTargetOf(valuesByFlagName(STORE_OPTIONS, flags), env), fresh: Boolean(flags.fresh) };
+    if (store.fresh && (store.endpoint || store.table || store.inMemory)) throw new UsageError('--fresh empties the embedded emulator\'s data directory: it does not go with --endpoint, --table or --in-memory');
     await checkInputPaths(paths);
     let policies: PolicyDirectory | null = null;
     try {
@@ -101,7 +105,7 @@ export function registerReplayCommand(program: Command, context: CliContext): Co
         deadLetter: flags.deadLetter,
         json: Boolean(flags.json),
         progress: flags.progress,
-        store: storeTargetOf(valuesByFlagName(STORE_OPTIONS, flags), env),
+        store,
         notifier,
         policies,
         observer: report?.observer,

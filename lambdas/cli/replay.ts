@@ -16,7 +16,7 @@ import type { PolicyDirectory } from '../io/policy-directory.js';
 import { diagnose } from '../core/iam-policy/diagnose.js';
 import { writeLine } from './output.js';
 import { createProgress } from './progress.js';
-import { connectStore, type StoreTarget } from './store-connection.js';
+import { connectStore, historyHint, type StoreTarget } from './store-connection.js';
 import type { ReplayNotifier } from './replay-notifier.js';
 
 /** Totals of a replay; the `--json` summary line. */
@@ -128,7 +128,11 @@ export async function replayPipeline(options: ReplayOptions, io: ReplayIo): Prom
   };
 
   try {
-    for await (const item of readRecords(options.paths, io.stdin, (bytes) => progress.addBytes(bytes))) {
+    const onWarning = (warning: string) => {
+      progress.clear();
+      io.stderr.write(`denial-alerter replay: ${warning}\n`);
+    };
+    for await (const item of readRecords(options.paths, io.stdin, { onBytes: (bytes) => progress.addBytes(bytes), onWarning })) {
       if (item.kind === 'error') {
         totals.unreadable++;
         keep(deadLetter, { reason: 'unreadable', error: item.error, ...item.location, raw: item.raw });
@@ -168,6 +172,11 @@ export async function replayPipeline(options: ReplayOptions, io: ReplayIo): Prom
     );
   }
   if (totals.unreadable > 0) io.stderr.write(`denial-alerter replay: ${totals.unreadable} unreadable item(s) kept in ${deadLetter}\n`);
+  if (!stopped && totals.records === 0 && totals.unreadable === 0) {
+    io.stderr.write(`denial-alerter replay: no CloudTrail records in ${options.paths.join(', ')}: nothing was replayed\n`);
+    return 1;
+  }
+  if (!options.json && connection.dataDir) io.stderr.write(`${historyHint(connection.dataDir)}\n`);
   return stopped || totals.unreadable > 0 || totals.deliveryFailures > 0 ? 1 : 0;
 }
 

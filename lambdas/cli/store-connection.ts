@@ -2,8 +2,8 @@
  * Connects the CLI to a table: the embedded DynamoDB Local (default), a local endpoint, or a real table in AWS.
  */
 import { DynamoDBClient } from '@aws-sdk/client-dynamodb';
-import { mkdirSync } from 'node:fs';
-import { resolve } from 'node:path';
+import { mkdirSync, rmSync } from 'node:fs';
+import { relative, resolve } from 'node:path';
 import { DynamoDbDenialStore } from '../adapters/dynamodb-denial-store.js';
 import { ensureTable, LOCAL_CREDENTIALS, startDynamoDbLocal, type DynamoDbLocal } from '../adapters/dynamodb-local.js';
 import { stopWithProcess } from './child-cleanup.js';
@@ -15,6 +15,8 @@ export interface StoreTarget {
   region?: string;
   dataDir?: string;
   inMemory?: boolean;
+  /** Empty the embedded emulator's data directory first (a demo that starts over each time). */
+  fresh?: boolean;
 }
 
 export const DEFAULT_TABLE = 'denial-alerter';
@@ -47,6 +49,8 @@ export interface StoreConnection {
   tableName: string;
   description: string;
   emulator: DynamoDbLocal | null;
+  /** The embedded emulator's data directory (null: a table elsewhere, or in memory). */
+  dataDir: string | null;
   close(): Promise<void>;
 }
 
@@ -64,6 +68,13 @@ export function storeTargetOf(values: Record<string, unknown>, env: NodeJS.Proce
 /** The one line said before Java starts: why it is needed and how to do without it. */
 export const JAVA_NOTICE =
   'Starting DynamoDB Local (Java) to hold denials and alert state; --endpoint URL or --table NAME use an existing table instead';
+
+/** Says how to query what a replay kept in the embedded emulator's data directory. */
+export function historyHint(dataDir: string): string {
+  const shown = relative(process.cwd(), dataDir) || '.';
+  const flag = dataDir === resolve(DEFAULT_DATA_DIR) ? '' : ` --data-dir ${/^[\w./-]+$/.test(shown) ? shown : JSON.stringify(shown)}`;
+  return `Kept in ${shown}: "npx denial-alerter history${flag}" lists these denials`;
+}
 
 /** True when the target needs the embedded emulator (and so Java). */
 export function needsEmbeddedEmulator(target: StoreTarget): boolean {
@@ -89,6 +100,7 @@ export async function connectStore(target: StoreTarget, announce: (line: string)
       tableName,
       description: target.endpoint ? `table ${tableName} at ${target.endpoint}` : `table ${tableName} in AWS`,
       emulator: null,
+      dataDir: null,
       async close() {
         client.destroy();
       },
@@ -97,6 +109,7 @@ export async function connectStore(target: StoreTarget, announce: (line: string)
   let dbPath: string | undefined;
   if (!target.inMemory) {
     dbPath = resolve(target.dataDir ?? DEFAULT_DATA_DIR);
+    if (target.fresh) rmSync(dbPath, { recursive: true, force: true });
     mkdirSync(dbPath, { recursive: true });
   }
   announce(JAVA_NOTICE);
@@ -116,6 +129,7 @@ export async function connectStore(target: StoreTarget, announce: (line: string)
     tableName,
     description: `embedded DynamoDB Local (${dbPath ? `data in ${dbPath}` : 'in memory'})`,
     emulator,
+    dataDir: dbPath ?? null,
     async close() {
       client.destroy();
       await emulator.stop();
