@@ -26,6 +26,12 @@ export interface BacktestInput {
   untilMs: number;
   /** Member accounts to read; none means every account, listed at query time (`injected` projection). */
   accounts?: readonly string[];
+  /**
+   * Force the account projection: `injected` keeps the table independent of the account list (a table is created
+   * once; an `enum` frozen in it would silently skip accounts added later).
+   * @default `enum` for up to {@link MAX_ENUM_PROJECTION_VALUES} accounts, else `injected`
+   */
+  accountProjection?: 'enum' | 'injected';
   /** Regions the trail logs; the partition projection enumerates them. */
   regions: readonly string[];
   /** `s3://bucket/prefix/` the UNLOAD writes to (must be empty: Athena refuses to overwrite). */
@@ -47,6 +53,7 @@ export interface BacktestSpec {
   readonly sinceMs: number;
   readonly untilMs: number;
   readonly accounts: readonly string[];
+  readonly accountProjection?: 'enum' | 'injected';
   readonly regions: readonly string[];
   readonly output: string;
   readonly extraErrorCodes: readonly string[];
@@ -101,6 +108,7 @@ export function resolveBacktestSpec(input: BacktestInput): BacktestSpec {
     sinceMs: input.sinceMs,
     untilMs: input.untilMs,
     accounts,
+    ...(input.accountProjection ? { accountProjection: input.accountProjection } : {}),
     regions,
     output,
     extraErrorCodes,
@@ -114,7 +122,9 @@ export function organizationLogsLocation(spec: Pick<BacktestSpec, 'bucket' | 'pr
 }
 
 /** How the account partition is projected: a bounded `enum` of the given accounts, else `injected`. */
-export function accountProjection(spec: Pick<BacktestSpec, 'accounts'>): 'enum' | 'injected' {
+export function accountProjection(spec: Pick<BacktestSpec, 'accounts' | 'accountProjection'>): 'enum' | 'injected' {
+  if (spec.accountProjection === 'injected' || spec.accounts.length === 0) return 'injected';
+  if (spec.accountProjection === 'enum') return 'enum';
   return spec.accounts.length > 0 && spec.accounts.length <= MAX_ENUM_PROJECTION_VALUES ? 'enum' : 'injected';
 }
 

@@ -9,7 +9,7 @@ import { accountProjection, dayPartition, organizationLogsLocation, type Backtes
 import { sqlString } from './sql-text.js';
 
 /** The table properties (partition projection), as key/value pairs: the DDL and the CDK construct share them. */
-export function projectionProperties(spec: Pick<BacktestSpec, 'bucket' | 'prefix' | 'organizationId' | 'accounts' | 'regions' | 'sinceMs'>): Record<string, string> {
+export function projectionProperties(spec: Pick<BacktestSpec, 'bucket' | 'prefix' | 'organizationId' | 'accounts' | 'accountProjection' | 'regions' | 'sinceMs'>): Record<string, string> {
   const location = organizationLogsLocation(spec);
   const account: Record<string, string> =
     accountProjection(spec) === 'enum'

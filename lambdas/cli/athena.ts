@@ -1,0 +1,306 @@
+/**
+ * `denial-alerter athena sql` and `denial-alerter athena run`: back-test a whole organization's CloudTrail on Amazon
+ * Athena. Athena scans the organization trail's bucket in parallel and unloads only the denials (and policy changes);
+ * the project's own engine then replays them and gives its verdicts.
+ */
+import { AthenaClient } from '@aws-sdk/client-athena';
+import { OrganizationsClient } from '@aws-sdk/client-organizations';
+import { S3Client } from '@aws-sdk/client-s3';
+import { Option, type Command } from 'commander';
+import { randomBytes } from 'node:crypto';
+import type { Readable } from 'node:stream';
+import { accountProjection, dayPartition, resolveBacktestSpec, type BacktestInput, type BacktestSpec } from '../core/athena/backtest-spec.js';
+import { catalogChangeEvents } from '../core/athena/change-events.js';
+import { estimatedQueryCostUsd, formatBytes, formatUsd } from '../core/athena/cost.js';
+import { createTableSql } from '../core/athena/ddl.js';
+import { unloadSql } from '../core/athena/extraction-query.js';
+import { AthenaInputError } from '../core/athena/sql-text.js';
+import { AthenaQueryError, AthenaQueryRunner, type QueryProgress } from '../adapters/athena-query-runner.js';
+import { listOrganizationAccountIds } from '../adapters/athena-organization-accounts.js';
+import { downloadUnloadedFiles, listUnloadedFiles, unloadedLines } from '../adapters/athena-unload-files.js';
+import { UsageError, type CliContext, type CliIo } from './command-kit.js';
+import { terminalSafe } from './style.js';
+import { parseTimeBound } from './time-bound.js';
+
+/** What `athena run` talks to; tests give loopback clients, the CLI builds them from the environment. */
+export interface AthenaCommandDeps {
+  athena?: AthenaClient;
+  s3?: S3Client;
+  organizations?: OrganizationsClient;
+  /** First poll interval of GetQueryExecution (grows to 5 s). */
+  pollIntervalMs?: number;
+  /** Aborts the run as Ctrl-C does (the query is stopped). The CLI listens for SIGINT itself. */
+  signal?: AbortSignal;
+  /** Replays the unloaded lines (`-` reads them from `io.stdin`); defaults to `runReplay` of `replay.ts`. */
+  replay?: (argv: string[], io: CliIo) => Promise<number>;
+}
+
+/** The parsed flags shared by `sql` and `run` (commander's camelCase names). */
+interface BacktestFlags {
+  bucket: string;
+  prefix?: string;
+  organizationId: string;
+  since: string;
+  until?: string;
+  database: string;
+  table: string;
+  accounts?: string;
+  regions?: string;
+  output?: string;
+  extraErrorCodes?: string;
+  changes: boolean;
+}
+
+interface RunFlags extends BacktestFlags {
+  workgroup: string;
+  createTable: boolean;
+  out?: string;
+}
+
+const SQL_DESCRIPTION = `Prints the CREATE EXTERNAL TABLE of Athena's documented CloudTrail table, with partition projection over
+the organization trail's layout AWSLogs/<org-id>/<account>/CloudTrail/<region>/<yyyy/MM/dd>, and the extraction query:
+the denials (every error code the classifier may count, judged again by the replay) and the policy changes of the
+"what changed" catalogue, as UNLOAD (...) TO 's3://...' WITH (format = 'JSON', compression = 'gzip'), reading only
+the days asked for. Paste both into the Athena console, then "denial-alerter replay" the unloaded files.`;
+
+const RUN_DESCRIPTION = `Runs the same with your AWS credentials: creates the table if needed, starts the extraction query in a
+workgroup, shows its progress (state, data scanned, estimated cost at $5 per TB), waits, then streams the unloaded
+gzip JSON files from S3 into the replay engine (or copies them to --out DIR). Ctrl-C stops the query.
+Options after "--" go to "replay" (e.g. -- --in-memory --threshold 10 --json).`;
+
+const AFTER = `Accounts: up to 36 given with --accounts are an enum projection; more, or none, are "injected" (Athena's
+guidance for large or unknown sets): the query lists them. Without --accounts, "run" lists the organization's
+accounts (organizations:ListAccounts) and "sql" leaves a placeholder to fill.
+Times: --since/--until take a duration back from now (90d, 2w, 24h) or an ISO date or time; --until defaults to now.
+Cost and time for an organization: docs/athena.md.`;
+
+/** Adds `athena sql` and `athena run` to the program. */
+export function registerAthenaCommand(program: Command, context: CliContext, deps: AthenaCommandDeps = {}): Command {
+  const athena = program
+    .command('athena')
+    .summary('back-test an organization\'s CloudTrail on Amazon Athena, then replay what it extracts')
+    .description('Back-tests a whole organization trail: Athena scans, the alerter judges. See "athena sql --help" and "athena run --help".');
+
+  backtestOptions(athena.command('sql').summary('print the table DDL and the extraction query').description(SQL_DESCRIPTION))
+    .addHelpText('after', `\n${AFTER}`)
+    .action(async (flags: BacktestFlags) => {
+      const spec = specOf(flags, context, { discoveredAccounts: null, defaultRegions: await commercialRegions() });
+      printSql(spec, context.io);
+      if (spec.accounts.length === 0) {
+        context.io.stderr.write('denial-alerter athena sql: no --accounts: fill the <ACCOUNT_IDS> placeholder of the query with the account ids of the organization\n');
+      }
+      context.status = 0;
+    });
+
+  backtestOptions(
+    athena
+      .command('run')
+      .summary('run the extraction on Athena and replay the result')
+      .description(RUN_DESCRIPTION)
+      .argument('[replayArgs...]', 'options for "replay", after --'),
+  )
+    .option('--workgroup <name>', 'Athena workgroup (its bytes-scanned limit and result encryption apply)', 'primary')
+    .addOption(new Option('--no-create-table', 'the table exists already (e.g. made by the backtest construct): do not run the DDL'))
+    .option('--out <dir>', 'copy the unloaded files to DIR instead of replaying them ("replay DIR" later)')
+    .addHelpText('after', `\n${AFTER}`)
+    .action(async (replayArgs: string[], flags: RunFlags) => {
+      context.status = await runBacktest(replayArgs, flags, context, deps);
+    });
+  return athena;
+}
+
+function backtestOptions(command: Command): Command {
+  return command
+    .requiredOption('--bucket <name>', "the organization trail's S3 bucket")
+    .option('--prefix <prefix>', "the trail's S3 key prefix, if any (before AWSLogs/)")
+    .requiredOption('--organization-id <o-id>', 'the organization id (o-...)')
+    .requiredOption('--since <when>', 'first day or time: 90d, 2w, 2026-06-01, 2026-06-01T12:00:00Z')
+    .option('--until <when>', 'end, exclusive: same forms [now]')
+    .option('--database <name>', 'Athena database', 'denial_alerter')
+    .option('--table <name>', 'Athena table', 'cloudtrail_organization')
+    .option('--accounts <list>', 'comma-separated member account ids [all]')
+    .option('--regions <list>', 'comma-separated Regions the trail logs [every commercial Region]')
+    .option('--output <s3-uri>', 'where UNLOAD writes (an empty prefix) [s3://BUCKET/PREFIX/denial-alerter-backtest/...]')
+    .option('--extra-error-codes <list>', 'more errorCodes to extract and count as denials (e.g. AuthorizationError)')
+    .addOption(new Option('--no-changes', 'extract denials only, not the policy changes of the "what changed" catalogue'));
+}
+
+const list = (value: string | undefined): string[] => (value ?? '').split(',').map((item) => item.trim()).filter(Boolean);
+
+/** Every Region of the commercial partition, from the CDK's region facts (a maintained list). */
+async function commercialRegions(): Promise<string[]> {
+  const { RegionInfo } = await import('aws-cdk-lib/region-info');
+  return RegionInfo.regions.filter((region) => region.partition === 'aws').map((region) => region.name);
+}
+
+function specOf(flags: BacktestFlags, context: CliContext, options: { discoveredAccounts: string[] | null; defaultRegions: string[]; runId?: string }): BacktestSpec {
+  const nowMs = (context.io.now ?? Date.now)();
+  const sinceMs = parseTimeBound(flags.since, nowMs);
+  const untilMs = flags.until === undefined ? nowMs : parseTimeBound(flags.until, nowMs);
+  if (sinceMs === null) throw new UsageError(`--since "${flags.since}": expected a duration (90d, 2w, 24h) or an ISO date or time`);
+  if (untilMs === null) throw new UsageError(`--until "${flags.until}": expected a duration (90d, 2w, 24h) or an ISO date or time`);
+  const day = (ms: number) => dayPartition(ms).replace(/\//g, '-');
+  const where = `${flags.prefix ? `${flags.prefix.replace(/^\/+|\/+$/g, '')}/` : ''}denial-alerter-backtest/${day(sinceMs)}_${day(untilMs)}/`;
+  const output = flags.output ?? `s3://${flags.bucket}/${where}`;
+  const input: BacktestInput = {
+    bucket: flags.bucket,
+    prefix: flags.prefix,
+    organizationId: flags.organizationId,
+    database: flags.database,
+    table: flags.table,
+    sinceMs,
+    untilMs,
+    accounts: options.discoveredAccounts ?? list(flags.accounts),
+    // "run" keeps the table independent of the account list: accounts added later are read too.
+    accountProjection: options.runId ? 'injected' : undefined,
+    regions: flags.regions ? list(flags.regions) : options.defaultRegions,
+    output: options.runId ? `${output.replace(/\/?$/, '/')}${options.runId}/` : output,
+    extraErrorCodes: list(flags.extraErrorCodes),
+    changeEvents: flags.changes ? catalogChangeEvents() : [],
+  };
+  try {
+    return resolveBacktestSpec(input);
+  } catch (error) {
+    if (error instanceof AthenaInputError) throw new UsageError(error.message);
+    throw error;
+  }
+}
+
+function printSql(spec: BacktestSpec, io: CliIo): void {
+  io.stdout.write(
+    [
+      `-- 1. The table (once; partition projection, nothing to load). Accounts: ${accountProjection(spec)} projection.`,
+      `CREATE DATABASE IF NOT EXISTS \`${spec.database}\`;`,
+      '',
+      createTableSql(spec),
+      '',
+      `-- 2. The extraction: ${new Date(spec.sinceMs).toISOString()} to ${new Date(spec.untilMs).toISOString()} (exclusive). The output prefix must be empty.`,
+      `${unloadSql(spec)};`,
+      '',
+      `-- 3. Then: aws s3 cp --recursive ${spec.output} ./backtest && denial-alerter replay ./backtest`,
+      '',
+    ].join('\n'),
+  );
+}
+
+/** Runs the back-test; returns the exit status (the replay's, 130 when stopped). */
+async function runBacktest(replayArgs: string[], flags: RunFlags, context: CliContext, deps: AthenaCommandDeps): Promise<number> {
+  const { io, env } = context;
+  const defaultRegions = flags.regions ? [] : await commercialRegions();
+  // Check every flag before anything is sent to AWS.
+  specOf(flags, context, { discoveredAccounts: null, defaultRegions });
+  const clients = clientsOf(env, deps);
+  let discovered: string[] | null = null;
+  if (!flags.accounts) {
+    try {
+      discovered = await listOrganizationAccountIds(clients.organizations);
+    } catch (error) {
+      throw new UsageError(`give --accounts: the account ids of the organization could not be listed (${(error as Error).message})`);
+    }
+    if (discovered.length === 0) throw new UsageError('give --accounts: the organization lists no account');
+    io.stderr.write(`The organization has ${discovered.length} account(s).\n`);
+  }
+  const runId = `${new Date((io.now ?? Date.now)()).toISOString().replace(/[-:]/g, '').slice(0, 15)}-${randomBytes(3).toString('hex')}`;
+  const spec = specOf(flags, context, { discoveredAccounts: discovered, defaultRegions, runId });
+  const runner = new AthenaQueryRunner({ client: clients.athena, pollIntervalMs: deps.pollIntervalMs });
+  const { signal, dispose } = interruption(deps.signal);
+  try {
+    const start = { workGroup: flags.workgroup, database: spec.database };
+    if (flags.createTable) {
+      for (const statement of [`CREATE DATABASE IF NOT EXISTS \`${spec.database}\``, createTableSql(spec).replace(/;$/, '')]) {
+        const id = await runner.start(statement, { workGroup: flags.workgroup });
+        const outcome = await runner.wait(id, { signal });
+        if (outcome.state === 'CANCELLED') return stopped(io, outcome);
+      }
+    }
+    const queryId = await runner.start(unloadSql(spec), start);
+    io.stderr.write(`Athena query ${queryId} in workgroup ${terminalSafe(flags.workgroup)}: extracting ${spec.output}\n`);
+    const show = progressPrinter(io);
+    const outcome = await runner.wait(queryId, { signal, onProgress: show });
+    show.done();
+    if (outcome.state === 'CANCELLED') return stopped(io, outcome);
+    const files = await listUnloadedFiles(clients.s3, spec.output);
+    const bytes = files.reduce((sum, file) => sum + file.size, 0);
+    io.stderr.write(`Unloaded ${files.length} file(s), ${formatBytes(bytes)} (gzip)\n`);
+    if (flags.out) {
+      const paths = await downloadUnloadedFiles(clients.s3, files, flags.out);
+      io.stderr.write(`Copied ${paths.length} file(s) to ${flags.out}: replay them with "denial-alerter replay ${flags.out}"\n`);
+      return 0;
+    }
+    const lines = unloadedLines(clients.s3, files);
+    const replay = deps.replay ?? (async (argv, replayIo) => (await import('./replay.js')).runReplay(argv, replayIo));
+    return await replay([...replayArgsWith(replayArgs, spec), '-'], { ...io, stdin: lines as Readable });
+  } catch (error) {
+    if (error instanceof AthenaQueryError) {
+      io.stderr.write(`denial-alerter athena run: ${terminalSafe(error.message)}\n`);
+      return 1;
+    }
+    throw error;
+  } finally {
+    dispose();
+  }
+}
+
+/** The replay's flags: the user's, plus the extra error codes the query kept (so the replay counts them too). */
+function replayArgsWith(replayArgs: readonly string[], spec: BacktestSpec): string[] {
+  const args = [...replayArgs];
+  if (spec.extraErrorCodes.length > 0 && !args.some((arg) => arg.startsWith('--extra-error-codes'))) args.push('--extra-error-codes', spec.extraErrorCodes.join(','));
+  return args;
+}
+
+function stopped(io: CliIo, outcome: QueryProgress): number {
+  io.stderr.write(`Stopped: Athena query ${outcome.queryExecutionId} ${outcome.state} after ${formatBytes(outcome.bytesScanned)} scanned (${formatUsd(estimatedQueryCostUsd(outcome.bytesScanned))})\n`);
+  return 130;
+}
+
+/** Ctrl-C (SIGINT) aborts; a caller's signal does too. */
+function interruption(external?: AbortSignal): { signal: AbortSignal; dispose(): void } {
+  const controller = new AbortController();
+  const onSigint = () => controller.abort();
+  const onExternal = () => controller.abort();
+  if (external) external.addEventListener('abort', onExternal, { once: true });
+  else process.once('SIGINT', onSigint);
+  return {
+    signal: controller.signal,
+    dispose() {
+      external?.removeEventListener('abort', onExternal);
+      process.removeListener('SIGINT', onSigint);
+    },
+  };
+}
+
+/** One status line: rewritten in place on a terminal, printed on each state change otherwise. */
+function progressPrinter(io: CliIo): ((progress: QueryProgress) => void) & { done(): void } {
+  const terminal = Boolean((io.stderr as { isTTY?: boolean }).isTTY);
+  let lastState = '';
+  let lastLine = '';
+  const show = (progress: QueryProgress) => {
+    const line = `  ${progress.state.padEnd(9)} ${formatBytes(progress.bytesScanned)} scanned, ~${formatUsd(estimatedQueryCostUsd(progress.bytesScanned))}, ${Math.round(progress.executionMs / 1000)}s`;
+    lastLine = line;
+    if (terminal) io.stderr.write(`\r\u001b[2K${line}`);
+    else if (progress.state !== lastState) io.stderr.write(`${line}\n`);
+    lastState = progress.state;
+  };
+  return Object.assign(show, {
+    done() {
+      if (terminal && lastLine) io.stderr.write('\n');
+    },
+  });
+}
+
+/** SDK clients from the environment: AWS_REGION, credentials, and AWS_ENDPOINT_URL_ATHENA / _S3 / _ORGANIZATIONS. */
+function clientsOf(env: NodeJS.ProcessEnv, deps: AthenaCommandDeps): { athena: AthenaClient; s3: S3Client; organizations: OrganizationsClient } {
+  const region = env.AWS_REGION ?? env.AWS_DEFAULT_REGION;
+  const credentials =
+    env.AWS_ACCESS_KEY_ID && env.AWS_SECRET_ACCESS_KEY
+      ? { accessKeyId: env.AWS_ACCESS_KEY_ID, secretAccessKey: env.AWS_SECRET_ACCESS_KEY, sessionToken: env.AWS_SESSION_TOKEN }
+      : undefined;
+  const base = { region, credentials };
+  const endpoint = (service: string) => env[`AWS_ENDPOINT_URL_${service}`] ?? env.AWS_ENDPOINT_URL;
+  return {
+    athena: deps.athena ?? new AthenaClient({ ...base, endpoint: endpoint('ATHENA') }),
+    s3: deps.s3 ?? new S3Client({ ...base, endpoint: endpoint('S3'), forcePathStyle: Boolean(endpoint('S3')) }),
+    // Organizations answers from us-east-1 in the commercial partition.
+    organizations: deps.organizations ?? new OrganizationsClient({ ...base, region: endpoint('ORGANIZATIONS') ? region : 'us-east-1', endpoint: endpoint('ORGANIZATIONS') }),
+  };
+}

@@ -1,0 +1,187 @@
+import { Command } from 'commander';
+import { mkdtempSync, readdirSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { PassThrough, Readable } from 'node:stream';
+import { afterEach, describe, expect, it } from 'vitest';
+import { registerAthenaCommand, type AthenaCommandDeps } from '../../lambdas/cli/athena.js';
+import type { CliContext } from '../../lambdas/cli/command-kit.js';
+import { runReplay } from '../../lambdas/cli/replay.js';
+import { catalogEntryOf } from '../../lambdas/core/changes/catalog.js';
+import { readRecords } from '../../lambdas/io/read-records.js';
+import { readJsonl, STRATUS_ALL_EVENTS } from '../support/corpus.js';
+import { useDynamoDbLocal } from '../support/dynamodb.js';
+import { startLoopbackAws, type LoopbackAws, type QueryBehaviour } from './support/loopback-aws.js';
+
+const dynamo = useDynamoDbLocal();
+const workDir = mkdtempSync(join(tmpdir(), 'denial-athena-'));
+const timeline = readJsonl<Record<string, unknown>>('stratus-red-team-detonation-logs/all_events.jsonl');
+const accounts = [...new Set(timeline.map((record) => String(record.recipientAccountId)))].sort();
+const regions = [...new Set(timeline.map((record) => String(record.awsRegion)))].sort();
+/** Successful calls of the timeline that the change catalogue names. */
+const changesInTimeline = timeline.filter((record) => !record.errorCode && catalogEntryOf(String(record.eventSource), String(record.eventName))).length;
+/** The detonation timeline runs from 2024-07-30 to 2024-11-30 (UTC). */
+const RANGE = ['--since', '2024-07-01', '--until', '2024-12-01'];
+
+let aws: LoopbackAws | undefined;
+afterEach(async () => {
+  await aws?.close();
+  aws = undefined;
+});
+
+function streams() {
+  const stdout = new PassThrough();
+  const stderr = new PassThrough();
+  const out: string[] = [];
+  const err: string[] = [];
+  stdout.on('data', (chunk) => out.push(String(chunk)));
+  stderr.on('data', (chunk) => err.push(String(chunk)));
+  return { stdout, stderr, out: () => out.join(''), err: () => err.join('') };
+}
+
+const jsonLines = (text: string) => text.trim().split('\n').filter(Boolean).map((line) => JSON.parse(line) as Record<string, unknown>);
+
+async function athena(args: string[], endpoint: string, deps: AthenaCommandDeps = {}) {
+  const io = streams();
+  const env = {
+    AWS_REGION: 'us-east-1',
+    AWS_ACCESS_KEY_ID: 'AKIDLOCAL',
+    AWS_SECRET_ACCESS_KEY: 'local',
+    AWS_ENDPOINT_URL_ATHENA: endpoint,
+    AWS_ENDPOINT_URL_S3: endpoint,
+    AWS_ENDPOINT_URL_ORGANIZATIONS: endpoint,
+  };
+  const context: CliContext = { io: { stdin: Readable.from([]), stdout: io.stdout, stderr: io.stderr, env }, env, status: -1 };
+  const program = new Command('denial-alerter').exitOverride();
+  registerAthenaCommand(program, context, { pollIntervalMs: 1, ...deps });
+  await program.parseAsync(['athena', ...args], { from: 'user' });
+  return { status: context.status, stdout: io.out(), stderr: io.err() };
+}
+
+async function rawReplay(tableName: string) {
+  const io = streams();
+  const status = await runReplay(['--json', '--no-progress', '--endpoint', dynamo.emulator().endpoint, '--table', tableName, '--dead-letter', join(workDir, 'raw-dl.jsonl'), STRATUS_ALL_EVENTS], {
+    stdin: Readable.from([]),
+    stdout: io.stdout,
+    stderr: io.stderr,
+    env: {},
+  });
+  return { status, lines: jsonLines(io.out()) };
+}
+
+/** What an alert says, without what depends on when it was computed. */
+const verdict = (alert: Record<string, unknown>) => ({
+  reason: alert.reason,
+  fingerprint: alert.fingerprint,
+  principalArn: alert.principalArn,
+  action: alert.action,
+  resource: alert.resource,
+  denyLayer: alert.denyLayer,
+  count: alert.count,
+  windowStart: alert.windowStart,
+});
+
+describe('denial-alerter athena run', () => {
+  it('extracts the denials on Athena and replays them to the same alerts as the raw timeline', async () => {
+    aws = await startLoopbackAws({ records: timeline });
+    const athenaTable = await dynamo.newTable();
+    const result = await athena(
+      ['run', '--bucket', 'org-trail', '--organization-id', 'o-exampleorg', ...RANGE, '--accounts', accounts.join(','), '--regions', regions.join(','), '--output', 's3://backtest-results/stratus/',
+        '--', '--json', '--no-progress', '--endpoint', dynamo.emulator().endpoint, '--table', athenaTable.tableName, '--dead-letter', join(workDir, 'athena-dl.jsonl')],
+      aws.url,
+    );
+    expect(result.stderr).toMatch(/SUCCEEDED\s+\S+ MB scanned, ~\$0\.0\d+/);
+    expect(result.status).toBe(0);
+
+    // The table was created, then the extraction ran; the unload was read from S3 in several files.
+    expect(aws.targets().filter((target) => target.endsWith('StartQueryExecution'))).toHaveLength(3);
+    expect(aws.executions.map((execution) => execution.sql.split('\n')[0])).toEqual(['CREATE DATABASE IF NOT EXISTS `denial_alerter`', 'CREATE EXTERNAL TABLE IF NOT EXISTS `denial_alerter`.`cloudtrail_organization` (', 'UNLOAD (']);
+    expect([...aws.objects.keys()].filter((key) => key.startsWith('backtest-results/stratus/'))).toHaveLength(3);
+
+    const fromAthena = jsonLines(result.stdout);
+    const raw = await rawReplay((await dynamo.newTable()).tableName);
+    expect(raw.status).toBe(0);
+    const alertsOf = (lines: Array<Record<string, unknown>>) => lines.filter((line) => line.type === 'alert').map(verdict);
+    expect(alertsOf(fromAthena)).toEqual(alertsOf(raw.lines));
+    expect(alertsOf(fromAthena).map((alert) => [alert.action, alert.count])).toEqual([
+      ['ec2:GetPasswordData', 29],
+      ['ec2:DescribeInstanceAttribute', 14],
+    ]);
+    const athenaSummary = fromAthena.at(-1)!;
+    const rawSummary = raw.lines.at(-1)!;
+    expect(athenaSummary).toMatchObject({ type: 'summary', denials: rawSummary.denials, fingerprints: rawSummary.fingerprints, alerts: 2, unreadable: 0 });
+    // Athena kept the denials and the successful policy changes of the "what changed" catalogue, nothing else.
+    expect(changesInTimeline).toBeGreaterThan(0);
+    expect(athenaSummary.records).toBe((rawSummary.denials as number) + changesInTimeline);
+    expect(rawSummary.records).toBe(310);
+  }, 120_000);
+
+  it('lists the organization\'s accounts when none are given, and copies the files with --out', async () => {
+    aws = await startLoopbackAws({ records: timeline, accounts: [...accounts, '999999999999'] });
+    const out = join(workDir, 'unloaded');
+    const result = await athena(['run', '--bucket', 'org-trail', '--organization-id', 'o-exampleorg', ...RANGE, '--regions', regions.join(','), '--output', 's3://backtest-results/listed', '--no-create-table', '--out', out], aws.url);
+    expect(result.status).toBe(0);
+    expect(aws.targets().filter((target) => target.endsWith('ListAccounts')).length).toBeGreaterThan(1);
+    const unload = aws.executions.at(-1)!.sql;
+    expect(unload).toContain(`AND account IN (${[...accounts, '999999999999'].map((id) => `'${id}'`).join(', ')})`);
+    expect(aws.executions).toHaveLength(1);
+    expect(readdirSync(out).filter((name) => name.endsWith('.gz'))).toHaveLength(3);
+    let records = 0;
+    let denied = 0;
+    for await (const item of readRecords([out])) {
+      expect(item.kind).toBe('record');
+      if (item.kind === 'record') {
+        records++;
+        if (typeof item.record.errorCode === 'string' && typeof item.record.eventSource === 'string') denied++;
+        else expect(catalogEntryOf(String(item.record.eventSource), String(item.record.eventName))).toBeDefined();
+      }
+    }
+    expect(records).toBe(51 + changesInTimeline);
+    expect(denied).toBe(51);
+  });
+
+  it('stops the query on Ctrl-C and reads nothing', async () => {
+    aws = await startLoopbackAws({ records: timeline, behaviour: { hang: true } satisfies QueryBehaviour });
+    const controller = new AbortController();
+    const server = aws;
+    const watcher = setInterval(() => {
+      if (server.targets().some((target) => target.endsWith('GetQueryExecution'))) controller.abort();
+    }, 5);
+    const result = await athena(['run', '--bucket', 'org-trail', '--organization-id', 'o-exampleorg', ...RANGE, '--accounts', accounts.join(','), '--no-create-table', '--output', 's3://backtest-results/stopped/'], aws.url, { signal: controller.signal });
+    clearInterval(watcher);
+    expect(result.status).toBe(130);
+    expect(aws.targets()).toContain('AmazonAthena.StopQueryExecution');
+    expect(aws.executions[0]!.state).toBe('CANCELLED');
+    expect(result.stderr).toMatch(/Stopped: Athena query q-1 CANCELLED after/);
+    expect(aws.server.requests.some((request) => request.url.includes('list-type=2'))).toBe(false);
+  });
+
+  it('reports a failed query with Athena\'s reason, made safe for the terminal', async () => {
+    aws = await startLoopbackAws({ records: timeline, behaviour: { finalState: 'FAILED', reason: 'HIVE_CURSOR_ERROR: \u001b[31mbad\u001b[0m row' } });
+    const result = await athena(['run', '--bucket', 'org-trail', '--organization-id', 'o-exampleorg', ...RANGE, '--accounts', accounts.join(','), '--no-create-table', '--output', 's3://backtest-results/failed/'], aws.url);
+    expect(result.status).toBe(1);
+    expect(result.stderr).toMatch(/Athena query q-1 FAILED: HIVE_CURSOR_ERROR/);
+    expect(result.stderr).not.toContain('\u001b[31m');
+  });
+
+  it('refuses bad input before calling AWS', async () => {
+    aws = await startLoopbackAws({ records: timeline });
+    await expect(athena(['run', '--bucket', 'org-trail', '--organization-id', "o-x' OR 1=1", ...RANGE, '--accounts', accounts.join(',')], aws.url)).rejects.toThrow(/--organization-id/);
+    await expect(athena(['run', '--bucket', 'org-trail', '--organization-id', 'o-exampleorg', '--since', 'last tuesday'], aws.url)).rejects.toThrow(/--since/);
+    expect(aws.server.requests).toHaveLength(0);
+  });
+});
+
+describe('denial-alerter athena sql', () => {
+  it('prints a DDL and a query to paste, for just a bucket, an organization and a start day', async () => {
+    const result = await athena(['sql', '--bucket', 'b', '--organization-id', 'o-abc', '--since', '2026-06-01', '--until', '2026-07-01'], 'http://127.0.0.1:9');
+    expect(result.status).toBe(0);
+    expect(result.stdout).toContain('CREATE EXTERNAL TABLE IF NOT EXISTS `denial_alerter`.`cloudtrail_organization` (');
+    expect(result.stdout).toContain("'storage.location.template'='s3://b/AWSLogs/o-abc/${account}/CloudTrail/${region}/${timestamp}'");
+    expect(result.stdout).toMatch(/'projection.region.values'='af-south-1,[a-z0-9,-]*us-east-1,[a-z0-9,-]*us-west-2'/);
+    expect(result.stdout).toContain(`WHERE "timestamp" BETWEEN '2026/06/01' AND '2026/07/01'`);
+    expect(result.stdout).toContain("TO 's3://b/denial-alerter-backtest/2026-06-01_2026-07-01/'\nWITH (format = 'JSON', compression = 'gzip');");
+    expect(result.stdout).toContain("eventsource = 'iam.amazonaws.com' AND eventname IN ('AttachGroupPolicy'");
+    expect(result.stderr).toMatch(/fill the <ACCOUNT_IDS> placeholder/);
+  });
+});
