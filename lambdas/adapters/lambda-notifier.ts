@@ -1,29 +1,74 @@
 /**
- * The handler's notifier: SNS, and Slack with the webhook URL read from Secrets Manager on first use (never from a
- * plain environment variable). A secret that cannot be read fails the Slack deliveries only; SNS goes on.
+ * The channels of the Lambda: per route, a Slack webhook whose URL is read from Secrets Manager on first use (never
+ * from a plain environment variable) and an SNS topic. One Slack sender per webhook secret (Slack's pacing is per
+ * webhook), one SNS publisher per topic, one SDK client of each kind, all created on first use and kept for the life
+ * of the execution environment. A secret that cannot be read fails that route's Slack deliveries only.
  */
 import { SecretsManagerClient } from '@aws-sdk/client-secrets-manager';
 import { SNSClient } from '@aws-sdk/client-sns';
-import type { AlertSummary } from '../core/alert.js';
-import type { DeliveryFailure } from '../engine/process-sqs-batch.js';
-import { createNotifier } from './notifier.js';
+import type { Route, RoutingFacts } from '../core/routing.js';
+import type { AlertPublisher } from '../engine/alert-publisher.js';
+import { createAlertPublisher, slackAlertChannel, snsAlertChannel } from './notifier.js';
 import { readSlackWebhookUrl } from './slack-webhook-secret.js';
-import { SlackWebhookSender } from './slack-webhook.js';
+import { SlackWebhookSender, type SlackWebhookOptions } from './slack-webhook.js';
 import { SnsPublisher } from './sns-publisher.js';
 
-export interface LambdaNotifierOptions {
+/** The name of the route built from the single topic and secret when no routes are configured. */
+export const DEFAULT_ROUTE_NAME = 'default';
+
+export interface LambdaPublisherOptions {
+  /** Routes from `DENIAL_ALERTER_ROUTES`; when absent, one default route takes `snsTopicArn` and `slackWebhookSecretArn`. */
+  routes?: readonly Route[];
   snsTopicArn?: string;
   slackWebhookSecretArn?: string;
+  /** Account id → organizational unit ids, for routes matching `organizationalUnits`. */
+  accountOrganizationalUnits?: Readonly<Record<string, readonly string[]>>;
+  /** SDK clients (tests point them at local endpoints). @default created on first use */
+  clients?: { sns?: () => SNSClient; secretsManager?: () => SecretsManagerClient };
+  /** Slack timing. @default 5 s per attempt, 20 s per message (the caller's deadline bounds both) */
+  slack?: Partial<Omit<SlackWebhookOptions, 'webhookUrl'>>;
 }
 
-/** Builds the notifier for the configured channels. */
-export function createLambdaNotifier(options: LambdaNotifierOptions): { publish(alerts: readonly AlertSummary[]): Promise<DeliveryFailure[]> } {
-  const secrets = new SecretsManagerClient({});
-  const notifier = createNotifier({
-    slack: options.slackWebhookSecretArn
-      ? new SlackWebhookSender({ webhookUrl: () => readSlackWebhookUrl(secrets, options.slackWebhookSecretArn!), totalTimeoutMs: 20_000 })
-      : undefined,
-    sns: options.snsTopicArn ? new SnsPublisher(new SNSClient({}), options.snsTopicArn) : undefined,
+/**
+ * The routes in force: the configured ones, or a single default route over the stack's topic and secret (none when
+ * neither is set: alerts are then only logged and counted).
+ */
+export function effectiveRoutes(options: Pick<LambdaPublisherOptions, 'routes' | 'snsTopicArn' | 'slackWebhookSecretArn'>): Route[] {
+  if (options.routes !== undefined && options.routes.length > 0) return [...options.routes];
+  if (!options.snsTopicArn && !options.slackWebhookSecretArn) return [];
+  return [
+    {
+      name: DEFAULT_ROUTE_NAME,
+      ...(options.slackWebhookSecretArn ? { slackWebhookSecretArn: options.slackWebhookSecretArn } : {}),
+      ...(options.snsTopicArn ? { snsTopicArn: options.snsTopicArn } : {}),
+    },
+  ];
+}
+
+/** Builds the Lambda's routed publisher (nothing is created until the first alert). */
+export function createLambdaPublisher(options: LambdaPublisherOptions): AlertPublisher {
+  const sns = once(options.clients?.sns ?? (() => new SNSClient({})));
+  const secretsManager = once(options.clients?.secretsManager ?? (() => new SecretsManagerClient({})));
+  const slackSenders = new Map<string, SlackWebhookSender>();
+  const facts: RoutingFacts = options.accountOrganizationalUnits ? { accountOrganizationalUnits: options.accountOrganizationalUnits } : {};
+  return createAlertPublisher({
+    routes: effectiveRoutes(options),
+    facts: () => facts,
+    channel(id, route) {
+      if (id.startsWith('sns:')) return snsAlertChannel(id, new SnsPublisher(sns(), id.slice('sns:'.length)));
+      const secretId = route.slackWebhookSecretArn ?? route.slackWebhookSecretName;
+      if (secretId === undefined) return undefined;
+      let sender = slackSenders.get(secretId);
+      if (sender === undefined) {
+        sender = new SlackWebhookSender({ totalTimeoutMs: 20_000, ...options.slack, webhookUrl: () => readSlackWebhookUrl(secretsManager(), secretId) });
+        slackSenders.set(secretId, sender);
+      }
+      return slackAlertChannel(id, sender);
+    },
   });
-  return { publish: async (alerts) => (await notifier.publish(alerts)).failures };
+}
+
+function once<T>(make: () => T): () => T {
+  let value: T | undefined;
+  return () => (value ??= make());
 }

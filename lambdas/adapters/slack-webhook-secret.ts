@@ -30,7 +30,8 @@ export function webhookUrlFromSecret(secret: string): string {
     if (typeof candidate !== 'string') throw new WebhookSecretError('the Slack webhook secret is JSON without a string "url" or "webhookUrl"');
   }
   const url = String(candidate).trim();
-  if (!/^https:\/\/[^\s/]+\/\S*$/.test(url)) throw new WebhookSecretError('the Slack webhook secret does not hold an https:// URL (plain, or JSON {"url": "…"} / {"webhookUrl": "…"})');
+  // http:// only to a loopback address (a local stand-in), as the sender itself accepts.
+  if (!/^https:\/\/[^\s/]+\/\S*$/.test(url) && !/^http:\/\/(127\.0\.0\.1|localhost|\[::1\])(:\d+)?\/\S*$/.test(url)) throw new WebhookSecretError('the Slack webhook secret does not hold an https:// URL (plain, or JSON {"url": "…"} / {"webhookUrl": "…"})');
   return url;
 }
 

@@ -4,7 +4,9 @@
  * - HTTP 429: wait for `Retry-After` (seconds or an HTTP date), and hold every later message too;
  * - 5xx, timeouts (`attemptTimeoutMs` per attempt) and network errors: retry with exponential backoff
  *   (`initialBackoffMs` doubling up to `maxBackoffMs`), all inside `totalTimeoutMs` (waits included);
- * - other 4xx (`invalid_payload`, `no_service`, …): final, not retried.
+ * - other 4xx (`invalid_payload`, `no_service`, …): final, not retried;
+ * - a caller's `deadlineMs` (the Lambda's remaining time, a replay's budget) bounds everything: a wait that would end
+ *   past it (a `Retry-After: 3600`, a backoff, the pacing of earlier messages) fails the message at once instead.
  *
  * The webhook URL is a secret: it never appears in errors, in their `cause`, nor in what `onRetry` receives.
  * Time comes from the injected `now`/`sleep` (tests record the delays instead of waiting).
@@ -36,6 +38,12 @@ export interface SlackWebhookOptions {
   readonly fetch?: typeof fetch;
   /** Told about each retry (for logs); never receives the URL. */
   readonly onRetry?: (retry: { attempt: number; delayMs: number; reason: string }) => void;
+}
+
+/** Per-message options of {@link SlackWebhookSender.send}. */
+export interface SlackSendOptions {
+  /** Epoch milliseconds (as `now()` gives) after which nothing is sent or awaited. @default no deadline beyond `totalTimeoutMs` */
+  readonly deadlineMs?: number;
 }
 
 /** What a successful send took. */
@@ -78,21 +86,27 @@ export class SlackWebhookSender {
    *
    * @throws {@link SlackDeliveryError} when Slack refused it, or it could not be delivered within `totalTimeoutMs`.
    */
-  send(message: SlackMessage): Promise<SlackSendResult> {
-    const result = this.queue.then(() => this.deliver(JSON.stringify(message)));
+  send(message: SlackMessage, options: SlackSendOptions = {}): Promise<SlackSendResult> {
+    const result = this.queue.then(() => this.deliver(JSON.stringify(message), options.deadlineMs ?? Number.POSITIVE_INFINITY));
     this.queue = result.catch(() => undefined);
     return result;
   }
 
-  private async deliver(body: string): Promise<SlackSendResult> {
+  private async deliver(body: string, callerDeadline: number): Promise<SlackSendResult> {
     const { now, sleep, totalTimeoutMs, attemptTimeoutMs, minIntervalMs } = this.settings;
     const started = now();
-    const deadline = started + totalTimeoutMs;
-    const url = await this.webhookUrl();
+    const deadline = Math.min(started + totalTimeoutMs, callerDeadline);
+    const budget = `budget ${Math.max(0, Math.round(deadline - started))} ms`;
+    if (deadline <= started) {
+      throw new SlackDeliveryError(`Slack delivery not tried: the delivery deadline had passed (${budget})`, { attempts: 0, retryable: true });
+    }
+    if (this.nextRequestAt >= deadline) throw this.heldPastDeadline(0, budget);
+    const url = await this.webhookUrl(deadline);
     let problem = 'not sent';
     let status: number | null = null;
     let lastCause: unknown;
     for (let attempt = 1; ; attempt++) {
+      if (this.nextRequestAt >= deadline) throw this.heldPastDeadline(attempt - 1, budget);
       const pacing = this.nextRequestAt - now();
       if (pacing > 0) await sleep(pacing);
       const timeout = Math.max(1, Math.min(attemptTimeoutMs, deadline - now()));
@@ -128,7 +142,8 @@ export class SlackWebhookSender {
       }
       const resumeAt = Math.max(now() + backoff, this.nextRequestAt);
       if (resumeAt >= deadline) {
-        throw new SlackDeliveryError(`Slack delivery gave up after ${attempt} attempt${attempt === 1 ? '' : 's'} (budget ${totalTimeoutMs} ms): ${problem}`, {
+        const notWaiting = status === 429 ? ', past the delivery deadline: not waiting' : '';
+        throw new SlackDeliveryError(`Slack delivery gave up after ${attempt} attempt${attempt === 1 ? '' : 's'} (${budget}): ${problem}${notWaiting}`, {
           attempts: attempt,
           retryable: true,
           status,
@@ -141,22 +156,54 @@ export class SlackWebhookSender {
     }
   }
 
+  /** The webhook is held (rate limited, or paced behind earlier messages) until past the deadline: fail now. */
+  private heldPastDeadline(attempts: number, budget: string): SlackDeliveryError {
+    const heldFor = Math.ceil((this.nextRequestAt - this.settings.now()) / 1000);
+    return new SlackDeliveryError(`Slack delivery not tried: the webhook is held for ${heldFor} s more (rate limited), past the delivery deadline (${budget})`, {
+      attempts,
+      retryable: true,
+      status: 429,
+    });
+  }
+
   private backoff(attempt: number): number {
     const { initialBackoffMs, maxBackoffMs, random } = this.settings;
     const base = Math.min(maxBackoffMs, initialBackoffMs * 2 ** (attempt - 1));
     return Math.round(base * (0.5 + Math.min(Math.max(random(), 0), 1) / 2));
   }
 
-  private async webhookUrl(): Promise<string> {
+  private async webhookUrl(deadline: number): Promise<string> {
     const source = this.options.webhookUrl;
-    this.url ??= (typeof source === 'string' ? Promise.resolve(source) : source()).then(checkUrl);
+    if (this.url === undefined) {
+      const reading = (typeof source === 'string' ? Promise.resolve(source) : source()).then(checkUrl);
+      // A failed read is forgotten (the next send tries again), also when no send awaits it any more.
+      reading.catch(() => {
+        if (this.url === reading) this.url = undefined;
+      });
+      this.url = reading;
+    }
     try {
-      return await this.url;
+      return await beforeDeadline(this.url, deadline - this.settings.now());
     } catch (error) {
-      this.url = undefined;
+      if (error instanceof DeadlineError) {
+        throw new SlackDeliveryError('the Slack webhook URL could not be read before the delivery deadline', { attempts: 0, retryable: true });
+      }
       if (error instanceof SlackDeliveryError) throw error;
       throw new SlackDeliveryError(`the Slack webhook URL could not be read: ${(error as Error).message}`, { attempts: 0, retryable: true, cause: error });
     }
+  }
+}
+
+class DeadlineError extends Error {}
+
+/** Resolves as `promise` does, or rejects with a `DeadlineError` after `ms` (the timer never outlives the race). */
+async function beforeDeadline<T>(promise: Promise<T>, ms: number): Promise<T> {
+  if (!Number.isFinite(ms)) return promise;
+  let timer: NodeJS.Timeout | undefined;
+  try {
+    return await Promise.race([promise, new Promise<never>((_, reject) => (timer = setTimeout(() => reject(new DeadlineError()), Math.max(0, ms))))]);
+  } finally {
+    clearTimeout(timer);
   }
 }
 

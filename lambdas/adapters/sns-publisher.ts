@@ -1,6 +1,7 @@
 /**
  * Publishes alerts to an SNS topic: the subject, the text body and String message attributes that subscribers filter
- * on (see `core/render/sns.ts`). The SDK client is the caller's (its retries apply; set `maxAttempts` there).
+ * on (see `core/render/sns.ts`). The SDK client is the caller's (its retries apply; set `maxAttempts` there), bounded
+ * by the caller's deadline: the request is aborted when it passes.
  */
 import { PublishCommand, type SNSClient } from '@aws-sdk/client-sns';
 import type { AlertSummary } from '../core/alert.js';
@@ -21,6 +22,8 @@ export class SnsPublisher {
   constructor(
     private readonly client: SNSClient,
     private readonly topicArn: string,
+    /** Renders an alert for SNS. @default buildSnsMessage */
+    private readonly render: typeof buildSnsMessage = buildSnsMessage,
   ) {}
 
   /**
@@ -28,8 +31,12 @@ export class SnsPublisher {
    *
    * @throws {@link SnsDeliveryError} when SNS did not take it (after the SDK's own retries).
    */
-  async publish(alert: AlertSummary): Promise<SnsPublishResult> {
-    const { subject, message, attributes } = buildSnsMessage(alert);
+  async publish(alert: AlertSummary, options: { deadlineMs?: number } = {}): Promise<SnsPublishResult> {
+    const { subject, message, attributes } = this.render(alert);
+    const remainingMs = options.deadlineMs === undefined ? undefined : Math.floor(options.deadlineMs - Date.now());
+    if (remainingMs !== undefined && remainingMs <= 0) {
+      throw new SnsDeliveryError(`SNS Publish to ${this.topicArn} not tried: the delivery deadline had passed`, { attempts: 0, retryable: true });
+    }
     try {
       const response = await this.client.send(
         new PublishCommand({
@@ -38,6 +45,8 @@ export class SnsPublisher {
           Message: message,
           MessageAttributes: Object.fromEntries(Object.entries(attributes).map(([name, value]) => [name, { DataType: 'String', StringValue: value }])),
         }),
+        // The SDK's retries stop at the deadline too: the request in flight is aborted.
+        remainingMs === undefined ? {} : { abortSignal: AbortSignal.timeout(remainingMs) },
       );
       return { messageId: response.MessageId ?? null };
     } catch (error) {

@@ -3,7 +3,8 @@ import { redactUrl, SlackDeliveryError } from '../../lambdas/adapters/delivery-e
 import { retryAfter, SlackWebhookSender, type SlackWebhookOptions } from '../../lambdas/adapters/slack-webhook.js';
 import { buildSlackMessage } from '../../lambdas/core/render/slack.js';
 import { ec2GetPasswordData } from '../render/alerts.js';
-import { closedPort, fakeTime, startLocalServer, type Answer, type LocalServer } from './local-http.js';
+import { closedPort, startLocalServer, type Answer, type LocalServer } from '../support/http-server.js';
+import { fakeTime } from './fake-time.js';
 
 const SECRET_PATH = '/services/T0SECRET/B0SECRET/xoxSecretToken123';
 const message = buildSlackMessage(ec2GetPasswordData);

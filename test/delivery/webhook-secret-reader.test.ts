@@ -1,7 +1,7 @@
 import { SecretsManagerClient } from '@aws-sdk/client-secrets-manager';
 import { afterEach, describe, expect, it } from 'vitest';
 import { readSlackWebhookUrl, WebhookSecretError } from '../../lambdas/adapters/slack-webhook-secret.js';
-import { startLocalServer, type LocalServer } from './local-http.js';
+import { startLocalServer, type LocalServer } from '../support/http-server.js';
 
 const ARN = 'arn:aws:secretsmanager:us-east-1:111122223333:secret:denial-alerter/slack-AbCdEf';
 const servers: LocalServer[] = [];
