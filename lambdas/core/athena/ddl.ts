@@ -47,6 +47,37 @@ export function hiveType(type: ColumnType, indent = '  '): string {
   }
 }
 
+/** The Glue catalog type of a column (`struct<type:string,…>`, no spaces), as a CloudFormation `AWS::Glue::Table` needs. */
+export function glueType(type: ColumnType): string {
+  switch (type.kind) {
+    case 'string':
+    case 'json-text':
+    case 'boolean-text':
+      return 'string';
+    case 'map':
+      return 'map<string,string>';
+    case 'array':
+      return `array<${glueType(type.of)}>`;
+    case 'struct':
+      return `struct<${type.fields.map((field) => `${athenaName(field.name)}:${glueType(field.type)}`).join(',')}>`;
+  }
+}
+
+/** The table's columns as the Glue catalog holds them. */
+export function glueColumns(): Array<{ name: string; type: string }> {
+  return CLOUDTRAIL_COLUMNS.map((column) => ({ name: athenaName(column.name), type: glueType(column.type) }));
+}
+
+/** The partition keys, in the order of the location template. */
+export const PARTITION_KEYS = ['account', 'region', 'timestamp'] as const;
+
+/** The storage formats of the documented CloudTrail table. */
+export const CLOUDTRAIL_STORAGE = {
+  serde: 'org.apache.hive.hcatalog.data.JsonSerDe',
+  inputFormat: 'com.amazon.emr.cloudtrail.CloudTrailInputFormat',
+  outputFormat: 'org.apache.hadoop.hive.ql.io.HiveIgnoreKeyTextOutputFormat',
+} as const;
+
 const columnLine = (column: Column): string => `  ${athenaName(column.name)} ${hiveType(column.type, '  ')}`;
 
 /** The full `CREATE EXTERNAL TABLE IF NOT EXISTS` statement. */
@@ -58,9 +89,9 @@ export function createTableSql(spec: BacktestSpec): string {
     ')',
     'COMMENT \'CloudTrail organization trail, partition projection (denial-alerter athena sql)\'',
     'PARTITIONED BY (account STRING, region STRING, `timestamp` STRING)',
-    "ROW FORMAT SERDE 'org.apache.hive.hcatalog.data.JsonSerDe'",
-    "STORED AS INPUTFORMAT 'com.amazon.emr.cloudtrail.CloudTrailInputFormat'",
-    "OUTPUTFORMAT 'org.apache.hadoop.hive.ql.io.HiveIgnoreKeyTextOutputFormat'",
+    `ROW FORMAT SERDE ${sqlString(CLOUDTRAIL_STORAGE.serde)}`,
+    `STORED AS INPUTFORMAT ${sqlString(CLOUDTRAIL_STORAGE.inputFormat)}`,
+    `OUTPUTFORMAT ${sqlString(CLOUDTRAIL_STORAGE.outputFormat)}`,
     `LOCATION ${sqlString(organizationLogsLocation(spec))}`,
     'TBLPROPERTIES (',
     Object.entries(properties)
