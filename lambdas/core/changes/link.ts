@@ -170,36 +170,29 @@ function toLink(candidate: Candidate, firstDenialMs: number): ChangeLink {
     minutesBeforeFirstDenial: minutes,
     match,
     exactness,
-    summary: summaryOf(change, target, minutes, match, exactness),
+    summary: summaryOf(change, target, match),
     consoleUrl: cloudTrailEventLink(change.region, change.eventId),
   };
 }
 
-/** "user/alice (session x) called DetachRolePolicy on role/ci: policy …, 14 min before the first denial". Plain text. */
-function summaryOf(
-  change: AuthorizationChange,
-  target: string | null,
-  minutes: number,
-  match: ChangeLink['match'],
-  exactness: ChangeLink['exactness'],
-): string {
+/**
+ * "user/alice (session x) called DetachRolePolicy on role/ci (policy/p), account 123456789012". Plain text; renderers
+ * escape it and put the time ("14 min before") and, for organization-wide links, where it applies in front of it.
+ */
+function summaryOf(change: AuthorizationChange, target: string | null, match: ChangeLink['match']): string {
   const actor = change.actorArn ? shortArn(change.actorArn) : 'an unknown caller';
   const session = change.actorSession ? ` (session ${change.actorSession})` : '';
   const on = target ? ` on ${shortArn(target)}` : '';
-  const policy = change.policyArn && change.policyArn !== target ? `: ${change.policyArn}` : change.organizationPolicyId && !change.policyArn ? `: ${change.organizationPolicyId}` : '';
-  const why =
-    match === 'denying-policy'
-      ? ' (the policy the explicit deny names)'
-      : exactness === 'any-in-organization'
-        ? ' (where it applies is not known: any account of the organization)'
-        : '';
-  const when = minutes === 1 ? '1 min' : `${minutes} min`;
-  return `${actor}${session} called ${change.eventName}${on}${policy}, ${when} before the first denial${why}`;
+  const policyArn = change.policyArn ?? change.organizationPolicyId;
+  const policy = policyArn && policyArn !== target ? ` (${shortArn(policyArn)})` : '';
+  const account = change.accountId ? `, account ${change.accountId}` : '';
+  const why = match === 'denying-policy' ? ': the policy the explicit deny names' : '';
+  return `${actor}${session} called ${change.eventName}${on}${policy}${account}${why}`;
 }
 
-/** The resource part of an ARN (`role/ci-deploy`), with its account when it has one. */
+/** The resource part of an ARN (`role/ci-deploy`); AWS managed policies keep their `aws` marker. */
 function shortArn(arn: string): string {
-  const match = /^arn:[^:]+:[^:]*:[^:]*:(\d{12})?:(.+)$/.exec(arn);
+  const match = /^arn:[^:]+:[^:]*:[^:]*:(\d{12}|aws)?:(.+)$/.exec(arn);
   if (!match) return arn;
-  return match[1] ? `${match[2]} in ${match[1]}` : match[2]!;
+  return match[1] === 'aws' ? `aws-managed ${match[2]}` : match[2]!;
 }

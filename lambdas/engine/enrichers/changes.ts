@@ -6,7 +6,8 @@
 import type { ChangeStore } from '../../core/changes/change-store.js';
 import { changeLookupOf, DEFAULT_CHANGE_LOOKBACK_HOURS, firstDenialMsOf, linkChanges } from '../../core/changes/link.js';
 import { regressionLookupOf, regressionOf } from '../../core/changes/regression.js';
-import type { AlertEnricher } from '../alert-enrichment.js';
+import type { AlertEnricher, RecordObserver } from '../alert-enrichment.js';
+import { createChangeObserver } from '../change-observer.js';
 
 /** Changes read per key: enough for a busy role's day, bounded for a storm of infrastructure runs. */
 const LIMIT_PER_KEY = 25;
@@ -35,5 +36,21 @@ export function createChangeEnricher(deps: ChangeEnricherDeps): AlertEnricher {
       ...(changes.length > 0 ? { changes } : {}),
       ...(regression ? { regression } : {}),
     };
+  };
+}
+
+/**
+ * The engine dependencies of "what changed", to spread into `createSpikeEngine({...})`: the observer that stores
+ * changes and the enricher that links them.
+ *
+ * @example createSpikeEngine({ store, settings, now, ...whatChangedHooks(changeStore, settings) })
+ */
+export function whatChangedHooks(
+  store: ChangeStore,
+  settings: { historyDays: number; changeLookbackHours?: number },
+): { observers: RecordObserver[]; enrichers: AlertEnricher[] } {
+  return {
+    observers: [createChangeObserver({ store, retentionDays: settings.historyDays })],
+    enrichers: [createChangeEnricher({ store, lookbackHours: settings.changeLookbackHours })],
   };
 }
