@@ -1,7 +1,9 @@
 /**
- * The CDK app: the central `DenialAlerter` stack and the `DenialAlerterForwarder` stack for other Regions and member
- * accounts. Configuration comes from cdk.json context (see docs/deploy.md). Both stacks are environment-agnostic:
- * `cdk synth` needs no credentials and no network, and `cdk deploy` targets the credentials' account and Region.
+ * The CDK app, one user of the `DenialAlerter` construct library: the central `DenialAlerter` stack (with the
+ * organization StackSet when context `organization` is set), or, with context `forwarder` (or `centralAccount`,
+ * `centralRegion`, `centralBusArn`), only the `DenialAlerterForwarder` stack. The app never holds both, so
+ * `cdk deploy --all` deploys what belongs in the account at hand. Configuration comes from cdk.json context (see
+ * docs/deploy.md). Stacks are environment-agnostic: `cdk synth` needs no credentials and no network.
  */
 import { App, Validations } from 'aws-cdk-lib';
 import { AwsSolutionsChecks } from 'cdk-nag';
@@ -10,17 +12,38 @@ import { DenialAlerterStack, centralBusArn } from '../lib/denial-alerter-stack.j
 import { DenialAlerterForwarderStack } from '../lib/forwarder-stack.js';
 import { stackConfigFrom } from '../lib/stack-config.js';
 
-/** Builds both stacks on `app` and registers cdk-nag's AWS Solutions checks (exported for tests). */
-export function buildApp(app: App = new App()): { app: App; central: DenialAlerterStack; forwarder: DenialAlerterForwarderStack } {
+/** What `buildApp` built: exactly one of the two stacks. */
+export interface BuiltApp {
+  readonly app: App;
+  readonly central?: DenialAlerterStack;
+  readonly forwarder?: DenialAlerterForwarderStack;
+}
+
+/** Builds the stack the context asks for and registers cdk-nag's AWS Solutions checks (exported for tests). */
+export function buildApp(app: App = new App()): BuiltApp {
   const config = stackConfigFrom(app.node);
-  const central = new DenialAlerterStack(app, 'DenialAlerter', { config, description: 'Denial Alerter: alerts on AWS AccessDenied spikes' });
-  const forwarder = new DenialAlerterForwarderStack(app, 'DenialAlerterForwarder', {
-    centralBusArn: config.centralBusArn ?? centralBusArn({ account: config.centralAccount, region: config.centralRegion }),
-    extraErrorCodes: config.settings.extraErrorCodes,
-    description: 'Denial Alerter forwarder: sends this account and Region\'s denials to the central bus',
-  });
+  // HOOK (H5, lib/change-pattern.ts): pass its "what changed" event pattern as `changeEventPattern` to both stacks.
+  const changeEventPattern = undefined;
   Validations.of(app).addPlugins(new AwsSolutionsChecks(app));
-  return { app, central, forwarder };
+  if (config.forwarderOnly) {
+    const forwarder = new DenialAlerterForwarderStack(app, 'DenialAlerterForwarder', {
+      centralBusArn: config.centralBusArn ?? centralBusArn({ account: config.centralAccount, region: config.centralRegion }),
+      extraErrorCodes: config.settings.extraErrorCodes,
+      changeEventPattern,
+      description: 'Denial Alerter forwarder: sends this account and Region\'s denials to the central bus',
+    });
+    return { app, forwarder };
+  }
+  const central = new DenialAlerterStack(app, 'DenialAlerter', {
+    config,
+    description: 'Denial Alerter: alerts on AWS AccessDenied spikes',
+    extra: {
+      changeEventPattern,
+      // The member template is synthesized on its own: give it the same checks.
+      configureMemberStage: (stage) => Validations.of(stage).addPlugins(new AwsSolutionsChecks(stage)),
+    },
+  });
+  return { app, central };
 }
 
 if (process.argv[1] === fileURLToPath(import.meta.url)) buildApp().app.synth();

@@ -4,6 +4,7 @@
  */
 import type { Node } from 'constructs';
 import { resolveSettings, type Settings } from '../lambdas/core/config.js';
+import { parseAccountOrganizationalUnits, parseRoutes, type Route } from '../lambdas/core/routing.js';
 
 /** Data events the optional trail can log. */
 export const TRAIL_DATA_EVENT_KINDS = ['s3', 'lambda'] as const;
@@ -13,8 +14,10 @@ export type TrailDataEventKind = (typeof TRAIL_DATA_EVENT_KINDS)[number];
 export interface StackConfig {
   /** Name of an existing Secrets Manager secret holding the Slack webhook URL. @default no Slack */
   readonly slackWebhookSecretName?: string;
-  /** Email addresses subscribed to the alert topic. @default [] */
+  /** Email addresses subscribed to the alert topic (`-c alertEmails=a@b.c` or a JSON array). @default [] */
   readonly alertEmails: readonly string[];
+  /** Email addresses subscribed to the operations topic that receives the alarms. @default `alertEmails` */
+  readonly opsEmails: readonly string[];
   /** Spike rules and suppressions (the `Settings` of `lambdas/core/config.ts`), `extraErrorCodes` merged in. */
   readonly settings: Settings;
   /** Days the handler's logs are kept (rounded up to a retention CloudWatch offers). @default 30 */
@@ -37,6 +40,35 @@ export interface StackConfig {
   readonly centralAccount?: string;
   /** Region of the central stack. @default the forwarder's own Region */
   readonly centralRegion?: string;
+  /**
+   * The app holds the forwarder stack only (for an account or Region outside the organization rollout), never the
+   * central one, so that `cdk deploy --all` deploys what belongs there. @default true when `centralBusArn`,
+   * `centralAccount` or `centralRegion` is given, else false
+   */
+  readonly forwarderOnly: boolean;
+  /** Roll the forwarder and the reader role out to the organization with a StackSet. @default no rollout */
+  readonly organization?: OrganizationRollout;
+  /** Maximum concurrent handler invocations of the SQS event source (2 to 1000). @default no limit */
+  readonly maxConcurrency?: number;
+  /** Alert routes by account, OU, principal, tag, severity or action (`lambdas/core/routing.ts`). @default every alert to the alert topic and `slackWebhookSecretName` */
+  readonly routes?: readonly Route[];
+  /** Account id → its organizational unit and root ids, for routes that match `organizationalUnits`. @default none */
+  readonly accountOrganizationalUnits?: Readonly<Record<string, readonly string[]>>;
+}
+
+/** Where the StackSet deploys, from context `organization`. */
+export interface OrganizationRollout {
+  /** The organization root (`r-…`) and/or organizational units (`ou-…`) whose accounts, current and future, get the stack. */
+  readonly targets: readonly string[];
+  /** Regions the forwarder runs in; us-east-1 is always added (IAM, STS global endpoint and CloudFront events land there). */
+  readonly regions: readonly string[];
+  /** Accounts of those units to leave out. @default [] */
+  readonly excludeAccounts: readonly string[];
+  /**
+   * `DELEGATED_ADMIN` when the central stack is deployed in a delegated administrator account for StackSets, `SELF`
+   * in the management account. @default 'DELEGATED_ADMIN'
+   */
+  readonly callAs: 'SELF' | 'DELEGATED_ADMIN';
 }
 
 /** Raised when the context is wrong; the message names the key. */
@@ -47,7 +79,10 @@ export class StackConfigError extends Error {
   }
 }
 
-const EMAIL = /^[^@\s]+@[^@\s]+\.[^@\s]+$/;
+const EMAIL = /^[^@\s,]+@[^@\s,]+\.[^@\s,]+$/;
+const REGION = /^[a-z]{2}(-[a-z]+)+-\d+$/;
+const ORGANIZATION_TARGET = /^(r-[0-9a-z]{4,32}|ou-[0-9a-z]{4,32}-[a-z0-9]{8,32})$/;
+const ACCOUNT = /^\d{12}$/;
 const EVENT_SOURCE = /^[a-z0-9-]+\.amazonaws\.com$/;
 
 /** Reads and validates the configuration from the app's context. */
@@ -81,6 +116,17 @@ export function stackConfigFrom(node: Node): StackConfig {
     return value;
   };
 
+  // `-c alertEmails=a@b.c` (or `a@b.c,c@d.e`) gives a plain string: one address, or a comma-separated list.
+  const emails = (key: string): string[] | undefined => {
+    const value = get(key);
+    if (value === undefined || value === null) return undefined;
+    const list = typeof value === 'string' ? value.split(',').map((part) => part.trim()).filter(Boolean) : value;
+    if (!Array.isArray(list) || list.some((item) => typeof item !== 'string' || !EMAIL.test(item))) {
+      throw new StackConfigError(`context "${key}" must be an email address or an array of email addresses, got ${JSON.stringify(value)}`);
+    }
+    return list as string[];
+  };
+
   const extraErrorCodes = stringArray('extraErrorCodes', (code) => /^[\w.:-]{1,128}$/.test(code), 'errorCode strings');
   const rawSettings = get('settings') ?? {};
   if (typeof rawSettings !== 'object' || rawSettings === null || Array.isArray(rawSettings)) {
@@ -101,21 +147,87 @@ export function stackConfigFrom(node: Node): StackConfig {
   if (!createTrail && (trailDataEvents.length > 0 || trailNetworkActivitySources.length > 0)) {
     throw new StackConfigError('context "trailDataEvents" and "trailNetworkActivitySources" need "createTrail": true (they configure the trail this app creates)');
   }
+  const alertEmails = emails('alertEmails') ?? [];
+  const organizationId = optionalString('organizationId', /^o-[a-z0-9]{10,32}$/);
+  const centralBusArn = optionalString('centralBusArn', /^arn:aws[a-z-]*:events:[a-z0-9-]+:\d{12}:event-bus\/[\w.\-/]+$/);
+  const centralAccount = optionalString('centralAccount', ACCOUNT);
+  const centralRegion = optionalString('centralRegion', REGION);
+  const forwarderOnly = get('forwarder') === undefined ? Boolean(centralBusArn ?? centralAccount ?? centralRegion) : boolean('forwarder');
+  const organization = organizationFrom(get('organization'), organizationId);
+  if (organization && forwarderOnly) {
+    throw new StackConfigError('context "organization" belongs to the central stack; "forwarder" (or centralBusArn, centralAccount, centralRegion) selects the forwarder stack: give one or the other');
+  }
+  const maxConcurrency = get('maxConcurrency');
   return {
     slackWebhookSecretName: optionalString('slackWebhookSecretName', /^[\w/+=.@-]{1,512}$/),
-    alertEmails: stringArray('alertEmails', (email) => EMAIL.test(email), 'email addresses'),
+    alertEmails,
+    opsEmails: emails('opsEmails') ?? alertEmails,
     settings,
     logRetentionDays: number('logRetentionDays', 30, 1, 3653),
     createTrail,
     trailDataEvents: trailDataEvents as TrailDataEventKind[],
     trailNetworkActivitySources,
-    organizationId: optionalString('organizationId', /^o-[a-z0-9]{10,32}$/),
-    policyLookups: boolean('policyLookups'),
+    organizationId,
+    // The organization's member accounts are read through their reader roles: lookups are what the rollout is for.
+    policyLookups: get('policyLookups') === undefined && organization ? true : boolean('policyLookups'),
     batchSize: number('batchSize', 1000, 1, 10_000),
-    centralBusArn: optionalString('centralBusArn', /^arn:aws[a-z-]*:events:[a-z0-9-]+:\d{12}:event-bus\/[\w.\-/]+$/),
-    centralAccount: optionalString('centralAccount', /^\d{12}$/),
-    centralRegion: optionalString('centralRegion', /^[a-z]{2}(-[a-z]+)+-\d+$/),
+    centralBusArn,
+    centralAccount,
+    centralRegion,
+    forwarderOnly,
+    organization,
+    maxConcurrency: maxConcurrency === undefined || maxConcurrency === null ? undefined : number('maxConcurrency', 2, 2, 1000),
+    routes: routesFrom(get('routes')),
+    accountOrganizationalUnits: accountOrganizationalUnitsFrom(get('accountOrganizationalUnits')),
   };
+}
+
+/** Validates context `organization`; the rollout needs `organizationId` for the reader role's trust condition. */
+function organizationFrom(value: unknown, organizationId: string | undefined): OrganizationRollout | undefined {
+  if (value === undefined || value === null || value === '') return undefined;
+  const fail = (message: string): never => {
+    throw new StackConfigError(`context "organization" ${message}`);
+  };
+  if (typeof value !== 'object' || Array.isArray(value)) fail(`must be an object { "targets": ["r-…" | "ou-…"], "regions": ["eu-west-1", …] }, got ${JSON.stringify(value)}`);
+  const { targets, regions, excludeAccounts = [], callAs = 'DELEGATED_ADMIN', ...unknown } = value as Record<string, unknown>;
+  const extra = Object.keys(unknown);
+  if (extra.length > 0) fail(`has unknown key(s) ${extra.map((key) => `"${key}"`).join(', ')} (known: targets, regions, excludeAccounts, callAs)`);
+  const list = (name: string, items: unknown, pattern: RegExp, what: string, nonEmpty: boolean): string[] => {
+    if (!Array.isArray(items) || (nonEmpty && items.length === 0) || items.some((item) => typeof item !== 'string' || !pattern.test(item))) {
+      fail(`"${name}" must be ${nonEmpty ? 'a non-empty' : 'an'} array of ${what}, got ${JSON.stringify(items)}`);
+    }
+    return [...new Set(items as string[])];
+  };
+  const rollout: OrganizationRollout = {
+    targets: list('targets', targets, ORGANIZATION_TARGET, 'root ids ("r-…") or organizational unit ids ("ou-…")', true),
+    // us-east-1 first: IAM, STS (global endpoint) and CloudFront denials are recorded there, and the reader role (IAM is
+    // global) is created there only.
+    regions: [...new Set(['us-east-1', ...list('regions', regions, REGION, 'Region names like "eu-west-1"', true)])],
+    excludeAccounts: list('excludeAccounts', excludeAccounts, ACCOUNT, '12-digit account ids', false),
+    callAs: callAs === 'SELF' || callAs === 'DELEGATED_ADMIN' ? callAs : fail(`"callAs" must be "SELF" or "DELEGATED_ADMIN", got ${JSON.stringify(callAs)}`),
+  };
+  if (!organizationId) fail('needs context "organizationId" (aws organizations describe-organization --query Organization.Id): the reader role trusts only principals of that organization');
+  return rollout;
+}
+
+/** Validates context `routes` with the routing module's own parser (the handler and `replay` use the same). */
+function routesFrom(value: unknown): Route[] | undefined {
+  if (value === undefined || value === null || value === '') return undefined;
+  try {
+    return parseRoutes(value);
+  } catch (error) {
+    throw new StackConfigError(`context "routes": ${(error as Error).message}`, { cause: error });
+  }
+}
+
+/** Validates context `accountOrganizationalUnits` (account id → its OU and root ids, for routes matching `organizationalUnits`). */
+function accountOrganizationalUnitsFrom(value: unknown): Record<string, string[]> | undefined {
+  if (value === undefined || value === null || value === '') return undefined;
+  try {
+    return parseAccountOrganizationalUnits(value);
+  } catch (error) {
+    throw new StackConfigError(`context "accountOrganizationalUnits": ${(error as Error).message}`, { cause: error });
+  }
 }
 
 /** `-c key=value` gives strings: read JSON arrays, objects, booleans and numbers from them. */

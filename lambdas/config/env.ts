@@ -35,3 +35,14 @@ export const ROUTING_ENV = {
   /** JSON object of account id → organizational unit and root ids, for routes that match `organizationalUnits`. */
   accountOrganizationalUnits: 'DENIAL_ALERTER_ACCOUNT_OUS',
 } as const;
+
+/**
+ * Optional cross-account lookup variables (set by the stack with the `organization` rollout): the handler reads a member
+ * account's policies through that account's reader role.
+ */
+export const MEMBER_ACCOUNTS_ENV = {
+  /** ARN of the member accounts' reader role with `*` for the account, e.g. `arn:aws:iam::*:role/DenialAlerterReader`. */
+  readerRoleArnPattern: 'MEMBER_READER_ROLE_ARN',
+  /** The handler's own account: its denials are read without assuming a role. */
+  ownAccountId: 'CENTRAL_ACCOUNT_ID',
+} as const;

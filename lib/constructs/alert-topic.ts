@@ -8,15 +8,17 @@ export interface AlertTopicProps {
   readonly encryptionKey: IKey;
   /** Email addresses to subscribe (each confirms by email). @default [] */
   readonly emails?: readonly string[];
+  /** @default 'Denial Alerter' */
+  readonly displayName?: string;
 }
 
-/** The SNS topic alerts and alarms go to: KMS-encrypted, TLS-only, with optional email subscriptions. */
+/** An SNS topic (alerts, or operational alarms): KMS-encrypted, TLS-only, with optional email subscriptions. */
 export class AlertTopic extends Construct {
   public readonly topic: Topic;
 
   constructor(scope: Construct, id: string, props: AlertTopicProps) {
     super(scope, id);
-    this.topic = new Topic(this, 'Topic', { displayName: 'Denial Alerter', masterKey: props.encryptionKey, enforceSSL: true });
+    this.topic = new Topic(this, 'Topic', { displayName: props.displayName ?? 'Denial Alerter', masterKey: props.encryptionKey, enforceSSL: true });
     for (const email of props.emails ?? []) this.topic.addSubscription(new EmailSubscription(email));
   }
 }

@@ -2,7 +2,7 @@ import { Aws, Duration, Validations } from 'aws-cdk-lib';
 import type { Table } from 'aws-cdk-lib/aws-dynamodb';
 import { PolicyStatement, Role, ServicePrincipal } from 'aws-cdk-lib/aws-iam';
 import type { IKey } from 'aws-cdk-lib/aws-kms';
-import { Architecture, LoggingFormat, Runtime } from 'aws-cdk-lib/aws-lambda';
+import { Architecture, Code, Function as LambdaFunction, LoggingFormat, Runtime, type FunctionProps } from 'aws-cdk-lib/aws-lambda';
 import { SqsEventSource } from 'aws-cdk-lib/aws-lambda-event-sources';
 import { NodejsFunction, OutputFormat } from 'aws-cdk-lib/aws-lambda-nodejs';
 import { LogGroup, RetentionDays } from 'aws-cdk-lib/aws-logs';
@@ -11,6 +11,7 @@ import type { Topic } from 'aws-cdk-lib/aws-sns';
 import type { Queue } from 'aws-cdk-lib/aws-sqs';
 import { Construct } from 'constructs';
 import { fileURLToPath } from 'node:url';
+import { HANDLER_BUNDLING, HANDLER_ENTRY, prebuiltHandlerDirectory } from './handler-bundling.js';
 import { HANDLER_ENV, POLICY_LOOKUPS_ENV } from '../../lambdas/config/env.js';
 import { METRICS } from '../../lambdas/config/metrics.js';
 import type { Settings } from '../../lambdas/core/config.js';
@@ -41,9 +42,12 @@ export interface DenialHandlerProps {
   readonly policyLookups?: boolean;
   /** Narrows the Organizations lookups. @default any organization */
   readonly organizationId?: string;
+  /** Maximum concurrent invocations from the ingest queue (2 to 1000). @default no limit */
+  readonly maxConcurrency?: number;
+  /** More environment variables (routes, member-account lookups). @default none */
+  readonly environment?: Readonly<Record<string, string>>;
 }
 
-const ENTRY = fileURLToPath(new URL('../../lambdas/handler.ts', import.meta.url));
 const PROJECT_ROOT = fileURLToPath(new URL('../..', import.meta.url));
 /** The handler's timeout; the ingest queue's visibility timeout is six times this. */
 export const HANDLER_TIMEOUT = Duration.minutes(2);
@@ -53,7 +57,8 @@ export const HANDLER_TIMEOUT = Duration.minutes(2);
  * own least-privilege role and log group.
  */
 export class DenialHandler extends Construct {
-  public readonly function: NodejsFunction;
+  /** A `NodejsFunction` from this repository's sources; a plain `Function` from the published package's bundle. */
+  public readonly function: LambdaFunction;
   public readonly role: Role;
   public readonly logGroup: LogGroup;
 
@@ -74,11 +79,7 @@ export class DenialHandler extends Construct {
     }
     if (props.policyLookups) this.grantPolicyLookups(props.organizationId);
 
-    this.function = new NodejsFunction(this, 'Function', {
-      entry: ENTRY,
-      handler: 'handler',
-      projectRoot: PROJECT_ROOT,
-      depsLockFilePath: `${PROJECT_ROOT}/package-lock.json`,
+    const common: Omit<FunctionProps, 'code' | 'handler'> = {
       runtime: Runtime.NODEJS_22_X,
       architecture: Architecture.ARM_64,
       memorySize: 1024,
@@ -95,28 +96,40 @@ export class DenialHandler extends Construct {
         [HANDLER_ENV.settings]: JSON.stringify(props.settings),
         ...(props.slackWebhookSecret ? { [HANDLER_ENV.slackWebhookSecretArn]: props.slackWebhookSecret.secretArn } : {}),
         ...(props.policyLookups ? { [POLICY_LOOKUPS_ENV]: 'true' } : {}),
+        ...props.environment,
         POWERTOOLS_SERVICE_NAME: METRICS.service,
         POWERTOOLS_METRICS_NAMESPACE: METRICS.namespace,
         NODE_OPTIONS: '--enable-source-maps',
       },
-      bundling: {
-        forceDockerBundling: false,
-        format: OutputFormat.ESM,
-        target: 'node22',
-        mainFields: ['module', 'main'],
-        // Bundle the AWS SDK too: the handler runs the SDK versions it was tested with, not the runtime's.
-        externalModules: [],
-        minify: true,
-        sourceMap: true,
-        banner: "import { createRequire } from 'module'; const require = createRequire(import.meta.url);",
-      },
-    });
+    };
+    const prebuilt = prebuiltHandlerDirectory();
+    this.function = prebuilt
+      ? new LambdaFunction(this, 'Function', { ...common, code: Code.fromAsset(prebuilt), handler: 'index.handler' })
+      : new NodejsFunction(this, 'Function', {
+          ...common,
+          entry: HANDLER_ENTRY,
+          handler: 'handler',
+          projectRoot: PROJECT_ROOT,
+          depsLockFilePath: `${PROJECT_ROOT}/package-lock.json`,
+          bundling: {
+            forceDockerBundling: false,
+            format: OutputFormat.ESM,
+            target: HANDLER_BUNDLING.target,
+            mainFields: [...HANDLER_BUNDLING.mainFields],
+            // Bundle the AWS SDK too: the handler runs the SDK versions it was tested with, not the runtime's.
+            externalModules: [],
+            minify: HANDLER_BUNDLING.minify,
+            sourceMap: HANDLER_BUNDLING.sourcemap,
+            banner: HANDLER_BUNDLING.banner,
+          },
+        });
     this.function.addEventSource(
       new SqsEventSource(props.ingestQueue, {
         batchSize: props.batchSize ?? 1000,
         // Above 10 messages SQS requires a batching window; 30 s lets a storm arrive as one batch.
         maxBatchingWindow: (props.batchSize ?? 1000) > 10 ? Duration.seconds(30) : undefined,
         reportBatchItemFailures: true,
+        maxConcurrency: props.maxConcurrency,
       }),
     );
     Validations.of(this.function).acknowledge({
@@ -133,7 +146,8 @@ export class DenialHandler extends Construct {
         sid: 'DenialTable',
         // What the engine calls (lambdas/adapters/dynamodb-denial-store.ts). History queries on the indexes run from
         // the CLI with the operator's own credentials, so the handler gets no index access.
-        actions: ['dynamodb:BatchGetItem', 'dynamodb:BatchWriteItem', 'dynamodb:Query', 'dynamodb:PutItem', 'dynamodb:UpdateItem'],
+        // A transaction needs the actions of its items (the engine's hold Puts); IAM has no TransactWriteItems action.
+        actions: ['dynamodb:BatchGetItem', 'dynamodb:BatchWriteItem', 'dynamodb:GetItem', 'dynamodb:Query', 'dynamodb:PutItem', 'dynamodb:UpdateItem', 'dynamodb:DeleteItem'],
         resources: [props.table.tableArn],
       }),
     );

@@ -18,6 +18,11 @@ export interface EncryptedQueueProps {
   readonly visibilityTimeout?: Duration;
   /** @default Duration.days(14), the longest SQS keeps a message */
   readonly retentionPeriod?: Duration;
+  /**
+   * Another queue's redrive policy names this one: cdk-nag then sees it is a dead-letter queue, and no
+   * acknowledgement is needed. @default false (EventBridge or the handler sends here: acknowledged)
+   */
+  readonly isRedriveTarget?: boolean;
 }
 
 /** An encrypted, TLS-only SQS queue. A queue given no dead-letter queue is one itself. */
@@ -35,7 +40,7 @@ export class EncryptedQueue extends Construct {
       retentionPeriod: props.retentionPeriod ?? Duration.days(14),
       deadLetterQueue: props.deadLetterQueue ? { queue: props.deadLetterQueue, maxReceiveCount: props.maxReceiveCount ?? 5 } : undefined,
     });
-    if (!props.deadLetterQueue) {
+    if (!props.deadLetterQueue && !props.isRedriveTarget) {
       Validations.of(this.queue).acknowledge({
         id: 'AwsSolutions-SQS3',
         reason: 'This queue is itself a dead-letter queue: what lands here is kept 14 days for inspection and replay, and an alarm watches its depth.',

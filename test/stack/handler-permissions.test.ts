@@ -1,16 +1,18 @@
-import { readdirSync, readFileSync } from 'node:fs';
+import { buildSync } from 'esbuild';
+import { readFileSync } from 'node:fs';
 import { fileURLToPath } from 'node:url';
 import { describe, expect, it } from 'vitest';
 import { canonicalAction } from '../../lambdas/core/iam-catalog.js';
 import { buildTemplates, FULL_CONTEXT, iamStatementsOf } from './support/build.js';
 
-const LAMBDAS = fileURLToPath(new URL('../../lambdas/', import.meta.url));
-/** Code the Lambda handler runs (dynamodb-local.ts only starts the emulator for the CLI and tests). */
-const HANDLER_FILES = [
-  'handler.ts',
-  ...readdirSync(`${LAMBDAS}adapters`).filter((file) => file.endsWith('.ts') && file !== 'dynamodb-local.ts').map((file) => `adapters/${file}`),
-  ...readdirSync(`${LAMBDAS}adapters/policy-sources`).filter((file) => file.endsWith('.ts')).map((file) => `adapters/policy-sources/${file}`),
-];
+const ROOT = fileURLToPath(new URL('../../', import.meta.url));
+const LAMBDAS = `${ROOT}lambdas/`;
+/** Code the Lambda handler runs: every project file its bundle takes in (lazily imported modules included). */
+const HANDLER_FILES = Object.keys(
+  buildSync({ entryPoints: [`${LAMBDAS}handler.ts`], absWorkingDir: ROOT, bundle: true, write: false, metafile: true, platform: 'node', format: 'esm', packages: 'external', outdir: 'unused' }).metafile!.inputs,
+)
+  .filter((path) => path.startsWith('lambdas/') && path.endsWith('.ts'))
+  .map((path) => path.slice('lambdas/'.length));
 /** `@aws-sdk/lib-dynamodb` document commands and the DynamoDB actions they call. */
 const DOCUMENT_COMMANDS: Record<string, string> = {
   BatchGet: 'BatchGetItem',
@@ -21,7 +23,8 @@ const DOCUMENT_COMMANDS: Record<string, string> = {
   Delete: 'DeleteItem',
   Query: 'Query',
   Scan: 'Scan',
-  TransactWrite: 'TransactWriteItems',
+  // IAM has no TransactWriteItems action: a transaction needs the actions of its items, which are Puts in the engine.
+  TransactWrite: 'PutItem',
   TransactGet: 'TransactGetItems',
 };
 
@@ -43,7 +46,8 @@ function actionsImportedBy(source: string): string[] {
 describe('the handler role', () => {
   const callsOf = (files: string[]) => [...new Set(files.flatMap((file) => actionsImportedBy(readFileSync(`${LAMBDAS}${file}`, 'utf8'))))].sort();
   const called = callsOf(HANDLER_FILES);
-  const lookups = callsOf(HANDLER_FILES.filter((file) => file.startsWith('adapters/policy-sources/')));
+  const lookups = callsOf(HANDLER_FILES.filter((file) => file.startsWith('adapters/policy-sources/') && !file.includes('/member-account-credentials')));
+  const memberAccountCalls = callsOf(HANDLER_FILES.filter((file) => file.includes('/member-account-credentials')));
   const statements = iamStatementsOf(buildTemplates(FULL_CONTEXT).central);
   const actionsOf = (filter: (statement: Record<string, any>) => boolean) => new Set(statements.filter(filter).flatMap((statement) => [statement.Action].flat() as string[]));
 
@@ -61,5 +65,11 @@ describe('the handler role', () => {
     expect(lookups.length).toBeGreaterThan(10);
     const granted = actionsOf((statement) => String(statement.Sid).startsWith('PolicyLookup'));
     expect(lookups.filter((action) => !granted.has(action))).toEqual([]);
+  });
+
+  it('assumes member accounts\' reader roles (and nothing else) through the organization-scoped statement', () => {
+    expect(memberAccountCalls).toEqual(['sts:AssumeRole']);
+    const granted = actionsOf((statement) => statement.Sid === 'AssumeMemberReaderRoles');
+    expect([...granted]).toEqual(['sts:AssumeRole']);
   });
 });

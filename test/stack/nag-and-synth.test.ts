@@ -3,11 +3,16 @@ import { existsSync, mkdtempSync, readdirSync, readFileSync, statSync } from 'no
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
-import { describe, expect, it } from 'vitest';
-import { App } from 'aws-cdk-lib';
+import { describe, expect, it, vi } from 'vitest';
+import type { IConstruct } from 'constructs';
 import { Queue } from 'aws-cdk-lib/aws-sqs';
 import { buildApp } from '../../bin/app.js';
-import { buildTemplates, CDK_JSON_CONTEXT, FULL_CONTEXT } from './support/build.js';
+import { App, Stage, Validations } from 'aws-cdk-lib';
+import { AwsSolutionsChecks } from 'cdk-nag';
+import { DenialAlerterStack } from '../../lib/denial-alerter-stack.js';
+import { memberStack } from '../../lib/member-template.js';
+import { stackConfigFrom } from '../../lib/stack-config.js';
+import { buildCentral, buildForwarder, CDK_JSON_CONTEXT, FULL_CONTEXT } from './support/build.js';
 
 const ROOT = fileURLToPath(new URL('../..', import.meta.url));
 
@@ -22,7 +27,7 @@ function violationsOf(outdir: string): Violation[] {
 }
 
 function synthesize(context: Record<string, unknown>): { violations: ReturnType<typeof violationsOf>; error: unknown } {
-  const { app } = buildTemplates(context);
+  const { app } = context.forwarder ? buildForwarder(context) : buildCentral(context);
   try {
     app.synth();
     return { violations: violationsOf(app.outdir), error: null };
@@ -36,20 +41,69 @@ describe('cdk-nag AwsSolutionsChecks', () => {
     expect(synthesize({})).toEqual({ violations: [], error: null });
   });
 
-  it('finds nothing unacknowledged with every option on (Slack, emails, organization, trail with data and network events, policy lookups)', () => {
+  it('finds nothing unacknowledged with every option on (Slack, emails, organization rollout, routes, trail with data and network events, policy lookups)', () => {
     expect(synthesize(FULL_CONTEXT)).toEqual({ violations: [], error: null });
   });
 
+  it('finds nothing unacknowledged in the forwarder stack', () => {
+    expect(synthesize({ forwarder: true, extraErrorCodes: ['AuthorizationError'] })).toEqual({ violations: [], error: null });
+  });
+
+  it('checks the member template the StackSet deploys (synthesized on its own), with nothing unacknowledged', () => {
+    const withNag = (stage: Stage) => Validations.of(stage).addPlugins(new AwsSolutionsChecks(stage));
+    const clean = memberStack({ configureStage: withNag });
+    expect(() => Stage.of(clean)!.synth()).not.toThrow();
+    expect(violationsOf(Stage.of(clean)!.outdir)).toEqual([]);
+    const dirty = memberStack({ configureStage: withNag });
+    new Queue(dirty, 'PlainQueue');
+    expect(() => Stage.of(dirty)!.synth()).toThrow(/SQS queue/);
+    expect(violationsOf(Stage.of(dirty)!.outdir).map((violation) => violation.ruleName)).toContain('AwsSolutions-SQS4');
+  });
+
+  it('keeps every acknowledgement true: with acknowledgements ignored, each one\'s finding is really raised where it was made', () => {
+    const made: Array<{ path: string; id: string }> = [];
+    const spy = vi.spyOn(Validations.prototype, 'acknowledge').mockImplementation(function (this: Validations, ...rules) {
+      made.push(...rules.map((rule) => ({ path: (this as unknown as { scope: IConstruct }).scope.node.path, id: rule.id })));
+    });
+    try {
+      const raised: Violation[] = [];
+      // The central stack as bin/app.ts builds it, but with the member template left to the check below.
+      const central = new App({ outdir: mkdtempSync(join(tmpdir(), 'nag-')), context: { ...CDK_JSON_CONTEXT, ...FULL_CONTEXT, 'aws:cdk:bundling-stacks': [] } });
+      Validations.of(central).addPlugins(new AwsSolutionsChecks(central));
+      new DenialAlerterStack(central, 'DenialAlerter', { config: stackConfigFrom(central.node) });
+      const forwarder = new App({ outdir: mkdtempSync(join(tmpdir(), 'nag-')), context: { ...CDK_JSON_CONTEXT, forwarder: true } });
+      buildApp(forwarder);
+      for (const app of [central, forwarder]) {
+        expect(() => app.synth()).toThrow();
+        raised.push(...violationsOf(app.outdir));
+      }
+      const member = memberStack({ configureStage: (stage) => Validations.of(stage).addPlugins(new AwsSolutionsChecks(stage)) });
+      expect(() => Stage.of(member)!.synth()).toThrow();
+      raised.push(...violationsOf(Stage.of(member)!.outdir));
+      const ours = made.filter((ack) => ack.id.startsWith('AwsSolutions-'));
+      expect(ours.length).toBeGreaterThan(10);
+      for (const ack of ours) {
+        const found = raised.some(
+          (violation) => violation.ruleName === ack.id && violation.violatingConstructs.some((where) => where.constructPath === ack.path || where.constructPath.startsWith(`${ack.path}/`)),
+        );
+        expect(found, `${ack.id} at ${ack.path}`).toBe(true);
+      }
+    } finally {
+      spy.mockRestore();
+    }
+  });
+
   it('does check the app\'s stacks: a plain queue added to each is reported', () => {
-    const app = new App({ outdir: mkdtempSync(join(tmpdir(), 'nag-')), context: { ...CDK_JSON_CONTEXT, 'aws:cdk:bundling-stacks': [] } });
-    const { central, forwarder } = buildApp(app);
-    new Queue(central, 'PlainQueue');
-    new Queue(forwarder, 'PlainQueue');
-    expect(() => app.synth()).toThrow(/SQS queue/);
-    const paths = violationsOf(app.outdir)
-      .filter((violation) => violation.ruleName === 'AwsSolutions-SQS4')
-      .flatMap((violation) => violation.violatingConstructs.map((resource) => resource.constructPath));
-    expect(paths.sort()).toEqual(['DenialAlerter/PlainQueue/Resource', 'DenialAlerterForwarder/PlainQueue/Resource']);
+    for (const [context, stackName] of [[{}, 'DenialAlerter'], [{ forwarder: true }, 'DenialAlerterForwarder']] as const) {
+      const app = new App({ outdir: mkdtempSync(join(tmpdir(), 'nag-')), context: { ...CDK_JSON_CONTEXT, ...context, 'aws:cdk:bundling-stacks': [] } });
+      const built = buildApp(app);
+      new Queue((built.central ?? built.forwarder)!, 'PlainQueue');
+      expect(() => app.synth()).toThrow(/SQS queue/);
+      const paths = violationsOf(app.outdir)
+        .filter((violation) => violation.ruleName === 'AwsSolutions-SQS4')
+        .flatMap((violation) => violation.violatingConstructs.map((resource) => resource.constructPath));
+      expect(paths).toEqual([`${stackName}/PlainQueue/Resource`]);
+    }
   });
 });
 

@@ -2,12 +2,12 @@ import { Stack, Token } from 'aws-cdk-lib';
 import { Capture, Match } from 'aws-cdk-lib/assertions';
 import { describe, expect, it } from 'vitest';
 import { TABLE_SCHEMA } from '../../lambdas/adapters/table-schema.js';
-import { HANDLER_ENV, POLICY_LOOKUPS_ENV } from '../../lambdas/config/env.js';
+import { HANDLER_ENV, MEMBER_ACCOUNTS_ENV, POLICY_LOOKUPS_ENV, ROUTING_ENV } from '../../lambdas/config/env.js';
 import { METRICS } from '../../lambdas/config/metrics.js';
 import { resolveSettings } from '../../lambdas/core/config.js';
 import { denialEventPattern } from '../../lib/event-pattern.js';
 import { POLICY_LOOKUP_ACTIONS } from '../../lib/policy-lookups.js';
-import { buildTemplates, FULL_CONTEXT, iamStatementsOf, resourcesOf } from './support/build.js';
+import { buildCentral, buildForwarder, buildTemplates, FULL_CONTEXT, iamStatementsOf, resourcesOf } from './support/build.js';
 
 const plain = buildTemplates();
 const full = buildTemplates(FULL_CONTEXT);
@@ -19,7 +19,7 @@ function handlerOf(template: typeof plain.central): Record<string, any> {
 }
 
 describe('DenialAlerter stack: storage and messaging', () => {
-  it('has the table of table-schema.ts: keys, three GSIs, TTL, point-in-time recovery, KMS, on demand, retained', () => {
+  it('has the table of table-schema.ts: keys, its indexes, TTL, point-in-time recovery, KMS, on demand, retained', () => {
     plain.central.hasResource('AWS::DynamoDB::Table', {
       DeletionPolicy: 'Retain',
       Properties: {
@@ -38,7 +38,7 @@ describe('DenialAlerter stack: storage and messaging', () => {
               { AttributeName: index.partitionKey, KeyType: 'HASH' },
               { AttributeName: index.sortKey, KeyType: 'RANGE' },
             ],
-            Projection: { ProjectionType: 'ALL' },
+            Projection: { ProjectionType: (index as { projection?: string }).projection ?? 'ALL' },
           }),
         ),
       },
@@ -133,8 +133,11 @@ describe('DenialAlerter stack: handler', () => {
   it('sets exactly the environment variables the handler reads, plus Powertools\'', () => {
     const variables = handlerOf(full.central).Environment.Variables;
     expect(HANDLER_ENV).not.toEqual({});
-    const own = Object.keys(variables).filter((name) => !name.startsWith('POWERTOOLS_') && name !== 'NODE_OPTIONS' && name !== POLICY_LOOKUPS_ENV);
+    const optional: string[] = [POLICY_LOOKUPS_ENV, ...Object.values(ROUTING_ENV), ...Object.values(MEMBER_ACCOUNTS_ENV)];
+    const own = Object.keys(variables).filter((name) => !name.startsWith('POWERTOOLS_') && name !== 'NODE_OPTIONS' && !optional.includes(name));
     expect(own.sort()).toEqual(Object.values(HANDLER_ENV).sort());
+    // With every option on, every optional variable is set too.
+    for (const name of optional) expect(variables, name).toHaveProperty(name);
     expect(variables).toMatchObject({ POWERTOOLS_SERVICE_NAME: METRICS.service, POWERTOOLS_METRICS_NAMESPACE: METRICS.namespace });
   });
 
@@ -176,7 +179,7 @@ describe('least privilege', () => {
     const table = iamStatementsOf(plain.central).filter((statement) => [statement.Action].flat().some((action: string) => action.startsWith('dynamodb:')));
     expect(table).toEqual([
       expect.objectContaining({
-        Action: ['dynamodb:BatchGetItem', 'dynamodb:BatchWriteItem', 'dynamodb:PutItem', 'dynamodb:Query', 'dynamodb:UpdateItem'],
+        Action: ['dynamodb:BatchGetItem', 'dynamodb:BatchWriteItem', 'dynamodb:DeleteItem', 'dynamodb:GetItem', 'dynamodb:PutItem', 'dynamodb:Query', 'dynamodb:UpdateItem'],
         Resource: { 'Fn::GetAtt': [expect.stringMatching(/^HistoryTable/), 'Arn'] },
       }),
     ]);
@@ -197,11 +200,12 @@ describe('least privilege', () => {
 });
 
 describe('DenialAlerter stack: alarms, dashboard, subscriptions, trail', () => {
-  it('alarms on handler errors and throttles, delivery failures and each dead-letter queue, to the alert topic', () => {
+  it('alarms on handler errors and throttles, delivery failures and each dead-letter queue, to the operations topic', () => {
     const alarms = resourcesOf(plain.central, 'AWS::CloudWatch::Alarm');
     const metrics = alarms.map((alarm) => alarm.Properties.MetricName).sort();
     expect(metrics).toEqual(['ApproximateNumberOfMessagesVisible', 'ApproximateNumberOfMessagesVisible', 'ApproximateNumberOfMessagesVisible', 'ApproximateNumberOfMessagesVisible', 'DeliveryFailures', 'Errors', 'Throttles']);
-    const topic = Object.keys(plain.central.findResources('AWS::SNS::Topic'))[0];
+    const topic = Object.keys(plain.central.findResources('AWS::SNS::Topic', { Properties: { DisplayName: 'Denial Alerter operations' } }))[0];
+    expect(topic).toBeDefined();
     for (const alarm of alarms) expect(alarm.Properties.AlarmActions).toEqual([{ Ref: topic }]);
     plain.central.hasResourceProperties('AWS::CloudWatch::Alarm', { Namespace: METRICS.namespace, MetricName: METRICS.names.deliveryFailures, Dimensions: [{ Name: 'service', Value: METRICS.service }] });
   });
@@ -279,19 +283,19 @@ describe('DenialAlerterForwarder stack', () => {
   });
 
   it('targets the central bus of centralAccount and centralRegion, or centralBusArn as given', () => {
-    const elsewhere = buildTemplates({ centralAccount: '111122223333', centralRegion: 'eu-west-1' });
+    const elsewhere = buildForwarder({ centralAccount: '111122223333', centralRegion: 'eu-west-1' });
     elsewhere.forwarder.hasResourceProperties('AWS::Events::Rule', {
       Targets: [Match.objectLike({ Arn: { 'Fn::Join': ['', ['arn:', { Ref: 'AWS::Partition' }, ':events:eu-west-1:111122223333:event-bus/denial-alerter-central']] } })],
     });
     const arn = 'arn:aws:events:eu-central-1:444455556666:event-bus/security';
-    buildTemplates({ centralBusArn: arn }).forwarder.hasResourceProperties('AWS::Events::Rule', { Targets: [Match.objectLike({ Arn: arn })] });
-    buildTemplates({ centralBusArn: arn }).forwarder.hasResourceProperties('AWS::IAM::Policy', { PolicyDocument: { Statement: [Match.objectLike({ Resource: arn })] } });
+    buildForwarder({ centralBusArn: arn }).forwarder.hasResourceProperties('AWS::Events::Rule', { Targets: [Match.objectLike({ Arn: arn })] });
+    buildForwarder({ centralBusArn: arn }).forwarder.hasResourceProperties('AWS::IAM::Policy', { PolicyDocument: { Statement: [Match.objectLike({ Resource: arn })] } });
   });
 });
 
 describe('app', () => {
   it('builds environment-agnostic stacks (no account or Region looked up or baked in)', () => {
-    for (const stack of [plain.app.node.findChild('DenialAlerter'), plain.app.node.findChild('DenialAlerterForwarder')] as unknown as Stack[]) {
+    for (const stack of [plain.centralStack, plain.forwarderStack] as Stack[]) {
       expect(Token.isUnresolved(stack.account)).toBe(true);
       expect(Token.isUnresolved(stack.region)).toBe(true);
     }
@@ -299,7 +303,20 @@ describe('app', () => {
 
   it.each([
     [{ settings: { threshold: -1 } }, 'context "settings": setting "threshold" must be a positive number, got -1'],
-    [{ alertEmails: ['not-an-email'] }, 'context "alertEmails" must be an array of email addresses'],
+    [{ alertEmails: ['not-an-email'] }, 'context "alertEmails" must be an email address or an array of email addresses'],
+    [{ alertEmails: 'a@b.co; c@d.co' }, 'context "alertEmails" must be an email address or an array of email addresses'],
+    [{ opsEmails: 42 }, 'context "opsEmails" must be an email address or an array of email addresses'],
+    [{ maxConcurrency: 1 }, 'context "maxConcurrency" must be a whole number from 2 to 1000'],
+    [{ routes: [{ name: 'prod', match: { accounts: ['1'] } }] }, 'context "routes": routes[0] ("prod").match.accounts[0]'],
+    [{ routes: { name: 'x' } }, 'context "routes": routes must be an array'],
+    [{ organization: { targets: ['ou-ab12-abcdefgh'], regions: ['eu-west-1'] } }, 'context "organization" needs context "organizationId"'],
+    [{ organizationId: 'o-a1b2c3d4e5', organization: { targets: [], regions: ['eu-west-1'] } }, 'context "organization" "targets" must be a non-empty array of root ids'],
+    [{ organizationId: 'o-a1b2c3d4e5', organization: { targets: ['ou-x'], regions: ['eu-west-1'] } }, 'context "organization" "targets"'],
+    [{ organizationId: 'o-a1b2c3d4e5', organization: { targets: ['r-ab12'], regions: ['Ireland'] } }, 'context "organization" "regions" must be a non-empty array of Region names'],
+    [{ organizationId: 'o-a1b2c3d4e5', organization: { targets: ['r-ab12'], regions: ['eu-west-1'], excludeAccounts: ['12'] } }, 'context "organization" "excludeAccounts" must be an array of 12-digit account ids'],
+    [{ organizationId: 'o-a1b2c3d4e5', organization: { targets: ['r-ab12'], regions: ['eu-west-1'], callAs: 'ADMIN' } }, 'context "organization" "callAs" must be "SELF" or "DELEGATED_ADMIN"'],
+    [{ organizationId: 'o-a1b2c3d4e5', organization: { targets: ['r-ab12'], regions: ['eu-west-1'], ou: [] } }, 'context "organization" has unknown key(s) "ou"'],
+    [{ organizationId: 'o-a1b2c3d4e5', organization: '["r-ab12"]' }, 'context "organization" must be an object'],
     [{ organizationId: 'acme' }, 'context "organizationId" is not valid'],
     [{ trailDataEvents: ['s3'] }, 'need "createTrail": true'],
     [{ createTrail: true, trailDataEvents: ['dynamodb'] }, 'context "trailDataEvents"'],
@@ -308,6 +325,18 @@ describe('app', () => {
     [{ policyLookups: 'yes' }, 'context "policyLookups" must be true or false'],
   ])('fails synth with a clear message on bad context %j', (context, message) => {
     expect(() => buildTemplates(context)).toThrow(message);
+  });
+
+  it('takes one address from -c alertEmails=a@b.c (and a comma-separated list), for alerts and alarms alike', () => {
+    const one = buildCentral({ alertEmails: 'a@example.com' }).central;
+    const topics = one.findResources('AWS::SNS::Topic');
+    const subscriptions = resourcesOf(one, 'AWS::SNS::Subscription');
+    expect(subscriptions.map((subscription) => [subscription.Properties.Endpoint, topics[subscription.Properties.TopicArn.Ref]!.Properties.DisplayName]).sort()).toEqual([
+      ['a@example.com', 'Denial Alerter'],
+      ['a@example.com', 'Denial Alerter operations'],
+    ]);
+    const two = buildCentral({ alertEmails: 'a@example.com, b@example.com', opsEmails: 'ops@example.com' }).central;
+    expect(resourcesOf(two, 'AWS::SNS::Subscription').map((subscription) => subscription.Properties.Endpoint).sort()).toEqual(['a@example.com', 'b@example.com', 'ops@example.com']);
   });
 
   it('reads JSON from -c key=value strings', () => {

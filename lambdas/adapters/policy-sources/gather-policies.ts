@@ -18,7 +18,17 @@ export interface PolicySources {
   organizations?: OrganizationPolicies;
   resources?: ResourcePolicyClients;
   cache: TtlCache;
+  /**
+   * Sources that read in another account (through its reader role: `member-account-sources.ts`); `undefined` for an
+   * account read with the sources above. @default every account read with the sources above
+   */
+  forAccount?: (accountId: string) => AccountPolicySources | undefined;
 }
+
+/** The readers that work inside one account (Organizations is read centrally). */
+export type AccountPolicySources = Pick<PolicySources, 'iam' | 'sts' | 'resources'>;
+
+const ACCOUNT_OF_ARN = /^arn:[^:]+:[^:]*:[^:]*:(\d{12}):/;
 
 /** The policy set for a denial, and the lookups that failed (for the alert's "not checked"). */
 export async function gatherPolicies(
@@ -31,8 +41,12 @@ export async function gatherPolicies(
     if (result.status === 'failed') notChecked.push(`${result.what}: lookup failed (${result.reason})`);
   };
   const policies: PolicySet = {};
-  if (sources.iam && denial.principalArn) {
-    const principal = await sources.cache.get(`iam:${denial.principalArn}`, () => sources.iam!.read(denial.principalArn!));
+  const inAccount = (account: string | null | undefined): AccountPolicySources => (account ? sources.forAccount?.(account) : undefined) ?? sources;
+  const principalSources = inAccount(ACCOUNT_OF_ARN.exec(denial.principalArn ?? '')?.[1] ?? denial.accountId);
+  // S3 bucket ARNs carry no account: the event was recorded in the bucket owner's account.
+  const resourceSources = inAccount(ACCOUNT_OF_ARN.exec(denial.resource ?? '')?.[1] ?? denial.recipientAccountId);
+  if (principalSources.iam && denial.principalArn) {
+    const principal = await sources.cache.get(`iam:${denial.principalArn}`, () => principalSources.iam!.read(denial.principalArn!));
     note(principal);
     if (principal.status === 'found') {
       policies.identity = principal.value.identity;
@@ -41,12 +55,12 @@ export async function gatherPolicies(
     } else if (principal.status === 'none') policies.identity = [];
   }
   const assumeRole = /^sts:AssumeRole/i.test(denial.action ?? '');
-  if (assumeRole && sources.iam && denial.resource?.includes(':role/')) {
-    const role = await sources.cache.get(`iam:${denial.resource}`, () => sources.iam!.read(denial.resource!));
+  if (assumeRole && resourceSources.iam && denial.resource?.includes(':role/')) {
+    const role = await sources.cache.get(`iam:${denial.resource}`, () => resourceSources.iam!.read(denial.resource!));
     note(role);
     policies.trustPolicy = role.status === 'found' ? role.value.trustPolicy : role.status === 'none' ? null : 'not-visible';
-  } else if (sources.resources && denial.resource?.startsWith('arn:')) {
-    const resource = await sources.cache.get(`resource:${denial.resource}`, () => readResourcePolicy(denial.resource!, sources.resources!));
+  } else if (resourceSources.resources && denial.resource?.startsWith('arn:')) {
+    const resource = await sources.cache.get(`resource:${denial.resource}`, () => readResourcePolicy(denial.resource!, resourceSources.resources!));
     note(resource);
     policies.resourcePolicy = resource.status === 'found' ? resource.value : resource.status === 'none' ? null : 'not-visible';
   }
@@ -61,8 +75,10 @@ export async function gatherPolicies(
     }
   }
   let decoded: DecodedAuthorization | null = null;
-  if (sources.sts && denial.encodedAuthorizationMessage) {
-    const result = await decodeAuthorizationMessage(sources.sts, denial.encodedAuthorizationMessage);
+  // Only the account where the request was denied can decode its message.
+  const decoder = inAccount(denial.recipientAccountId ?? denial.accountId).sts;
+  if (decoder && denial.encodedAuthorizationMessage) {
+    const result = await decodeAuthorizationMessage(decoder, denial.encodedAuthorizationMessage);
     note(result);
     if (result.status === 'found') decoded = result.value;
   }

@@ -13,12 +13,32 @@ export const CDK_JSON_CONTEXT = (JSON.parse(readFileSync(new URL('../../../cdk.j
  * bundles for real).
  */
 export function buildTemplates(context: Record<string, unknown> = {}, options: { bundle?: boolean } = {}) {
-  const app = new App({
+  const central = buildCentral(context, options);
+  // The app holds one stack at a time: the forwarder comes from its own app, given the forwarder's context.
+  const forwarderContext = Object.fromEntries(Object.entries(context).filter(([key]) => !['organization'].includes(key)));
+  const forwarder = buildForwarder(forwarderContext);
+  return { ...central, forwarder: forwarder.forwarder, forwarderApp: forwarder.app, forwarderStack: forwarder.forwarderStack };
+}
+
+function newApp(context: Record<string, unknown>, options: { bundle?: boolean } = {}): App {
+  return new App({
     outdir: mkdtempSync(join(tmpdir(), 'cdk-test-')),
     context: { ...CDK_JSON_CONTEXT, ...(options.bundle ? {} : { 'aws:cdk:bundling-stacks': [] }), ...context },
   });
-  const built = buildApp(app);
-  return { ...built, central: Template.fromStack(built.central), forwarder: Template.fromStack(built.forwarder) };
+}
+
+/** The central app (context without `forwarder`). */
+export function buildCentral(context: Record<string, unknown> = {}, options: { bundle?: boolean } = {}) {
+  const built = buildApp(newApp(context, options));
+  if (!built.central) throw new Error('the app built no central stack');
+  return { app: built.app, centralStack: built.central, central: Template.fromStack(built.central) };
+}
+
+/** The forwarder app (context `forwarder: true` added). */
+export function buildForwarder(context: Record<string, unknown> = {}) {
+  const built = buildApp(newApp({ forwarder: true, ...context }));
+  if (!built.forwarder) throw new Error('the app built no forwarder stack');
+  return { app: built.app, forwarderStack: built.forwarder, forwarder: Template.fromStack(built.forwarder) };
 }
 
 /** Every option on. */
@@ -31,6 +51,13 @@ export const FULL_CONTEXT = {
   trailNetworkActivitySources: ['ec2.amazonaws.com', 'kms.amazonaws.com'],
   policyLookups: true,
   extraErrorCodes: ['AuthorizationError'],
+  organization: { targets: ['ou-ab12-abcdefgh', 'r-ab12'], regions: ['eu-west-1', 'eu-central-1'], excludeAccounts: ['999988887777'] },
+  routes: [
+    { name: 'payments', match: { accounts: ['222233334444'] }, slackWebhookSecretName: 'denial-alerter/payments-webhook', snsTopicArn: 'arn:aws:sns:eu-west-1:111122223333:payments-security' },
+    { name: 'platform', match: { organizationalUnits: ['ou-ab12-abcdefgh'] }, slackWebhookSecretArn: 'arn:aws:secretsmanager:eu-west-1:111122223333:secret:platform-webhook-AbCdEf' },
+    { name: 'default', slackWebhookSecretName: 'denial-alerter/slack-webhook' },
+  ],
+  accountOrganizationalUnits: { '222233334444': ['ou-ab12-abcdefgh', 'r-ab12'] },
 };
 
 type Resource = { Properties: Record<string, any> };

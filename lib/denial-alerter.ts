@@ -1,0 +1,282 @@
+/**
+ * `DenialAlerter`, the central construct: CloudTrail denials → EventBridge rules (default bus and central bus) → SQS
+ * (batching, dead-letter) → Lambda (spike engine) → DynamoDB history and alert state → SNS and Slack, by route;
+ * alarms to an operations topic; optionally a trail, and the organization rollout (StackSet) of forwarders and
+ * reader roles.
+ */
+import { Annotations, ArnFormat, Aws, CfnOutput, Duration, Stack, Validations } from 'aws-cdk-lib';
+import { EventBus, Rule } from 'aws-cdk-lib/aws-events';
+import { SnsTopic } from 'aws-cdk-lib/aws-events-targets';
+import { AnyPrincipal, PolicyStatement, ServicePrincipal } from 'aws-cdk-lib/aws-iam';
+import { Secret, type ISecret } from 'aws-cdk-lib/aws-secretsmanager';
+import type { Queue } from 'aws-cdk-lib/aws-sqs';
+import { Construct } from 'constructs';
+import { MEMBER_READER_ROLE_NAME } from '../lambdas/adapters/policy-sources/member-account-credentials.js';
+import { MEMBER_ACCOUNTS_ENV, ROUTING_ENV } from '../lambdas/config/env.js';
+import { resolveSettings, type Settings } from '../lambdas/core/config.js';
+import type { Route } from '../lambdas/core/routing.js';
+import { AlertTopic } from './constructs/alert-topic.js';
+import { DataKey } from './constructs/data-key.js';
+import { alarmStatePattern, RULE_RETRY_POLICY } from './constructs/denial-forwarder.js';
+import { DenialHandler, HANDLER_TIMEOUT } from './constructs/denial-handler.js';
+import { DenialRule } from './constructs/denial-rule.js';
+import { DenialTable } from './constructs/denial-table.js';
+import { EncryptedQueue } from './constructs/encrypted-queue.js';
+import { Observability } from './constructs/observability.js';
+import { OptionalTrail } from './constructs/optional-trail.js';
+import { OrganizationRollout } from './constructs/organization-rollout.js';
+import type { MemberTemplateProps } from './member-template.js';
+
+/** Name of the central bus that forwarders send to. */
+export const CENTRAL_BUS_NAME = 'denial-alerter-central';
+
+/** Id of the warning `cdk synth --strict` fails on when alarms would reach no one. */
+export const NO_OPERATIONS_RECEIVER_WARNING = 'denial-alerter:no-operations-receiver';
+
+/** Where the StackSet deploys (context `organization`). */
+export interface DenialAlerterOrganizationProps {
+  /** The organization root (`r-…`) and/or organizational units (`ou-…`): every current and future account gets the member stack. */
+  readonly targets: readonly string[];
+  /** Regions the forwarder runs in. us-east-1 is always added (IAM, STS global endpoint and CloudFront denials land there; the reader role is created there). */
+  readonly regions: readonly string[];
+  /** Accounts of those units to leave out. @default [] */
+  readonly excludeAccounts?: readonly string[];
+  /** `DELEGATED_ADMIN` from a delegated administrator for StackSets, `SELF` from the management account. @default 'DELEGATED_ADMIN' */
+  readonly callAs?: 'SELF' | 'DELEGATED_ADMIN';
+}
+
+export interface DenialAlerterProps {
+  /** Spike rules and suppressions (`lambdas/core/config.ts`), validated. @default the defaults of `DEFAULT_SETTINGS` */
+  readonly settings?: Partial<Settings>;
+  /** Name of an existing Secrets Manager secret holding the default Slack webhook URL. @default no Slack */
+  readonly slackWebhookSecretName?: string;
+  /** Email addresses subscribed to the alert topic. @default [] */
+  readonly alertEmails?: readonly string[];
+  /** Email addresses subscribed to the operations topic (alarms). @default `alertEmails` */
+  readonly opsEmails?: readonly string[];
+  /** Days the handler's logs are kept (rounded up to a retention CloudWatch offers). @default 30 */
+  readonly logRetentionDays?: number;
+  /** Create a multi-Region trail (for accounts that have none), with these data and network activity selectors. @default no trail */
+  readonly trail?: { readonly dataEvents?: ReadonlyArray<'s3' | 'lambda'>; readonly networkActivitySources?: readonly string[] };
+  /** Organization id: lets member accounts' forwarders put events on the central bus. Required with `organization`. @default no organization */
+  readonly organizationId?: string;
+  /** Roll the forwarder and the reader role out to the organization with a service-managed StackSet. @default no rollout */
+  readonly organization?: DenialAlerterOrganizationProps;
+  /** Let the handler read the policies behind an alerting denial (read-only actions). @default true with `organization`, else false */
+  readonly policyLookups?: boolean;
+  /** SQS messages per handler invocation. @default 1000 */
+  readonly batchSize?: number;
+  /** Maximum concurrent handler invocations from the ingest queue (2 to 1000). @default no limit */
+  readonly maxConcurrency?: number;
+  /** Alert routes (`lambdas/core/routing.ts`, already parsed). @default one default route: the alert topic and `slackWebhookSecretName` */
+  readonly routes?: readonly Route[];
+  /** Account id → its OU and root ids, for routes matching `organizationalUnits`. @default none */
+  readonly accountOrganizationalUnits?: Readonly<Record<string, readonly string[]>>;
+  /** The "what changed" event pattern (`lib/change-pattern.ts`): a second rule into the ingest queue, and in every forwarder. @default none */
+  readonly changeEventPattern?: Record<string, unknown>;
+  /** Called with the member stage before its template is synthesized (e.g. to add cdk-nag). @default nothing */
+  readonly configureMemberStage?: MemberTemplateProps['configureStage'];
+}
+
+export class DenialAlerter extends Construct {
+  public readonly key: DataKey;
+  public readonly table: DenialTable;
+  /** Alerts (the default route's SNS channel). */
+  public readonly topic: AlertTopic;
+  /** Operational alarms: handler errors and throttles, dead letters (forwarders' included), delivery failures, failed stack instances. */
+  public readonly operationsTopic: AlertTopic;
+  public readonly handler: DenialHandler;
+  public readonly ingestQueue: Queue;
+  public readonly deadLetterQueues: { readonly ingest: Queue; readonly rule: Queue; readonly record: Queue; readonly alert: Queue };
+  /** The rule on the account's default bus. */
+  public readonly rule: DenialRule;
+  /** The bus forwarders send to (other Regions of this account; other accounts of `organizationId`). */
+  public readonly centralBus: EventBus;
+  public readonly centralRule: DenialRule;
+  /** "What changed" rules on the default and central bus, when a pattern is given. */
+  public readonly changeRules: readonly DenialRule[];
+  /** Forwarders' alarms arriving on the central bus, to the operations topic. */
+  public readonly forwardedAlarmsRule: Rule;
+  public readonly trail?: OptionalTrail;
+  public readonly rollout?: OrganizationRollout;
+  public readonly observability: Observability;
+  /** The settings the handler runs with. */
+  public readonly settings: Settings;
+
+  constructor(scope: Construct, id: string, props: DenialAlerterProps = {}) {
+    super(scope, id);
+    this.settings = resolveSettings(props.settings ?? {});
+    if (props.organization && !props.organizationId) throw new Error('DenialAlerter: "organization" needs "organizationId" (the reader roles trust only principals of that organization)');
+    this.key = new DataKey(this, 'DataKey');
+    const key = this.key.key;
+    this.table = new DenialTable(this, 'History', { encryptionKey: key });
+    this.topic = new AlertTopic(this, 'Alerts', { encryptionKey: key, emails: props.alertEmails });
+    const opsEmails = props.opsEmails ?? props.alertEmails ?? [];
+    this.operationsTopic = new AlertTopic(this, 'Operations', { encryptionKey: key, emails: opsEmails, displayName: 'Denial Alerter operations' });
+    if (opsEmails.length === 0) {
+      Annotations.of(this.operationsTopic).addWarningV2(
+        NO_OPERATIONS_RECEIVER_WARNING,
+        'Alarms (handler errors, dead letters, delivery failures) would reach no one: the operations topic has no subscriber. Set context "opsEmails" or "alertEmails" (-c alertEmails=you@example.com), or subscribe to the OperationsTopicArn output.',
+      );
+    }
+
+    this.deadLetterQueues = {
+      ingest: new EncryptedQueue(this, 'IngestDeadLetter', { encryptionKey: key, isRedriveTarget: true }).queue,
+      rule: new EncryptedQueue(this, 'RuleDeadLetter', { encryptionKey: key }).queue,
+      record: new EncryptedQueue(this, 'RecordDeadLetter', { encryptionKey: key }).queue,
+      alert: new EncryptedQueue(this, 'AlertDeadLetter', { encryptionKey: key }).queue,
+    };
+    this.ingestQueue = new EncryptedQueue(this, 'Ingest', {
+      encryptionKey: key,
+      deadLetterQueue: this.deadLetterQueues.ingest,
+      maxReceiveCount: 5,
+      // Lambda's guidance for SQS event sources: at least six times the function timeout.
+      visibilityTimeout: Duration.seconds(HANDLER_TIMEOUT.toSeconds() * 6),
+    }).queue;
+
+    const slackWebhookSecret: ISecret | undefined = props.slackWebhookSecretName ? Secret.fromSecretNameV2(this, 'SlackWebhook', props.slackWebhookSecretName) : undefined;
+    const policyLookups = props.policyLookups ?? props.organization !== undefined;
+    const readerRoleArnPattern = `arn:${Aws.PARTITION}:iam::*:role/${MEMBER_READER_ROLE_NAME}`;
+    this.handler = new DenialHandler(this, 'Handler', {
+      table: this.table.table,
+      topic: this.topic.topic,
+      encryptionKey: key,
+      ingestQueue: this.ingestQueue,
+      recordDeadLetterQueue: this.deadLetterQueues.record,
+      alertDeadLetterQueue: this.deadLetterQueues.alert,
+      settings: this.settings,
+      slackWebhookSecret,
+      logRetentionDays: props.logRetentionDays,
+      batchSize: props.batchSize,
+      maxConcurrency: props.maxConcurrency,
+      policyLookups,
+      organizationId: props.organizationId,
+      environment: {
+        ...(props.routes ? { [ROUTING_ENV.routes]: JSON.stringify(props.routes) } : {}),
+        ...(props.accountOrganizationalUnits ? { [ROUTING_ENV.accountOrganizationalUnits]: JSON.stringify(props.accountOrganizationalUnits) } : {}),
+        ...(props.organization && policyLookups ? { [MEMBER_ACCOUNTS_ENV.readerRoleArnPattern]: readerRoleArnPattern, [MEMBER_ACCOUNTS_ENV.ownAccountId]: Aws.ACCOUNT_ID } : {}),
+      },
+    });
+    this.grantRoutes(props.routes ?? []);
+
+    this.rule = this.ruleTo('Rule', undefined, { extraErrorCodes: this.settings.extraErrorCodes });
+    // Always there (a custom bus costs nothing at rest), so that forwarders in this account's other Regions have a
+    // target; other accounts may put events on it only with `organizationId`.
+    this.centralBus = new EventBus(this, 'CentralBus', { eventBusName: CENTRAL_BUS_NAME, description: 'Denial Alerter: denials forwarded from other Regions and accounts' });
+    if (props.organizationId) {
+      this.centralBus.addToResourcePolicy(
+        new PolicyStatement({
+          sid: 'DenialAlerterOrganization',
+          principals: [new AnyPrincipal()],
+          actions: ['events:PutEvents'],
+          resources: [this.centralBus.eventBusArn],
+          conditions: { StringEquals: { 'aws:PrincipalOrgID': props.organizationId } },
+        }),
+      );
+    }
+    this.centralRule = this.ruleTo('CentralRule', this.centralBus.eventBusName, {
+      extraErrorCodes: this.settings.extraErrorCodes,
+      description: 'Denial Alerter: denials forwarded to the central bus',
+    });
+    this.changeRules = props.changeEventPattern
+      ? [
+          this.ruleTo('ChangeRule', undefined, { eventPattern: props.changeEventPattern, description: 'Denial Alerter: policy changes ("what changed")' }),
+          this.ruleTo('CentralChangeRule', this.centralBus.eventBusName, { eventPattern: props.changeEventPattern, description: 'Denial Alerter: policy changes forwarded to the central bus' }),
+        ]
+      : [];
+    this.forwardedAlarmsRule = new Rule(this, 'ForwardedAlarms', {
+      eventBus: this.centralBus,
+      description: 'Denial Alerter: forwarders\' alarms (dead letters in member accounts and Regions) to the operations topic',
+      eventPattern: { source: ['aws.cloudwatch'], detailType: alarmStatePattern()['detail-type'] as string[], detail: alarmStatePattern().detail as Record<string, unknown> },
+      targets: [new SnsTopic(this.operationsTopic.topic)],
+    });
+    if (props.trail) this.trail = new OptionalTrail(this, 'Trail', props.trail);
+    if (props.organization) {
+      this.rollout = new OrganizationRollout(this, 'Organization', {
+        targets: props.organization.targets,
+        regions: [...new Set(['us-east-1', ...props.organization.regions])],
+        excludeAccounts: props.organization.excludeAccounts,
+        callAs: props.organization.callAs,
+        organizationId: props.organizationId!,
+        centralBusArn: this.centralBus.eventBusArn,
+        handlerRoleArn: this.handler.role.roleArn,
+        operationsTopic: this.operationsTopic.topic,
+        extraErrorCodes: this.settings.extraErrorCodes,
+        changeEventPattern: props.changeEventPattern,
+        configureStage: props.configureMemberStage,
+      });
+      this.grantMemberReads(readerRoleArnPattern, props.organizationId!);
+    }
+
+    this.observability = new Observability(this, 'Observability', {
+      handler: this.handler.function,
+      topic: this.operationsTopic.topic,
+      deadLetterQueues: { Ingest: this.deadLetterQueues.ingest, Rule: this.deadLetterQueues.rule, Record: this.deadLetterQueues.record, Alert: this.deadLetterQueues.alert },
+    });
+    new CfnOutput(this, 'CentralBusArn', { value: this.centralBus.eventBusArn, description: 'The forwarders\' target (context centralBusArn, or centralAccount and centralRegion)' });
+    new CfnOutput(this, 'TableName', { value: this.table.table.tableName, description: 'denial-alerter history --table <this>' });
+    new CfnOutput(this, 'AlertTopicArn', { value: this.topic.topic.topicArn });
+    new CfnOutput(this, 'OperationsTopicArn', { value: this.operationsTopic.topic.topicArn, description: 'Alarms: subscribe here if no opsEmails were given' });
+    new CfnOutput(this, 'DashboardName', { value: this.observability.dashboard.dashboardName });
+    new CfnOutput(this, 'HandlerLogGroup', { value: this.handler.logGroup.logGroupName });
+    if (this.rollout) new CfnOutput(this, 'StackSetName', { value: this.rollout.stackSet.stackSetName });
+  }
+
+  /** A rule on a bus, into the ingest queue, with EventBridge's retries and the rule dead-letter queue. */
+  private ruleTo(id: string, eventBusName: string | undefined, options: { extraErrorCodes?: readonly string[]; eventPattern?: Record<string, unknown>; description?: string }): DenialRule {
+    const deadLetter = this.deadLetterQueues.rule;
+    const rule = new DenialRule(this, id, {
+      eventBusName,
+      extraErrorCodes: options.extraErrorCodes,
+      eventPattern: options.eventPattern,
+      description: options.description,
+      target: { id: 'IngestQueue', arn: this.ingestQueue.queueArn, deadLetterConfig: { arn: deadLetter.queueArn }, retryPolicy: RULE_RETRY_POLICY },
+    });
+    for (const queue of [this.ingestQueue, deadLetter]) {
+      queue.addToResourcePolicy(
+        new PolicyStatement({
+          sid: `EventBridge${id}`,
+          principals: [new ServicePrincipal('events.amazonaws.com')],
+          actions: ['sqs:SendMessage'],
+          resources: [queue.queueArn],
+          conditions: { ArnEquals: { 'aws:SourceArn': rule.rule.attrArn } },
+        }),
+      );
+    }
+    return rule;
+  }
+
+  /** Each route's own webhook secret and topic, and nothing else. */
+  private grantRoutes(routes: readonly Route[]): void {
+    const stack = Stack.of(this);
+    const secrets = routes.flatMap((route) =>
+      route.slackWebhookSecretArn
+        ? // A full ARN ends in the six random characters; a partial one (as some users copy it) does not.
+          [route.slackWebhookSecretArn, `${route.slackWebhookSecretArn}-??????`]
+        : route.slackWebhookSecretName
+          ? [stack.formatArn({ service: 'secretsmanager', resource: 'secret', resourceName: `${route.slackWebhookSecretName}-??????`, arnFormat: ArnFormat.COLON_RESOURCE_NAME })]
+          : [],
+    );
+    const topics = [...new Set(routes.flatMap((route) => (route.snsTopicArn ? [route.snsTopicArn] : [])))];
+    if (secrets.length > 0) {
+      this.handler.role.addToPolicy(new PolicyStatement({ sid: 'RouteSlackWebhookSecrets', actions: ['secretsmanager:GetSecretValue'], resources: [...new Set(secrets)] }));
+    }
+    if (topics.length > 0) this.handler.role.addToPolicy(new PolicyStatement({ sid: 'RouteTopics', actions: ['sns:Publish'], resources: topics }));
+  }
+
+  /** The handler may assume the reader role in accounts of the organization, and only there. */
+  private grantMemberReads(readerRoleArnPattern: string, organizationId: string): void {
+    this.handler.role.addToPolicy(
+      new PolicyStatement({
+        sid: 'AssumeMemberReaderRoles',
+        actions: ['sts:AssumeRole'],
+        resources: [readerRoleArnPattern],
+        conditions: { StringEquals: { 'aws:ResourceOrgID': organizationId } },
+      }),
+    );
+    Validations.of(this.handler.role).acknowledge({
+      id: `AwsSolutions-IAM5[Resource::arn:<AWS::Partition>:iam::*:role/${MEMBER_READER_ROLE_NAME}]`,
+      reason: 'The reader role of any member account (the denial\'s account is known only at run time), and only within the organization (aws:ResourceOrgID).',
+    });
+  }
+}
