@@ -27,6 +27,8 @@ import { METRICS } from './config/metrics.js';
 import type { AlertPublisher } from './engine/alert-publisher.js';
 import { processSqsBatch, type SqsBatchDeps } from './engine/process-sqs-batch.js';
 import { createSpikeEngine } from './engine/spike-engine.js';
+import { DynamoDbChangeStore } from './adapters/dynamodb-change-store.js';
+import { whatChangedHooks } from './engine/enrichers/changes.js';
 
 const logger = new Logger({ serviceName: METRICS.service });
 const metrics = new Metrics({ namespace: METRICS.namespace, serviceName: METRICS.service });
@@ -67,7 +69,9 @@ function required(env: NodeJS.ProcessEnv, name: string): string {
 /** Builds the handler's dependencies from the environment (once per execution environment). */
 export function dependenciesFromEnvironment(env: NodeJS.ProcessEnv = process.env): HandlerDependencies {
   const settings = settingsFromJson(env[HANDLER_ENV.settings]);
-  const store = new DynamoDbDenialStore({ tableName: required(env, HANDLER_ENV.tableName), client: new DynamoDBClient({}) });
+  const dynamodb = new DynamoDBClient({});
+  const store = new DynamoDbDenialStore({ tableName: required(env, HANDLER_ENV.tableName), client: dynamodb });
+  const changes = new DynamoDbChangeStore({ tableName: required(env, HANDLER_ENV.tableName), client: dynamodb });
   const sqs = new SQSClient({});
   const queues = {
     'unreadable-record': env[HANDLER_ENV.recordDeadLetterQueueUrl],
@@ -85,7 +89,14 @@ export function dependenciesFromEnvironment(env: NodeJS.ProcessEnv = process.env
     batch: {
       store,
       // Arrival time is the clock: an event dated in the future or older than the counters moves nothing.
-      engine: createSpikeEngine({ store, settings, now: Date.now, clock: 'arrival', diagnose: env[POLICY_LOOKUPS_ENV] === 'true' ? lazyPolicyDiagnoser() : undefined }),
+      engine: createSpikeEngine({
+        store,
+        settings,
+        now: Date.now,
+        clock: 'arrival',
+        diagnose: env[POLICY_LOOKUPS_ENV] === 'true' ? lazyPolicyDiagnoser() : undefined,
+        ...whatChangedHooks(changes, settings),
+      }),
       async deadLetter(kind, body) {
         const queueUrl = queues[kind];
         if (!queueUrl) {
