@@ -57,16 +57,15 @@ interface RunFlags extends BacktestFlags {
   out?: string;
 }
 
-const SQL_DESCRIPTION = `Prints the CREATE EXTERNAL TABLE of Athena's documented CloudTrail table, with partition projection over
-the organization trail's layout AWSLogs/<org-id>/<account>/CloudTrail/<region>/<yyyy/MM/dd>, and the extraction query:
-the denials (every error code the classifier may count, judged again by the replay) and the policy changes of the
-"what changed" catalogue, as UNLOAD (...) TO 's3://...' WITH (format = 'JSON', compression = 'gzip'), reading only
-the days asked for. Paste both into the Athena console, then "denial-alerter replay" the unloaded files.`;
+const SQL_DESCRIPTION = [
+  "Prints the CREATE EXTERNAL TABLE of Athena's documented CloudTrail table, with partition projection over the organization trail's layout AWSLogs/<org-id>/<account>/CloudTrail/<region>/<yyyy/MM/dd>, and the extraction query: the denials (every error code the classifier may count, judged again by the replay) and the policy changes of the \"what changed\" catalogue, as UNLOAD (...) TO 's3://...' WITH (format = 'JSON', compression = 'gzip'), reading only the days asked for.",
+  'Paste both into the Athena console, then "denial-alerter replay" the unloaded files.',
+].join('\n\n');
 
-const RUN_DESCRIPTION = `Runs the same with your AWS credentials: creates the table if needed, starts the extraction query in a
-workgroup, shows its progress (state, data scanned, estimated cost at $5 per TB), waits, then streams the unloaded
-gzip JSON files from S3 into the replay engine (or copies them to --out DIR). Ctrl-C stops the query.
-Options after "--" go to "replay" (e.g. -- --in-memory --threshold 10 --json).`;
+const RUN_DESCRIPTION = [
+  'Runs the same with your AWS credentials: creates the table if needed, starts the extraction query in a workgroup, shows its progress (state, data scanned, estimated cost at $5 per TB), waits, then streams the unloaded gzip JSON files from S3 into the replay engine (or copies them to --out DIR). Ctrl-C stops the query.',
+  'Options after "--" go to "replay" (e.g. -- --in-memory --threshold 10 --json).',
+].join('\n\n');
 
 const AFTER = `Accounts: up to 36 given with --accounts are an enum projection; more, or none, are "injected" (Athena's
 guidance for large or unknown sets): the query lists them. Without --accounts, "run" lists the organization's

@@ -6,7 +6,7 @@ import { Key, type IKey } from 'aws-cdk-lib/aws-kms';
 import { BlockPublicAccess, Bucket, BucketEncryption, CfnBucket, ObjectOwnership } from 'aws-cdk-lib/aws-s3';
 import { RegionInfo } from 'aws-cdk-lib/region-info';
 import { Construct } from 'constructs';
-import { organizationLogsLocation, resolveBacktestSpec, type BacktestSpec } from '../../lambdas/core/athena/backtest-spec.js';
+import { dayPartition, organizationLogsLocation, resolveBacktestSpec, type BacktestSpec } from '../../lambdas/core/athena/backtest-spec.js';
 import { CLOUDTRAIL_STORAGE, glueColumns, PARTITION_KEYS, projectionProperties } from '../../lambdas/core/athena/ddl.js';
 import { AthenaInputError } from '../../lambdas/core/athena/sql-text.js';
 
@@ -22,7 +22,7 @@ export interface BacktestProps {
   readonly trailKeyArn?: string;
   /** Regions the trail logs (the `region` partition enum). @default every commercial Region */
   readonly regions?: readonly string[];
-  /** First day the `timestamp` projection covers (`yyyy-mm-dd`). @default '2020-01-01' */
+  /** First day the `timestamp` projection covers (`yyyy-mm-dd`). @default '2013-11-01' (CloudTrail's launch: queries name their days, so the width costs nothing) */
   readonly historyStart?: string;
   /** Glue database. @default 'denial_alerter' */
   readonly databaseName?: string;
@@ -44,7 +44,7 @@ const DEFAULTS = {
   databaseName: 'denial_alerter',
   tableName: 'cloudtrail_organization',
   workGroupName: 'denial-alerter-backtest',
-  historyStart: '2020-01-01',
+  historyStart: '2013-11-01',
   bytesScannedCutoffPerQuery: 2 * 1e12,
   resultExpiration: Duration.days(7),
 } as const;
@@ -109,7 +109,7 @@ export class Backtest extends Construct {
         name: tableName,
         description: 'CloudTrail organization trail with partition projection (account, region, day)',
         tableType: 'EXTERNAL_TABLE',
-        parameters: { EXTERNAL: 'TRUE', classification: 'cloudtrail', ...projectionProperties(this.spec) },
+        parameters: { EXTERNAL: 'TRUE', classification: 'cloudtrail', ...projectionProperties(this.spec, dayPartition(this.spec.sinceMs)) },
         partitionKeys: PARTITION_KEYS.map((name) => ({ name, type: 'string' })),
         storageDescriptor: {
           columns: glueColumns(),

@@ -42,7 +42,7 @@ describe('the backtest construct', () => {
           'projection.region.values': 'us-east-1,eu-west-1',
           'projection.timestamp.type': 'date',
           'projection.timestamp.format': 'yyyy/MM/dd',
-          'projection.timestamp.range': '2020/01/01,NOW',
+          'projection.timestamp.range': '2013/11/01,NOW',
           'projection.timestamp.interval': '1',
           'projection.timestamp.interval.unit': 'DAYS',
           'storage.location.template': 's3://org-trail-logs/ct/AWSLogs/o-abc123def4/${account}/CloudTrail/${region}/${timestamp}',

@@ -5,11 +5,21 @@
  * added by hand and a query reads only the days (and accounts, Regions) it names.
  */
 import { athenaName, CLOUDTRAIL_COLUMNS, type Column, type ColumnType } from './cloudtrail-columns.js';
-import { accountProjection, dayPartition, organizationLogsLocation, type BacktestSpec } from './backtest-spec.js';
+import { accountProjection, organizationLogsLocation, type BacktestSpec } from './backtest-spec.js';
 import { sqlString } from './sql-text.js';
 
+/**
+ * First day of the `timestamp` projection: CloudTrail's launch (November 2013). A table is created once and reused;
+ * starting it at a back-test's first day would make a later, longer back-test silently read nothing before it. The
+ * width costs nothing: every query names its days, and Athena projects only those.
+ */
+export const PROJECTION_START_DAY = '2013/11/01';
+
 /** The table properties (partition projection), as key/value pairs: the DDL and the CDK construct share them. */
-export function projectionProperties(spec: Pick<BacktestSpec, 'bucket' | 'prefix' | 'organizationId' | 'accounts' | 'accountProjection' | 'regions' | 'sinceMs'>): Record<string, string> {
+export function projectionProperties(
+  spec: Pick<BacktestSpec, 'bucket' | 'prefix' | 'organizationId' | 'accounts' | 'accountProjection' | 'regions'>,
+  startDay: string = PROJECTION_START_DAY,
+): Record<string, string> {
   const location = organizationLogsLocation(spec);
   const account: Record<string, string> =
     accountProjection(spec) === 'enum'
@@ -22,7 +32,7 @@ export function projectionProperties(spec: Pick<BacktestSpec, 'bucket' | 'prefix
     'projection.region.values': spec.regions.join(','),
     'projection.timestamp.type': 'date',
     'projection.timestamp.format': 'yyyy/MM/dd',
-    'projection.timestamp.range': `${dayPartition(spec.sinceMs)},NOW`,
+    'projection.timestamp.range': `${startDay},NOW`,
     'projection.timestamp.interval': '1',
     'projection.timestamp.interval.unit': 'DAYS',
     'storage.location.template': `${location}\${account}/CloudTrail/\${region}/\${timestamp}`,
