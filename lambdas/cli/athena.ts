@@ -13,7 +13,7 @@ import { accountProjection, dayPartition, resolveBacktestSpec, type BacktestInpu
 import { catalogChangeEvents } from '../core/athena/change-events.js';
 import { estimatedQueryCostUsd, formatBytes, formatUsd } from '../core/athena/cost.js';
 import { createTableSql } from '../core/athena/ddl.js';
-import { unloadSql } from '../core/athena/extraction-query.js';
+import { MAX_PARTITIONS_PER_QUERY, partitionCount, unloadSql } from '../core/athena/extraction-query.js';
 import { AthenaInputError } from '../core/athena/sql-text.js';
 import { AthenaQueryError, AthenaQueryRunner, type QueryProgress } from '../adapters/athena-query-runner.js';
 import { listOrganizationAccountIds } from '../adapters/athena-organization-accounts.js';
@@ -157,12 +157,21 @@ function specOf(flags: BacktestFlags, context: CliContext, options: { discovered
     extraErrorCodes: list(flags.extraErrorCodes),
     changeEvents: flags.changes ? catalogChangeEvents() : [],
   };
+  let spec: BacktestSpec;
   try {
-    return resolveBacktestSpec(input);
+    spec = resolveBacktestSpec(input);
   } catch (error) {
     if (error instanceof AthenaInputError) throw new UsageError(error.message);
     throw error;
   }
+  const partitions = partitionCount(spec);
+  if (partitions > MAX_PARTITIONS_PER_QUERY) {
+    const perDay = Math.max(1, spec.accounts.length) * spec.regions.length;
+    throw new UsageError(
+      `${spec.accounts.length || 'the'} account(s) x ${spec.regions.length} Region(s) x the days asked for make ${partitions} partitions; Athena reads at most ${MAX_PARTITIONS_PER_QUERY} in one query: split the range into runs of at most ${Math.floor(MAX_PARTITIONS_PER_QUERY / perDay) - 1} days, or give --regions`,
+    );
+  }
+  return spec;
 }
 
 function printSql(spec: BacktestSpec, io: CliIo): void {

@@ -168,6 +168,10 @@ describe('denial-alerter athena run', () => {
     aws = await startLoopbackAws({ records: timeline });
     await expect(athena(['run', '--bucket', 'org-trail', '--organization-id', "o-x' OR 1=1", ...RANGE, '--accounts', accounts.join(',')], aws.url)).rejects.toThrow(/--organization-id/);
     await expect(athena(['run', '--bucket', 'org-trail', '--organization-id', 'o-exampleorg', '--since', 'last tuesday'], aws.url)).rejects.toThrow(/--since/);
+    const manyAccounts = Array.from({ length: 100 }, (_, i) => String(100_000_000_000 + i)).join(',');
+    await expect(athena(['run', '--bucket', 'org-trail', '--organization-id', 'o-exampleorg', '--since', '2025-01-01', '--until', '2026-01-01', '--accounts', manyAccounts], aws.url)).rejects.toThrow(
+      /1281000 partitions; Athena reads at most 1000000 in one query: split the range into runs of at most 284 days/,
+    );
     expect(aws.server.requests).toHaveLength(0);
   });
 });

@@ -2,7 +2,7 @@ import nodeSqlParser from 'node-sql-parser';
 import { describe, expect, it } from 'vitest';
 import { MAX_ENUM_PROJECTION_VALUES, resolveBacktestSpec, type BacktestInput } from '../../lambdas/core/athena/backtest-spec.js';
 import { createTableSql, projectionProperties } from '../../lambdas/core/athena/ddl.js';
-import { ACCOUNT_IDS_PLACEHOLDER, extractionSelectSql, unloadSql } from '../../lambdas/core/athena/extraction-query.js';
+import { ACCOUNT_IDS_PLACEHOLDER, extractionSelectSql, MAX_PARTITIONS_PER_QUERY, partitionCount, unloadSql } from '../../lambdas/core/athena/extraction-query.js';
 import { AthenaInputError } from '../../lambdas/core/athena/sql-text.js';
 
 const parser = new nodeSqlParser.Parser();
@@ -92,6 +92,16 @@ describe('the extraction query', () => {
       const range = partitionDateRange(extractionSelectSql(resolveBacktestSpec({ ...base, sinceMs, untilMs })));
       expect(range, `${new Date(sinceMs).toISOString()}..${new Date(untilMs).toISOString()}`).toEqual({ from: day(sinceMs), to: day(untilMs - 1 + 86_400_000) });
     }
+  });
+
+  it('counts the partitions it reads (account x Region x day), within Athena\'s million per query', () => {
+    const month = resolveBacktestSpec(base);
+    expect(partitionCount(month)).toBe(2 * 2 * 31);
+    const accounts = Array.from({ length: 100 }, (_, i) => String(100_000_000_000 + i));
+    const regions = Array.from({ length: 35 }, (_, i) => `xx-region-${i + 1}`);
+    const year = resolveBacktestSpec({ ...base, accounts, regions, sinceMs: Date.parse('2025-01-01T00:00:00Z'), untilMs: Date.parse('2026-01-01T00:00:00Z') });
+    expect(partitionCount(year)).toBe(100 * 35 * 366);
+    expect(partitionCount(year)).toBeGreaterThan(MAX_PARTITIONS_PER_QUERY);
   });
 
   it('is wrapped in UNLOAD … TO the output WITH gzip JSON', () => {

@@ -21,6 +21,16 @@ export function partitionDays(spec: Pick<BacktestSpec, 'sinceMs' | 'untilMs'>): 
   return { from: dayPartition(spec.sinceMs), to: dayPartition(spec.untilMs - 1 + DAY_MS) };
 }
 
+/** Athena reads at most a million partitions in one scan (Athena service quotas). */
+export const MAX_PARTITIONS_PER_QUERY = 1_000_000;
+
+/** How many partitions (account × Region × day) the query reads; the accounts count as 1 when not yet known. */
+export function partitionCount(spec: Pick<BacktestSpec, 'sinceMs' | 'untilMs' | 'accounts' | 'regions'>): number {
+  const { from, to } = partitionDays(spec);
+  const days = Math.round((Date.parse(to.replace(/\//g, '-')) - Date.parse(from.replace(/\//g, '-'))) / DAY_MS) + 1;
+  return Math.max(1, spec.accounts.length) * spec.regions.length * days;
+}
+
 /** `eventtime` text of an instant: CloudTrail writes `2026-06-01T12:00:00Z` (seconds, Z), which sorts as text. */
 const eventTimeText = (ms: number): string => `${new Date(ms).toISOString().slice(0, 19)}Z`;
 
