@@ -171,6 +171,8 @@ describe('IAM Access Troubleshooter over a loopback endpoint', () => {
       const enriched = withDiagnosis(alert, await diagnoser()(denial));
       expect(enriched.authorizationDetailsUrl).toBe(URL_OF(ID));
       expect(enriched.diagnosis?.awsAuthorization?.matchedStatements[0]).toMatchObject({ policyArn: SCP_URI, sid: 'DenyPasswordData' });
+      // AWS's record decides the alert's layer, kind and policy, over what the message said
+      expect(enriched).toMatchObject({ denyLayer: 'scp', denyKind: 'explicit', policyArn: SCP_URI });
     });
   });
 });
