@@ -2,7 +2,15 @@
 import { describe, expect, it } from 'vitest';
 import type { AlertSummary } from '../../lambdas/core/alert.js';
 import type { AuthorizationChange } from '../../lambdas/core/changes/change.js';
-import { changeLookupOf, firstDenialMsOf, linkChanges, type DenialContext } from '../../lambdas/core/changes/link.js';
+import {
+  attachedPoliciesOf,
+  changeLookupOf,
+  firstDenialMsOf,
+  knownPoliciesOfDiagnosis,
+  linkChanges,
+  type DenialContext,
+} from '../../lambdas/core/changes/link.js';
+import type { Diagnosis } from '../../lambdas/core/iam-policy/diagnose.js';
 import { regressionLookupOf } from '../../lambdas/core/changes/regression.js';
 
 const FIRST = Date.parse('2026-06-01T09:00:20Z');
@@ -70,7 +78,8 @@ const change = (minutesBefore: number, fields: Partial<AuthorizationChange>): Au
 });
 
 const window = { fromMs: FIRST - 24 * 3_600_000, untilMs: FIRST };
-const link = (changes: AuthorizationChange[], fields: Partial<AlertSummary> = {}, context: DenialContext = sample) => linkChanges(alert(fields), context, changes, window);
+const link = (changes: AuthorizationChange[], fields: Partial<AlertSummary> = {}, context: DenialContext = sample, known = { principal: [] as string[], organization: [] as string[] }) =>
+  linkChanges(alert(fields), context, changes, window, known);
 
 describe('the first denial of a spike', () => {
   it('is the first minute of the window holding a denial, exact to the second when first-seen or the sample falls in it', () => {
@@ -163,5 +172,48 @@ describe('linking', () => {
   it('asks for a regression label only for actions the change stream records', () => {
     expect(regressionLookupOf(alert({ action: 'iam:PutRolePolicy' }))).toEqual({ actorKey: `arn:aws:iam::${ACCOUNT}:role/worker`, action: 'iam:PutRolePolicy' });
     expect(regressionLookupOf(alert())).toBeNull();
+  });
+});
+
+describe('policies known to apply (attachments in the change stream, the diagnosis)', () => {
+  const POLICY = `arn:aws:iam::${ACCOUNT}:policy/read-data`;
+  const managed = (minutes: number, eventName: string) =>
+    change(minutes, { eventName, action: `iam:${eventName}`, scope: 'managed-policy', principalArn: null, policyArn: POLICY });
+
+  it('replays attachments and detachments of the principal, whatever its path', () => {
+    const role = (minutes: number, eventName: string, policyArn: string | null) => change(minutes, { eventName, policyArn, principalArn: `arn:aws:iam::${ACCOUNT}:role/worker` });
+    const history = [
+      role(900, 'AttachRolePolicy', POLICY),
+      role(800, 'AttachRolePolicy', `arn:aws:iam::${ACCOUNT}:policy/old`),
+      role(700, 'DetachRolePolicy', `arn:aws:iam::${ACCOUNT}:policy/old`),
+      role(600, 'PutRolePermissionsBoundary', `arn:aws:iam::${ACCOUNT}:policy/boundary`),
+      role(500, 'DeleteRolePermissionsBoundary', null),
+      change(400, { eventName: 'AttachRolePolicy', policyArn: `arn:aws:iam::${ACCOUNT}:policy/other-role`, principalArn: `arn:aws:iam::${ACCOUNT}:role/other` }),
+    ];
+    expect(attachedPoliciesOf(ROLE, history)).toEqual([POLICY]);
+  });
+
+  it('a new version of a policy attached to the denied principal is an exact principal link; of another policy, nothing', () => {
+    expect(link([managed(20, 'CreatePolicyVersion')], { denyLayer: 'identity-policy' }, sample, { principal: [POLICY], organization: [] })).toEqual([
+      expect.objectContaining({ match: 'principal', exactness: 'exact', policyArn: POLICY }),
+    ]);
+    expect(link([managed(20, 'CreatePolicyVersion')], { denyLayer: 'identity-policy' })).toEqual([]);
+    // As a boundary too; never for an SCP denial.
+    expect(link([managed(20, 'SetDefaultPolicyVersion')], { denyLayer: 'permissions-boundary' }, sample, { principal: [POLICY], organization: [] })).toHaveLength(1);
+    expect(link([managed(20, 'SetDefaultPolicyVersion')], { denyLayer: 'scp' }, sample, { principal: [POLICY], organization: [] })).toEqual([]);
+  });
+
+  it('reads the policies the diagnosis evaluated: identity and boundary ARNs, SCPs on the account\'s path', () => {
+    const scpArn = 'arn:aws:organizations::999988887777:policy/o-x/service_control_policy/p-7';
+    const diagnosis = {
+      layers: [
+        { layer: 'identity-policy', policies: [POLICY, 'inline-policy-name'], result: 'no-match', statements: [] },
+        { layer: 'scp', level: 1, policies: [scpArn], result: 'no-match', statements: [] },
+      ],
+    } as unknown as Diagnosis;
+    const known = knownPoliciesOfDiagnosis(alert({ diagnosis }));
+    expect(known).toEqual({ principal: [POLICY], organization: [scpArn] });
+    const update = change(50, { eventSource: 'organizations.amazonaws.com', eventName: 'UpdatePolicy', layer: 'scp', scope: 'organization', principalArn: null, accountId: '999988887777', organizationPolicyId: 'p-7' });
+    expect(link([update], { denyLayer: 'scp' }, sample, known)).toEqual([expect.objectContaining({ match: 'organization', exactness: 'exact' })]);
   });
 });

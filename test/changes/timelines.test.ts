@@ -92,6 +92,17 @@ describe('what changed: a change before a spike is named in the alert', () => {
     ]);
   });
 
+  it('a new default version of a managed policy attached to the role days earlier names that version', async () => {
+    const pipeline = await newPipeline(dynamo);
+    const attach = iamRoleChange(T - min(60 * 24 * 10), 'AttachRolePolicy', MEMBER, 'nightly-backup');
+    const newVersion = iamRoleChange(T - min(30), 'CreatePolicyVersion', MEMBER, 'ignored', { setAsDefault: true });
+    delete (newVersion.requestParameters as Record<string, unknown>).roleName;
+    const alerts = await pipeline.run(byTime([attach, newVersion, ...implicitDenies(T, 6, MEMBER, 'nightly-backup')]));
+    expect(alerts[0]!.changes).toEqual([
+      expect.objectContaining({ eventId: newVersion.eventID, eventName: 'CreatePolicyVersion', match: 'principal', policyArn: `arn:aws:iam::${MEMBER}:policy/ci-deploy-permissions` }),
+    ]);
+  });
+
   it('never names a change in an unrelated account, nor one made after the spike\'s first denial', async () => {
     const pipeline = await newPipeline(dynamo);
     const otherAccount = iamRoleChange(T - min(3), 'DetachRolePolicy', OTHER, 'nightly-backup');

@@ -58,10 +58,60 @@ function resourceKeys(alert: AlertSummary, sample: DenialContext | null): string
   return [...new Set(resources.map(targetKey))];
 }
 
+/**
+ * Policies known to apply to the denial, beyond what the message says: the managed policies and boundary attached to
+ * the principal, and the SCPs/RCPs on the account's path. They make a change to them an exact link.
+ */
+export interface KnownPolicies {
+  /** Managed policy and boundary ARNs of the principal. */
+  principal: string[];
+  /** SCP/RCP ARNs or ids (`p-…`) that apply to the account. */
+  organization: string[];
+}
+
+export const NO_KNOWN_POLICIES: KnownPolicies = { principal: [], organization: [] };
+
+/** The policies the alert's diagnosis evaluated (policy lookups or `--policies`), where it names them by ARN. */
+export function knownPoliciesOfDiagnosis(alert: AlertSummary): KnownPolicies {
+  const known: KnownPolicies = { principal: [], organization: [] };
+  for (const layer of alert.diagnosis?.layers ?? []) {
+    const named = layer.policies.filter((name) => name.startsWith('arn:') || /^p-[0-9a-z_]+$/i.test(name));
+    if (layer.layer === 'identity-policy' || layer.layer === 'permissions-boundary') known.principal.push(...named.filter((name) => name.startsWith('arn:')));
+    if (layer.layer === 'scp' || layer.layer === 'rcp') known.organization.push(...named);
+  }
+  return known;
+}
+
+const ATTACH = /^(Attach(Role|User)Policy|Put(Role|User)PermissionsBoundary)$/;
+const DETACH = /^(Detach(Role|User)Policy|Delete(Role|User)PermissionsBoundary)$/;
+
+/**
+ * The managed policies and boundary attached to a principal as far as its stored changes tell (attachments and
+ * detachments replayed in time order). A boundary deletion names no policy: it drops every boundary seen.
+ */
+export function attachedPoliciesOf(principalArn: string, changes: readonly AuthorizationChange[]): string[] {
+  const key = targetKey(principalArn);
+  const attached = new Map<string, boolean>();
+  const own = changes.filter((change) => change.principalArn !== null && targetKey(change.principalArn) === key);
+  for (const change of [...own].sort((a, b) => Date.parse(a.eventTime) - Date.parse(b.eventTime))) {
+    if (ATTACH.test(change.eventName) && change.policyArn) attached.set(change.policyArn, /Boundary$/.test(change.eventName));
+    else if (DETACH.test(change.eventName)) {
+      if (change.policyArn) attached.delete(change.policyArn);
+      else for (const [arn, boundary] of attached) if (boundary) attached.delete(arn);
+    }
+  }
+  return [...attached.keys()];
+}
+
 /** Where to look for the changes that could explain an alert. */
-export function changeLookupOf(alert: AlertSummary, sample: DenialContext | null, options: { firstDenialMs: number; lookbackHours: number }): ChangeLookup {
+export function changeLookupOf(
+  alert: AlertSummary,
+  sample: DenialContext | null,
+  options: { firstDenialMs: number; lookbackHours: number; known?: KnownPolicies },
+): ChangeLookup {
   const targets = new Set<string>();
   if (alert.principalArn) targets.add(targetKey(alert.principalArn));
+  for (const arn of options.known?.principal ?? []) targets.add(targetKey(arn));
   for (const key of resourceKeys(alert, sample)) targets.add(key);
   for (const arn of denyingPolicyArns(alert)) targets.add(targetKey(arn));
   if (sample?.vpcEndpointId) targets.add(sample.vpcEndpointId);
@@ -98,8 +148,11 @@ export function linkChanges(
   sample: DenialContext | null,
   changes: readonly AuthorizationChange[],
   lookup: Pick<ChangeLookup, 'fromMs' | 'untilMs'>,
+  known: KnownPolicies = NO_KNOWN_POLICIES,
   limit = MAX_CHANGE_LINKS,
 ): ChangeLink[] {
+  const principalPolicies = new Set(known.principal.map(targetKey));
+  const accountPolicies = new Set(known.organization.map((name) => organizationPolicyIdOf(name) ?? name));
   const principalKey = alert.principalArn ? targetKey(alert.principalArn) : null;
   const resources = new Set(resourceKeys(alert, sample));
   const denying = new Set(denyingPolicyArns(alert).map(targetKey));
@@ -132,7 +185,9 @@ export function linkChanges(
     }
     if (change.scope === 'organization') {
       if (!layerCanExplain(change.layer, alert.denyLayer, change.organizationPolicyType)) return null;
-      const attachedHere = change.organizationTargetId !== null && change.organizationTargetId === alert.accountId;
+      const attachedHere =
+        (change.organizationTargetId !== null && change.organizationTargetId === alert.accountId) ||
+        (change.organizationPolicyId !== null && accountPolicies.has(change.organizationPolicyId));
       return { match: 'organization', exactness: attachedHere ? 'exact' : 'any-in-organization' };
     }
     if (change.scope === 'permission-set') {
@@ -140,6 +195,11 @@ export function linkChanges(
       return { match: 'principal', exactness: 'any-in-organization' };
     }
     if (change.accountId !== null && !accounts.has(change.accountId)) return null;
+    // A new version (or the deletion) of a managed policy attached to the denied principal, as a policy or boundary.
+    if (change.scope === 'managed-policy' && policyKey !== null && principalPolicies.has(policyKey)) {
+      const layers: DenyLayer[] = ['identity-policy', 'permissions-boundary', 'unknown'];
+      return layers.includes(alert.denyLayer) ? { match: 'principal', exactness: 'exact' } : null;
+    }
     if (!layerCanExplain(change.layer, alert.denyLayer)) return null;
     const principal = change.principalArn ? targetKey(change.principalArn) : null;
     if (principal !== null && principal === principalKey) return { match: 'principal', exactness: 'exact' };
