@@ -17,6 +17,7 @@ import { runReplay } from '../lambdas/cli/replay.js';
 import { classify } from '../lambdas/core/classify.js';
 import { syntheticDenial } from '../test/support/records.js';
 import { benchParser } from './parser.js';
+import { benchAthena } from './athena.js';
 
 const STRATUS = fileURLToPath(new URL('../../shared/corpus/stratus-red-team-detonation-logs/all_events.jsonl', import.meta.url));
 const lines = readFileSync(STRATUS, 'utf8').trim().split('\n');
@@ -110,6 +111,7 @@ try {
   await benchParser();
   await benchReplay(work);
   await benchStorm(work);
+  await benchAthena();
 } finally {
   rmSync(work, { recursive: true, force: true });
 }

@@ -45,13 +45,17 @@ function columnsByName(columns: readonly Column[]): Map<string, Column> {
 function restoreStruct(value: Json, columns: readonly Column[]): Json | undefined {
   const known = columnsByName(columns);
   const out: Json = {};
-  for (const [key, raw] of Object.entries(value)) {
-    const column = known.get(key.toLowerCase());
+  let empty = true;
+  for (const key in value) {
+    const raw = value[key];
+    if (raw === null || raw === undefined) continue;
+    const column = known.get(key) ?? known.get(key.toLowerCase());
     const restored = column ? restoreValue(raw, column.type) : raw;
     if (restored === undefined || restored === null) continue;
     out[column ? column.name : key] = restored;
+    empty = false;
   }
-  return Object.keys(out).length > 0 ? out : undefined;
+  return empty ? undefined : out;
 }
 
 function restoreValue(raw: unknown, type: ColumnType): unknown {
