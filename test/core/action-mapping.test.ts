@@ -91,3 +91,23 @@ describe('actions the IAM catalogue does not know (issue: invented actions leake
     }
   });
 });
+
+describe('no denial names an action outside the IAM catalogue', () => {
+  it('on every record of the corpus, denials and negatives, and on their variants without an action in the message', async () => {
+    const { classify } = await import('../../lambdas/core/classify.js');
+    const { corpusFoldersWith, readJsonl } = await import('../support/corpus.js');
+    let checked = 0;
+    for (const file of ['denied.jsonl', 'negatives.jsonl']) {
+      for (const folder of corpusFoldersWith(file)) {
+        for (const record of readJsonl(`${folder}/${file}`)) {
+          for (const variant of [record, { ...record, errorMessage: 'Access Denied' }, { ...record, eventName: 'constructor', errorMessage: 'Access Denied' }]) {
+            const { action } = classify(variant);
+            if (action !== null) expect(canonicalAction(action), `${record.eventID} ${action}`).toBe(action);
+            checked++;
+          }
+        }
+      }
+    }
+    expect(checked).toBeGreaterThan(300);
+  });
+});
