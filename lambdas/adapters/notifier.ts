@@ -12,7 +12,7 @@
  */
 import type { AlertSummary } from '../core/alert.js';
 import { buildSlackMessage, type SlackMessage } from '../core/render/slack.js';
-import { channelsOfRoute, routeAlert, routeLabel, type Route, type RoutingFacts } from '../core/routing.js';
+import { channelsOfRoute, routeAlert, routeLabel, type Route, type RoutingDecision, type RoutingFacts } from '../core/routing.js';
 import type { AlertPublisher, ChannelOutcome, PublishRequest } from '../engine/alert-publisher.js';
 
 /** One delivery channel (a route's Slack webhook, an SNS topic), kept for the life of the process. */
@@ -105,6 +105,12 @@ export function createAlertPublisher(options: RoutedPublisherOptions): AlertPubl
 type Delivery = { alert: AlertSummary; channelId: string; channel: AlertChannel | string; order: number };
 type OrderedOutcome = ChannelOutcome & { order: number };
 
+/** The alert as its channels receive it (`route` names the routes that took it), and the routing decision. */
+export function routedAlert(alert: AlertSummary, routes: readonly Route[], facts: RoutingFacts = {}): { alert: AlertSummary; decision: RoutingDecision } {
+  const decision = routeAlert(alert, routes, facts);
+  return { alert: { ...alert, route: routeLabel(decision) ?? alert.route }, decision };
+}
+
 /** Routes every alert and groups its pending deliveries by channel, in request order. */
 function planDeliveries(
   requests: readonly PublishRequest[],
@@ -114,9 +120,7 @@ function planDeliveries(
   const work = new Map<string, Delivery[]>();
   let order = 0;
   for (const request of requests) {
-    const facts = safely(() => options.facts?.(request.alert)) ?? {};
-    const decision = routeAlert(request.alert, options.routes, facts);
-    const alert: AlertSummary = { ...request.alert, route: routeLabel(decision) ?? request.alert.route };
+    const { alert, decision } = routedAlert(request.alert, options.routes, safely(() => options.facts?.(request.alert)) ?? {});
     for (const channelId of decision.channels) {
       if (request.alreadyDelivered.includes(channelId)) continue;
       const route = decision.routes.find((candidate) => channelsOfRoute(candidate).includes(channelId))!;

@@ -11,13 +11,14 @@
  */
 import { SecretsManagerClient } from '@aws-sdk/client-secrets-manager';
 import { SNSClient } from '@aws-sdk/client-sns';
-import { createAlertPublisher, slackAlertChannel, snsAlertChannel, type AlertChannel } from '../adapters/notifier.js';
+import { createAlertPublisher, routedAlert, slackAlertChannel, snsAlertChannel, type AlertChannel } from '../adapters/notifier.js';
 import { readSlackWebhookUrl } from '../adapters/slack-webhook-secret.js';
 import { SlackWebhookSender } from '../adapters/slack-webhook.js';
 import { SnsPublisher } from '../adapters/sns-publisher.js';
 import type { AlertSummary } from '../core/alert.js';
 import { SettingsError, type Settings } from '../core/config.js';
-import { parseAccountOrganizationalUnits, parseRoutes, type Route } from '../core/routing.js';
+import { parseAccountOrganizationalUnits, parseRoutes, routesFromJson, type Route } from '../core/routing.js';
+import { ROUTING_ENV } from '../config/env.js';
 import type { AlertPublisher } from '../engine/alert-publisher.js';
 import { readSettingsFile } from './settings-file.js';
 
@@ -49,15 +50,16 @@ export const NOTIFY_OPTIONS = {
 export const DEFAULT_DELIVERY_BUDGET = '60s';
 
 export const NOTIFY_HELP = `Sending alerts (optional; without these, alerts are only printed):
-  --slack-webhook URL      Slack incoming webhook (env: DENIAL_ALERTER_SLACK_WEBHOOK); never printed. With routes
-                           in --settings, every route's Slack messages go to it
-  --sns-topic ARN          SNS topic (env: DENIAL_ALERTER_SNS_TOPIC), reached with the standard AWS environment
-                           (AWS_ENDPOINT_URL_SNS for a local endpoint)
-  --route-webhook NAME=URL Send route NAME's Slack messages to URL (repeatable; routes come from --settings)
-  --deliver-to-routes      Deliver to the routes' own Slack secrets (Secrets Manager) and SNS topics
-  --delivery-budget TIME   Time each channel may spend delivering over the whole run, e.g. 30s, 2m (default
-                           ${DEFAULT_DELIVERY_BUDGET}); what a hanging or rate-limited channel could not deliver
-                           within it goes to the dead-letter file`;
+  --slack-webhook URL         Slack incoming webhook (env: DENIAL_ALERTER_SLACK_WEBHOOK); never printed. With
+                              routes, every route's Slack messages go to it
+  --sns-topic ARN             SNS topic (env: DENIAL_ALERTER_SNS_TOPIC), reached with the standard AWS environment
+                              (AWS_ENDPOINT_URL_SNS for a local endpoint)
+  --route-webhook NAME=URL    Send route NAME's Slack messages to URL, a test webhook (repeatable). Routes come from
+                              --settings ("routes": [...]) or DENIAL_ALERTER_ROUTES, as in the Lambda
+  --deliver-to-routes         Deliver to the routes' own Slack secrets (Secrets Manager) and SNS topics
+  --delivery-budget TIME      Time each channel may spend delivering over the whole run, e.g. 30s, 2m (default
+                              ${DEFAULT_DELIVERY_BUDGET}); what a hanging or rate-limited channel could not deliver
+                              within it goes to the dead-letter file`;
 
 /** Routing settings a replay may carry (from `--settings`). */
 type RoutingSettings = Pick<Settings, 'routes' | 'accountOrganizationalUnits'>;
@@ -77,15 +79,15 @@ export function createReplayNotifier(values: Record<string, unknown>, env: NodeJ
   if (snsTopic && !/^arn:aws[a-z-]*:sns:[a-z0-9-]+:\d{12}:[\w-]+(\.fifo)?$/.test(snsTopic)) {
     throw new SettingsError(`--sns-topic must be an SNS topic ARN, got "${snsTopic}"`);
   }
-  const routing = settings ?? routingFromFile(values.settings);
+  const routing = settings?.routes !== undefined ? settings : { ...routingFromEnvironment(env), ...withoutUndefined(routingFromFile(values.settings)) };
   const configured = routing.routes;
   const deliverToRoutes = values['deliver-to-routes'] === true;
   if (configured === undefined && (routeWebhooks.size > 0 || deliverToRoutes)) {
-    throw new SettingsError('--route-webhook and --deliver-to-routes need routes: give them in the --settings file ("routes": [...])');
+    throw new SettingsError(`--route-webhook and --deliver-to-routes need routes: give them in the --settings file ("routes": [...]) or ${ROUTING_ENV.routes}`);
   }
-  if (configured !== undefined && snsTopic) throw new SettingsError('--sns-topic cannot be combined with routes from --settings: name the topics in the routes');
+  if (configured !== undefined && snsTopic) throw new SettingsError('--sns-topic cannot be combined with routes: name the topics in the routes');
   for (const name of routeWebhooks.keys()) {
-    if (!configured?.some((route) => route.name === name)) throw new SettingsError(`--route-webhook names route "${name}", which is not in the --settings routes`);
+    if (!configured?.some((route) => route.name === name)) throw new SettingsError(`--route-webhook names route "${name}", which is not among the routes`);
   }
 
   const routes: Route[] =
@@ -122,10 +124,11 @@ export function createReplayNotifier(values: Record<string, unknown>, env: NodeJ
     const client = secrets;
     return slackAlertChannel(id, senderFor(`secret:${secretId}`, () => readSlackWebhookUrl(client, secretId)));
   };
+  const facts = routing.accountOrganizationalUnits ? { accountOrganizationalUnits: routing.accountOrganizationalUnits } : {};
   const publisher = createAlertPublisher({
     routes: configured !== undefined && !deliverToRoutes ? routes.map((route) => onlyTestWebhooks(route, routeWebhooks, slackWebhook)) : routes,
     channel,
-    facts: () => (routing.accountOrganizationalUnits ? { accountOrganizationalUnits: routing.accountOrganizationalUnits } : {}),
+    facts: () => facts,
     budgetPerChannelMs: budgetMs,
   });
   return {
@@ -138,7 +141,8 @@ export function createReplayNotifier(values: Record<string, unknown>, env: NodeJ
         // The budget bounds each channel; the call's own deadline is the budget too (nothing waits longer).
         { deadlineMs: Date.now() + budgetMs },
       );
-      const byId = new Map(alerts.map((alert) => [alert.alertId, alert]));
+      // Dead letters keep the alert as its channels saw it (with the route that chose it).
+      const byId = new Map(alerts.map((alert) => [alert.alertId, routedAlert(alert, routes, facts).alert]));
       return outcomes
         .filter((outcome) => outcome.status === 'failed')
         .map((outcome) => ({ channel: outcome.channel, error: outcome.error ?? 'failed', alert: byId.get(outcome.alertId)! }));
@@ -153,6 +157,23 @@ export function createReplayNotifier(values: Record<string, unknown>, env: NodeJ
 function onlyTestWebhooks(route: Route, routeWebhooks: Map<string, string>, slackWebhook: string | undefined): Route {
   const { snsTopicArn: _topic, slackWebhookSecretArn: _arn, slackWebhookSecretName: _name, ...rest } = route;
   return routeWebhooks.has(route.name) || slackWebhook ? { ...rest, slackWebhookSecretName: `replay/${route.name}` } : rest;
+}
+
+/** Routes from the Lambda's own variables (`DENIAL_ALERTER_ROUTES`, `DENIAL_ALERTER_ACCOUNT_OUS`), when set. */
+function routingFromEnvironment(env: NodeJS.ProcessEnv): RoutingSettings {
+  try {
+    const organizationalUnits = env[ROUTING_ENV.accountOrganizationalUnits];
+    return {
+      routes: routesFromJson(env[ROUTING_ENV.routes]),
+      accountOrganizationalUnits: organizationalUnits ? parseAccountOrganizationalUnits(JSON.parse(organizationalUnits)) : undefined,
+    };
+  } catch (error) {
+    throw new SettingsError(`${ROUTING_ENV.routes} / ${ROUTING_ENV.accountOrganizationalUnits}: ${(error as Error).message}`);
+  }
+}
+
+function withoutUndefined<T extends object>(value: T): Partial<T> {
+  return Object.fromEntries(Object.entries(value).filter(([, entry]) => entry !== undefined)) as Partial<T>;
 }
 
 function routingFromFile(path: unknown): RoutingSettings {

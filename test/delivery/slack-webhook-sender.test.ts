@@ -192,6 +192,56 @@ describe('Slack webhook delivery against a local HTTP server', () => {
   });
 });
 
+describe('the caller\'s deadline bounds every wait', () => {
+  it('429 with Retry-After 3600 under a 120 s deadline: fails at once, nothing slept; the next message is not even sent', async () => {
+    const { server, url } = await webhook((_, res) => void res.writeHead(429, { 'retry-after': '3600' }).end('rate_limited'));
+    const { slack, time } = sender(url, { totalTimeoutMs: 24 * 3_600_000 });
+    const deadlineMs = time.now() + 120_000;
+    const error = await failure(slack.send(message, { deadlineMs }));
+    expect(error).toMatchObject({ attempts: 1, retryable: true, status: 429 });
+    expect(error.message).toBe('Slack delivery gave up after 1 attempt (budget 120000 ms): HTTP 429 rate limited (Retry-After 3600 s), past the delivery deadline: not waiting');
+    const next = await failure(slack.send(message, { deadlineMs }));
+    expect(next).toMatchObject({ attempts: 0, retryable: true, status: 429 });
+    expect(next.message).toBe('Slack delivery not tried: the webhook is held for 3600 s more (rate limited), past the delivery deadline (budget 120000 ms)');
+    expect(time.sleeps).toEqual([]);
+    expect(server.requests).toHaveLength(1);
+  });
+
+  it('5xx backoff stops at the deadline, not at the (longer) per-message budget', async () => {
+    const { server, url } = await webhook((_, res) => void res.writeHead(503).end('unavailable'));
+    const { slack, time } = sender(url, { minIntervalMs: 0, totalTimeoutMs: 30_000 });
+    const error = await failure(slack.send(message, { deadlineMs: time.now() + 2000 }));
+    expect(time.sleeps).toEqual([500, 1000]);
+    expect(server.requests).toHaveLength(3);
+    expect(error.message).toBe('Slack delivery gave up after 3 attempts (budget 2000 ms): HTTP 503 unavailable');
+  });
+
+  it('pacing behind earlier messages that would end past the deadline fails the message without sending it', async () => {
+    const { server, url } = await webhook((_, res) => void res.writeHead(200).end('ok'));
+    const { slack, time } = sender(url, { minIntervalMs: 5000 });
+    await slack.send(message);
+    const error = await failure(slack.send(message, { deadlineMs: time.now() + 1000 }));
+    expect(error.message).toMatch(/^Slack delivery not tried: the webhook is held for 5 s more/);
+    expect(server.requests).toHaveLength(1);
+    expect(time.sleeps).toEqual([]);
+  });
+
+  it('a deadline already past: not tried, no request', async () => {
+    const { server, url } = await webhook((_, res) => void res.writeHead(200).end('ok'));
+    const { slack, time } = sender(url);
+    const error = await failure(slack.send(message, { deadlineMs: time.now() }));
+    expect(error.message).toBe('Slack delivery not tried: the delivery deadline had passed (budget 0 ms)');
+    expect(server.requests).toHaveLength(0);
+  });
+
+  it('a webhook URL that cannot be read before the deadline (Secrets Manager hanging) fails the send at the deadline', async () => {
+    const slack = new SlackWebhookSender({ webhookUrl: () => new Promise<string>(() => undefined) });
+    const error = await failure(slack.send(message, { deadlineMs: Date.now() + 200 }));
+    expect(error).toMatchObject({ attempts: 0, retryable: true });
+    expect(error.message).toBe('the Slack webhook URL could not be read before the delivery deadline');
+  });
+});
+
 describe('Retry-After and redaction', () => {
   it('reads delta-seconds and HTTP dates; 1 s when missing or unreadable', () => {
     const now = Date.parse('2024-07-30T21:31:00Z');
