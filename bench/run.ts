@@ -18,6 +18,7 @@ import { classify } from '../lambdas/core/classify.js';
 import { syntheticDenial } from '../test/support/records.js';
 import { benchParser } from './parser.js';
 import { benchAthena } from './athena.js';
+import { benchWhatChanged } from './what-changed.js';
 
 const STRATUS = fileURLToPath(new URL('../../shared/corpus/stratus-red-team-detonation-logs/all_events.jsonl', import.meta.url));
 const lines = readFileSync(STRATUS, 'utf8').trim().split('\n');
@@ -109,6 +110,7 @@ try {
   console.log(`Denial Alerter bench, node ${process.version}, ${new Date().toISOString()}`);
   benchExplain();
   await benchParser();
+  await benchWhatChanged();
   await benchReplay(work);
   await benchStorm(work);
   await benchAthena();

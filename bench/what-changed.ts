@@ -1,0 +1,61 @@
+/**
+ * "What changed": the observer's cost on every record of a batch, and the write cost of a stored change.
+ *
+ * 1. `extractChange` over the stratus corpus repeated to ~100k parsed records, against `classify` of the same records
+ *    (which the engine runs on every record anyway): the observer should add a small fraction.
+ * 2. DynamoDB items written per change (one per key it is filed under, plus the caller's success item), over the real
+ *    changes of the corpus: the write units a change costs (each item is under 1 KB for these records).
+ */
+import { readFileSync } from 'node:fs';
+import { fileURLToPath } from 'node:url';
+import { storageKeysOf } from '../lambdas/core/changes/change-store.js';
+import { extractChange } from '../lambdas/core/changes/extract.js';
+import { classify } from '../lambdas/core/classify.js';
+import type { CloudTrailRecord } from '../lambdas/core/types.js';
+
+const CORPUS = fileURLToPath(new URL('../../shared/corpus/', import.meta.url));
+
+function bestMs(runs: number, work: () => void): number {
+  let best = Infinity;
+  for (let run = 0; run < runs; run++) {
+    const start = process.hrtime.bigint();
+    work();
+    best = Math.min(best, Number(process.hrtime.bigint() - start) / 1e6);
+  }
+  return best;
+}
+
+const readJsonl = (path: string): CloudTrailRecord[] =>
+  readFileSync(`${CORPUS}${path}`, 'utf8')
+    .split('\n')
+    .filter((line) => line.trim() !== '')
+    .map((line) => JSON.parse(line) as CloudTrailRecord);
+
+/** Prints the measurements. */
+export async function benchWhatChanged(): Promise<void> {
+  const stratus = readJsonl('stratus-red-team-detonation-logs/all_events.jsonl');
+  const records: CloudTrailRecord[] = [];
+  while (records.length < 100_000) records.push(...stratus);
+  let sink = 0;
+  const classifyMs = bestOf(() => {
+    for (const record of records) sink += classify(record).denied ? 1 : 0;
+  });
+  const extractMs = bestOf(() => {
+    for (const record of records) sink += extractChange(record) ? 1 : 0;
+  });
+  const changes = [...stratus, ...readJsonl('aws-docs-examples/negatives.jsonl'), ...readJsonl('panther-analysis-test-fixtures/negatives.jsonl')]
+    .map(extractChange)
+    .filter((change) => change !== null);
+  const items = changes.reduce((sum, change) => sum + storageKeysOf(change).length + (change.actorArn ? 1 : 0), 0);
+  const largest = Math.max(...changes.map((change) => JSON.stringify(change).length));
+  console.log('what changed');
+  console.log(`  observer    ${((extractMs * 1000) / records.length).toFixed(2)} µs/record vs classify ${((classifyMs * 1000) / records.length).toFixed(2)} µs/record: ratio ${(extractMs / classifyMs).toFixed(3)} (${records.length} records)`);
+  console.log(`  store       ${(items / changes.length).toFixed(2)} items written per change over ${changes.length} real changes of the corpus; largest change ${largest} bytes of JSON`);
+  if (sink < 0) console.log(sink);
+}
+
+function bestOf(work: () => void): number {
+  return bestMs(5, work);
+}
+
+if (import.meta.url === `file://${process.argv[1]}`) await benchWhatChanged();
