@@ -6,7 +6,9 @@ import { PassThrough, Readable } from 'node:stream';
 import { afterEach, describe, expect, it } from 'vitest';
 import { registerAthenaCommand, type AthenaCommandDeps } from '../../lambdas/cli/athena.js';
 import type { CliContext } from '../../lambdas/cli/command-kit.js';
+import { main } from '../../lambdas/cli/main.js';
 import { runReplay } from '../../lambdas/cli/replay.js';
+import { classify } from '../../lambdas/core/classify.js';
 import { catalogEntryOf } from '../../lambdas/core/changes/catalog.js';
 import { readRecords } from '../../lambdas/io/read-records.js';
 import { readJsonl, STRATUS_ALL_EVENTS } from '../support/corpus.js';
@@ -138,6 +140,13 @@ describe('denial-alerter athena run', () => {
     }
     expect(records).toBe(51 + changesInTimeline);
     expect(denied).toBe(51);
+    // explain reads the unloaded rows as CloudTrail records: the same denials as the raw timeline, classified alike.
+    const io = streams();
+    expect(await main(['explain', '--json', out], { stdin: Readable.from([]), stdout: io.stdout, stderr: io.stderr, env: {} })).toBe(0);
+    const explained = jsonLines(io.out()).filter((line) => line.denied);
+    const rawDenials = timeline.map((record) => classify(record)).filter((denial) => denial.denied);
+    const key = (denial: Record<string, unknown>) => `${String(denial.eventId)} ${String(denial.fingerprint)} ${String(denial.denyLayer)}`;
+    expect(explained.map(key).sort()).toEqual(rawDenials.map((denial) => key(denial as unknown as Record<string, unknown>)).sort());
   });
 
   it('stops the query on Ctrl-C and reads nothing', async () => {
