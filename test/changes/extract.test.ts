@@ -1,6 +1,7 @@
 import { describe, expect, it } from 'vitest';
 import { storageKeysOf } from '../../lambdas/core/changes/change-store.js';
 import { extractChange, MAX_PARAMETERS_CHARS } from '../../lambdas/core/changes/extract.js';
+import { formatChangeLine } from '../../lambdas/core/changes/format.js';
 import { targetKey } from '../../lambdas/core/changes/targets.js';
 import type { CloudTrailRecord } from '../../lambdas/core/types.js';
 import { readJsonl } from '../support/corpus.js';
@@ -130,5 +131,16 @@ describe('conditions and shapes (SYNTHETIC variants of real records)', () => {
     expect(targetKey('arn:aws:iam::123456789012:role/service/ci')).toBe('arn:aws:iam::123456789012:role/ci');
     const scp = extractChange(call('organizations.amazonaws.com', 'DetachPolicy', { policyId: 'p-1', targetId: 'ou-ab-12' }))!;
     expect(storageKeysOf(scp)).toEqual(['ORG']);
+  });
+});
+
+describe('a change as one line (history --changes on a terminal)', () => {
+  it('says when, who, which call, on what and which policy, with event text made safe', () => {
+    const record = real('AttachRolePolicy');
+    expect(formatChangeLine(extractChange(record)!)).toBe(
+      `${record.eventTime}  arn:aws:iam::609418236337:user/christophe  iam:AttachRolePolicy  arn:aws:iam::609418236337:role/stratus-red-team-malicious-iam-role  arn:aws:iam::aws:policy/AdministratorAccess`,
+    );
+    const hostile = { ...extractChange(record)!, actorSession: 'x\u001b[31m\nred' };
+    expect(formatChangeLine(hostile)).not.toMatch(/[\u0000-\u001f]/);
   });
 });
