@@ -143,6 +143,15 @@ describe('linking', () => {
     ]);
   });
 
+  it('the denying policy attached to this principal is the strongest link; attached to another role, or in another account, nothing', () => {
+    const DENY = `arn:aws:iam::${ACCOUNT}:policy/deny-exports`;
+    const fields = { denyLayer: 'identity-policy' as const, denyKind: 'explicit' as const, policyArn: DENY };
+    const here = change(20, { eventName: 'AttachRolePolicy', policyArn: DENY });
+    const otherRole = change(10, { eventName: 'AttachRolePolicy', policyArn: DENY, principalArn: `arn:aws:iam::${ACCOUNT}:role/other` });
+    const otherAccount = change(5, { eventName: 'CreatePolicyVersion', scope: 'managed-policy', principalArn: null, policyArn: DENY, accountId: '210987654321' });
+    expect(link([here, otherRole, otherAccount], fields).map((l) => [l.eventId, l.match])).toEqual([[here.eventId, 'denying-policy']]);
+  });
+
   it('RCP changes explain RCP denials, not SCP ones', () => {
     const rcp = change(5, { eventSource: 'organizations.amazonaws.com', eventName: 'UpdatePolicy', layer: 'rcp', scope: 'organization', principalArn: null, organizationPolicyType: 'rcp' });
     expect(link([rcp], { denyLayer: 'scp' })).toEqual([]);

@@ -180,10 +180,11 @@ export function linkChanges(
 
   function matchOf(change: AuthorizationChange): Pick<Candidate, 'match' | 'exactness'> | null {
     const policyKey = change.policyArn ? targetKey(change.policyArn) : null;
-    if ((policyKey && denying.has(policyKey)) || (change.organizationPolicyId && denyingOrgIds.has(change.organizationPolicyId))) {
-      return { match: 'denying-policy', exactness: 'exact' };
-    }
+    const touchesDenyingPolicy =
+      (policyKey !== null && denying.has(policyKey)) || (change.organizationPolicyId !== null && denyingOrgIds.has(change.organizationPolicyId));
+    const principal = change.principalArn ? targetKey(change.principalArn) : null;
     if (change.scope === 'organization') {
+      if (touchesDenyingPolicy) return { match: 'denying-policy', exactness: 'exact' };
       if (!layerCanExplain(change.layer, alert.denyLayer, change.organizationPolicyType)) return null;
       const attachedHere =
         (change.organizationTargetId !== null && change.organizationTargetId === alert.accountId) ||
@@ -195,13 +196,15 @@ export function linkChanges(
       return { match: 'principal', exactness: 'any-in-organization' };
     }
     if (change.accountId !== null && !accounts.has(change.accountId)) return null;
+    // The policy the explicit deny names: its new version, or attached to (or set as boundary of) this principal; not
+    // the same policy attached to someone else.
+    if (touchesDenyingPolicy && (change.scope !== 'principal' || principal === principalKey)) return { match: 'denying-policy', exactness: 'exact' };
     // A new version (or the deletion) of a managed policy attached to the denied principal, as a policy or boundary.
     if (change.scope === 'managed-policy' && policyKey !== null && principalPolicies.has(policyKey)) {
       const layers: DenyLayer[] = ['identity-policy', 'permissions-boundary', 'unknown'];
       return layers.includes(alert.denyLayer) ? { match: 'principal', exactness: 'exact' } : null;
     }
     if (!layerCanExplain(change.layer, alert.denyLayer)) return null;
-    const principal = change.principalArn ? targetKey(change.principalArn) : null;
     if (principal !== null && principal === principalKey) return { match: 'principal', exactness: 'exact' };
     if (principal !== null && resources.has(principal)) return { match: 'resource', exactness: 'exact' };
     if (change.scope === 'vpc-endpoint') {
