@@ -6,6 +6,7 @@
 import { Aws, Stack, type StackProps } from 'aws-cdk-lib';
 import type { Construct } from 'constructs';
 import { CENTRAL_BUS_NAME, DenialAlerter, type DenialAlerterProps } from './denial-alerter.js';
+import { Backtest, backtestPropsFromContext } from './constructs/backtest.js';
 import type { StackConfig } from './stack-config.js';
 
 export { CENTRAL_BUS_NAME } from './denial-alerter.js';
@@ -19,10 +20,14 @@ export interface DenialAlerterStackProps extends StackProps {
 
 export class DenialAlerterStack extends Stack {
   public readonly alerter: DenialAlerter;
+  /** The optional back-test kit, with context `backtest` (docs/athena.md). */
+  public readonly backtest?: Backtest;
 
   constructor(scope: Construct, id: string, props: DenialAlerterStackProps) {
     super(scope, id, props);
     this.alerter = new DenialAlerter(this, 'Default', { ...alerterPropsFrom(props.config), ...props.extra });
+    const backtest = backtestPropsFromContext(this.node.tryGetContext('backtest'));
+    if (backtest) this.backtest = new Backtest(this, 'Backtest', backtest);
   }
 }
 
