@@ -13,10 +13,19 @@ export const HANDLER_BUNDLING = {
   platform: 'node',
   mainFields: ['module', 'main'],
   minify: true,
+  // An external map without the sources: small, and free at cold start (no --enable-source-maps: decode offline).
   sourcemap: true,
+  sourcesContent: false,
   // ESM output still meets CommonJS dependencies that call require().
   banner: "import { createRequire } from 'module'; const require = createRequire(import.meta.url);",
 } as const;
+
+/**
+ * Generated indexes the handler reads on first use, from beside its bundle (`new URL('./x.json', import.meta.url)`):
+ * copied next to `index.mjs` rather than inlined, so the bundle stays small and its import fast. Paths from the
+ * project root.
+ */
+export const HANDLER_DATA_FILES = ['lambdas/core/iam-index.generated.json', 'lambdas/core/iam-policy/managed-policy-index.generated.json'] as const;
 
 /** The handler's entry in this repository (absent from the published package). */
 export const HANDLER_ENTRY = fileURLToPath(new URL('../../lambdas/handler.ts', import.meta.url));
