@@ -30,7 +30,8 @@ JSON fields (null where the record does not tell):
   (explicit, implicit, unknown), policyArn, fingerprint, and the session, source IP, user agent, region, time.
   A record that cannot be read gives {"error": "...", "source": FILE, "line": N[, "index": I]} and reading goes on.
 
-Exit status: 0 when every input was readable, 1 when some input was unreadable, 2 on a usage error.`;
+Exit status: 0 when every input was readable, 1 when some input was unreadable or none held a record, 2 on a usage
+error.`;
 
 /** Adds `explain` to the program. */
 export function registerExplainCommand(program: Command, context: CliContext): Command {
@@ -90,6 +91,10 @@ async function explain(
   }
   if (human) io.stderr.write(`${records} record(s), ${denials} denial(s)${unreadable ? `, ${unreadable} unreadable` : ''}${options.policies ? ' (diagnoses: --json)' : ''}\n`);
   if (unreadable > 0) io.stderr.write(`denial-alerter explain: ${unreadable} input item(s) could not be read${human ? '' : ' (see "error" lines)'}\n`);
+  if (records === 0 && unreadable === 0) {
+    io.stderr.write(`denial-alerter explain: no CloudTrail records in ${inputs.join(', ')}\n`);
+    return 1;
+  }
   return unreadable > 0 ? 1 : 0;
 }
 

@@ -16,23 +16,33 @@ interface Column {
 }
 
 const COLUMNS: readonly Column[] = [
-  { key: 'eventTime', title: 'time (UTC)', min: 19, max: 19, show: (item) => String(item.eventTime ?? '-').replace('T', ' ').slice(0, 19) },
-  { key: 'principalArn', title: 'principal', min: 14, max: 90 },
-  { key: 'action', title: 'action', min: 12, max: 48 },
-  { key: 'resource', title: 'resource', min: 10, max: 90 },
-  { key: 'denyLayer', title: 'layer', min: 8, max: 20 },
-  { key: 'sourceIp', title: 'source IP', min: 9, max: 39 },
+  { key: 'eventTime', title: 'time (UTC)', min: 16, max: 16, show: (item) => String(item.eventTime ?? '-').replace('T', ' ').slice(0, 16) },
+  { key: 'principalArn', title: 'principal', min: 24, max: 90 },
+  { key: 'action', title: 'action', min: 20, max: 48 },
+  { key: 'resource', title: 'resource', min: 14, max: 90 },
+  { key: 'denyLayer', title: 'layer', min: 15, max: 20 },
+  { key: 'sourceIp', title: 'source IP', min: 15, max: 39 },
 ];
+/** Dropped, in this order, when even the narrowest columns do not fit. */
+const OPTIONAL = ['sourceIp', 'denyLayer', 'resource'];
 const GAP = 2;
 
 /** Renders stored denials as a table at most `width` characters wide. */
 export function renderHistoryTable(items: ReadonlyArray<Record<string, unknown>>, width: number, style: Style): string {
+  let columns: readonly Column[] = COLUMNS;
+  for (const key of OPTIONAL) {
+    if (columns.reduce((sum, column) => sum + column.min, 0) + GAP * (columns.length - 1) <= width) break;
+    columns = columns.filter((column) => column.key !== key);
+  }
+  return renderColumns(items, columns, width, style);
+}
+
+function renderColumns(items: ReadonlyArray<Record<string, unknown>>, COLUMNS: readonly Column[], width: number, style: Style): string {
   const cells = items.map((item) => COLUMNS.map((column) => terminalSafe(column.show ? column.show(item) : (item[column.key] ?? '-'))));
-  const widths = fitColumns(
-    COLUMNS.map((column, index) => Math.min(column.max, Math.max(column.title.length, ...cells.map((row) => [...row[index]!].length)))),
-    COLUMNS.map((column) => column.min),
-    width - GAP * (COLUMNS.length - 1),
-  );
+  const available = width - GAP * (COLUMNS.length - 1);
+  const natural = COLUMNS.map((column, index) => Math.min(column.max, Math.max(column.title.length, ...cells.map((row) => [...row[index]!].length))));
+  // Each column's own minimum first; on a very narrow terminal, down to a few characters each.
+  const widths = fitColumns(fitColumns(natural, COLUMNS.map((column) => column.min), available), COLUMNS.map(() => 5), available);
   const table = new Table({
     head: COLUMNS.map((column, index) => style.bold(shortenMiddle(column.title, widths[index]!))),
     colWidths: widths,

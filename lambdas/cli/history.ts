@@ -2,18 +2,21 @@
  * `denial-alerter history`: the stored denials by principal, action, fingerprint and time, newest first. A table
  * that fits the terminal, JSON lines when piped or with `--json`; when nothing matches, the stored time range.
  */
-import { ScanCommand } from '@aws-sdk/client-dynamodb';
 import type { Command } from 'commander';
 import { main } from './main.js';
 import { optionsFromParseArgs, valuesByFlagName, wholeNumber, type CliContext, type CliIo } from './command-kit.js';
 import { actionFilter, principalFilter, timeWindow, type ActionFilter, type PrincipalFilter } from './history-filters.js';
 import { renderHistoryTable } from './history-table.js';
 import { writeLine } from './output.js';
-import { connectStore, needsEmbeddedEmulator, STORE_HELP, STORE_OPTIONS, storeTargetOf, type StoreConnection } from './store-connection.js';
+import { connectStore, embeddedDataDir, STORE_HELP, STORE_OPTIONS, storeTargetOf, type StoreConnection } from './store-connection.js';
+import { readStoredRange, type StoredRange } from './stored-range.js';
 import { isTerminal, styleFor } from './style.js';
 
-/** Without `--since`, history looks this far back: everything a replay of old logs stored. */
-export const DEFAULT_LOOKBACK_MS = 10 * 365 * 86_400_000;
+/**
+ * Without `--since`, a table elsewhere is searched this far back; the embedded store's default window is the event-time
+ * range its replays stored (kept beside its data), so that a replay of 2024 logs shows without flags.
+ */
+export const DEFAULT_LOOKBACK_MS = 7 * 86_400_000;
 /** Denials read at most to apply a filter the indexes cannot (wildcards, a role of unknown path). */
 export const FILTER_SCAN_CAP = 10_000;
 
@@ -45,7 +48,7 @@ export function registerHistoryCommand(program: Command, context: CliContext): C
     .option('--principal <arn>', 'a user or role ARN; a session ARN (arn:aws:sts::…:assumed-role/ROLE/SESSION) means its role')
     .option('--action <action>', 'IAM action, any case, * and ? wildcards: s3:GetObject, EC2:getpassworddata, ec2:*, s3:Get*')
     .option('--fingerprint <id>', 'one fingerprint (as printed with alerts)')
-    .option('--since <when>', 'start: a duration back from now (30m, 24h, 7d) or an ISO time [everything stored]')
+    .option('--since <when>', 'start: a duration back from now (30m, 24h, 7d) or an ISO time [embedded store: the replayed range; a table: 7d]')
     .option('--until <when>', 'end: same forms, after --since [now]')
     .option('--limit <n>', 'at most N denials', '50');
   command.optionsGroup('Output:');
@@ -60,11 +63,16 @@ export function registerHistoryCommand(program: Command, context: CliContext): C
 
 async function history(flags: HistoryFlags, { io, env }: CliContext): Promise<number> {
   const nowMs = (io.now ?? Date.now)();
-  const window = timeWindow(flags.since, flags.until, nowMs, nowMs - DEFAULT_LOOKBACK_MS);
+  const target = storeTargetOf(valuesByFlagName(STORE_OPTIONS, flags), env);
+  const dataDir = embeddedDataDir(target);
+  const stored = dataDir ? readStoredRange(dataDir) : null;
+  const window =
+    stored && flags.since === undefined && flags.until === undefined
+      ? { sinceMs: Date.parse(stored.oldest), untilMs: Date.parse(stored.newest) + 1 }
+      : timeWindow(flags.since, flags.until, nowMs, nowMs - DEFAULT_LOOKBACK_MS);
   const limit = wholeNumber('--limit', flags.limit, 1, FILTER_SCAN_CAP);
   const principal = flags.principal ? principalFilter(flags.principal) : undefined;
   const action = flags.action ? actionFilter(flags.action, (await import('../core/iam-catalog.js')).canonicalAction) : undefined;
-  const target = storeTargetOf(valuesByFlagName(STORE_OPTIONS, flags), env);
   const connection = await connectStore(target, () =>
     io.stderr.write('Starting DynamoDB Local (Java) to read the stored denials; --endpoint URL or --table NAME read an existing table without Java\n'),
   );
@@ -79,7 +87,7 @@ async function history(flags: HistoryFlags, { io, env }: CliContext): Promise<nu
     }
     const warn = styleFor(io.stderr, env);
     if (capped) io.stderr.write(warn.yellow(`searched only the newest ${FILTER_SCAN_CAP} denials for this filter: narrow --since/--until to look further back\n`));
-    if (items.length === 0) io.stderr.write(`${await noMatchHint(connection, needsEmbeddedEmulator(target))}\n`);
+    if (items.length === 0) io.stderr.write(`${noMatchHint(connection, window, dataDir, stored)}\n`);
     else if (items.length === limit) io.stderr.write(warn.dim(`${limit} shown (--limit); there may be more\n`));
   } finally {
     await connection.close();
@@ -117,50 +125,14 @@ export async function findDenials(connection: StoreConnection, search: Search, n
 
 const ALL = () => true;
 
-/** What to say when nothing matched: the time range the table holds, or that it holds nothing yet. */
-async function noMatchHint(connection: StoreConnection, embedded: boolean): Promise<string> {
-  const range = await storedTimeRange(connection);
-  if (!range) {
-    return (
-      `No denials stored in ${connection.description}.` +
-      (embedded ? ' Run "denial-alerter replay FILE..." first (it keeps its data here unless --in-memory; npm start does too).' : '')
-    );
+/** What to say when nothing matched: the range the embedded store holds, or how to look further back. */
+function noMatchHint(connection: StoreConnection, window: { sinceMs: number; untilMs: number }, dataDir: string | null, stored: StoredRange | null): string {
+  const searched = `${new Date(window.sinceMs).toISOString()} to ${new Date(window.untilMs).toISOString()}`;
+  if (dataDir && !stored) return `No denials stored in ${connection.description}: run "denial-alerter replay FILE..." first (npm start keeps its data in .denial-alerter/sample: add --data-dir .denial-alerter/sample).`;
+  if (stored) {
+    return `No denials match from ${searched}. The replays stored here hold events from ${stored.oldest} to ${stored.newest}: widen --since/--until (e.g. --since ${stored.oldest.slice(0, 10)}) or loosen the filters.`;
   }
-  return (
-    `No denials match. ${connection.description} holds ${range.count}${range.capped ? '+' : ''} denial(s) from ${range.oldest} to ${range.newest}: ` +
-    'widen --since/--until (an ISO time works, e.g. --since ' +
-    `${range.oldest.slice(0, 10)}) or loosen the filters.`
-  );
-}
-
-/** Oldest and newest stored event time, from a bounded scan of history items. */
-export async function storedTimeRange(connection: StoreConnection, maxPages = 20): Promise<{ oldest: string; newest: string; count: number; capped: boolean } | null> {
-  let oldest: string | null = null;
-  let newest: string | null = null;
-  let count = 0;
-  let startKey: Record<string, unknown> | undefined;
-  let pages = 0;
-  do {
-    const page = await connection.client.send(
-      new ScanCommand({
-        TableName: connection.tableName,
-        ProjectionExpression: 'eventTime',
-        FilterExpression: 'begins_with(pk, :event)',
-        ExpressionAttributeValues: { ':event': { S: 'EVENT#' } },
-        ExclusiveStartKey: startKey as never,
-      }),
-    );
-    for (const item of page.Items ?? []) {
-      const time = item.eventTime?.S;
-      if (!time) continue;
-      count++;
-      if (oldest === null || time < oldest) oldest = time;
-      if (newest === null || time > newest) newest = time;
-    }
-    startKey = page.LastEvaluatedKey;
-    pages++;
-  } while (startKey && pages < maxPages);
-  return oldest && newest ? { oldest, newest, count, capped: Boolean(startKey) } : null;
+  return `No denials match from ${searched} in ${connection.description}: look further back with --since (30d, or an ISO time such as 2024-07-30) or loosen the filters.`;
 }
 
 function terminalColumns(stream: unknown): number {

@@ -8,7 +8,8 @@ import type { Readable, Writable } from 'node:stream';
 import type { AlertSummary } from '../core/alert.js';
 import type { Settings } from '../core/config.js';
 import type { CloudTrailRecord } from '../core/types.js';
-import { createSpikeEngine, type BatchStats } from '../engine/spike-engine.js';
+import { createSpikeEngine, type BatchResult } from '../engine/spike-engine.js';
+import { createAlertOutbox } from '../engine/outbox.js';
 import { StoreError } from '../engine/denial-store.js';
 import { readRecords, totalInputBytes, type InputItem } from '../io/read-records.js';
 import { renderAlertText } from '../core/render/text.js';
@@ -17,7 +18,10 @@ import { diagnose } from '../core/iam-policy/diagnose.js';
 import { writeLine } from './output.js';
 import { createProgress } from './progress.js';
 import { connectStore, historyHint, type StoreTarget } from './store-connection.js';
+import { eventTimeRange, widenStoredRange } from './stored-range.js';
 import type { ReplayNotifier } from './replay-notifier.js';
+import { DynamoDbChangeStore } from '../adapters/dynamodb-change-store.js';
+import { whatChangedHooks } from '../engine/enrichers/changes.js';
 
 /** Totals of a replay; the `--json` summary line. */
 export interface ReplaySummary {
@@ -89,6 +93,15 @@ export async function replayPipeline(options: ReplayOptions, io: ReplayIo): Prom
     settings,
     now,
     diagnose: policies ? (denial) => diagnose(denial, policies.policySetFor(denial), policies.principalTagsFor(denial)) : undefined,
+    ...whatChangedHooks(new DynamoDbChangeStore({ tableName: connection.tableName, client: connection.client }), settings),
+  });
+  // Alerts go out from the outbox, as in the Lambda: what a run could not deliver is published by the next one.
+  const outbox = createAlertOutbox({
+    store: connection.store,
+    publisher: notifier.publisher,
+    deadLetter: async (_kind, body) => keep(deadLetter, { reason: 'delivery-failed', ...body }),
+    enrich: (record, nowMs) => engine.enrich(record, nowMs),
+    now: Date.now,
   });
   let batch: Array<{ record: CloudTrailRecord; item: InputItem }> = [];
   let stopped: Error | null = null;
@@ -100,7 +113,7 @@ export async function replayPipeline(options: ReplayOptions, io: ReplayIo): Prom
     if (batch.length === 0) return;
     const current = batch;
     batch = [];
-    let result: { alerts: AlertSummary[]; stats: BatchStats };
+    let result: BatchResult;
     try {
       const records = current.map((entry) => entry.record);
       options.observer?.records(records);
@@ -119,14 +132,18 @@ export async function replayPipeline(options: ReplayOptions, io: ReplayIo): Prom
     for (const fingerprint of stats.fingerprints) fingerprints.add(fingerprint);
     progress.clear();
     for (const alert of alerts) await printAlert(alert);
-    const failures = await notifier.publish(alerts);
+    for (const poison of result.rejected) {
+      totals.unreadable++;
+      keep(deadLetter, { reason: 'unreadable', error: poison.error, ...current[poison.index]!.item.location, record: poison.record });
+    }
+    const { failures } = await outbox.deliverPending({ deadlineMs: Date.now() + REPLAY_DELIVERY_DEADLINE_MS });
     totals.deliveryFailures += failures.length;
     for (const failure of failures) {
-      keep(deadLetter, { reason: 'delivery-failed', channel: failure.channel, error: failure.error, alert: failure.alert });
       io.stderr.write(`denial-alerter replay: ${failure.channel} delivery failed for ${failure.alert.fingerprint}: ${failure.error} (kept in ${deadLetter})\n`);
     }
   };
 
+  const replayedTimes = eventTimeRange();
   try {
     const onWarning = (warning: string) => {
       progress.clear();
@@ -142,6 +159,7 @@ export async function replayPipeline(options: ReplayOptions, io: ReplayIo): Prom
         continue;
       }
       totals.records++;
+      replayedTimes.see(item.record.eventTime);
       batch.push({ record: item.record as CloudTrailRecord, item });
       if (batch.length >= batchSize) await flush();
       progress.update({ records: totals.records, denials: totals.denials, alerts: totals.alerts });
@@ -152,6 +170,8 @@ export async function replayPipeline(options: ReplayOptions, io: ReplayIo): Prom
   } finally {
     progress.clear();
     await connection.close();
+    const replayed = replayedTimes.range();
+    if (connection.dataDir && replayed) widenStoredRange(connection.dataDir, replayed);
   }
   const summary: ReplaySummary = {
     type: 'summary',
@@ -199,6 +219,9 @@ function renderSummary(summary: ReplaySummary): string {
     '',
   ].join('\n');
 }
+
+/** The most one batch's delivery may take; the notifier's own run budget (`--delivery-budget`) is usually shorter. */
+const REPLAY_DELIVERY_DEADLINE_MS = 10 * 60_000;
 
 function keep(file: string, entry: Record<string, unknown>): void {
   appendFileSync(file, `${JSON.stringify(entry)}\n`);

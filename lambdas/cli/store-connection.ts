@@ -76,6 +76,11 @@ export function historyHint(dataDir: string): string {
   return `Kept in ${shown}: "npx denial-alerter history${flag}" lists these denials`;
 }
 
+/** The embedded emulator's data directory for this target, or null (a table elsewhere, or in memory). */
+export function embeddedDataDir(target: StoreTarget): string | null {
+  return needsEmbeddedEmulator(target) && !target.inMemory ? resolve(target.dataDir ?? DEFAULT_DATA_DIR) : null;
+}
+
 /** True when the target needs the embedded emulator (and so Java). */
 export function needsEmbeddedEmulator(target: StoreTarget): boolean {
   return !target.endpoint && !target.table;
