@@ -159,3 +159,116 @@ export const scpExplicitDenyWithArn: AlertSummary = {
   errorMessage:
     'User: arn:aws:sts::123456789012:assumed-role/RscScpDisallow/1631196079303620000 is not authorized to perform: lambda:ListFunctions on resource: * with an explicit deny in a service control policy: arn:aws:organizations::111122223333:policy/o-exampleorgid/service_control_policy/p-examplepolicyid111',
 };
+
+const top = (values: Array<[string, number]>, distinct = values.length, others = 0) => ({ top: values.map(([value, count]) => ({ value, count })), others, distinct });
+
+/**
+ * The EC2 alert with the window context the engine fills (synthetic variant, labelled): 29 denials on 29 distinct
+ * instances (the issue's replay), top 5 with counts and the rest in `others`.
+ */
+export const ec2GetPasswordDataWindow: AlertSummary = {
+  ...ec2GetPasswordData,
+  alertId: '5857229d520b32935da9-window',
+  resource: 'arn:aws:ec2:apiso-northsouth-3r:751353041310:instance/i-0a1b2c3d4e5f60001',
+  window: {
+    sourceIps: top([['200.249.253.51', 29]]),
+    userAgents: top([['stratus-red-team_5c59eb79-6dac-405c-a4c4-e19aec03c666', 29]]),
+    sessionNames: top([['aws-go-sdk-1722375070115152000', 29]]),
+    resources: top(
+      [1, 2, 3, 4, 5].map((n): [string, number] => [`arn:aws:ec2:apiso-northsouth-3r:751353041310:instance/i-0a1b2c3d4e5f6000${n}`, 1]),
+      29,
+      24,
+    ),
+    actions: top([['ec2:GetPasswordData', 29]]),
+  },
+};
+
+/**
+ * A typical alert (synthetic, labelled; the shape of the issue's second example): a Lambda function's role denied
+ * logs:CreateLogStream on 5 new log streams of its own log group (every new container writes a new stream), implicit,
+ * identity policy, no triage signal: a broken deploy to fix.
+ */
+export const lambdaLogStreams: AlertSummary = {
+  alertId: '9c41d7e0a2b8f3c51e77-test',
+  fingerprint: '9c41d7e0a2b8f3c51e77',
+  reason: 'threshold',
+  accountId: '111122223333',
+  principalArn: 'arn:aws:iam::111122223333:role/orders-api-handler-role',
+  principalType: 'AssumedRole',
+  action: 'logs:CreateLogStream',
+  resource: 'arn:aws:logs:eu-west-1:111122223333:log-group:/aws/lambda/orders-api-handler:log-stream:2026/11/30/[$LATEST]5d2c9a0e41b34f7d9e0a6b1c2d3e4f50',
+  resourceFamily: 'arn:aws:logs:eu-west-1:111122223333:log-group:/aws/lambda/orders-api-handler',
+  denyLayer: 'identity-policy',
+  denyKind: 'implicit',
+  policyArn: null,
+  region: 'eu-west-1',
+  eventSource: 'logs.amazonaws.com',
+  count: 5,
+  windowStart: '2026-11-30T08:55:00.000Z',
+  windowMinutes: 5,
+  totalCount: 5,
+  countsPerMinute: quietHour([1, 0, 2, 0, 2]),
+  firstSeen: '2026-11-30T08:55:41.000Z',
+  lastSeen: '2026-11-30T08:59:07.000Z',
+  sampleEventIds: ['3f6a2b1c-8d9e-4f0a-b1c2-d3e4f5a6b7c8'],
+  errorMessage:
+    'User: arn:aws:sts::111122223333:assumed-role/orders-api-handler-role/orders-api-handler is not authorized to perform: logs:CreateLogStream on resource: arn:aws:logs:eu-west-1:111122223333:log-group:/aws/lambda/orders-api-handler:log-stream:2026/11/30/[$LATEST]5d2c9a0e41b34f7d9e0a6b1c2d3e4f50 because no identity-based policy allows the logs:CreateLogStream action',
+  sessionNames: [{ value: 'orders-api-handler', count: 5 }],
+  sourceIps: [{ value: '34.248.11.20', count: 3 }, { value: '52.18.140.7', count: 2 }],
+  userAgents: [{ value: 'aws-sdk-nodejs/2.1692.0 linux/v20.18.1 exec-env/AWS_Lambda_nodejs20.x', count: 5 }],
+  baseline: 0,
+  window: {
+    sourceIps: top([['34.248.11.20', 3], ['52.18.140.7', 2]]),
+    userAgents: top([['aws-sdk-nodejs/2.1692.0 linux/v20.18.1 exec-env/AWS_Lambda_nodejs20.x', 5]]),
+    sessionNames: top([['orders-api-handler', 5]]),
+    resources: top(
+      ['5d2c9a0e41b34f7d9e0a6b1c2d3e4f50', '8e1f0a2b3c4d4e5f8a9b0c1d2e3f4a5b', '0f9e8d7c6b5a49382716a5b4c3d2e1f0', 'a1b2c3d4e5f64a7b8c9d0e1f2a3b4c5d', 'b2c3d4e5f6a74b8c9d0e1f2a3b4c5d6e'].map((id): [string, number] => [
+        `arn:aws:logs:eu-west-1:111122223333:log-group:/aws/lambda/orders-api-handler:log-stream:2026/11/30/[$LATEST]${id}`,
+        1,
+      ]),
+    ),
+    actions: top([['logs:CreateLogStream', 5]]),
+  },
+  triage: { severity: 'low', investigateFirst: false, signals: [] },
+};
+
+/**
+ * Everything an alert can carry (synthetic, labelled): the EC2 window alert with history-based triage, a change that
+ * preceded it, a route, a regression and AWS's authorization-details link.
+ */
+export const ec2Everything: AlertSummary = {
+  ...ec2GetPasswordDataWindow,
+  alertId: '5857229d520b32935da9-everything',
+  triage: {
+    severity: 'critical',
+    investigateFirst: true,
+    signals: [
+      { id: 'offensive-tool', severity: 'high', reason: 'The user agent names Stratus Red Team, an attack tool (29 of 29 denials).' },
+      { id: 'sensitive-action', severity: 'high', reason: 'ec2:GetPasswordData serves credential access (MITRE ATT&CK TA0006).' },
+      { id: 'new-source-ip', severity: 'medium', reason: 'Source IP 200.249.253.51 never seen for this principal in 30 days of history.' },
+    ],
+  },
+  changes: [
+    {
+      eventId: 'e0c5f1d2-7a3b-4c8d-9e0f-1a2b3c4d5e6f',
+      eventTime: '2024-07-30T21:19:02Z',
+      accountId: '457448411975',
+      region: 'us-east-1',
+      actorArn: 'arn:aws:iam::457448411975:user/christophe',
+      eventSource: 'iam.amazonaws.com',
+      eventName: 'DetachRolePolicy',
+      layer: 'identity-policy',
+      target: 'arn:aws:iam::457448411975:role/stratus-red-team-ec2-get-password-data-role',
+      policyArn: 'arn:aws:iam::aws:policy/AmazonEC2FullAccess',
+      minutesBeforeFirstDenial: 12,
+      match: 'principal',
+      exactness: 'exact',
+      summary: 'christophe detached AmazonEC2FullAccess from role stratus-red-team-ec2-get-password-data-role',
+      consoleUrl: 'https://us-east-1.console.aws.amazon.com/cloudtrailv2/home?region=us-east-1#/events/e0c5f1d2-7a3b-4c8d-9e0f-1a2b3c4d5e6f',
+    },
+  ],
+  route: 'security-oncall',
+  regression: 'new-failure',
+  authorizationId: 'a1b2c3d4-5678-90ab-cdef-EXAMPLE11111',
+  authorizationDetailsUrl: 'https://us-east-1.console.aws.amazon.com/iam/home?region=us-east-1#/authorization-details/a1b2c3d4-5678-90ab-cdef-EXAMPLE11111',
+};

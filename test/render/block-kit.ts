@@ -1,39 +1,25 @@
 /** Test helpers: Block Kit limits and a readable text form of a Slack message (for snapshots read by eye). */
 import { expect } from 'vitest';
 import { SLACK_LIMITS, type SlackMessage } from '../../lambdas/core/render/slack.js';
+import { allBlocks } from './slack-text.js';
 
-/** Every text object of a message, in order, with the top-level fallback first. */
-export function allTexts(message: SlackMessage): string[] {
-  return [
-    message.text,
-    ...message.blocks.flatMap((block) => {
-      switch (block.type) {
-        case 'header':
-          return [block.text.text];
-        case 'section':
-          return [...(block.text ? [block.text.text] : []), ...(block.fields ?? []).map((field) => field.text)];
-        case 'context':
-          return block.elements.map((element) => element.text);
-        case 'divider':
-          return [];
-      }
-    }),
-  ];
-}
-
-/** The message as text: each block (and each field) separated by a line of dashes. */
-export function slackAsText(message: SlackMessage): string {
-  const [text, ...rest] = allTexts(message);
-  return `${[`text: ${text}`, ...rest].join('\n---\n')}\n`;
-}
+export { allBlocks, allTexts, slackAsText } from './slack-text.js';
 
 /** Asserts Block Kit's limits (and that every mrkdwn object is verbatim). */
 export function expectWithinBlockKit(message: SlackMessage): void {
   expect(message.blocks.length).toBeGreaterThan(0);
-  expect(message.blocks.length).toBeLessThanOrEqual(SLACK_LIMITS.blocks);
+  expect(allBlocks(message).length).toBeLessThanOrEqual(SLACK_LIMITS.blocks);
   expect(message.text.length).toBeGreaterThan(0);
   expect(message.text.length).toBeLessThanOrEqual(SLACK_LIMITS.fallbackText);
-  for (const block of message.blocks) {
+  for (const attachment of message.attachments ?? []) expect(attachment.color).toMatch(/^#[0-9a-f]{6}$/);
+  for (const block of allBlocks(message)) {
+    if (block.type === 'actions') {
+      expect(block.elements.length).toBeGreaterThan(0);
+      for (const element of block.elements) {
+        expect(element.url).toMatch(/^https:\/\//);
+        expect(element.text.text.length).toBeLessThanOrEqual(SLACK_LIMITS.buttonText);
+      }
+    }
     if (block.type === 'header') {
       expect(block.text.type).toBe('plain_text');
       expect(block.text.text.length).toBeGreaterThan(0);

@@ -63,22 +63,22 @@ describe('CloudTrail console link', () => {
 });
 
 describe('SNS subject and severity', () => {
-  it('severity: high for escalations, 100+ denials or root; low for small first sightings; else medium', () => {
-    expect(severityOf({ reason: 'escalation', count: 3, principalType: 'IAMUser' })).toBe('high');
-    expect(severityOf({ reason: 'threshold', count: 100, principalType: 'IAMUser' })).toBe('high');
-    expect(severityOf({ reason: 'first-seen', count: 1, principalType: 'Root' })).toBe('high');
-    expect(severityOf({ reason: 'first-seen', count: 1, principalType: 'AssumedRole' })).toBe('low');
-    expect(severityOf({ reason: 'first-seen', count: 50, principalType: 'AssumedRole' })).toBe('medium');
-    expect(severityOf({ reason: 'threshold', count: 20, principalType: 'AssumedRole' })).toBe('medium');
+  it('severity without triage signals: low, medium for an escalation or 100+ denials; root raises it to high', () => {
+    const plain = { ...stsAssumeRole, userAgents: [], sourceIps: [], reason: 'threshold' as const, count: 5 };
+    expect(severityOf(plain)).toBe('low');
+    expect(severityOf({ ...plain, reason: 'escalation' })).toBe('medium');
+    expect(severityOf({ ...plain, count: 100 })).toBe('medium');
+    expect(severityOf({ ...plain, principalType: 'Root', principalArn: 'arn:aws:iam::457448411975:root' })).toBe('high');
+    expect(severityOf({ ...plain, triage: { severity: 'info', investigateFirst: false, signals: [] } })).toBe('info');
   });
 
   it('subject: printable ASCII, under 100 characters, a long principal name shortened', () => {
-    expect(snsSubject(stsAssumeRole)).toBe('[low] sts:AssumeRole denied 5x for christophe in 457448411975');
+    expect(snsSubject(stsAssumeRole)).toBe('[high] sts:AssumeRole denied 5x for christophe in 457448411975');
     const subject = snsSubject(ec2GetPasswordData);
     // Too long with the account: the account (in the attributes and body) goes first.
-    expect(subject).toBe('[medium] ec2:GetPasswordData denied 29x for stratus-red-team-ec2-get-password-data-role');
+    expect(subject).toBe('[critical] ec2:GetPasswordData denied 29x for stratus-red-team-ec2-get-password-data-role');
     const long = snsSubject({ ...ec2GetPasswordData, principalArn: `arn:aws:iam::457448411975:role/${'ü'.repeat(200)}` });
     expect(long.length).toBe(99);
-    expect(long).toMatch(/^\[medium\] ec2:GetPasswordData denied 29x for \?+\.\.\.$/);
+    expect(long).toMatch(/^\[critical\] ec2:GetPasswordData denied 29x for \?+\.\.\.$/);
   });
 });

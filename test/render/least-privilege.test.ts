@@ -15,12 +15,14 @@ const putObject: AlertSummary = {
 };
 
 describe('least-privilege statement', () => {
-  it('allows exactly the denied action on exactly the denied resource, and names the wider family separately', () => {
+  it("allows exactly the denied action on the alert's resource family, never just the one object of the sample", () => {
     const fix = suggestFix(putObject);
-    expect(fix).toMatchObject({ kind: 'allow', resourceKnown: true, familyResource: 'arn:aws:s3:::bucket/prefix/*' });
+    expect(fix).toMatchObject({ kind: 'allow', resourceKnown: true, scope: { kind: 'family', resources: ['arn:aws:s3:::bucket/prefix/*'] } });
     if (fix.kind !== 'allow') return;
-    expect(fix.primary.statement).toEqual({ Effect: 'Allow', Action: 's3:PutObject', Resource: 'arn:aws:s3:::bucket/prefix/report.csv' });
-    expect(JSON.stringify(fix.primary.statement)).toBe('{"Effect":"Allow","Action":"s3:PutObject","Resource":"arn:aws:s3:::bucket/prefix/report.csv"}');
+    expect(JSON.stringify(fix.primary.statement)).toBe('{"Effect":"Allow","Action":"s3:PutObject","Resource":"arn:aws:s3:::bucket/prefix/*"}');
+    // A family that is the resource itself (one bucket) stays exact.
+    const bucket = suggestFix({ ...putObject, action: 's3:ListBucket', resource: 'arn:aws:s3:::bucket', resourceFamily: 'arn:aws:s3:::bucket' });
+    expect(bucket.kind === 'allow' && bucket.primary.statement.Resource).toBe('arn:aws:s3:::bucket');
   });
 
   it('writes the action in its canonical spelling, never a wildcard', () => {
@@ -51,7 +53,7 @@ describe('least-privilege statement', () => {
       return fix.kind === 'allow' ? { statement: fix.primary.statement, where: fix.primary.where.map((part) => (typeof part === 'string' ? part : part.value)).join('') } : null;
     };
     expect(where('resource-policy')).toEqual({
-      statement: { Effect: 'Allow', Principal: { AWS: putObject.principalArn }, Action: 's3:PutObject', Resource: putObject.resource },
+      statement: { Effect: 'Allow', Principal: { AWS: putObject.principalArn }, Action: 's3:PutObject', Resource: putObject.resourceFamily },
       where: 'the resource-based policy of arn:aws:s3:::bucket/prefix/report.csv (for a KMS key, its key policy)',
     });
     expect(where('permissions-boundary')!.where).toBe('the permissions boundary of arn:aws:iam::111111111111:user/testuser');
@@ -103,7 +105,7 @@ describe('simulate command', () => {
   it('simulates the suggested statement as a custom policy when the principal is unknown or not an IAM role or user', () => {
     for (const principalArn of [null, 'arn:aws:iam::111111111111:root', 'arn:aws:sts::111111111111:federated-user/bob']) {
       expect(simulateCommand({ ...putObject, principalArn })).toBe(
-        `aws iam simulate-custom-policy --policy-input-list '{"Version":"2012-10-17","Statement":[{"Effect":"Allow","Action":"s3:PutObject","Resource":"arn:aws:s3:::bucket/prefix/report.csv"}]}' --action-names 's3:PutObject' --resource-arns 'arn:aws:s3:::bucket/prefix/report.csv'`,
+        `aws iam simulate-custom-policy --policy-input-list '{"Version":"2012-10-17","Statement":[{"Effect":"Allow","Action":"s3:PutObject","Resource":"arn:aws:s3:::bucket/prefix/*"}]}' --action-names 's3:PutObject' --resource-arns 'arn:aws:s3:::bucket/prefix/*'`,
       );
     }
     // Nothing to simulate for an explicit deny of an unknown principal.
@@ -111,7 +113,7 @@ describe('simulate command', () => {
   });
 
   it('keeps the unknown-resource placeholder visible (quoted) instead of simulating "*"', () => {
-    expect(simulateCommand({ ...putObject, resource: null })).toBe(
+    expect(simulateCommand({ ...putObject, resource: null, resourceFamily: null })).toBe(
       "aws iam simulate-principal-policy --policy-source-arn 'arn:aws:iam::111111111111:user/testuser' --action-names 's3:PutObject' --resource-arns '<resource ARN: not in the record>'",
     );
   });

@@ -5,8 +5,8 @@ import { suggestFix, UNKNOWN_RESOURCE } from '../../lambdas/core/render/least-pr
 import { buildSlackMessage } from '../../lambdas/core/render/slack.js';
 import { buildSnsMessage } from '../../lambdas/core/render/sns.js';
 import { renderAlertText } from '../../lambdas/core/render/text.js';
-import { ec2GetPasswordData, lambdaExplicitDeny, s3AccessDenied, s3UnknownResource, scpExplicitDenyWithArn, stsAssumeRole } from './alerts.js';
-import { expectWithinBlockKit, slackAsText } from './block-kit.js';
+import { ec2Everything, ec2GetPasswordData, ec2GetPasswordDataWindow, lambdaExplicitDeny, lambdaLogStreams, s3AccessDenied, s3UnknownResource, scpExplicitDenyWithArn, stsAssumeRole } from './alerts.js';
+import { allBlocks, expectWithinBlockKit, slackAsText } from './block-kit.js';
 
 const CASES: Array<[string, AlertSummary]> = [
   ['ec2-get-password-data', ec2GetPasswordData],
@@ -15,7 +15,15 @@ const CASES: Array<[string, AlertSummary]> = [
   ['s3-unknown-resource', s3UnknownResource],
   ['lambda-explicit-deny', lambdaExplicitDeny],
   ['scp-explicit-deny-with-arn', scpExplicitDenyWithArn],
+  ['ec2-get-password-data-window', ec2GetPasswordDataWindow],
+  ['lambda-log-streams', lambdaLogStreams],
+  ['ec2-everything', ec2Everything],
 ];
+
+/** Every section text of a message, top level and attachment. */
+function sectionTexts(message: ReturnType<typeof buildSlackMessage>): string[] {
+  return allBlocks(message).flatMap((block) => (block.type === 'section' && block.text ? [block.text.text] : []));
+}
 
 /** Every statement the Slack JSON carries, parsed back from its code blocks. */
 function statementsIn(text: string): Array<Record<string, unknown>> {
@@ -37,7 +45,7 @@ describe('rendering of alerts built from real corpus records', () => {
     expectWithinBlockKit(slack);
     const json = JSON.stringify(slack);
     expect(json).not.toContain('AdministratorAccess');
-    const statements = slack.blocks.flatMap((block) => (block.type === 'section' && block.text ? statementsIn(block.text.text) : []));
+    const statements = sectionTexts(slack).flatMap(statementsIn);
     for (const statement of statements) {
       expect(statement.Effect).toBe('Allow');
       expect(statement.Action).toBe(alert.action);
@@ -47,14 +55,17 @@ describe('rendering of alerts built from real corpus records', () => {
 
   it('EC2 GetPasswordData (implicit, identity policy): the exact action on the exact resource, for the role', () => {
     const slack = buildSlackMessage(ec2GetPasswordData);
-    const fixText = slack.blocks.map((block) => (block.type === 'section' ? block.text?.text ?? '' : '')).find((text) => text.startsWith('*Least-privilege fix*'))!;
-    expect(fixText).toContain('an identity-based policy of `arn:aws:iam::457448411975:role/stratus-red-team-ec2-get-password-data-role`');
+    const fixText = sectionTexts(slack).find((text) => text.startsWith('*If it is legitimate*: add to'))!;
+    expect(fixText).toContain('an identity-based policy of `role/stratus-red-team-ec2-get-password-data-role`');
     expect(statementsIn(fixText)).toEqual([{ Effect: 'Allow', Action: 'ec2:GetPasswordData', Resource: 'arn:aws:ec2:apiso-northsouth-3r:751353041310:instance/*' }]);
     expect(json(slack)).toContain(
       "aws iam simulate-principal-policy --policy-source-arn 'arn:aws:iam::457448411975:role/stratus-red-team-ec2-get-password-data-role' --action-names 'ec2:GetPasswordData' --resource-arns 'arn:aws:ec2:apiso-northsouth-3r:751353041310:instance/*'",
     );
-    expect(json(slack)).toContain('<https://apiso-northsouth-3r.console.aws.amazon.com/cloudtrailv2/home?region=apiso-northsouth-3r#/events/450230d4-b39e-4a18-a6a0-d07a6e2105cb|');
-    expect(slack.blocks[0]).toEqual({ type: 'header', text: { type: 'plain_text', emoji: false, text: 'Denied ec2:GetPasswordData · stratus-red-team-ec2-get-password-data-role · account 457448411975' } });
+    expect(json(slack)).toContain('"url":"https://apiso-northsouth-3r.console.aws.amazon.com/cloudtrailv2/home?region=apiso-northsouth-3r#/events/450230d4-b39e-4a18-a6a0-d07a6e2105cb"');
+    expect(slack.blocks[0]).toEqual({ type: 'header', text: { type: 'plain_text', emoji: false, text: '🔴 ec2:GetPasswordData denied 29× · stratus-red-team-ec2-get-password-data-role' } });
+    // An attack tool's user agent and a credential-access action: investigate first, the fix below.
+    expect(sectionTexts(slack)[0]).toMatch(/^\*🚨 Investigate before granting\* · severity \*critical\*\n• The user agent names Stratus Red Team/);
+    expect(slack.attachments?.[0]?.color).toBe('#e01e5a');
   });
 
   it('sts:AssumeRole with no layer named: the caller side and the trust policy side', () => {
@@ -69,7 +80,7 @@ describe('rendering of alerts built from real corpus records', () => {
   it('S3 "Access Denied" with an unknown resource: a marked placeholder, never "*"', () => {
     const slack = buildSlackMessage(s3UnknownResource);
     const text = json(slack);
-    const statements = slack.blocks.flatMap((block) => (block.type === 'section' && block.text ? statementsIn(block.text.text) : []));
+    const statements = sectionTexts(slack).flatMap(statementsIn);
     expect(statements).toEqual([{ Effect: 'Allow', Action: 's3:PutEncryptionConfiguration', Resource: UNKNOWN_RESOURCE }]);
     expect(text).toContain('&lt;resource ARN: not in the record&gt;');
     expect(text).toContain('replace the placeholder with its ARN');
@@ -125,7 +136,7 @@ describe('policy diagnosis, when policies could be read', () => {
     expectWithinBlockKit(slack);
     const text = JSON.stringify(slack);
     expect(text).toContain('*Policy check*: No identity-based policy of the role allows ec2:GetPasswordData.');
-    expect(text).toContain('`AmazonEC2FullAccess` (via `ec2:*`)');
+    expect(text).toContain('*Or attach* `AmazonEC2FullAccess`');
     expect(text).toContain('Not checked: service control policies (not given)');
     expect(text).not.toContain('AdministratorAccess');
     const sns = buildSnsMessage(diagnosed).message;

@@ -8,14 +8,37 @@
  *   backtick in the value, which would close the span, is replaced by a look-alike (`ˋ`). Identifiers stay copyable.
  * - {@link slackProse}: outside code, the formatting characters are replaced by look-alikes and the broadcast words
  *   (`@here`, `@channel`, `@everyone`) are broken with a zero-width space.
- * Control characters are flattened everywhere (no line breaks smuggled into a one-line field, no terminal escapes), and
- * oversized values are cut with a visible {@link CUT_MARKER} before escaping, so an entity is never cut in half.
+ * Control characters are flattened everywhere (no line breaks smuggled into a one-line field, no terminal escapes),
+ * invisible characters are removed or made visible ({@link sanitizeText}), and oversized values are cut with a visible
+ * {@link CUT_MARKER} before escaping, so an entity is never cut in half.
  */
 
 /** The marker left where a value was cut. */
 export const CUT_MARKER = '…(cut)';
 
 const CONTROL = /[\u0000-\u001f\u007f-\u009f\u2028\u2029]/g;
+/**
+ * Bidirectional controls (Unicode's "Trojan Source" characters, CVE-2021-42574): embeddings, overrides, isolates and
+ * the directional marks. One of them can make `role/admin` read as `role/nimda`, or hide the end of a line.
+ */
+const BIDI_CONTROL = /[\u061c\u200e\u200f\u202a-\u202e\u2066-\u2069]/g;
+/** Zero-width and invisible formatting characters: zero-width space/joiners, word joiner, invisible operators, BOM. */
+const ZERO_WIDTH = /[\u00ad\u180e\u200b-\u200d\u2060-\u2064\ufeff]/g;
+/** A UTF-16 surrogate without its pair (SNS refuses such a string; JSON encoders disagree on it). */
+const LONE_SURROGATE = /[\ud800-\udbff](?![\udc00-\udfff])|(?<![\ud800-\udbff])[\udc00-\udfff]/g;
+
+/** Shown where a bidirectional control or a lone surrogate was: visible, so a reader knows something was there. */
+export const REPLACEMENT = '\ufffd';
+
+/**
+ * Makes untrusted text show what it is: bidirectional controls and lone surrogates become {@link REPLACEMENT}
+ * (visible), zero-width characters are removed. Every renderer applies it to event text, and once more to its output.
+ *
+ * @example sanitizeText('role/\u202enimda') // 'role/\ufffdnimda'
+ */
+export function sanitizeText(value: string): string {
+  return value.replace(LONE_SURROGATE, REPLACEMENT).replace(BIDI_CONTROL, REPLACEMENT).replace(ZERO_WIDTH, '');
+}
 const CONTROL_EXCEPT_NEWLINE = /[\u0000-\u0009\u000b-\u001f\u007f-\u009f\u2028\u2029]/g;
 const BACKTICK_LOOKALIKE = 'ˋ';
 const FORMATTING_LOOKALIKES: Record<string, string> = { '*': '∗', _: 'ˍ', '~': '∼', '`': BACKTICK_LOOKALIKE };
@@ -31,14 +54,25 @@ export function cut(value: string, max: number, marker: string = CUT_MARKER): st
   return `${value.slice(0, end)}${marker}`.slice(0, Math.max(max, 0));
 }
 
-/** Replaces control characters (line breaks included) by spaces. */
-export function flatten(value: string): string {
-  return value.replace(CONTROL, ' ');
+/**
+ * The last pass over a renderer's composed output (a safety net for any path that skipped {@link flatten}): bidi
+ * controls and lone surrogates made visible, zero-width characters removed except the zero-width space this module
+ * puts after `@` to break `@here`/`@channel`.
+ */
+export function sanitizeOutput(value: string): string {
+  return value.replace(LONE_SURROGATE, REPLACEMENT).replace(BIDI_CONTROL, REPLACEMENT).replace(ZERO_WIDTH_NOT_OURS, '');
 }
 
-/** Replaces control characters other than `\n` by spaces (for multi-line text). */
+const ZERO_WIDTH_NOT_OURS = /[\u00ad\u180e\u200c\u200d\u2060-\u2064\ufeff]|(?<!@)\u200b/g;
+
+/** Replaces control characters (line breaks included) by spaces, after {@link sanitizeText}. */
+export function flatten(value: string): string {
+  return sanitizeText(value).replace(CONTROL, ' ');
+}
+
+/** Replaces control characters other than `\n` by spaces (for multi-line text), after {@link sanitizeText}. */
 export function flattenKeepingLines(value: string): string {
-  return value.replace(/\r\n?/g, '\n').replace(CONTROL_EXCEPT_NEWLINE, ' ');
+  return sanitizeText(value).replace(/\r\n?/g, '\n').replace(CONTROL_EXCEPT_NEWLINE, ' ');
 }
 
 /** Escapes Slack's control characters `&`, `<`, `>` as HTML entities. */

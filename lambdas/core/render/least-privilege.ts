@@ -1,10 +1,11 @@
 /**
  * The smallest fix an alert can suggest, and the command that verifies it.
  *
- * - Implicit (or unstated) deny: the statement that allows exactly the denied action on exactly the denied resource,
- *   and where it goes. Never `*` as action; `*` as resource only when the action supports no resource type
- *   (`actionResourceTypes(action)` is `[]`); an unknown resource is the visible {@link UNKNOWN_RESOURCE} placeholder,
- *   never `*`. No managed policy (AdministratorAccess or any other) is ever suggested.
+ * - Implicit (or unstated) deny: the statement that allows exactly the denied action on what the alert is about (its
+ *   {@link resourceScope}: the fingerprint's resource family, or the distinct resources denied), and where it goes.
+ *   Never `*` as action; `*` as resource only when the action supports no resource type (`actionResourceTypes(action)`
+ *   is `[]`); an unknown resource is the visible {@link UNKNOWN_RESOURCE} placeholder, never `*`. Managed policies are
+ *   suggested beside it (`managed-policy-suggestions.ts`), never instead of it.
  * - Explicit deny: no Allow can override a Deny, so there is no statement: the fix names the layer (and the policy
  *   ARN when the message gave it) whose Deny statement to find and narrow.
  */
@@ -12,9 +13,9 @@ import type { AlertSummary } from '../alert.js';
 import { actionResourceTypes, canonicalAction } from '../iam-catalog.js';
 import type { DenyLayer } from '../types.js';
 import type { Phrase } from './phrase.js';
+import { resourceScope, UNKNOWN_RESOURCE, type ResourceScope } from './resource-scope.js';
 
-/** Shown where the record does not name the resource: replace it with the resource's ARN. */
-export const UNKNOWN_RESOURCE = '<resource ARN: not in the record>';
+export { UNKNOWN_RESOURCE } from './resource-scope.js';
 /** Shown where the record does not name the principal. */
 export const UNKNOWN_PRINCIPAL = '<principal ARN: not in the record>';
 
@@ -23,7 +24,8 @@ export interface AllowStatement {
   Effect: 'Allow';
   Principal?: { AWS: string };
   Action: string;
-  Resource?: string;
+  /** One ARN or pattern, or up to 5 ARNs. */
+  Resource?: string | string[];
 }
 
 /** A statement and the policy it belongs in. */
@@ -44,8 +46,8 @@ export type Fix =
       also: PlacedStatement[];
       /** False when the resource is the {@link UNKNOWN_RESOURCE} placeholder. */
       resourceKnown: boolean;
-      /** The resource family the alert groups, when it is wider than the one resource in the statement. */
-      familyResource: string | null;
+      /** What the statement's Resource covers, and how many distinct resources were denied. */
+      scope: ResourceScope;
       notes: string[];
     }
   | {
@@ -57,6 +59,7 @@ export type Fix =
       lookAt: Phrase;
       /** A CLI command that shows the named policy, when its ARN says how to read it. */
       showPolicyCommand: string | null;
+      scope: ResourceScope;
     }
   | { kind: 'none'; reason: string };
 
@@ -95,9 +98,12 @@ export function suggestFix(alert: AlertSummary): Fix {
       policyArn: alert.policyArn,
       lookAt: denyLocation(alert, principal),
       showPolicyCommand: alert.policyArn ? showPolicyCommand(alert.policyArn) : null,
+      scope: resourceScope(alert, action),
     };
   }
-  const { resource, known } = statementResource(action, alert.resource);
+  const scope = resourceScope(alert, action);
+  const known = scope.known;
+  const resource: string | string[] = scope.resources.length === 1 ? scope.resources[0]! : scope.resources;
   const identity: AllowStatement = { Effect: 'Allow', Action: action, Resource: resource };
   const withPrincipal: AllowStatement = { Effect: 'Allow', Principal: { AWS: alert.principalArn ?? UNKNOWN_PRINCIPAL }, Action: action, Resource: resource };
   const trust: AllowStatement = { Effect: 'Allow', Principal: { AWS: alert.principalArn ?? UNKNOWN_PRINCIPAL }, Action: action };
@@ -105,8 +111,8 @@ export function suggestFix(alert: AlertSummary): Fix {
   const identityWhere: Phrase = ['an identity-based policy of ', ...principal];
   const notes: string[] = [];
   if (!known) notes.push('The record does not name the resource: replace the placeholder with its ARN, not a wildcard.');
-  const family = alert.resourceFamily && known && alert.resourceFamily !== resource && alert.resourceFamily.startsWith('arn:') ? alert.resourceFamily : null;
-  const fix = (primary: PlacedStatement, also: PlacedStatement[] = []): Fix => ({ kind: 'allow', action, primary, also, resourceKnown: known, familyResource: family, notes });
+  if (scope.unverified > 0) notes.push(`The Resource is derived from the ${scope.examples.length} most denied of ${scope.distinct} distinct resources: check the others with the history query.`);
+  const fix = (primary: PlacedStatement, also: PlacedStatement[] = []): Fix => ({ kind: 'allow', action, primary, also, resourceKnown: known, scope, notes });
   switch (alert.denyLayer) {
     case 'identity-policy':
       return fix({ statement: identity, where: identityWhere });
@@ -127,7 +133,7 @@ export function suggestFix(alert: AlertSummary): Fix {
     case 'role-trust-policy':
       return fix({ statement: trust, where: ['the trust policy of ', ...role] });
     case 'unknown': {
-      notes.push('The record does not name the layer that refused: if an identity-based policy already allows this, look at the resource-based policy, SCPs/RCPs, the permissions boundary and the session policy.');
+      notes.push('The layer is not named: if an identity policy already allows this, check the resource policy, SCPs/RCPs, the boundary and the session policy.');
       const also: PlacedStatement[] = action.startsWith('sts:AssumeRole') ? [{ statement: trust, where: ['the trust policy of ', ...role, ' (both sides must allow)'] }] : [];
       return fix({ statement: identity, where: identityWhere }, also);
     }
@@ -189,17 +195,26 @@ export function policyDocument(statements: readonly AllowStatement[]): string {
  */
 export function simulateCommand(alert: AlertSummary, fix: Fix = suggestFix(alert)): string | null {
   if (fix.kind === 'none') return null;
-  const resource = fix.kind === 'allow' ? simulatedResource(fix, alert) : statementResource(fix.action, alert.resource).resource;
-  const resourceArgs = resource === '*' ? '' : ` --resource-arns ${shellQuote(resource)}`;
+  const resources = simulatedResources(fix);
+  const resourceArgs = resources.length === 1 && resources[0] === '*' ? '' : ` --resource-arns ${resources.map(shellQuote).join(' ')}`;
   if (alert.principalArn && IAM_USER_OR_ROLE.test(alert.principalArn)) {
     return `aws iam simulate-principal-policy --policy-source-arn ${shellQuote(alert.principalArn)} --action-names ${shellQuote(fix.action)}${resourceArgs}`;
   }
   if (fix.kind !== 'allow') return null;
-  const statement: AllowStatement = { Effect: 'Allow', Action: fix.action, Resource: resource };
+  const statement: AllowStatement = { Effect: 'Allow', Action: fix.action, Resource: fix.primary.statement.Resource ?? scopeResource(fix.scope) };
   return `aws iam simulate-custom-policy --policy-input-list ${shellQuote(policyDocument([statement]))} --action-names ${shellQuote(fix.action)}${resourceArgs}`;
 }
 
-/** A trust statement has no Resource: the caller's side is simulated against the role being assumed. */
-function simulatedResource(fix: Extract<Fix, { kind: 'allow' }>, alert: AlertSummary): string {
-  return fix.primary.statement.Resource ?? statementResource(fix.action, alert.resource).resource;
+/**
+ * The resources to simulate: what the statement names (the family pattern, the distinct resources, the placeholder,
+ * `*`), so the simulation checks the fix for everything the alert is about. A trust statement has no Resource: the
+ * caller's side is simulated against the role being assumed.
+ */
+function simulatedResources(fix: Exclude<Fix, { kind: 'none' }>): string[] {
+  if (fix.scope.kind === 'any') return ['*'];
+  return fix.scope.resources;
+}
+
+function scopeResource(scope: ResourceScope): string | string[] {
+  return scope.resources.length === 1 ? scope.resources[0]! : scope.resources;
 }

@@ -1,21 +1,24 @@
 /**
- * How urgent an alert is, for SNS filter policies and the Slack summary line.
- *
- * - `high`: the spike is escalating, or 100+ denials in the window, or the caller is the account's root user.
- * - `low`: a first sighting with fewer than 10 denials (new, but not yet a storm).
- * - `medium`: everything else (a threshold spike).
+ * How urgent an alert is, for the reader at a glance (Slack colour bar and emoji, terminal colour) and for SNS filter
+ * policies: the triage's severity (`core/triage`), or, for an alert no triage enricher saw, the same rules without
+ * history.
  */
-import type { AlertSummary } from '../alert.js';
+import type { AlertSummary, Severity } from '../alert.js';
+import { severityWithoutHistory } from '../triage/triage.js';
 
-export const SEVERITIES = ['low', 'medium', 'high'] as const;
-export type Severity = (typeof SEVERITIES)[number];
+export { SEVERITY_ORDER } from '../triage/triage.js';
+export type { Severity } from '../alert.js';
 
-/** The denials in one window from which an alert is `high` whatever its reason. */
-export const HIGH_SEVERITY_COUNT = 100;
+/** Colour bar, emoji and terminal style per severity. */
+export const SEVERITY_STYLE = {
+  info: { colour: '#8d8d8d', emoji: '⚪', terminal: 'gray' },
+  low: { colour: '#2eb67d', emoji: '🟢', terminal: 'green' },
+  medium: { colour: '#ecb22e', emoji: '🟡', terminal: 'yellow' },
+  high: { colour: '#e8702a', emoji: '🟠', terminal: 'magenta' },
+  critical: { colour: '#e01e5a', emoji: '🔴', terminal: 'red' },
+} as const satisfies Record<Severity, { colour: string; emoji: string; terminal: string }>;
 
 /** The severity of an alert. */
-export function severityOf(alert: Pick<AlertSummary, 'reason' | 'count' | 'principalType'>): Severity {
-  if (alert.reason === 'escalation' || alert.count >= HIGH_SEVERITY_COUNT || alert.principalType === 'Root') return 'high';
-  if (alert.reason === 'first-seen' && alert.count < 10) return 'low';
-  return 'medium';
+export function severityOf(alert: AlertSummary): Severity {
+  return severityWithoutHistory(alert);
 }

@@ -1,22 +1,24 @@
 /**
  * An alert as an SNS message: a subject under 100 printable-ASCII characters, a readable text body for email
- * subscribers, and String message attributes subscribers can filter on (`account`, `principalType`, `action`,
- * `layer`, `denyKind`, `severity`, `reason`).
+ * subscribers (same order as Slack: what to do first, then the facts), and String message attributes subscribers can
+ * filter on (`account`, `principalType`, `action`, `layer`, `denyKind`, `severity`, `reason`, `investigate`, `signals`).
+ *
+ * Every value from the event is flattened and stripped of invisible characters; the whole body gets a last pass too,
+ * so a lone surrogate (which makes SNS Publish fail) can never reach the API.
  */
-import type { AlertSummary, ValueCount } from '../alert.js';
-import { cloudTrailEventLink } from './cloudtrail-link.js';
-import { cut, flatten, flattenKeepingLines } from './escape.js';
-import { layerLabel, principalName, reasonLabel } from './labels.js';
-import { simulateCommand, suggestFix, type Fix, type PlacedStatement } from './least-privilege.js';
+import type { AlertSummary, TopValues } from '../alert.js';
+import { alertFacts, type AlertFacts, type RenderOptions } from './alert-facts.js';
+import { cut, flatten, flattenKeepingLines, sanitizeOutput } from './escape.js';
+import { layerLabel, principalName } from './labels.js';
+import type { PlacedStatement } from './least-privilege.js';
 import { phraseText } from './phrase.js';
-import { severityOf, type Severity } from './severity.js';
-import { sparkline } from './sparkline.js';
+import type { Severity } from './severity.js';
 
 /** SNS's limits: the subject is under 100 characters; a message at most 256 KB (we stay far below). */
 export const SNS_LIMITS = { subject: 99, message: 100_000, attributeValue: 256 } as const;
 
 /** The names of the message attributes, for filter policies. */
-export const SNS_ATTRIBUTE_NAMES = ['account', 'principalType', 'action', 'layer', 'denyKind', 'severity', 'reason'] as const;
+export const SNS_ATTRIBUTE_NAMES = ['account', 'principalType', 'action', 'layer', 'denyKind', 'severity', 'reason', 'investigate', 'signals'] as const;
 export type SnsAttributeName = (typeof SNS_ATTRIBUTE_NAMES)[number];
 
 /** What `PublishCommand` needs, minus the topic. */
@@ -28,48 +30,88 @@ export interface SnsAlertMessage {
 }
 
 /** Renders an alert for SNS. */
-export function buildSnsMessage(alert: AlertSummary): SnsAlertMessage {
-  const severity = severityOf(alert);
-  const fix = suggestFix(alert);
-  const command = simulateCommand(alert, fix);
-  const link = cloudTrailEventLink(alert.region, alert.sampleEventIds[0]);
-  const lines = [
-    `${reasonLabel(alert.reason)} (severity ${severity}): ${alert.count} denials in ${alert.windowMinutes} min from ${alert.windowStart} (baseline ${alert.baseline} per window), ${alert.totalCount} since first seen.`,
-    '',
-    row('Principal', `${one(alert.principalArn ?? 'unknown (not in the record)')}${alert.principalType ? ` (${one(alert.principalType)})` : ''}`),
-    row('Account', one(alert.accountId ?? 'unknown')),
-    row('Action', one(alert.action)),
-    row('Resource', one(alert.resource ?? 'unknown (not in the record)', 1000)),
-    ...(alert.resourceFamily && alert.resourceFamily !== alert.resource ? [row('Family', one(alert.resourceFamily, 1000))] : []),
-    row('Layer', `${layerLabel(alert.denyLayer)}, ${alert.denyKind === 'unknown' ? 'explicit or implicit not stated' : `${alert.denyKind} deny`}`),
-    ...(alert.policyArn ? [row('Policy', one(alert.policyArn, 1000))] : []),
-    row('Region', one(alert.region ?? 'unknown')),
-    row('First seen', one(alert.firstSeen)),
-    row('Last seen', one(alert.lastSeen)),
-    row('Per minute', `${sparkline(alert.countsPerMinute)} (last ${alert.countsPerMinute.length} min)`),
-    row('Source IPs', values(alert.sourceIps, 100)),
-    row('User agents', values(alert.userAgents, 300)),
-    row('Session names', values(alert.sessionNames, 150)),
-    '',
-    'Error message:',
-    indent(alert.errorMessage ? cut(flattenKeepingLines(alert.errorMessage), 2000) : 'none'),
-    '',
-    ...fixLines(alert, fix),
-  ];
+export function buildSnsMessage(alert: AlertSummary, options: RenderOptions = {}): SnsAlertMessage {
+  const facts = alertFacts(alert, options);
+  const lines = [...leadLines(facts), '', ...factLines(facts)];
+  if (facts.changes.length > 0) {
+    lines.push('', 'What changed before the first denial:');
+    for (const change of facts.changes) lines.push(`  - ${change.minutesBeforeFirstDenial} min before: ${one(change.summary, 300)}${change.consoleUrl ? ` (${one(change.consoleUrl, 500)})` : ''}`);
+  }
+  lines.push('', ...fixLines(facts));
   if (alert.diagnosis) {
     const diagnosis = alert.diagnosis;
-    lines.push('', `Policy check: ${one(diagnosis.summary, 1000)}`);
+    lines.push('', `Policy check: ${one(facts.diagnosisSummary ?? diagnosis.summary, 1000)}`);
     if (diagnosis.denyingStatement) lines.push(`Denying statement in ${one(diagnosis.denyingStatement.policyArn ?? diagnosis.denyingStatement.policy, 500)}:`, indent(JSON.stringify(diagnosis.denyingStatement.statement, null, 2)));
     if (diagnosis.denyChange) lines.push(`Change in ${one(diagnosis.denyChange.where, 500)}: ${one(diagnosis.denyChange.instruction, 1000)}`);
-    for (const change of diagnosis.changes.slice(0, 5)) lines.push(`Add to ${one(change.where, 500)}:`, indent(JSON.stringify(change.statement)));
-    const managed = diagnosis.managedPolicies.filter((match) => !/^(?:AdministratorAccess|PowerUserAccess)$/.test(match.name));
-    if (managed.length > 0) lines.push(`Managed policies that grant exactly this: ${managed.slice(0, 5).map((match) => `${one(match.name)} (via ${one(match.grantedBy)})`).join(', ')}`);
-    if (diagnosis.notChecked.length > 0) lines.push(`Not checked: ${one(diagnosis.notChecked.join('; '), 1000)}`);
+    if (diagnosis.notChecked.length > 0 && diagnosis.decision !== 'allowed') lines.push(`Not checked: ${one(diagnosis.notChecked.join('; '), 1000)}`);
   }
-  if (command) lines.push('', fix.kind === 'explicit-deny' ? 'Confirm the deny (the simulation lists the matching statement):' : 'Verify the fix:', indent(command));
-  lines.push('', link ? `Sample event in CloudTrail: ${link}` : 'No CloudTrail console link (Region or event id unknown).');
-  lines.push(`Fingerprint: ${one(alert.fingerprint)}; sample events: ${alert.sampleEventIds.slice(0, 5).map((id) => one(id, 100)).join(', ') || 'none'}`);
-  return { subject: snsSubject(alert, severity), message: cut(lines.join('\n'), SNS_LIMITS.message), attributes: snsAttributes(alert, severity) };
+  if (facts.simulate) lines.push('', facts.fix.kind === 'explicit-deny' ? 'Confirm the deny (the simulation lists the matching statement):' : 'Verify the fix:', indent(facts.simulate));
+  if (facts.decoding?.kind === 'decoded') lines.push('', one(facts.decoding.summary, 1000));
+  if (facts.decoding?.kind === 'command') lines.push('', 'Decode the authorization message:', indent(facts.decoding.command));
+  lines.push('', 'Error message:', indent(facts.errorMessage ? cut(flattenKeepingLines(facts.errorMessage), 2000) : 'none'));
+  lines.push('', ...linkLines(facts));
+  const body = sanitizeOutput(cut(lines.join('\n'), SNS_LIMITS.message));
+  return { subject: snsSubject(alert, facts.severity), message: body, attributes: snsAttributes(alert, facts) };
+}
+
+function leadLines(facts: AlertFacts): string[] {
+  const alert = facts.alert;
+  const what = `${one(alert.action, 100)} denied ${alert.count}x in ${alert.windowMinutes} min for ${one(principalName(alert), 200)} in account ${one(alert.accountId ?? 'unknown', 20)}`;
+  const lines = [`[${facts.severity}] ${facts.triage.investigateFirst ? 'Investigate before granting' : 'Denial spike'}: ${what}.`];
+  for (const signal of facts.triage.signals.slice(0, 6)) lines.push(`  - ${one(signal.reason, 300)}`);
+  if (alert.regression === 'new-failure') lines.push('  - Regression: this principal did this successfully before.');
+  if (alert.regression === 'new-caller') lines.push('  - New caller: this principal was never seen doing this before.');
+  return lines;
+}
+
+function factLines(facts: AlertFacts): string[] {
+  const alert = facts.alert;
+  const session = facts.sessionNames.top[0];
+  return [
+    row('Who', `${one(alert.principalArn ?? 'unknown (not in the record)', 500)}${alert.principalType ? ` (${one(alert.principalType, 40)})` : ''}${session ? `, session ${one(session.value, 150)}` : ''}`),
+    row('Resource', phraseText(facts.resourceLine, 1000)),
+    row('When', `${facts.when}; ${facts.history}`),
+    ...(facts.sparkline ? [row('Per minute', `${facts.sparkline.bars} (last ${facts.sparkline.minutes} min)`)] : []),
+    row('Layer', `${layerLabel(alert.denyLayer)}, ${alert.denyKind === 'unknown' ? 'explicit or implicit not stated' : `${alert.denyKind} deny`}`),
+    ...(alert.policyArn ? [row('Policy', one(alert.policyArn, 1000))] : []),
+    row('Account', one(alert.accountId ?? 'unknown', 20)),
+    row('Region', one(alert.region ?? 'unknown', 40)),
+    row('Source IPs', values(facts.sourceIps, 100)),
+    row('User agents', values(facts.userAgents, 300)),
+    row('Session names', values(facts.sessionNames, 150)),
+  ];
+}
+
+function fixLines(facts: AlertFacts): string[] {
+  const fix = facts.fix;
+  const heading = facts.triage.investigateFirst ? 'If it is legitimate, the ' : '';
+  const lines: string[] = [];
+  if (fix.kind === 'none') lines.push(`${heading ? 'If it is legitimate: ' : 'Fix: '}${one(fix.reason, 600)}`);
+  else if (fix.kind === 'explicit-deny') {
+    lines.push(
+      `${heading ? 'If it is legitimate: ' : ''}Explicit deny: no Allow can override it. Find the Deny statement matching ${fix.action} on ${phraseText(facts.resourceLine, 600)} in ${phraseText(fix.lookAt)}${fix.policyArn ? `, policy ${one(fix.policyArn, 600)}` : ''}. Narrow it, or confirm the denial is intended.`,
+    );
+    if (fix.showPolicyCommand) lines.push('Show the policy:', indent(fix.showPolicyCommand));
+  } else {
+    lines.push(...placed(`${heading ? `${heading}least-privilege fix` : 'Least-privilege fix'}: add to`, fix.primary));
+    for (const extra of fix.also) lines.push(...placed('and to', extra));
+    lines.push(...fix.notes);
+  }
+  if (facts.managedPolicies.length > 0) {
+    lines.push(`Or attach an AWS managed policy (narrowest first): ${facts.managedPolicies.map((match) => `${one(match.name, 128)} (via ${one(match.grantedBy, 128)}${match.conditional ? ', with a condition' : ''})`).join(', ')}`);
+  }
+  return lines;
+}
+
+function linkLines(facts: AlertFacts): string[] {
+  const alert = facts.alert;
+  const lines = [facts.links.cloudTrail ? `Sample event in CloudTrail: ${facts.links.cloudTrail}` : 'No CloudTrail console link (Region or event id unknown).'];
+  if (facts.links.authorizationDetails) lines.push(`Authorization details: ${facts.links.authorizationDetails}`);
+  if (facts.links.history) lines.push(`History: ${facts.links.history}`);
+  lines.push(`History query: ${facts.historyCommand}`);
+  lines.push(`Fingerprint: ${one(alert.fingerprint, 80)}; alert: ${one(alert.alertId, 120)}${alert.route ? `; route: ${one(alert.route, 80)}` : ''}; sample events: ${alert.sampleEventIds.slice(0, 5).map((id) => one(id, 100)).join(', ') || 'none'}`);
+  if (facts.triage.historyNote) lines.push(one(facts.triage.historyNote, 300));
+  return lines;
 }
 
 /**
@@ -77,55 +119,42 @@ export function buildSnsMessage(alert: AlertSummary): SnsAlertMessage {
  * characters. When it does not fit, the account goes first (it is in the attributes and the body), then the principal
  * name is shortened (`...`).
  */
-export function snsSubject(alert: AlertSummary, severity: Severity = severityOf(alert)): string {
-  const head = ascii(`[${severity}] ${cut(alert.action, 50, '...')} denied ${alert.count}x for `);
-  const tail = ascii(` in ${alert.accountId ?? 'unknown account'}`);
-  const name = ascii(principalName(alert));
+export function snsSubject(alert: AlertSummary, severity: Severity = alertFacts(alert).severity): string {
+  const head = ascii(`[${severity}] ${cut(flatten(alert.action), 50, '...')} denied ${alert.count}x for `);
+  const tail = ascii(` in ${flatten(alert.accountId ?? 'unknown account')}`);
+  const name = ascii(flatten(principalName(alert)));
   if (head.length + name.length + tail.length <= SNS_LIMITS.subject) return `${head}${name}${tail}`;
   return cut(`${head}${cut(name, Math.max(SNS_LIMITS.subject - head.length, 10), '...')}`, SNS_LIMITS.subject, '...');
 }
 
-/** The filterable attributes; every value is a non-empty string. */
-export function snsAttributes(alert: AlertSummary, severity: Severity = severityOf(alert)): Record<SnsAttributeName, string> {
-  const value = (text: string | null): string => cut(flatten(text ?? '').trim(), SNS_LIMITS.attributeValue) || 'unknown';
+/** The filterable attributes; every value is a non-empty string without invisible characters. */
+export function snsAttributes(alert: AlertSummary, facts: AlertFacts = alertFacts(alert)): Record<SnsAttributeName, string> {
+  const value = (text: string | null): string => sanitizeOutput(cut(flatten(text ?? '').trim(), SNS_LIMITS.attributeValue)) || 'unknown';
   return {
     account: value(alert.accountId),
     principalType: value(alert.principalType),
     action: value(alert.action),
     layer: alert.denyLayer,
     denyKind: alert.denyKind,
-    severity,
+    severity: facts.severity,
     reason: alert.reason,
+    investigate: facts.triage.investigateFirst ? 'true' : 'false',
+    signals: facts.triage.signals.map((signal) => signal.id).join(',') || 'none',
   };
 }
 
-function fixLines(alert: AlertSummary, fix: Fix): string[] {
-  if (fix.kind === 'none') return [`Fix: ${one(fix.reason, 600)}`];
-  if (fix.kind === 'explicit-deny') {
-    const lines = [
-      `Explicit deny: no Allow can override it. Look for a Deny statement matching ${fix.action} on ${one(alert.resource ?? 'this resource', 600)} in ${phraseText(fix.lookAt)}${fix.policyArn ? `, policy ${one(fix.policyArn, 600)}` : ''}. Narrow it, or confirm the denial is intended.`,
-    ];
-    if (fix.showPolicyCommand) lines.push('Show the policy:', indent(fix.showPolicyCommand));
-    return lines;
-  }
-  const lines = [...placed('Least-privilege fix: add to', fix.primary)];
-  for (const extra of fix.also) lines.push(...placed('and to', extra));
-  if (fix.familyResource) lines.push(`This alert groups denials on ${one(fix.familyResource, 600)}: use it as Resource to allow them all.`);
-  lines.push(...fix.notes);
-  return lines;
-}
-
 function placed(label: string, statement: PlacedStatement): string[] {
-  return [`${label} ${phraseText(statement.where)}:`, indent(JSON.stringify(statement.statement, null, 2))];
+  return [`${label} ${phraseText(statement.where)}:`, indent(flattenKeepingLines(JSON.stringify(statement.statement, null, 2)))];
 }
 
 function row(label: string, value: string): string {
   return `${`${label}:`.padEnd(15)}${value}`;
 }
 
-function values(list: readonly ValueCount[], max: number): string {
-  if (list.length === 0) return 'none';
-  return list.slice(0, 5).map((entry) => `${one(entry.value, max)} (${entry.count})`).join(', ') + (list.length > 5 ? `, and ${list.length - 5} more` : '');
+function values(list: TopValues, max: number): string {
+  if (list.top.length === 0) return 'none';
+  const shown = list.top.map((entry) => `${one(entry.value, max)} (${entry.count})`).join(', ');
+  return list.others > 0 ? `${shown}, and ${list.distinct - list.top.length} more (${list.others})` : shown;
 }
 
 /** Untrusted text on one line, cut. */

@@ -1,0 +1,145 @@
+/**
+ * Everything a renderer shows about an alert, decided once, so that Slack, SNS, the terminal and JSON say the same
+ * thing: severity and triage, the fix and its scope, the managed policies, window-wide context, times to the second,
+ * the sparkline when it shows something, links. Values from the event stay raw here: each renderer escapes them.
+ */
+import type { AlertSummary, ChangeLink, Severity, TopValues, Triage, ValueCount } from '../alert.js';
+import type { ManagedPolicyMatch } from '../iam-policy/managed-policies.js';
+import { triageAlert } from '../triage/triage.js';
+import { authorizationDecoding, errorMessageForDisplay, type AuthorizationDecoding } from './authorization.js';
+import { cloudTrailEventLink } from './cloudtrail-link.js';
+import { diagnosisSummary } from './diagnosis-summary.js';
+import { principalName } from './labels.js';
+import { exactAction, simulateCommand, suggestFix, type Fix } from './least-privilege.js';
+import { managedPolicySuggestions } from './managed-policy-suggestions.js';
+import type { Phrase } from './phrase.js';
+import type { ResourceScope } from './resource-scope.js';
+import { SEVERITY_STYLE } from './severity.js';
+import { sparklineWorthShowing } from './sparkline.js';
+import { formatSpan, formatTime } from './time.js';
+
+/** Options every renderer takes. */
+export interface RenderOptions {
+  /**
+   * Where the denial history can be browsed (a console URL for the deployment's table or query); shown as the
+   * "History" button. The CLI history command is always shown.
+   */
+  historyUrl?: string | null;
+}
+
+/** What the renderers show. */
+export interface AlertFacts {
+  alert: AlertSummary;
+  severity: Severity;
+  style: (typeof SEVERITY_STYLE)[Severity];
+  triage: Triage;
+  /** The action in its canonical spelling, or null when it is not one exact action. */
+  action: string | null;
+  /** `ec2:GetPasswordData denied 29× · stratus-red-team-role` (raw text). */
+  headline: string;
+  fix: Fix;
+  simulate: string | null;
+  scope: ResourceScope | null;
+  /** The resource line: what the alert is about. */
+  resourceLine: Phrase;
+  managedPolicies: ManagedPolicyMatch[];
+  diagnosisSummary: string | null;
+  /** `29 in 5 min, 2024-07-30 21:31:16–21:31:21 UTC` */
+  when: string;
+  /** `30 in total since 2024-07-30 21:31:16 UTC` (and the baseline when there is one) */
+  history: string;
+  sparkline: { bars: string; minutes: number } | null;
+  sourceIps: TopValues;
+  userAgents: TopValues;
+  sessionNames: TopValues;
+  errorMessage: string | null;
+  decoding: AuthorizationDecoding;
+  changes: ChangeLink[];
+  links: { cloudTrail: string | null; authorizationDetails: string | null; history: string | null };
+  historyCommand: string;
+}
+
+/** Decides what an alert's renderings show. */
+export function alertFacts(alert: AlertSummary, options: RenderOptions = {}): AlertFacts {
+  const triage = alert.triage ?? triageAlert({ alert });
+  const severity = triage.severity;
+  const action = exactAction(alert.action);
+  const fix = suggestFix(alert);
+  const scope = fix.kind === 'none' ? null : fix.scope;
+  return {
+    alert,
+    severity,
+    style: SEVERITY_STYLE[severity],
+    triage,
+    action,
+    headline: `${alert.action} denied ${alert.count}× · ${principalName(alert)}`,
+    fix,
+    simulate: simulateCommand(alert, fix),
+    scope,
+    resourceLine: resourceLine(alert, scope),
+    managedPolicies: managedPolicySuggestions(alert, action, scope),
+    diagnosisSummary: alert.diagnosis ? diagnosisSummary(alert.diagnosis) : null,
+    when: `${alert.count} in ${alert.windowMinutes} min, ${formatSpan(windowFirst(alert), alert.lastSeen)}`,
+    history: `${alert.totalCount} in total since ${formatTime(alert.firstSeen)}${alert.baseline > 0 ? `, baseline ${formatNumber(alert.baseline)} per window` : ''}`,
+    sparkline: sparklineWorthShowing(alert.countsPerMinute),
+    sourceIps: topValues(alert.window?.sourceIps, alert.sourceIps, alert.count),
+    userAgents: topValues(alert.window?.userAgents, alert.userAgents, alert.count),
+    sessionNames: topValues(alert.window?.sessionNames, alert.sessionNames, alert.count),
+    errorMessage: errorMessageForDisplay(alert.errorMessage),
+    decoding: authorizationDecoding(alert),
+    changes: (alert.changes ?? []).slice(0, 3),
+    links: {
+      cloudTrail: cloudTrailEventLink(alert.region, alert.sampleEventIds[0]),
+      authorizationDetails: safeUrl(alert.authorizationDetailsUrl),
+      history: safeUrl(options.historyUrl),
+    },
+    historyCommand: `npx denial-alerter history --fingerprint ${alert.fingerprint.replace(/[^A-Za-z0-9#_-]/g, '')}${/^\d{4}-\d{2}-\d{2}T\d{2}:\d{2}:\d{2}/.test(alert.windowStart) ? ` --since ${alert.windowStart.slice(0, 19)}Z` : ''}`,
+  };
+}
+
+/** The resource line: the family or the distinct resources, with how many were denied. */
+function resourceLine(alert: AlertSummary, scope: ResourceScope | null): Phrase {
+  if (!scope) return alert.resource ? [{ value: alert.resource }] : ['not in the record'];
+  const distinct = scope.distinct !== null ? `${scope.distinct} distinct denied` : null;
+  const unnamed = scope.unnamed > 0 ? `${scope.unnamed} denial${scope.unnamed === 1 ? '' : 's'} named none` : null;
+  const tail = (...parts: Array<string | null>): string => {
+    const kept = parts.filter((part): part is string => part !== null);
+    return kept.length > 0 ? ` (${kept.join('; ')})` : '';
+  };
+  switch (scope.kind) {
+    case 'any':
+      return [`* (${alert.action} takes no resource)`];
+    case 'unknown':
+      return [`not in the record${tail(unnamed)}`];
+    case 'single':
+      return [{ value: scope.resources[0]! }, tail(distinct, unnamed)];
+    case 'family':
+      return [{ value: scope.resources[0]! }, tail(distinct ?? "the alert's family", unnamed)];
+    case 'pattern':
+      return [{ value: scope.resources[0]! }, tail(distinct, `pattern over the ${scope.examples.length} most denied`, unnamed)];
+    case 'list':
+      return [...scope.resources.flatMap((resource, index): Phrase => (index === 0 ? [{ value: resource }] : [', ', { value: resource }])), tail(distinct, unnamed)];
+  }
+}
+
+/** Top values from the window, else from the alert's own lists (older alerts). */
+function topValues(window: TopValues | undefined, list: readonly ValueCount[], count: number): TopValues {
+  if (window) return window;
+  const shown = list.slice(0, 5);
+  const sum = shown.reduce((total, entry) => total + entry.count, 0);
+  return { top: shown, others: Math.max(0, count - sum), distinct: list.length };
+}
+
+function windowFirst(alert: AlertSummary): string {
+  return alert.firstSeen > alert.windowStart ? alert.firstSeen : alert.windowStart;
+}
+
+function formatNumber(value: number): string {
+  return Number.isInteger(value) ? String(value) : value.toFixed(1);
+}
+
+/** An https URL with no characters that could break out of a Slack link or a terminal line; else null. */
+function safeUrl(url: string | null | undefined): string | null {
+  if (!url || !/^https:\/\/[A-Za-z0-9.-]+(?:\/[A-Za-z0-9._~:/?#[\]@!$&'()*+,;=%-]*)?$/.test(url) || /[<>|\s]/.test(url)) return null;
+  return url;
+}

@@ -1,0 +1,38 @@
+/**
+ * AWS managed policies that grant an alert's action, for alerts whose denying layer is (or may be) the identity
+ * policy: attaching one is often what a team does anyway, and the narrowest one is better than a hand-written `*`.
+ *
+ * Narrowest first (the index's ranking: exact grants, then partial wildcards, then service-wide ones; fewer actions
+ * first), never `AdministratorAccess`, `PowerUserAccess` or a policy that grants `*` (the index leaves those out; the
+ * names are filtered again here), nor policies that are broad by design: any `…AdministratorAccess…`, `…Permissive…`
+ * or job-function policy (`job-function/…`: SystemAdministrator, DataScientist, …) and `ReadOnlyAccess`. None for
+ * `sts:` actions and `iam:PassRole`: the managed policies that grant them grant them on every role, which is the
+ * privilege escalation the precise statement avoids. Not for explicit denies (no Allow overrides a Deny) nor for other
+ * layers (an identity policy cannot fix a resource policy, an SCP or a boundary).
+ */
+import type { AlertSummary } from '../alert.js';
+import { managedPoliciesGranting, type ManagedPolicyMatch } from '../iam-policy/managed-policies.js';
+import type { ResourceScope } from './resource-scope.js';
+
+/** How many suggestions an alert shows. */
+export const MAX_MANAGED_POLICIES = 3;
+
+const NEVER = /AdministratorAccess|PowerUserAccess|Permissive|^ReadOnlyAccess$/i;
+const NO_SUGGESTION_ACTIONS = /^(?:sts:|iam:PassRole$)/i;
+
+/** True when the identity policy is, or may be, the layer to change. */
+export function identityLayerMayFix(alert: Pick<AlertSummary, 'denyLayer' | 'denyKind'>): boolean {
+  return alert.denyKind !== 'explicit' && (alert.denyLayer === 'identity-policy' || alert.denyLayer === 'unknown');
+}
+
+/**
+ * The suggestions for an alert: the diagnosis' own (resource-aware) when it has some, else looked up in the index for
+ * the action on the first denied resource. Empty when the identity layer cannot be the fix.
+ */
+export function managedPolicySuggestions(alert: AlertSummary, action: string | null, scope: ResourceScope | null): ManagedPolicyMatch[] {
+  if (!action || !identityLayerMayFix(alert) || NO_SUGGESTION_ACTIONS.test(action)) return [];
+  const fromDiagnosis = alert.diagnosis?.managedPolicies ?? [];
+  const resource = scope?.examples[0] ?? (scope && scope.kind !== 'unknown' && scope.kind !== 'any' ? scope.resources[0]! : null);
+  const found = fromDiagnosis.length > 0 ? fromDiagnosis : managedPoliciesGranting(action, 20, resource);
+  return found.filter((match) => !NEVER.test(match.name) && !match.arn.includes(':policy/job-function/') && match.grantedBy !== '*').slice(0, MAX_MANAGED_POLICIES);
+}
