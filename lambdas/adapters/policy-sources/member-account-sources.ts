@@ -64,8 +64,12 @@ export function memberAccountSources(options: MemberAccountSourcesOptions): (acc
  * The per-account sources the handler's environment asks for (`MEMBER_ACCOUNTS_ENV`, set by the stack with the
  * organization rollout), or undefined: without them every lookup runs with the handler's own credentials.
  */
-export function memberAccountSourcesFromEnvironment(env: NodeJS.ProcessEnv, sts: STSClient = new STSClient({})): ((accountId: string) => AccountPolicySources | undefined) | undefined {
+export function memberAccountSourcesFromEnvironment(
+  env: NodeJS.ProcessEnv,
+  options: { sts?: STSClient; clientConfig?: MemberClientConfig } = {},
+): ((accountId: string) => AccountPolicySources | undefined) | undefined {
   const roleArnPattern = env[MEMBER_ACCOUNTS_ENV.readerRoleArnPattern];
   if (!roleArnPattern) return undefined;
-  return memberAccountSources({ ownAccountId: env[MEMBER_ACCOUNTS_ENV.ownAccountId], credentialsFor: memberAccountCredentials({ sts, roleArnPattern }) });
+  const sts = options.sts ?? new STSClient(options.clientConfig ?? {});
+  return memberAccountSources({ ownAccountId: env[MEMBER_ACCOUNTS_ENV.ownAccountId], credentialsFor: memberAccountCredentials({ sts, roleArnPattern }), clientConfig: options.clientConfig });
 }
