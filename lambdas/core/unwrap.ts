@@ -97,3 +97,51 @@ function unwrapLookupEvent(value: Record<string, unknown>): { record: Record<str
 function preview(value: unknown): string {
   return JSON.stringify(value).slice(0, 2048);
 }
+
+/** One value of a JSON text sequence, or why it does not parse, with the line it starts on (1-based). */
+export type SequenceItem = { value: unknown; line: number } | { error: string; line: number };
+
+/**
+ * Splits concatenated JSON documents (`aws cloudtrail lookup-events` pages appended to one file, each pretty-printed)
+ * into their values, in one linear pass that tracks only nesting depth and strings. Returns null when the text holds
+ * fewer than two top-level objects or arrays, or anything else between them (then it is not such a sequence).
+ */
+export function splitJsonSequence(text: string): SequenceItem[] | null {
+  const items: SequenceItem[] = [];
+  let depth = 0;
+  let start = -1;
+  let startLine = 1;
+  let line = 1;
+  let inString = false;
+  for (let i = 0; i < text.length; i++) {
+    const code = text.charCodeAt(i);
+    if (code === 10) line++;
+    if (inString) {
+      if (code === 92) i++; // backslash: skip the escaped character
+      else if (code === 34) inString = false;
+      continue;
+    }
+    if (code === 34) {
+      if (depth === 0) return null;
+      inString = true;
+    } else if (code === 123 || code === 91) {
+      if (depth === 0) [start, startLine] = [i, line];
+      depth++;
+    } else if (code === 125 || code === 93) {
+      depth--;
+      if (depth < 0) return null;
+      if (depth === 0) {
+        const piece = text.slice(start, i + 1);
+        try {
+          items.push({ value: JSON.parse(piece), line: startLine });
+        } catch (error) {
+          items.push({ error: `malformed JSON: ${(error as Error).message}`, line: startLine });
+        }
+      }
+    } else if (depth === 0 && code !== 32 && code !== 9 && code !== 13 && code !== 10 && code !== 0xfeff) {
+      return null;
+    }
+  }
+  if (depth !== 0 && start >= 0) items.push({ error: 'malformed JSON: the last document is cut short', line: startLine });
+  return items.length >= 2 ? items : null;
+}

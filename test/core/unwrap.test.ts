@@ -8,7 +8,7 @@ import { join } from 'node:path';
 import { Readable } from 'node:stream';
 import { describe, expect, it } from 'vitest';
 import { classify } from '../../lambdas/core/classify.js';
-import { unwrapDocument } from '../../lambdas/core/unwrap.js';
+import { splitJsonSequence, unwrapDocument } from '../../lambdas/core/unwrap.js';
 import type { CloudTrailRecord } from '../../lambdas/core/types.js';
 import { readRecords } from '../../lambdas/io/read-records.js';
 import { readJsonl } from '../support/corpus.js';
@@ -81,5 +81,30 @@ describe('lookup-events output', () => {
       const records = (await read(JSON.stringify(page(denials), null, 2))) as CloudTrailRecord[];
       expect(records.map((record) => classify(record))).toEqual(denials.map((record) => classify(record)));
     });
+  });
+});
+
+describe('splitJsonSequence: lookup-events pages appended to one file', () => {
+  it('splits pretty-printed pages into documents, with their first lines, and each unwraps to its records', () => {
+    const pages = `${JSON.stringify(page(real.slice(0, 5), 'next'), null, 4)}\n${JSON.stringify(page(real.slice(5)), null, 4)}\n`;
+    const items = splitJsonSequence(pages)!;
+    expect(items.map((item) => item.line)).toEqual([1, JSON.stringify(page(real.slice(0, 5), 'next'), null, 4).split('\n').length + 1]);
+    expect(items.flatMap((item) => ('value' in item ? recordsOf(unwrapDocument(item.value)) : []))).toEqual(real);
+  });
+
+  it('keeps braces and quotes inside strings (CloudTrailEvent is JSON text) out of the nesting', () => {
+    const tricky = [{ a: '}{"]["\\"' }, { b: ['x}'] }];
+    expect(splitJsonSequence(tricky.map((value) => JSON.stringify(value, null, 2)).join('\n'))!.map((item) => ('value' in item ? item.value : item))).toEqual(tricky);
+  });
+
+  it('is not a sequence: one document, text between documents, a stray closing bracket', () => {
+    expect(splitJsonSequence(JSON.stringify(page(real), null, 2))).toBeNull();
+    expect(splitJsonSequence('{"a":1}\nhello\n{"b":2}')).toBeNull();
+    expect(splitJsonSequence('{"a":1}]{"b":2}')).toBeNull();
+  });
+
+  it('reports a cut last document and a malformed one, keeping the others', () => {
+    const items = splitJsonSequence('{"a":1}\n{"b":,}\n{"c":')!;
+    expect(items).toEqual([{ value: { a: 1 }, line: 1 }, { error: expect.stringContaining('malformed JSON'), line: 2 }, { error: 'malformed JSON: the last document is cut short', line: 3 }]);
   });
 });
