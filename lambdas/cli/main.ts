@@ -1,5 +1,5 @@
 /**
- * The `denial-alerter` command line on commander: `explain`, `replay`, `history` (and `athena` when present).
+ * The `denial-alerter` command line on commander: `explain`, `replay`, `history` and `athena`.
  * Usage errors (unknown flag, with a suggestion; bad value; missing file) exit 2 before anything expensive starts.
  */
 import { Command, CommanderError } from 'commander';
@@ -18,6 +18,7 @@ const COMMANDS = {
   explain: { summary: 'classify CloudTrail records: who was denied what, and which policy layer said no', load: async () => (await import('./explain.js')).registerExplainCommand },
   replay: { summary: 'run the whole pipeline (spike detection, DynamoDB, alerts) over CloudTrail files', load: async () => (await import('./replay-command.js')).registerReplayCommand },
   history: { summary: 'query the stored denials by principal, action, fingerprint or time', load: async () => (await import('./history.js')).registerHistoryCommand },
+  athena: { summary: "back-test an organization's CloudTrail on Amazon Athena, then replay what it extracts", load: async () => (await import('./athena.js')).registerAthenaCommand },
 } as const satisfies Record<string, { summary: string; load: () => Promise<(program: Command, context: CliContext) => Command> }>;
 
 /**
@@ -46,7 +47,6 @@ export async function createProgram(context: CliContext, invoked?: string): Prom
     if (name === invoked) (await command.load())(program, context);
     else program.command(name).summary(command.summary);
   }
-  // H6: registerAthenaCommand(program) from './athena.js' is registered here once that file exists.
   return program;
 }
 
