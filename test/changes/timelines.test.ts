@@ -15,7 +15,9 @@ import { newPipeline } from './support/pipeline.js';
 import {
   bucketPolicyRewrite,
   explicitDenies,
+  hiddenKeyDenies,
   iamRoleChange,
+  keyPolicyChange,
   implicitDenies,
   objectDenies,
   scpUpdate,
@@ -71,6 +73,17 @@ describe('what changed: a change before a spike is named in the alert', () => {
     expect(alerts[0]!.changes).toEqual([
       expect.objectContaining({ eventId: rewrite.eventID, match: 'resource', layer: 'resource-policy', target: 'arn:aws:s3:::reports-bucket', minutesBeforeFirstDenial: 7 }),
     ]);
+  });
+
+  it('a key policy rewrite followed by object writes refused by that key (the KMS denial behind the S3 one) names the rewrite', async () => {
+    const pipeline = await newPipeline(dynamo);
+    const key = 'arn:aws:kms:us-west-2:123456789012:key/1111aaaa-22bb-33cc-44dd-555555eeeeee';
+    const otherKey = keyPolicyChange(T - min(3), 'arn:aws:kms:us-west-2:123456789012:key/9999ffff-22bb-33cc-44dd-555555eeeeee');
+    const rewrite = keyPolicyChange(T - min(9), key);
+    const alerts = await pipeline.run(byTime([rewrite, otherKey, ...hiddenKeyDenies(T, 6, key)]));
+    expect(alerts).toHaveLength(1);
+    expect(alerts[0]!).toMatchObject({ action: 's3:PutObject', denyLayer: 'resource-policy', policyArn: key });
+    expect(alerts[0]!.changes).toEqual([expect.objectContaining({ eventId: rewrite.eventID, eventName: 'PutKeyPolicy', match: 'resource', target: key })]);
   });
 
   it('a detach of a role\'s policy followed by implicit denies names the detach', async () => {

@@ -199,6 +199,11 @@ export function linkChanges(
     // The policy the explicit deny names: its new version, or attached to (or set as boundary of) this principal; not
     // the same policy attached to someone else.
     if (touchesDenyingPolicy && (change.scope !== 'principal' || principal === principalKey)) return { match: 'denying-policy', exactness: 'exact' };
+    // The resource whose policy refused, when the denial names it as its policy: a KMS key behind a bucket (the S3
+    // denial correlated with the key's own denial), a role's trust policy.
+    if (change.scope === 'resource' && change.resourceArn && denying.has(targetKey(change.resourceArn))) {
+      return { match: alert.denyKind === 'explicit' ? 'denying-policy' : 'resource', exactness: 'exact' };
+    }
     // A new version (or the deletion) of a managed policy attached to the denied principal, as a policy or boundary.
     if (change.scope === 'managed-policy' && policyKey !== null && principalPolicies.has(policyKey)) {
       const layers: DenyLayer[] = ['identity-policy', 'permissions-boundary', 'unknown'];

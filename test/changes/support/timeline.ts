@@ -4,7 +4,15 @@
  * `"synthetic": true` so that it can never be mistaken for a real one).
  */
 import type { CloudTrailRecord } from '../../../lambdas/core/types.js';
+import { readFileSync } from 'node:fs';
 import { readJsonl } from '../../support/corpus.js';
+
+/** H2's synthetic S3 + KMS hidden-deny pairs (test/policy/fixtures, themselves labelled synthetic). */
+const hiddenDenies = (): CloudTrailRecord[] =>
+  readFileSync(new URL('../../policy/fixtures/synthetic-hidden-denies.jsonl', import.meta.url), 'utf8')
+    .split('\n')
+    .filter((line) => line.trim() !== '')
+    .map((line) => JSON.parse(line) as CloudTrailRecord);
 
 const find = (file: string, predicate: (record: CloudTrailRecord) => boolean): CloudTrailRecord => {
   const record = readJsonl(file).find(predicate);
@@ -24,6 +32,14 @@ export const TEMPLATES = {
   bucketPolicyCall: () => find('panther-analysis-test-fixtures/denied.jsonl', (r) => r.eventName === 'PutBucketPolicy'),
   /** An S3 object-level denial ("Access Denied", panther fixtures). */
   objectDeny: () => find('panther-analysis-test-fixtures/denied.jsonl', (r) => r.eventName === 'GetObject' && r.errorCode === 'AccessDenied'),
+  /** An S3 PutObject denial and the KMS GenerateDataKey denial behind it (synthetic pair of test/policy/fixtures). */
+  hiddenKmsPair: () => {
+    const records = hiddenDenies();
+    const s3 = records.find((r) => r.eventID === 'synthetic-s3-put-1');
+    const kms = records.find((r) => r.eventID === 'synthetic-kms-gdk-1');
+    if (!s3 || !kms) throw new Error('the S3 + KMS hidden-deny pair is missing from test/policy/fixtures');
+    return { s3, kms };
+  },
 };
 
 let counter = 0;
@@ -143,5 +159,41 @@ export function objectDenies(at: number, count: number, accountId: string, bucke
       userIdentity: roleSession(accountId, 'reporting', 'daily-export'),
       requestParameters: { bucketName: bucket, key: `exports/2026/part-${index}.csv` },
     }),
+  );
+}
+
+/** `count` S3 PutObject denials, each with the KMS GenerateDataKey denial of `keyArn` behind it, 10 s apart. */
+export function hiddenKeyDenies(at: number, count: number, keyArn: string): CloudTrailRecord[] {
+  const { s3, kms } = TEMPLATES.hiddenKmsPair();
+  return Array.from({ length: count }, (_, index) => {
+    const time = iso(at + index * 10_000);
+    return [
+      variant(s3, { eventTime: time, requestID: `synthetic-s3-${index}` }),
+      variant(kms, {
+        eventTime: time,
+        requestID: `synthetic-kms-${index}`,
+        errorMessage: String(kms.errorMessage).replace(/arn:aws:kms:[^ ]+ because/, `${keyArn} because`),
+        requestParameters: { ...(kms.requestParameters as Record<string, unknown>), keyId: keyArn },
+      }),
+    ];
+  }).flat();
+}
+
+/** A successful KMS `PutKeyPolicy` on `keyArn` (the IAM change record shape, with KMS's parameters). */
+export function keyPolicyChange(at: number, keyArn: string): CloudTrailRecord {
+  const accountId = keyArn.split(':')[4]!;
+  return variant(
+    TEMPLATES.iamChange(),
+    {
+      eventSource: 'kms.amazonaws.com',
+      eventName: 'PutKeyPolicy',
+      eventTime: iso(at),
+      awsRegion: keyArn.split(':')[3],
+      recipientAccountId: accountId,
+      userIdentity: roleSession(accountId, 'key-admin', 'dave'),
+      requestParameters: { keyId: keyArn, policyName: 'default', policy: '{"Version":"2012-10-17","Statement":[]}' },
+      resources: [{ ARN: keyArn, accountId }],
+    },
+    { success: true },
   );
 }
