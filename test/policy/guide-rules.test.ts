@@ -178,6 +178,15 @@ describe('IAM User Guide: AWS managed policies and /aws-reserved/ roles cannot b
     expect(diagnosis.denyChange).toMatchObject({ statement: null, instruction: expect.stringMatching(/AWS managed policy and cannot be edited: detach it/) });
   });
 
+  it('a boundary that is an AWS managed policy is replaced, never edited', () => {
+    const denial = classify(syntheticDenial({ time: '2025-01-01T00:00:00Z' }));
+    const boundary: NamedPolicy = { ...policy('permissions-boundary', { Effect: 'Allow', Action: 's3:Get*', Resource: '*' }), name: 'AmazonS3ReadOnlyAccess', arn: 'arn:aws:iam::aws:policy/AmazonS3ReadOnlyAccess' };
+    const identity = [policy('identity-policy', { Effect: 'Allow', Action: 's3:*', Resource: '*' })];
+    const diagnosis = diagnose(denial, { identity, permissionsBoundary: boundary, scps: [], rcps: [], resourcePolicy: null });
+    const change = diagnosis.changes.find((c) => c.layer === 'permissions-boundary')!;
+    expect(change.where).toMatch(/^a customer managed policy to set as the permissions boundary of .* instead of arn:aws:iam::aws:policy\/AmazonS3ReadOnlyAccess/);
+  });
+
   it('an explicit deny in an Identity Center role\'s own policy is changed in its permission set', () => {
     const inline: NamedPolicy = { ...policy('identity-policy', { Sid: 'NoSSH', Effect: 'Deny', Action: 'ec2-instance-connect:*', Resource: '*' }), name: 'AwsSSOInlinePolicy' };
     const diagnosis = diagnose(ssoDenial, { identity: [inline], scps: [], rcps: [], resourcePolicy: null });

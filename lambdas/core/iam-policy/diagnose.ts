@@ -117,7 +117,7 @@ export function requestContextOf(denial: Denial, principalTags: Record<string, s
 export function diagnose(denial: Denial, policies: PolicySet, principalTags?: Record<string, string>): Diagnosis {
   const context = requestContextOf(denial, { ...policies.principalTags, ...principalTags }, policies.principalTags !== undefined);
   const decision = evaluateRequest(context, policies);
-  const changes = decision.decision === 'implicit-deny' || decision.decision === 'undetermined' ? decision.missingAllows.map((layer) => changeFor(layer, denial, context)) : [];
+  const changes = decision.decision === 'implicit-deny' || decision.decision === 'undetermined' ? decision.missingAllows.map((layer) => changeFor(layer, denial, context, policies.permissionsBoundary?.arn)) : [];
   const managedPolicies = decision.missingAllows.includes('identity-policy') && denial.action ? managedPoliciesGranting(denial.action, 3, context.resource) : [];
   const denying = decision.denyingStatement;
   return {
@@ -183,7 +183,7 @@ function denyChangeFor(ref: StatementRef, context: RequestContext): DenyChange {
   };
 }
 
-function changeFor(layer: PolicyLayer, denial: Denial, context: RequestContext): PolicyChange {
+function changeFor(layer: PolicyLayer, denial: Denial, context: RequestContext, boundaryArn?: string): PolicyChange {
   const action = context.action;
   const { resource } = statementResource(action, denial.resource);
   const principal = denial.principalArn ?? `arn:aws:iam::${denial.accountId ?? '111122223333'}:root`;
@@ -199,6 +199,10 @@ function changeFor(layer: PolicyLayer, denial: Denial, context: RequestContext):
     case 'role-trust-policy':
       return { layer, where: `the trust policy of ${denial.resource ?? 'the role'}`, statement: { Sid: sid, Effect: 'Allow', Principal: { AWS: principal }, Action: action } };
     case 'permissions-boundary':
+      // An AWS managed boundary cannot be edited: the boundary itself must be replaced by a customer managed policy.
+      if (isAwsManagedPolicy(boundaryArn) && principalOwner(principal) === 'iam') {
+        return { layer, where: `a customer managed policy to set as the permissions boundary of ${principal} instead of ${boundaryArn} (an AWS managed policy cannot be edited)`, statement: identityStatement };
+      }
       return { layer, where: identityChangeWhere(principal, 'the permissions boundary'), statement: identityStatement };
     case 'session-policy':
       return { layer, where: 'the session policy passed when the session was created', statement: identityStatement };
