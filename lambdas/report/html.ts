@@ -191,10 +191,12 @@ const PAGE_SCRIPT = String.raw`
       hooks: {
         draw: [function (u) {
           var ctx = u.ctx;
+          var drawn = 0;
           ctx.save();
           alerts.forEach(function (alert) {
             var x = Math.round(u.valToPos(alert.atSeconds, 'x', true));
             if (x < u.bbox.left || x > u.bbox.left + u.bbox.width) return;
+            drawn++;
             ctx.strokeStyle = alert.colour;
             ctx.lineWidth = 2 * devicePixelRatio;
             ctx.setLineDash([6 * devicePixelRatio, 4 * devicePixelRatio]);
@@ -208,11 +210,20 @@ const PAGE_SCRIPT = String.raw`
             ctx.fillText('\u25BC ' + alert.label, x + 4 * devicePixelRatio, u.bbox.top + 12 * devicePixelRatio);
           });
           ctx.restore();
+          u.root.setAttribute('data-alert-marks', String(drawn));
         }]
       }
     };
   }
-  function chart(title, series, alerts, height) {
+  // Each fingerprint's chart shows its own active period (with some margin): a burst of a minute stays visible.
+  function activeRange(counts) {
+    var first = -1, last = -1;
+    for (var i = 0; i < counts.length; i++) if (counts[i] > 0) { if (first < 0) first = i; last = i; }
+    if (first < 0) return null;
+    var pad = Math.max(30 * 60, (model.times[last] - model.times[first]) * 0.1);
+    return [model.times[first] - pad, model.times[last] + pad];
+  }
+  function chart(title, series, alerts, height, range) {
     var box = document.createElement('div');
     box.className = 'chart';
     var heading = document.createElement('h3');
@@ -222,9 +233,9 @@ const PAGE_SCRIPT = String.raw`
     new uPlot({
       width: width,
       height: height,
-      scales: { x: { time: true }, y: { range: function (u, min, max) { return [0, Math.max(1, max)]; } } },
+      scales: { x: range ? { time: true, range: function () { return range; } } : { time: true }, y: { range: function (u, min, max) { return [0, Math.max(1, max)]; } } },
       series: [{ label: 'time (UTC)' }].concat(series.map(function (s) {
-        return { label: s.label, stroke: s.colour, fill: s.colour + '22', width: 1.5, points: { show: false }, paths: uPlot.paths.stepped({ align: 1 }) };
+        return { label: s.label, stroke: s.colour, fill: s.colour + '33', width: 2, points: { show: false }, paths: uPlot.paths.stepped({ align: 1 }) };
       })),
       axes: [{}, { label: 'denials', size: 50 }],
       tzDate: function (ts) { return uPlot.tzDate(new Date(ts * 1000), 'Etc/UTC'); },
@@ -234,7 +245,7 @@ const PAGE_SCRIPT = String.raw`
   }
   chart('All denials', [{ label: 'all denials', colour: '#444444', counts: model.all }], model.alerts, 220);
   model.series.forEach(function (s) {
-    chart(s.label + ' (' + s.fingerprint + ')', [s], model.alerts.filter(function (a) { return a.fingerprint === s.fingerprint; }), 160);
+    chart(s.label + ' (' + s.fingerprint + ')', [s], model.alerts.filter(function (a) { return a.fingerprint === s.fingerprint; }), 160, activeRange(s.counts));
   });
   document.body.setAttribute('data-charts-drawn', String(root.querySelectorAll('canvas').length));
 })();
