@@ -128,7 +128,7 @@ function historySignals(input: TriageInput): { signals: TriageSignal[]; note: st
   const span = `${history.lookbackDays} days of history`;
   if (!alert.principalArn) return { signals: [], note: null };
   if (history.principalDenials === 0) {
-    return { signals: [{ id: 'new-principal', severity: 'medium', reason: `First denial of this principal in ${span} of the account.` }], note: null };
+    return { signals: [{ id: 'new-principal', severity: 'medium', reason: `First denial of this principal in the account's ${span}.` }], note: null };
   }
   const signals: TriageSignal[] = [];
   const ips = (alert.window?.sourceIps.top ?? alert.sourceIps).map((entry) => entry.value).filter((ip) => isIpAddress(ip) && !history.knownSourceIps.has(ip));
