@@ -11,8 +11,7 @@ import { AnyPrincipal, PolicyStatement, ServicePrincipal } from 'aws-cdk-lib/aws
 import { Secret, type ISecret } from 'aws-cdk-lib/aws-secretsmanager';
 import type { Queue } from 'aws-cdk-lib/aws-sqs';
 import { Construct } from 'constructs';
-import { MEMBER_READER_ROLE_NAME } from '../lambdas/adapters/policy-sources/member-account-credentials.js';
-import { MEMBER_ACCOUNTS_ENV, ROUTING_ENV } from '../lambdas/config/env.js';
+import { MEMBER_ACCOUNTS_ENV, MEMBER_READER_ROLE_NAME, ROUTING_ENV } from '../lambdas/config/env.js';
 import { resolveSettings, type Settings } from '../lambdas/core/config.js';
 import type { Route } from '../lambdas/core/routing.js';
 import { AlertTopic } from './constructs/alert-topic.js';

@@ -5,18 +5,18 @@
  */
 import { CliCredentialsStackSynthesizer, Stack, type StackProps } from 'aws-cdk-lib';
 import type { Construct } from 'constructs';
-import { DenialForwarder, type DenialForwarderProps } from './constructs/denial-forwarder.js';
+import { DenialAlerterForwarder, type DenialAlerterForwarderProps } from './constructs/denial-forwarder.js';
 
-export type DenialAlerterForwarderStackProps = StackProps & DenialForwarderProps;
+export type DenialAlerterForwarderStackProps = StackProps & DenialAlerterForwarderProps;
 
 export class DenialAlerterForwarderStack extends Stack {
-  public readonly forwarder: DenialForwarder;
+  public readonly forwarder: DenialAlerterForwarder;
 
   constructor(scope: Construct, id: string, props: DenialAlerterForwarderStackProps) {
     // No assets: deployed with the caller's credentials, so member accounts need no `cdk bootstrap`, and the template
     // has no bootstrap-version parameter.
     super(scope, id, { synthesizer: new CliCredentialsStackSynthesizer(), ...props });
     // `Default`: left out of logical ids, which stay what they were before the construct existed.
-    this.forwarder = new DenialForwarder(this, 'Default', props);
+    this.forwarder = new DenialAlerterForwarder(this, 'Default', props);
   }
 }

@@ -9,7 +9,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { App, Aws, CfnCondition, CfnParameter, CfnResource, CliCredentialsStackSynthesizer, Fn, Stack, Stage } from 'aws-cdk-lib';
 import type { IConstruct } from 'constructs';
-import { DenialForwarder } from './constructs/denial-forwarder.js';
+import { DenialAlerterForwarder } from './constructs/denial-forwarder.js';
 import { ReaderRole } from './constructs/reader-role.js';
 
 /** The one Region where the reader role is created (and which every rollout includes). */
@@ -35,7 +35,7 @@ export interface MemberTemplateProps {
 
 /** The member stack, in a stage of its own (exported so tests and cdk-nag can look at it). */
 export class MemberStack extends Stack {
-  public readonly forwarder: DenialForwarder;
+  public readonly forwarder: DenialAlerterForwarder;
   public readonly readerRole: ReaderRole;
 
   constructor(scope: Stage, id: string, props: MemberTemplateProps) {
@@ -54,7 +54,7 @@ export class MemberStack extends Stack {
     });
     const readerRegion = new CfnCondition(this, 'ReaderRoleRegion', { expression: Fn.conditionEquals(Aws.REGION, READER_ROLE_REGION) });
 
-    this.forwarder = new DenialForwarder(this, 'Forwarder', { centralBusArn, extraErrorCodes: props.extraErrorCodes, changeEventPattern: props.changeEventPattern });
+    this.forwarder = new DenialAlerterForwarder(this, 'Forwarder', { centralBusArn, extraErrorCodes: props.extraErrorCodes, changeEventPattern: props.changeEventPattern });
     this.readerRole = new ReaderRole(this, 'Reader', { handlerRoleArn, organizationId });
     conditionAll(this.forwarder, forwards);
     conditionAll(this.readerRole, readerRegion);

@@ -40,6 +40,9 @@ export const ROUTING_ENV = {
  * Optional cross-account lookup variables (set by the stack with the `organization` rollout): the handler reads a member
  * account's policies through that account's reader role.
  */
+/** The reader role's name in every member account: the StackSet creates it, the handler assumes it. */
+export const MEMBER_READER_ROLE_NAME = 'DenialAlerterReader';
+
 export const MEMBER_ACCOUNTS_ENV = {
   /** ARN of the member accounts' reader role with `*` for the account, e.g. `arn:aws:iam::*:role/DenialAlerterReader`. */
   readerRoleArnPattern: 'MEMBER_READER_ROLE_ARN',

@@ -23,7 +23,7 @@ export function alarmStatePattern(): Record<string, unknown> {
   };
 }
 
-export interface DenialForwarderProps {
+export interface DenialAlerterForwarderProps {
   /** The central event bus (the central stack's `CentralBusArn` output). May be a token (a StackSet parameter). */
   readonly centralBusArn: string;
   /** Opt-in extra error codes, the same as the central stack's. @default [] */
@@ -40,7 +40,7 @@ export interface DenialForwarderProps {
  * changes of its own alarm) from the default bus to the central bus, through a role, with EventBridge's maximum
  * retries and an SSE-SQS dead-letter queue whose depth is alarmed on.
  */
-export class DenialForwarder extends Construct {
+export class DenialAlerterForwarder extends Construct {
   /** The denial rule on the default bus. */
   public readonly rule: DenialRule;
   /** The rule for the "what changed" events, when a pattern was given. */
@@ -54,7 +54,7 @@ export class DenialForwarder extends Construct {
   /** Messages are waiting in the dead-letter queue. */
   public readonly deadLetterAlarm: Alarm;
 
-  constructor(scope: Construct, id: string, props: DenialForwarderProps) {
+  constructor(scope: Construct, id: string, props: DenialAlerterForwarderProps) {
     super(scope, id);
     // SQS-managed encryption: no KMS key to pay for in every account and Region.
     this.deadLetterQueue = new EncryptedQueue(this, 'ForwardDeadLetter').queue;

@@ -1,7 +1,7 @@
 import { Aws, Validations } from 'aws-cdk-lib';
 import { ArnPrincipal, PolicyStatement, Role } from 'aws-cdk-lib/aws-iam';
 import { Construct } from 'constructs';
-import { MEMBER_READER_ROLE_NAME } from '../../lambdas/adapters/policy-sources/member-account-credentials.js';
+import { MEMBER_READER_ROLE_NAME } from '../../lambdas/config/env.js';
 import { policyLookupGrants } from '../policy-lookups.js';
 
 export interface ReaderRoleProps {

@@ -6,8 +6,7 @@
  */
 import { AssumeRoleCommand, type STSClient } from '@aws-sdk/client-sts';
 
-/** The reader role's name in every member account (the StackSet creates it; the handler builds its ARN). */
-export const MEMBER_READER_ROLE_NAME = 'DenialAlerterReader';
+export { MEMBER_READER_ROLE_NAME } from '../../config/env.js';
 
 /** What an SDK client's `credentials` option takes. */
 export type CredentialsProvider = () => Promise<{ accessKeyId: string; secretAccessKey: string; sessionToken?: string; expiration?: Date }>;

@@ -1,0 +1,30 @@
+/**
+ * Builds what the published package needs (`npm pack` runs it as `prepack`): the construct library compiled to
+ * `dist/lib` (JavaScript and declarations, from `lib/index.ts` and the pure modules it imports), and the Lambda handler
+ * bundled once into `dist/handler/index.mjs` with the same esbuild options `NodejsFunction` uses, so that an app that
+ * installs the package synthesizes with neither TypeScript sources, nor esbuild, nor Docker.
+ */
+import { build } from 'esbuild';
+import { execFileSync } from 'node:child_process';
+import { rmSync, statSync } from 'node:fs';
+import { createRequire } from 'node:module';
+import { fileURLToPath } from 'node:url';
+import { HANDLER_BUNDLING } from '../lib/constructs/handler-bundling.js';
+
+const ROOT = fileURLToPath(new URL('..', import.meta.url));
+const require = createRequire(import.meta.url);
+
+rmSync(`${ROOT}dist`, { recursive: true, force: true });
+execFileSync(process.execPath, [require.resolve('typescript/bin/tsc'), '-p', `${ROOT}tsconfig.build.json`], { cwd: ROOT, stdio: 'inherit' });
+const { banner, sourcemap, ...options } = HANDLER_BUNDLING;
+await build({
+  ...options,
+  mainFields: [...options.mainFields],
+  entryPoints: [`${ROOT}lambdas/handler.ts`],
+  outfile: `${ROOT}dist/handler/index.mjs`,
+  bundle: true,
+  sourcemap,
+  banner: { js: banner },
+  logLevel: 'warning',
+});
+console.log(`dist/lib and dist/handler/index.mjs (${Math.round(statSync(`${ROOT}dist/handler/index.mjs`).size / 1024)} KiB) built`);
