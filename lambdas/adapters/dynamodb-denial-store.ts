@@ -28,7 +28,7 @@ import type {
 } from '../engine/denial-store.js';
 import { StoreError } from '../engine/denial-store.js';
 import { historyPagesOf, principalHashOf, principalKeyOf, recordsOfPage } from './history-item.js';
-import { BUCKET_MINUTES, KEY_PREFIX, MEMBERS_PER_MINUTE_CAP, TABLE_SCHEMA } from './table-schema.js';
+import { BUCKET_MINUTES, KEY_PREFIX, MAX_CARRIED_MINUTES, MEMBERS_PER_MINUTE_CAP, TABLE_SCHEMA } from './table-schema.js';
 
 const BATCH_GET_LIMIT = 100;
 const BATCH_WRITE_LIMIT = 25;
@@ -48,6 +48,7 @@ export interface DynamoDbDenialStoreOptions {
 const bucketOf = (minute: number): number => Math.floor(minute / BUCKET_MINUTES);
 const bucketSk = (bucket: number): string => `B#${String(bucket).padStart(10, '0')}`;
 const minuteAttribute = (minute: number): string => `m${minute % BUCKET_MINUTES}`;
+const carriedAttribute = (minute: number): string => `p${minute % BUCKET_MINUTES}`;
 const alertPk = (alertId: string): string => `${KEY_PREFIX.alert}${alertId}`;
 const outboxSk = (createdMs: number, alertId: string): string => `${String(createdMs).padStart(15, '0')}#${alertId}`;
 const hex = (bytes: Uint8Array): string => Buffer.from(bytes).toString('hex');
@@ -127,22 +128,31 @@ export class DynamoDbDenialStore implements DenialStore {
     return dedupe(items.flatMap(recordsOfPage)).filter((record) => record.eventTime >= from && record.eventTime <= to);
   }
 
-  async addMembers(key: string, members: ReadonlyMap<number, readonly string[]>, expiresAtSec: number): Promise<CounterAddResult> {
+  async addMembers(key: string, members: ReadonlyMap<number, readonly string[]>, expiresAtSec: number, carryMinutes = 0): Promise<CounterAddResult> {
     const result: CounterAddResult = { before: new Map(), after: new Map(), saturated: new Set(), covered: [] };
-    const buckets = new Map<number, Map<number, readonly string[]>>();
+    const carry = Math.min(carryMinutes, MAX_CARRIED_MINUTES);
+    // Each minute goes to its own bucket (`m<slot>`), and a minute in the last `carryMinutes` of its bucket is also
+    // carried into the next bucket (`p<slot>`): then the bucket of any minute holds the whole window ending there,
+    // and the write's ALL_OLD return gives the window without a read.
+    const buckets = new Map<number, Map<string, { minute: number; hashes: readonly string[] }>>();
+    const place = (bucket: number, attribute: string, minute: number, hashes: readonly string[]) => {
+      let slots = buckets.get(bucket);
+      if (!slots) buckets.set(bucket, (slots = new Map()));
+      slots.set(attribute, { minute, hashes });
+    };
     for (const [minute, hashes] of members) {
-      let bucket = buckets.get(bucketOf(minute));
-      if (!bucket) buckets.set(bucketOf(minute), (bucket = new Map()));
-      bucket.set(minute, hashes);
+      const unique = [...new Set(hashes)];
+      place(bucketOf(minute), minuteAttribute(minute), minute, unique);
+      if (carry > 0 && bucketOf(minute + carry) !== bucketOf(minute)) place(bucketOf(minute) + 1, carriedAttribute(minute), minute, unique);
     }
-    for (const [bucket, minutes] of buckets) {
-      result.covered.push([bucket * BUCKET_MINUTES, bucket * BUCKET_MINUTES + BUCKET_MINUTES - 1]);
+    for (const [bucket, slots] of buckets) {
+      result.covered.push([bucket * BUCKET_MINUTES - carry, bucket * BUCKET_MINUTES + BUCKET_MINUTES - 1]);
       for (let offset = 0; ; offset += MEMBERS_PER_UPDATE) {
-        const part = new Map<number, string[]>();
-        for (const [minute, hashes] of minutes) {
+        const part = new Map<string, { minute: number; hashes: string[] }>();
+        for (const [attribute, { minute, hashes }] of slots) {
           if (result.saturated.has(minute)) continue;
-          const slice = [...new Set(hashes)].slice(offset, offset + MEMBERS_PER_UPDATE);
-          if (slice.length > 0) part.set(minute, [...slice]);
+          const slice = hashes.slice(offset, offset + MEMBERS_PER_UPDATE);
+          if (slice.length > 0) part.set(attribute, { minute, hashes: slice });
         }
         if (part.size === 0) break;
         await this.addToBucket(key, bucket, part, expiresAtSec, result);
@@ -152,19 +162,24 @@ export class DynamoDbDenialStore implements DenialStore {
   }
 
   /** One conditional `ADD` of member sets into one bucket; minutes that are full are marked saturated and skipped. */
-  private async addToBucket(key: string, bucket: number, part: Map<number, string[]>, expiresAtSec: number, result: CounterAddResult): Promise<void> {
+  private async addToBucket(
+    key: string,
+    bucket: number,
+    part: Map<string, { minute: number; hashes: string[] }>,
+    expiresAtSec: number,
+    result: CounterAddResult,
+  ): Promise<void> {
     for (;;) {
       if (part.size === 0) return;
       const names: Record<string, string> = { '#ttl': TABLE_SCHEMA.ttlAttribute };
       const values: Record<string, unknown> = { ':ttl': expiresAtSec, ':cap': MEMBERS_PER_MINUTE_CAP };
       const adds: string[] = [];
       const conditions: string[] = [];
-      for (const [minute, hashes] of part) {
-        const slot = minuteAttribute(minute);
-        names[`#${slot}`] = slot;
-        values[`:${slot}`] = new Set(hashes.map((hash) => Buffer.from(hash, 'hex')));
-        adds.push(`#${slot} :${slot}`);
-        conditions.push(`(attribute_not_exists(#${slot}) OR size(#${slot}) < :cap)`);
+      for (const [attribute, { hashes }] of part) {
+        names[`#${attribute}`] = attribute;
+        values[`:${attribute}`] = new Set(hashes.map((hash) => Buffer.from(hash, 'hex')));
+        adds.push(`#${attribute} :${attribute}`);
+        conditions.push(`(attribute_not_exists(#${attribute}) OR size(#${attribute}) < :cap)`);
       }
       try {
         const response = await this.send<{ Attributes?: Item }>(
@@ -180,12 +195,17 @@ export class DynamoDbDenialStore implements DenialStore {
           'write',
         );
         const old = membersOfBucket(bucket, response.Attributes ?? {});
-        // The bucket's other minutes, as they were: `covered` promises the whole bucket.
-        for (const [minute, set] of old) if (!part.has(minute) && !result.after.has(minute)) result.after.set(minute, set);
-        for (const [minute, hashes] of part) {
+        const written = new Set([...part.values()].map((entry) => entry.minute));
+        // The bucket's other minutes (and carried ones), as they were: `covered` promises them.
+        for (const [minute, set] of old) {
+          if (written.has(minute)) continue;
+          const known = result.after.get(minute);
+          result.after.set(minute, known ? union(known, set) : set);
+        }
+        for (const { minute, hashes } of part.values()) {
           const previous = old.get(minute) ?? new Set<string>();
           if (!result.before.has(minute)) result.before.set(minute, new Set(previous));
-          const after = new Set(previous);
+          const after = union(result.after.get(minute) ?? new Set(), previous);
           for (const hash of hashes) after.add(hash);
           result.after.set(minute, after);
         }
@@ -196,18 +216,25 @@ export class DynamoDbDenialStore implements DenialStore {
         }
         // Some minute is full: find which, record them as saturated, add the rest.
         const current = await this.send<{ Item?: Item }>(new GetCommand({ TableName: this.tableName, Key: { pk: key, sk: bucketSk(bucket) }, ConsistentRead: true }), 'read');
-        const sets = membersOfBucket(bucket, current.Item ?? {});
-        for (const minute of [...part.keys()]) {
-          const set = sets.get(minute);
-          if (set && set.size >= MEMBERS_PER_MINUTE_CAP) {
+        for (const [attribute, { minute }] of [...part]) {
+          const value = current.Item?.[attribute];
+          if (value instanceof Set && value.size >= MEMBERS_PER_MINUTE_CAP) {
             result.saturated.add(minute);
-            if (!result.before.has(minute)) result.before.set(minute, new Set(set));
-            result.after.set(minute, new Set(set));
-            part.delete(minute);
+            const set = new Set([...value].map((bytes) => hex(bytes as Uint8Array)));
+            if (!result.before.has(minute)) result.before.set(minute, set);
+            result.after.set(minute, union(result.after.get(minute) ?? new Set(), set));
+            part.delete(attribute);
           }
         }
       }
     }
+  }
+
+  async readState(key: string): Promise<KeyState | null> {
+    // Eventually consistent on purpose: a stale state only ever allows more decisions, and the conditional commit
+    // refuses any decided over a state that has moved on (docs/engine.md, "Why a stale state is safe").
+    const response = await this.send<{ Item?: Item }>(new GetCommand({ TableName: this.tableName, Key: { pk: key, sk: STATE_SK } }), 'read');
+    return (response.Item?.state as KeyState | undefined) ?? null;
   }
 
   async readKey(key: string, fromMinute: number, withState: boolean): Promise<{ minutes: MinuteMembers; state: KeyState | null }> {
@@ -224,7 +251,10 @@ export class DynamoDbDenialStore implements DenialStore {
         continue;
       }
       const bucket = Number(String(item.sk).slice(2));
-      for (const [minute, set] of membersOfBucket(bucket, item)) minutes.set(minute, set);
+      for (const [minute, set] of membersOfBucket(bucket, item)) {
+        const known = minutes.get(minute);
+        minutes.set(minute, known ? union(known, set) : set);
+      }
     }
     return { minutes, state };
   }
@@ -423,14 +453,25 @@ export class DynamoDbDenialStore implements DenialStore {
   }
 }
 
-/** The per-minute member sets of one bucket item. */
+/** The per-minute member sets of one bucket item: its own minutes and the previous bucket's carried tail. */
 function membersOfBucket(bucket: number, item: Item): MinuteMembers {
   const minutes: MinuteMembers = new Map();
   for (let slot = 0; slot < BUCKET_MINUTES; slot++) {
-    const value = item[`m${slot}`];
-    if (value instanceof Set) minutes.set(bucket * BUCKET_MINUTES + slot, new Set([...value].map((bytes) => hex(bytes as Uint8Array))));
+    for (const [attribute, minute] of [
+      [`m${slot}`, bucket * BUCKET_MINUTES + slot],
+      [`p${slot}`, (bucket - 1) * BUCKET_MINUTES + slot],
+    ] as const) {
+      const value = item[attribute];
+      if (value instanceof Set) minutes.set(minute, new Set([...value].map((bytes) => hex(bytes as Uint8Array))));
+    }
   }
   return minutes;
+}
+
+function union(a: ReadonlySet<string>, b: ReadonlySet<string>): Set<string> {
+  const merged = new Set(a);
+  for (const value of b) merged.add(value);
+  return merged;
 }
 
 function packAlert(record: AlertRecord): Uint8Array {

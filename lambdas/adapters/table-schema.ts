@@ -5,7 +5,7 @@
  * | item             | pk                              | sk                        | what                                              |
  * |------------------|---------------------------------|---------------------------|---------------------------------------------------|
  * | history page     | `H#<principal hash>`            | `<yyyy-mm-ddThh>#<page>`  | gzip JSON of the denials of one principal, one hour, one batch (≤ 256 KB raw) |
- * | counter bucket   | `FP#<fp>`, `PA#<hash>`, `PR#<hash>` | `B#<10-minute bucket>` | `m0`…`m9`: binary sets of 5-byte member hashes per minute (≤ 6,000 each) |
+ * | counter bucket   | `FP#<fp>`, `PA#<hash>`, `PR#<hash>` | `B#<10-minute bucket>` | `m0`…`m9`: binary sets of 5-byte member hashes per minute (≤ 5,000 each); `p<slot>`: the previous bucket's last minutes, carried |
  * | key state        | same pk as its counters         | `STATE`                   | spike state, `version` for optimistic locking      |
  * | alert            | `ALERT#<alertId>`               | `ALERT`                   | the alert (gzip JSON), channels delivered / dead-lettered, lease |
  * | outbox marker    | `OUTBOX`                        | `<alertId>`               | present while the alert is not delivered everywhere |
@@ -38,8 +38,13 @@ export const KEY_PREFIX = {
 
 /** Minutes per counter bucket item (`m0`…`m9`). */
 export const BUCKET_MINUTES = 10;
+/**
+ * Minutes of a bucket's tail carried into the next bucket (the default 5-minute window needs 4). A bucket then holds
+ * at most 14 sets of {@link MEMBERS_PER_MINUTE_CAP} 5-byte members: 350 KB, under the 400 KB item limit.
+ */
+export const MAX_CARRIED_MINUTES = 4;
 /** Members kept per minute of a counter; beyond, that minute is saturated (see docs/engine.md, "Exactness"). */
-export const MEMBERS_PER_MINUTE_CAP = 6_000;
+export const MEMBERS_PER_MINUTE_CAP = 5_000;
 /** Bytes of a member hash. */
 export const MEMBER_HASH_BYTES = 5;
 /** Raw (uncompressed) JSON bytes per history page before it is split. */

@@ -80,8 +80,13 @@ export interface DenialStore {
   putHistory(entries: readonly HistoryEntry[], expiresAtSec: number): Promise<void>;
   /** History records of one principal (null: the account's) between two event times, deduplicated by event id. */
   historyOfPrincipal(principalArn: string | null, accountId: string | null, fromMs: number, toMs: number): Promise<HistoryRecord[]>;
-  /** Adds members to a key's per-minute sets (idempotent). */
-  addMembers(key: string, members: ReadonlyMap<number, readonly string[]>, expiresAtSec: number): Promise<CounterAddResult>;
+  /**
+   * Adds members to a key's per-minute sets (idempotent). With `carryMinutes` (the window length minus one), the
+   * result covers every window ending at a touched minute, so deciding needs no read in the common case.
+   */
+  addMembers(key: string, members: ReadonlyMap<number, readonly string[]>, expiresAtSec: number, carryMinutes?: number): Promise<CounterAddResult>;
+  /** The key's state (null when never saved); may be slightly stale (eventually consistent). */
+  readState(key: string): Promise<KeyState | null>;
   /** The key's per-minute sets from `fromMinute` on (whole buckets), and its state (null when never saved). */
   readKey(key: string, fromMinute: number, withState: boolean): Promise<{ minutes: MinuteMembers; state: KeyState | null }>;
   /**

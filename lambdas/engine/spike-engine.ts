@@ -95,6 +95,7 @@ const COUNTER_TTL_SECONDS = 72 * 3_600;
 const MAX_DECISION_ATTEMPTS = 12;
 const KEY_CONCURRENCY = 16;
 const SPARKLINE_MINUTES = 60;
+const KNOWN_STATES = 10_000;
 
 type KeyKind = 'fingerprint' | 'principal-action' | 'principal';
 
@@ -258,10 +259,20 @@ export function createSpikeEngine(deps: SpikeEngineDeps): SpikeEngine {
     });
   }
 
+  // What this engine last knew of each key's state: a warm Lambda or a replay meets the same keys batch after batch.
+  // A stale entry is safe: an older state can only allow more decisions, never fewer, and the commit is conditional
+  // on the version, so a decision over a state that moved on is refused and made again over a fresh read.
+  const states = new Map<string, KeyState | null>();
+  function remember(key: string, state: KeyState | null): void {
+    states.delete(key);
+    if (states.size >= KNOWN_STATES) states.delete(states.keys().next().value!);
+    states.set(key, state);
+  }
+
   /** Adds a key's members, and decides only where a window could alert. */
   async function countAndDecide(batch: KeyBatch, nowMs: number): Promise<{ alerts: AlertRecord[]; duplicates: number }> {
     const w = settings.windowMinutes;
-    const added = await store.addMembers(batch.key, batch.members, Math.floor(nowMs / 1000) + COUNTER_TTL_SECONDS);
+    const added = await store.addMembers(batch.key, batch.members, Math.floor(nowMs / 1000) + COUNTER_TTL_SECONDS, w - 1);
     let duplicates = 0;
     if (batch.kind === 'fingerprint') {
       for (const [minute, hashes] of batch.members) {
@@ -272,49 +283,72 @@ export function createSpikeEngine(deps: SpikeEngineDeps): SpikeEngine {
     const batchMinutes = [...batch.members.keys()].sort((a, b) => a - b);
     const first = batchMinutes[0]!;
     const last = batchMinutes.at(-1)!;
-    // The windows this batch can change end anywhere from its first minute to w - 1 minutes after its last.
+    // The windows this batch can change end anywhere from its first minute to w - 1 minutes after its last; the
+    // counter write returned them (its buckets carry the previous bucket's tail), else they are read.
     let members: MinuteMembers = new Map(added.after);
+    let knownFrom = Math.min(...added.covered.map(([from]) => from));
     if (!covers(added.covered, first - w + 1, last + w - 1)) {
       members = merge((await store.readKey(batch.key, first - w + 1, false)).minutes, added.after);
+      knownFrom = first - w + 1;
     }
-    const affected = affectedMinutes(members, first, last + w - 1);
-    if (!couldAlert(batch, members, affected)) return { alerts: [], duplicates };
+    if (!couldAlert(batch, members, affectedMinutes(members, first, last + w - 1))) return { alerts: [], duplicates };
 
+    const horizonStart = last - COUNTER_HORIZON_MINUTES;
     for (let attempt = 0; ; attempt++) {
-      const read = await store.readKey(batch.key, first - SPARKLINE_MINUTES - w, true);
-      let known = merge(read.minutes, added.after);
-      const state = read.state;
-      // The baseline folds every complete window since the state's last fold (or since the counters' horizon).
-      const foldFrom = state?.baselineWindow != null ? (state.baselineWindow + 1) * w : first - COUNTER_HORIZON_MINUTES;
-      const horizonFrom = Math.max(foldFrom, last - COUNTER_HORIZON_MINUTES);
-      if (horizonFrom < first - SPARKLINE_MINUTES - w) known = merge((await store.readKey(batch.key, horizonFrom, false)).minutes, known);
+      const state = attempt === 0 && states.has(batch.key) ? states.get(batch.key)! : await store.readState(batch.key);
+      // The baseline folds every complete window since the state's last fold (a new key: since the horizon).
+      const foldFrom = Math.max(horizonStart, state?.baselineWindow != null ? (state.baselineWindow + 1) * w : horizonStart);
+      let known = members;
+      if (batch.kind === 'fingerprint' && foldFrom < knownFrom) {
+        known = merge((await store.readKey(batch.key, foldFrom, false)).minutes, members);
+        knownFrom = foldFrom;
+      }
       const minutes = affectedMinutes(known, first, last + w - 1);
       const previous: KeyState = state ?? {
         ...EMPTY_SPIKE_STATE,
-        baselineWindow: Math.floor(horizonFrom / w) - 1,
+        baselineWindow: batch.kind === 'fingerprint' ? Math.floor(foldFrom / w) - 1 : null,
         firstSeenMs: batch.group.firstMs,
         lastSeenMs: batch.group.lastMs,
         alertCount: 0,
         version: 0,
       };
-      const decisions = decide(batch, previous, known, minutes, state === null && isFirstSight(known, batch));
-      if (decisions.decisions.length === 0) return { alerts: [], duplicates };
-      const counts = countsOf(known);
-      const alerts: AlertRecord[] = [];
-      for (const decision of decisions.decisions) {
-        alerts.push({ alert: await buildAlert(batch, decision, previous, counts), sample: batch.group.sample, enriched: false, delivered: [], deadLettered: [], createdMs: nowMs });
-      }
+      const decided = decide(batch, previous, known, minutes, state === null && isFirstSight(known, batch));
       const next: KeyState = {
         ...previous,
-        ...decisions.state,
+        ...decided.state,
         firstSeenMs: Math.min(previous.firstSeenMs, batch.group.firstMs),
         lastSeenMs: Math.max(previous.lastSeenMs, batch.group.lastMs),
-        alertCount: previous.alertCount + alerts.length,
+        alertCount: previous.alertCount + decided.decisions.length,
         version: (state?.version ?? 0) + 1,
       };
+      // Without a decision, the state is worth a write only when its baseline moved (a fingerprint's fold).
+      const worthSaving = decided.decisions.length > 0 || (batch.kind === 'fingerprint' && (state === null || next.baselineWindow !== previous.baselineWindow));
+      if (!worthSaving) {
+        remember(batch.key, state);
+        return { alerts: [], duplicates };
+      }
+      const alerts: AlertRecord[] = [];
+      if (decided.decisions.length > 0) {
+        // The alert's sparkline (an hour) and totals (the horizon): read only now, for alerts.
+        const earliest = Math.min(...decided.decisions.map((decision) => decision.minute)) - COUNTER_HORIZON_MINUTES;
+        if (earliest < knownFrom) {
+          known = merge((await store.readKey(batch.key, earliest, false)).minutes, known);
+          knownFrom = earliest;
+        }
+        const counts = countsOf(known);
+        for (const decision of decided.decisions) {
+          alerts.push({ alert: await buildAlert(batch, decision, previous, counts), sample: batch.group.sample, enriched: false, delivered: [], deadLettered: [], createdMs: nowMs });
+        }
+      }
       const ttl = Math.floor(nowMs / 1000) + settings.historyDays * 86_400;
-      if (await store.commitDecision(batch.key, next, state ? state.version : null, alerts, ttl)) return { alerts, duplicates };
-      // Another writer decided on this key meanwhile: wait a jittered moment, read again, decide again.
+      if (await store.commitDecision(batch.key, next, state ? state.version : null, alerts, ttl)) {
+        remember(batch.key, next);
+        return { alerts, duplicates };
+      }
+      states.delete(batch.key);
+      // Another writer moved the state meanwhile. Without a decision over the older state there is none over the newer
+      // one: done. With one, wait a jittered moment, read again, decide again.
+      if (decided.decisions.length === 0) return { alerts: [], duplicates };
       if (attempt + 1 >= MAX_DECISION_ATTEMPTS) throw new StoreError(`the decision on ${batch.id} kept conflicting over ${MAX_DECISION_ATTEMPTS} attempts`);
       await sleep(Math.min(1_000, 20 * 2 ** attempt) * Math.random());
     }
