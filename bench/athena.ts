@@ -66,7 +66,7 @@ export async function benchAthena(): Promise<void> {
   const changes = new Map(catalogChangeEvents().map((group) => [group.eventSource, new Set(group.eventNames)]));
   const kept = day.filter(
     (record) =>
-      matchesErrorCodeRules(rules, record.errorCode as string | undefined) ||
+      matchesErrorCodeRules(rules, record as { errorCode?: string; eventSource?: string; errorMessage?: string }) ||
       (!record.errorCode && changes.get(String(record.eventSource))?.has(String(record.eventName))),
   );
   const rawBytes = gzipSync(JSON.stringify({ Records: day })).length;

@@ -1,9 +1,7 @@
 import { gunzipSync } from 'node:zlib';
 import { describe, expect, it } from 'vitest';
 import { fromAthenaRow, looksLikeAthenaRow } from '../../lambdas/core/athena/athena-row.js';
-import { denialCandidateRules, matchesErrorCodeRules } from '../../lambdas/core/athena/denial-predicate.js';
 import { classify } from '../../lambdas/core/classify.js';
-import { DENIAL_ERROR_CODES, isDenialErrorCode, OPTIONAL_DENIAL_ERROR_CODES } from '../../lambdas/core/error-codes.js';
 import type { CloudTrailRecord } from '../../lambdas/core/types.js';
 import { unwrapDocument } from '../../lambdas/core/unwrap.js';
 import { corpusFoldersWith, readJsonl } from '../support/corpus.js';
@@ -129,43 +127,5 @@ describe('an Athena row read back as a CloudTrail record', () => {
     const lines = gunzipSync(unloadFile(corpus.slice(0, 3) as Record<string, unknown>[])).toString('utf8').trim().split('\n');
     expect(lines).toHaveLength(3);
     for (const line of lines) expect(Object.keys(JSON.parse(line)).every((key) => key === key.toLowerCase())).toBe(true);
-  });
-});
-
-describe('the error codes the extraction query keeps', () => {
-  const candidates = [
-    ...new Set([
-      ...corpus.map((record) => record.errorCode).filter((code): code is string => typeof code === 'string'),
-      ...DENIAL_ERROR_CODES,
-      ...OPTIONAL_DENIAL_ERROR_CODES,
-      'AccessDeniedForDependencyException',
-      'AccessDeniedXyz',
-      'Client.AccessDenied',
-      'Server.UnauthorizedOperation',
-      'KMS.AccessDenied',
-      'InvalidClientTokenId',
-      'ExpiredToken',
-      'AuthFailure',
-      'Client.DryRunOperation',
-      'ThrottlingException',
-      'NoSuchKey',
-      'SignatureDoesNotMatch',
-    ]),
-  ];
-
-  it('include every code the classifier counts as a denial, with every optional code enabled', () => {
-    const rules = denialCandidateRules();
-    const allOptional = new Set<string>(OPTIONAL_DENIAL_ERROR_CODES);
-    for (const code of candidates) {
-      if (isDenialErrorCode(code, allOptional)) expect(matchesErrorCodeRules(rules, code), code).toBe(true);
-    }
-  });
-
-  it('include the caller\'s extra codes, and leave out authentication and validation failures', () => {
-    const rules = denialCandidateRules(['Forbidden']);
-    expect(matchesErrorCodeRules(rules, 'Forbidden')).toBe(true);
-    for (const code of ['InvalidClientTokenId', 'ExpiredToken', 'AuthFailure', 'Client.DryRunOperation', 'ThrottlingException', 'NoSuchKey']) {
-      expect(matchesErrorCodeRules(rules, code), code).toBe(false);
-    }
   });
 });

@@ -219,6 +219,8 @@ function evaluate(expr: Expr, row: Json): unknown {
           return text < String(right);
         case 'IN':
           return (right as unknown[]).includes(text);
+        case 'NOT IN':
+          return !(right as unknown[]).includes(text);
         case 'BETWEEN': {
           const [low, high] = right as string[];
           return text >= low! && text <= high!;
