@@ -58,7 +58,7 @@ interface RunFlags extends BacktestFlags {
 }
 
 const SQL_DESCRIPTION = [
-  "Prints the CREATE EXTERNAL TABLE of Athena's documented CloudTrail table, with partition projection over the organization trail's layout AWSLogs/<org-id>/<account>/CloudTrail/<region>/<yyyy/MM/dd>, and the extraction query: the denials (every error code the classifier may count, judged again by the replay) and the policy changes of the \"what changed\" catalogue, as UNLOAD (...) TO 's3://...' WITH (format = 'JSON', compression = 'gzip'), reading only the days asked for.",
+  "Prints the CREATE EXTERNAL TABLE of Athena's documented CloudTrail table, with partition projection over the organization trail's layout AWSLogs/<org-id>/<account>/CloudTrail/<region>/<yyyy/MM/dd>, and the extraction query: the denials (judged per service and message as the classifier judges them) and the policy changes of the \"what changed\" catalogue, as UNLOAD (...) TO 's3://...' WITH (format = 'JSON', compression = 'gzip'), reading only the days asked for.",
   'Paste both into the Athena console, then "denial-alerter replay" the unloaded files.',
 ].join('\n\n');
 
