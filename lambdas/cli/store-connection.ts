@@ -6,7 +6,7 @@ import { mkdirSync, rmSync } from 'node:fs';
 import { relative, resolve } from 'node:path';
 import { DynamoDbDenialStore } from '../adapters/dynamodb-denial-store.js';
 import { ensureTable, LOCAL_CREDENTIALS, startDynamoDbLocal, type DynamoDbLocal } from '../adapters/dynamodb-local.js';
-import { stopWithProcess } from './child-cleanup.js';
+import { startWatched } from './child-cleanup.js';
 
 /** Where the data lives, from flags and environment. */
 export interface StoreTarget {
@@ -118,8 +118,7 @@ export async function connectStore(target: StoreTarget, announce: (line: string)
     mkdirSync(dbPath, { recursive: true });
   }
   announce(JAVA_NOTICE);
-  const emulator = await startDynamoDbLocal({ dbPath });
-  const forget = stopWithProcess(emulator.process);
+  const { started: emulator, forget } = await startWatched(() => startDynamoDbLocal({ dbPath }));
   const client = new DynamoDBClient({ endpoint: emulator.endpoint, region: 'us-east-1', credentials: LOCAL_CREDENTIALS });
   try {
     await ensureTable(client, tableName);
