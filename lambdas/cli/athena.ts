@@ -226,6 +226,8 @@ async function runBacktest(replayArgs: string[], flags: RunFlags, context: CliCo
     const show = progressPrinter(io);
     const outcome = await runner.wait(queryId, { signal, onProgress: show });
     show.done();
+    // From here on Ctrl-C is the replay's (and Node's): the query is over.
+    dispose();
     if (outcome.state === 'CANCELLED') return stopped(io, outcome);
     const files = await listUnloadedFiles(clients.s3, spec.output);
     const bytes = files.reduce((sum, file) => sum + file.size, 0);
@@ -261,18 +263,17 @@ function stopped(io: CliIo, outcome: QueryProgress): number {
   return 130;
 }
 
-/** Ctrl-C (SIGINT) aborts; a caller's signal does too. */
+/** Ctrl-C (SIGINT) aborts while the query runs; a caller's signal does too. `dispose` gives Ctrl-C back (idempotent). */
 function interruption(external?: AbortSignal): { signal: AbortSignal; dispose(): void } {
   const controller = new AbortController();
-  const onSigint = () => controller.abort();
-  const onExternal = () => controller.abort();
-  if (external) external.addEventListener('abort', onExternal, { once: true });
-  else process.once('SIGINT', onSigint);
+  const abort = () => controller.abort();
+  if (external) external.addEventListener('abort', abort, { once: true });
+  else process.once('SIGINT', abort);
   return {
     signal: controller.signal,
     dispose() {
-      external?.removeEventListener('abort', onExternal);
-      process.removeListener('SIGINT', onSigint);
+      external?.removeEventListener('abort', abort);
+      process.removeListener('SIGINT', abort);
     },
   };
 }
