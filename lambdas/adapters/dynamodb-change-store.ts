@@ -106,7 +106,7 @@ export class DynamoDbChangeStore implements ChangeStore {
     const byId = new Map<string, AuthorizationChange>();
     for (const item of results.flat()) {
       const change = item.change as AuthorizationChange | undefined;
-      if (change && !byId.has(change.eventId)) byId.set(change.eventId, change);
+      if (change && !byId.has(change.eventId)) byId.set(change.eventId, inFieldOrder(change));
     }
     return [...byId.values()].sort((a, b) => Date.parse(b.eventTime) - Date.parse(a.eventTime));
   }
@@ -158,4 +158,15 @@ export class DynamoDbChangeStore implements ChangeStore {
     }
     return items.slice(0, limit);
   }
+}
+
+const FIELD_ORDER: ReadonlyArray<keyof AuthorizationChange> = [
+  'eventId', 'eventTime', 'accountId', 'region', 'actorArn', 'actorType', 'actorSession', 'sourceIp', 'userAgent',
+  'eventSource', 'eventName', 'action', 'layer', 'scope', 'principalArn', 'resourceArn', 'policyArn',
+  'organizationPolicyId', 'organizationPolicyType', 'organizationTargetId', 'parameters',
+];
+
+/** The change with its fields in the interface's order (DynamoDB maps come back in any order): stable JSON lines. */
+function inFieldOrder(change: AuthorizationChange): AuthorizationChange {
+  return Object.fromEntries(FIELD_ORDER.map((field) => [field, change[field] ?? null])) as unknown as AuthorizationChange;
 }

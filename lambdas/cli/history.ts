@@ -11,6 +11,8 @@ import { writeLine } from './output.js';
 import { connectStore, embeddedDataDir, STORE_HELP, STORE_OPTIONS, storeTargetOf, type StoreConnection } from './store-connection.js';
 import { readStoredRange, type StoredRange } from './stored-range.js';
 import { isTerminal, styleFor } from './style.js';
+import { DynamoDbChangeStore } from '../adapters/dynamodb-change-store.js';
+import { formatChangeLine } from '../core/changes/format.js';
 
 /**
  * Without `--since`, a table elsewhere is searched this far back; the embedded store's default window is the event-time
@@ -35,6 +37,8 @@ interface HistoryFlags extends Record<string, unknown> {
   until?: string;
   limit: string;
   json?: boolean;
+  changes?: boolean;
+  resource?: string;
 }
 
 /** Adds `history` to the program. */
@@ -50,7 +54,9 @@ export function registerHistoryCommand(program: Command, context: CliContext): C
     .option('--fingerprint <id>', 'one fingerprint (as printed with alerts)')
     .option('--since <when>', 'start: a duration back from now (30m, 24h, 7d) or an ISO time [embedded store: the replayed range; a table: 7d]')
     .option('--until <when>', 'end: same forms, after --since [now]')
-    .option('--limit <n>', 'at most N denials', '50');
+    .option('--limit <n>', 'at most N denials', '50')
+    .option('--changes', 'list the authorization changes ("what changed") touching --principal or --resource instead of denials')
+    .option('--resource <arn>', 'with --changes: a resource ARN (an S3 object means its bucket), a policy ARN or a VPC endpoint id');
   command.optionsGroup('Output:');
   command.option('--json', 'JSON lines even on a terminal');
   for (const option of optionsFromParseArgs(STORE_OPTIONS, STORE_HELP, 'Where data is kept:')) command.addOption(option);
@@ -73,10 +79,23 @@ async function history(flags: HistoryFlags, { io, env }: CliContext): Promise<nu
   const limit = wholeNumber('--limit', flags.limit, 1, FILTER_SCAN_CAP);
   const principal = flags.principal ? principalFilter(flags.principal) : undefined;
   const action = flags.action ? actionFilter(flags.action, (await import('../core/iam-catalog.js')).canonicalAction) : undefined;
+  if (flags.changes && !flags.principal && !flags.resource) {
+    io.stderr.write('denial-alerter history: --changes needs --principal ARN or --resource ARN\n');
+    return 2;
+  }
   const connection = await connectStore(target, () =>
     io.stderr.write('Starting DynamoDB Local (Java) to read the stored denials; --endpoint URL or --table NAME read an existing table without Java\n'),
   );
   try {
+    if (flags.changes) {
+      // Changes come before the denials they explain: without --since, look a day before the stored range.
+      const sinceMs = flags.since === undefined ? window.sinceMs - 86_400_000 : window.sinceMs;
+      const store = new DynamoDbChangeStore({ tableName: connection.tableName, client: connection.client });
+      const changes = await store.recentChanges({ principalArn: flags.principal, resourceArn: flags.resource, sinceMs, untilMs: window.untilMs, limit }, nowMs);
+      for (const change of changes) await writeLine(io.stdout, !flags.json && isTerminal(io.stdout) ? formatChangeLine(change) : JSON.stringify(change));
+      if (changes.length === 0) io.stderr.write('no authorization changes stored for this principal or resource in that time range\n');
+      return 0;
+    }
     if (principal?.note) io.stderr.write(`--principal: ${principal.note}\n`);
     const { items, capped } = await findDenials(connection, { principal, action, fingerprint: flags.fingerprint, ...window, limit }, nowMs);
     const style = styleFor(io.stdout, env);
