@@ -1,7 +1,9 @@
 import { Command } from 'commander';
+import { spawn } from 'node:child_process';
 import { mkdtempSync, readdirSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
+import { fileURLToPath } from 'node:url';
 import { PassThrough, Readable } from 'node:stream';
 import { afterEach, describe, expect, it } from 'vitest';
 import { registerAthenaCommand, type AthenaCommandDeps } from '../../lambdas/cli/athena.js';
@@ -16,6 +18,7 @@ import { useDynamoDbLocal } from '../support/dynamodb.js';
 import { startLoopbackAws, type LoopbackAws, type QueryBehaviour } from './support/loopback-aws.js';
 
 const dynamo = useDynamoDbLocal();
+const BIN = fileURLToPath(new URL('../../bin/denial-alerter.mjs', import.meta.url));
 const workDir = mkdtempSync(join(tmpdir(), 'denial-athena-'));
 const timeline = readJsonl<Record<string, unknown>>('stratus-red-team-detonation-logs/all_events.jsonl');
 const accounts = [...new Set(timeline.map((record) => String(record.recipientAccountId)))].sort();
@@ -182,7 +185,33 @@ describe('denial-alerter athena run', () => {
       /1281000 partitions; Athena reads at most 1000000 in one query: split the range into runs of at most 284 days/,
     );
     expect(aws.server.requests).toHaveLength(0);
+    // Without --accounts and without the right to list them, it says what to give.
+    await expect(athena(['run', '--bucket', 'org-trail', '--organization-id', 'o-exampleorg', ...RANGE, '--no-create-table'], aws.url)).rejects.toThrow(/give --accounts: the account ids of the organization could not be listed \(You don't have permissions/);
+    expect(aws.targets()).toEqual(['AWSOrganizationsV20161128.ListAccounts']);
   });
+
+  it('stops the query when the command gets SIGINT (Ctrl-C), through the real command line', async () => {
+    aws = await startLoopbackAws({ records: timeline, behaviour: { hang: true } });
+    const server = aws;
+    const child = spawn(process.execPath, [BIN, 'athena', 'run', '--bucket', 'org-trail', '--organization-id', 'o-exampleorg', ...RANGE, '--accounts', accounts.join(','), '--no-create-table', '--output', 's3://backtest-results/sigint/'], {
+      env: { ...process.env, AWS_REGION: 'us-east-1', AWS_ACCESS_KEY_ID: 'AKIDLOCAL', AWS_SECRET_ACCESS_KEY: 'local', AWS_ENDPOINT_URL_ATHENA: aws.url, AWS_ENDPOINT_URL_S3: aws.url },
+      stdio: ['ignore', 'pipe', 'pipe'],
+    });
+    let stderr = '';
+    child.stderr.on('data', (chunk) => (stderr += String(chunk)));
+    const exited = new Promise<number | null>((resolve) => child.on('exit', (code) => resolve(code)));
+    const watcher = setInterval(() => {
+      if (server.targets().includes('AmazonAthena.GetQueryExecution')) {
+        clearInterval(watcher);
+        child.kill('SIGINT');
+      }
+    }, 20);
+    const code = await exited;
+    clearInterval(watcher);
+    expect(stderr).toMatch(/Stopped: Athena query q-1 CANCELLED/);
+    expect(code).toBe(130);
+    expect(aws.targets()).toContain('AmazonAthena.StopQueryExecution');
+  }, 60_000);
 });
 
 describe('denial-alerter athena sql', () => {

@@ -60,7 +60,8 @@ export async function startLoopbackAws(options: { records: Json[]; accounts?: st
     const target = String(request.headers['x-amz-target'] ?? '');
     if (target.startsWith('AmazonAthena.')) return athena(target.slice('AmazonAthena.'.length), JSON.parse(request.body || '{}') as Json, json);
     if (target === 'AWSOrganizationsV20161128.ListAccounts') {
-      const all = options.accounts ?? [];
+      if (!options.accounts) return json({ __type: 'AccessDeniedException', Message: 'You don\'t have permissions to access this resource.' }, 400);
+      const all = options.accounts;
       const start = Number((JSON.parse(request.body || '{}') as Json).NextToken ?? 0);
       const page = all.slice(start, start + 2);
       return json({ Accounts: page.map((id) => ({ Id: id, Status: 'ACTIVE' })), ...(start + 2 < all.length ? { NextToken: String(start + 2) } : {}) });
