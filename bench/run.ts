@@ -19,6 +19,7 @@ import { syntheticDenial } from '../test/support/records.js';
 import { benchParser } from './parser.js';
 import { benchAthena } from './athena.js';
 import { benchWhatChanged } from './what-changed.js';
+import { benchFootprint } from './footprint.js';
 
 const STRATUS = fileURLToPath(new URL('../../shared/corpus/stratus-red-team-detonation-logs/all_events.jsonl', import.meta.url));
 const lines = readFileSync(STRATUS, 'utf8').trim().split('\n');
@@ -114,6 +115,7 @@ try {
   await benchReplay(work);
   await benchStorm(work);
   await benchAthena();
+  await benchFootprint();
 } finally {
   rmSync(work, { recursive: true, force: true });
 }

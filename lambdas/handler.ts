@@ -112,13 +112,21 @@ export function dependenciesFromEnvironment(env: NodeJS.ProcessEnv = process.env
 }
 
 /**
+ * The policy-lookup module. In the Lambda bundle it is a file of its own beside `index.mjs` (`policy-diagnoser.mjs`,
+ * built by the stack's after-bundling step from `HANDLER_LAZY_MODULES`), so that its SDK clients are neither in the
+ * bundle nor loaded at cold start; from the sources it is the TypeScript module next to this one. The specifier is
+ * computed, so the bundler leaves the import alone.
+ */
+const POLICY_DIAGNOSER_MODULE = import.meta.url.endsWith('.mjs') ? './policy-diagnoser.mjs' : './policy-diagnoser.js';
+
+/**
  * The policy diagnoser, loaded on the first alerting denial: the lookups' SDK clients and the managed-policy index
  * are neither loaded nor evaluated at cold start (a failed load is retried on the next denial).
  */
 function lazyPolicyDiagnoser(): (denial: Denial) => Promise<Diagnosis> {
   let loading: Promise<(denial: Denial) => Promise<Diagnosis>> | undefined;
   return async (denial) => {
-    loading ??= import('./policy-diagnoser.js').then((module) => module.createPolicyDiagnoser());
+    loading ??= (import(POLICY_DIAGNOSER_MODULE) as Promise<typeof import('./policy-diagnoser.js')>).then((module) => module.createPolicyDiagnoser());
     try {
       return await (await loading)(denial);
     } catch (error) {

@@ -11,7 +11,7 @@ import type { Topic } from 'aws-cdk-lib/aws-sns';
 import type { Queue } from 'aws-cdk-lib/aws-sqs';
 import { Construct } from 'constructs';
 import { fileURLToPath } from 'node:url';
-import { HANDLER_BUNDLING, HANDLER_DATA_FILES, HANDLER_ENTRY, prebuiltHandlerDirectory } from './handler-bundling.js';
+import { afterBundlingCommands, HANDLER_BUNDLING, HANDLER_ENTRY, prebuiltHandlerDirectory } from './handler-bundling.js';
 import { HANDLER_ENV, POLICY_LOOKUPS_ENV } from '../../lambdas/config/env.js';
 import { METRICS } from '../../lambdas/config/metrics.js';
 import type { Settings } from '../../lambdas/core/config.js';
@@ -124,9 +124,8 @@ export class DenialHandler extends Construct {
             commandHooks: {
               beforeBundling: () => [],
               beforeInstall: () => [],
-              // The generated indexes, read on first use from beside index.mjs (see HANDLER_DATA_FILES).
-              afterBundling: (inputDir, outputDir) =>
-                HANDLER_DATA_FILES.map((file) => `node -e "require('node:fs').copyFileSync(process.argv[1], process.argv[2])" "${inputDir}/${file}" "${outputDir}/${file.slice(file.lastIndexOf('/') + 1)}"`),
+              // Beside index.mjs: the modules loaded on first use and the generated indexes (HANDLER_LAZY_MODULES, HANDLER_DATA_FILES).
+              afterBundling: afterBundlingCommands,
             },
           },
         });

@@ -4,6 +4,7 @@
  * prebuilt bundle, so that an app installing the package needs neither TypeScript sources nor esbuild nor Docker.
  */
 import { existsSync } from 'node:fs';
+import { createRequire } from 'node:module';
 import { fileURLToPath } from 'node:url';
 
 /** esbuild options shared by `NodejsFunction` (through its `bundling` props) and the package build. */
@@ -26,6 +27,36 @@ export const HANDLER_BUNDLING = {
  * project root.
  */
 export const HANDLER_DATA_FILES = ['lambdas/core/iam-index.generated.json', 'lambdas/core/iam-policy/managed-policy-index.generated.json'] as const;
+
+/**
+ * Modules the handler imports on first use (a computed `import()` the bundler leaves alone), each bundled to a file of
+ * its own beside `index.mjs`: output name → entry from the project root. The policy-lookup path and its nine SDK
+ * clients stay out of the bundle and out of every cold start unless lookups are on and a denial alerts.
+ */
+export const HANDLER_LAZY_MODULES = { 'policy-diagnoser.mjs': 'lambdas/policy-diagnoser.ts' } as const;
+
+/** esbuild build options (its JS API) that bundle `entry` to `outfile` exactly as the handler is bundled. */
+export function handlerBuildOptions(entry: string, outfile: string) {
+  const { banner, ...options } = HANDLER_BUNDLING;
+  return { ...options, mainFields: [...options.mainFields], entryPoints: [entry], outfile, bundle: true, banner: { js: banner }, logLevel: 'warning' as const };
+}
+
+/**
+ * Shell commands that complete a bundle in `outputDir` after `index.mjs` (`NodejsFunction`'s after-bundling hook, the
+ * package build): the lazy modules, bundled by the project's own esbuild, and the data files, copied.
+ */
+export function afterBundlingCommands(inputDir: string, outputDir: string): string[] {
+  const esbuild = createRequire(import.meta.url).resolve('esbuild');
+  const node = `"${process.execPath}"`;
+  const lazy = Object.entries(HANDLER_LAZY_MODULES).map(([name, entry]) => {
+    const options = Buffer.from(JSON.stringify(handlerBuildOptions(`${inputDir}/${entry}`, `${outputDir}/${name}`))).toString('base64');
+    return `${node} -e "require(process.argv[1]).buildSync(JSON.parse(Buffer.from(process.argv[2], 'base64').toString()))" "${esbuild}" ${options}`;
+  });
+  const data = HANDLER_DATA_FILES.map(
+    (file) => `${node} -e "require('node:fs').copyFileSync(process.argv[1], process.argv[2])" "${inputDir}/${file}" "${outputDir}/${file.slice(file.lastIndexOf('/') + 1)}"`,
+  );
+  return [...lazy, ...data];
+}
 
 /** The handler's entry in this repository (absent from the published package). */
 export const HANDLER_ENTRY = fileURLToPath(new URL('../../lambdas/handler.ts', import.meta.url));

@@ -1,0 +1,120 @@
+/**
+ * Lambda footprint, measured the way the stack bundles the handler: esbuild with `HANDLER_BUNDLING` (the options
+ * `NodejsFunction` gets), the generated indexes copied beside `index.mjs` as the stack's after-bundling hook does.
+ *
+ * Prints the bundle size against 1 MB and the cold module import (a fresh `node` per run, median of 7) against
+ * 100 ms, each beside its floor: a handler of middy, Powertools Logger and Metrics, DynamoDB and SQS alone, bundled
+ * the same way. Also the first-use costs moved out of the import (the IAM index, the policy-lookup path).
+ */
+import { execSync, spawnSync } from 'node:child_process';
+import { copyFileSync, mkdtempSync, rmSync, statSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { basename, join } from 'node:path';
+import { fileURLToPath } from 'node:url';
+import { build } from 'esbuild';
+import { afterBundlingCommands, HANDLER_DATA_FILES, HANDLER_LAZY_MODULES, handlerBuildOptions } from '../lib/constructs/handler-bundling.js';
+
+const ROOT = fileURLToPath(new URL('..', import.meta.url));
+/** The targets of issue 15. */
+const TARGET_BUNDLE_BYTES = 1_000_000;
+const TARGET_IMPORT_MS = 100;
+const RUNS = 7;
+
+/** The floor: what any handler on this stack imports (middy, Powertools, DynamoDB, SQS). */
+const FLOOR_ENTRY = `
+import middy from '@middy/core';
+import { Logger } from '@aws-lambda-powertools/logger';
+import { injectLambdaContext } from '@aws-lambda-powertools/logger/middleware';
+import { Metrics } from '@aws-lambda-powertools/metrics';
+import { logMetrics } from '@aws-lambda-powertools/metrics/middleware';
+import { DynamoDBClient, GetItemCommand } from '@aws-sdk/client-dynamodb';
+import { SQSClient, SendMessageCommand } from '@aws-sdk/client-sqs';
+const logger = new Logger({ serviceName: 'floor' });
+const metrics = new Metrics({ namespace: 'floor', serviceName: 'floor' });
+let clients;
+export const handler = middy(async () => {
+  clients ??= { dynamodb: new DynamoDBClient({}), sqs: new SQSClient({}) };
+  return { GetItemCommand, SendMessageCommand, clients };
+}).use(injectLambdaContext(logger)).use(logMetrics(metrics));
+`;
+
+/** Bundles `entry` (a file, or module source resolved from the project root) as the stack does into `dir/index.mjs`. */
+async function bundle(entry: string | { contents: string }, dir: string): Promise<string> {
+  const outfile = join(dir, 'index.mjs');
+  const { entryPoints: _entryPoints, ...options } = handlerBuildOptions(typeof entry === 'string' ? entry : 'stdin', outfile);
+  await build({
+    ...options,
+    ...(typeof entry === 'string' ? { entryPoints: [entry] } : { stdin: { contents: entry.contents, resolveDir: ROOT, sourcefile: 'entry.ts', loader: 'ts' as const } }),
+    absWorkingDir: ROOT,
+    logLevel: 'silent',
+  });
+  return outfile;
+}
+
+/** Median ms of `import(bundle)` in fresh Node processes (what a cold start pays for the module), plus `after` once. */
+function coldImport(bundlePath: string, after = ''): { importMs: number; afterMs: number | null } {
+  const script = `
+    const started = performance.now();
+    const module = await import(${JSON.stringify(bundlePath)});
+    const imported = performance.now() - started;
+    let afterMs = null;
+    ${after ? `{ const t = performance.now(); await (${after})(module); afterMs = performance.now() - t; }` : ''}
+    console.log(JSON.stringify({ imported, afterMs, handler: typeof module.handler }));`;
+  const samples: Array<{ imported: number; afterMs: number | null }> = [];
+  for (let run = 0; run < RUNS; run++) {
+    const result = spawnSync(process.execPath, ['--input-type=module', '-e', script], {
+      cwd: tmpdir(),
+      encoding: 'utf8',
+      env: { PATH: process.env.PATH ?? '', AWS_REGION: 'us-east-1', DENIAL_TABLE_NAME: 'bench', AWS_LAMBDA_FUNCTION_NAME: 'bench' },
+    });
+    if (result.status !== 0) throw new Error(`importing ${bundlePath} failed: ${result.stderr}`);
+    const parsed = JSON.parse(result.stdout.trim().split('\n').at(-1)!) as { imported: number; afterMs: number | null; handler: string };
+    if (parsed.handler !== 'function') throw new Error(`${bundlePath} exports no handler`);
+    samples.push(parsed);
+  }
+  const median = (values: number[]) => values.sort((a, b) => a - b)[Math.floor(values.length / 2)]!;
+  const afterSamples = samples.map((sample) => sample.afterMs).filter((value): value is number => value !== null);
+  return { importMs: median(samples.map((sample) => sample.imported)), afterMs: afterSamples.length > 0 ? median(afterSamples) : null };
+}
+
+const kb = (bytes: number) => `${(bytes / 1024).toFixed(0)} KB`;
+const verdict = (ok: boolean) => (ok ? 'ok' : 'OVER TARGET');
+
+/** Prints the handler's bundle size and cold import time against the targets and the floor. */
+export async function benchFootprint(): Promise<void> {
+  const work = mkdtempSync(join(tmpdir(), 'footprint-'));
+  try {
+    const handlerDir = mkdtempSync(join(work, 'handler-'));
+    const handlerBundle = await bundle(join(ROOT, 'lambdas/handler.ts'), handlerDir);
+    // The stack's after-bundling step, as it runs it: the lazy modules and the data files beside index.mjs.
+    for (const command of afterBundlingCommands(ROOT.replace(/\/$/, ''), handlerDir)) execSync(command, { cwd: handlerDir, stdio: 'inherit' });
+    const dataBytes = HANDLER_DATA_FILES.reduce((sum, file) => sum + statSync(join(handlerDir, basename(file))).size, 0);
+    const lazyBytes = Object.keys(HANDLER_LAZY_MODULES).reduce((sum, name) => sum + statSync(join(handlerDir, name)).size, 0);
+    const floorBundle = await bundle({ contents: FLOOR_ENTRY }, mkdtempSync(join(work, 'floor-')));
+
+    const bytes = statSync(handlerBundle).size;
+    const floorBytes = statSync(floorBundle).size;
+    const mapBytes = statSync(`${handlerBundle}.map`).size;
+    const handler = coldImport(handlerBundle);
+    const floor = coldImport(floorBundle);
+    // What the first denial pays once per execution environment, moved out of the import: reading the IAM index.
+    const catalogDir = mkdtempSync(join(work, 'catalog-'));
+    const catalogBundle = await bundle({ contents: `export { canonicalAction } from './lambdas/core/iam-catalog.ts';\nexport const handler = () => undefined;\n` }, catalogDir);
+    copyFileSync(join(ROOT, HANDLER_DATA_FILES[0]), join(catalogDir, basename(HANDLER_DATA_FILES[0])));
+    const firstUse = coldImport(catalogBundle, '(m) => m.canonicalAction("s3:getobject")');
+    // The lazy module loads on its own from beside the bundle (what the handler's first alerting denial imports).
+    const lazyLoad = spawnSync(process.execPath, ['--input-type=module', '-e', `const m = await import(${JSON.stringify(join(handlerDir, 'policy-diagnoser.mjs'))}); console.log(typeof m.createPolicyDiagnoser());`], {
+      cwd: tmpdir(),
+      encoding: 'utf8',
+      env: { PATH: process.env.PATH ?? '', AWS_REGION: 'us-east-1' },
+    });
+    if (lazyLoad.stdout.trim() !== 'function') throw new Error(`policy-diagnoser.mjs does not load from beside the bundle: ${lazyLoad.stderr}`);
+    console.log(`lambda    bundle ${kb(bytes)} (target <= ${kb(TARGET_BUNDLE_BYTES)}) [${verdict(bytes <= TARGET_BUNDLE_BYTES)}], floor ${kb(floorBytes)}, ratio ${(bytes / floorBytes).toFixed(2)}x; beside it, loaded on first use only: policy lookups ${kb(lazyBytes)}, indexes ${kb(dataBytes)} (map ${kb(mapBytes)})`);
+    console.log(`          cold import ${handler.importMs.toFixed(0)} ms (target <= ${TARGET_IMPORT_MS} ms) [${verdict(handler.importMs <= TARGET_IMPORT_MS)}], floor ${floor.importMs.toFixed(0)} ms, ratio ${(handler.importMs / floor.importMs).toFixed(2)}x (median of ${RUNS} fresh processes)`);
+    if (firstUse.afterMs !== null) console.log(`          first denial reads the IAM index once: ${firstUse.afterMs.toFixed(0)} ms`);
+  } finally {
+    rmSync(work, { recursive: true, force: true });
+  }
+}
+
+if (process.argv[1] === fileURLToPath(import.meta.url)) await benchFootprint();
