@@ -8,7 +8,9 @@ import { optionsFromParseArgs, valuesByFlagName, wholeNumber, type CliContext, t
 import { actionFilter, principalFilter, timeWindow, type ActionFilter, type PrincipalFilter } from './history-filters.js';
 import { renderHistoryTable } from './history-table.js';
 import { writeLine } from './output.js';
-import { connectStore, embeddedDataDir, STORE_HELP, STORE_OPTIONS, storeTargetOf, type StoreConnection } from './store-connection.js';
+import { existsSync } from 'node:fs';
+import { join } from 'node:path';
+import { connectStore, DEFAULT_DATA_DIR, embeddedDataDir, needsEmbeddedEmulator, STORE_HELP, STORE_OPTIONS, storeTargetOf, type StoreConnection, type StoreTarget } from './store-connection.js';
 import { readStoredRange, type StoredRange } from './stored-range.js';
 import { isTerminal, styleFor } from './style.js';
 import { DynamoDbChangeStore } from '../adapters/dynamodb-change-store.js';
@@ -70,6 +72,10 @@ export function registerHistoryCommand(program: Command, context: CliContext): C
 async function history(flags: HistoryFlags, { io, env }: CliContext): Promise<number> {
   const nowMs = (io.now ?? Date.now)();
   const target = storeTargetOf(valuesByFlagName(STORE_OPTIONS, flags), env);
+  if (usesSampleData(target)) {
+    target.dataDir = SAMPLE_DATA_DIR;
+    io.stderr.write(`Reading the data "npm start" kept in ${SAMPLE_DATA_DIR} (nothing is in ${DEFAULT_DATA_DIR} yet; --data-dir chooses)\n`);
+  }
   const dataDir = embeddedDataDir(target);
   const stored = dataDir ? readStoredRange(dataDir) : null;
   const window =
@@ -144,10 +150,24 @@ export async function findDenials(connection: StoreConnection, search: Search, n
 
 const ALL = () => true;
 
+/** Where `npm start` keeps the sample's data (package.json "scripts.start"). */
+export const SAMPLE_DATA_DIR = '.denial-alerter/sample';
+
+/** True when no place was named, the default data directory holds nothing, and `npm start` left its data. */
+function usesSampleData(target: StoreTarget): boolean {
+  return (
+    needsEmbeddedEmulator(target) &&
+    !target.inMemory &&
+    target.dataDir === undefined &&
+    !existsSync(join(DEFAULT_DATA_DIR, 'shared-local-instance.db')) &&
+    readStoredRange(SAMPLE_DATA_DIR) !== null
+  );
+}
+
 /** What to say when nothing matched: the range the embedded store holds, or how to look further back. */
 function noMatchHint(connection: StoreConnection, window: { sinceMs: number; untilMs: number }, dataDir: string | null, stored: StoredRange | null): string {
   const searched = `${new Date(window.sinceMs).toISOString()} to ${new Date(window.untilMs).toISOString()}`;
-  if (dataDir && !stored) return `No denials stored in ${connection.description}: run "denial-alerter replay FILE..." first (npm start keeps its data in .denial-alerter/sample: add --data-dir .denial-alerter/sample).`;
+  if (dataDir && !stored) return `No denials stored in ${connection.description}: run "denial-alerter replay FILE..." first (npm start keeps its data in ${SAMPLE_DATA_DIR}: add --data-dir ${SAMPLE_DATA_DIR}).`;
   if (stored) {
     return `No denials match from ${searched}. The replays stored here hold events from ${stored.oldest} to ${stored.newest}: widen --since/--until (e.g. --since ${stored.oldest.slice(0, 10)}) or loosen the filters.`;
   }

@@ -3,7 +3,9 @@
  * case-insensitive wildcard actions find what CloudTrail's own names point at, the table fits the terminal, and an
  * empty answer names the stored time range.
  */
-import { mkdtempSync, writeFileSync } from 'node:fs';
+import { spawnSync } from 'node:child_process';
+import { mkdirSync, mkdtempSync, writeFileSync } from 'node:fs';
+import { fileURLToPath } from 'node:url';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { beforeAll, describe, expect, it } from 'vitest';
@@ -12,6 +14,7 @@ import { readJsonl, STRATUS_ALL_EVENTS } from '../support/corpus.js';
 import { syntheticBurst } from '../support/records.js';
 import { fakeTerminal, runCli } from './run-cli.js';
 
+const BIN = fileURLToPath(new URL('../../bin/denial-alerter.mjs', import.meta.url));
 const dynamo = useDynamoDbLocal();
 const work = mkdtempSync(join(tmpdir(), 'denial-history-'));
 let target: string[];
@@ -93,16 +96,20 @@ describe('denial-alerter history', () => {
     expect(result.stderr).toMatch(/No denials match from \S+ to \S+ in table .* look further back with --since/);
   });
 
-  it('after a replay into the embedded store (what npm start does), shows its 2024 data without flags, and names its range when nothing matches', async () => {
-    const dataDir = join(work, 'embedded');
-    const replayed = await runCli(['replay', '--data-dir', dataDir, '--fresh', '--no-progress', '--dead-letter', join(work, 'dl-embedded.jsonl'), STRATUS_ALL_EVENTS]);
-    expect(replayed.status).toBe(0);
-    expect(replayed.stderr).toMatch(/^Starting DynamoDB Local \(Java\) to hold denials and alert state; --endpoint URL or --table NAME use an existing table instead$/m);
-    expect(replayed.stderr).toMatch(/Kept in .*embedded: "npx denial-alerter history --data-dir .*embedded" lists these denials/);
-    const shown = await runCli(['history', '--json', '--limit', '1000', '--data-dir', dataDir]);
+  it('right after npm start\'s replay, history shows its 2024 data without flags, and names its range when nothing matches', async () => {
+    // What package.json "scripts.start" runs, in a directory of its own.
+    const project = join(work, 'project');
+    mkdirSync(project);
+    const cli = (args: string[]) => spawnSync(process.execPath, [BIN, ...args], { cwd: project, encoding: 'utf8', env: { ...process.env, NO_COLOR: '1' } });
+    const start = cli(['replay', '--data-dir', '.denial-alerter/sample', '--fresh', '--dead-letter', 'dl.jsonl', STRATUS_ALL_EVENTS]);
+    expect(start.status).toBe(0);
+    expect(start.stderr).toMatch(/^Starting DynamoDB Local \(Java\) to hold denials and alert state; --endpoint URL or --table NAME use an existing table instead$/m);
+    expect(start.stderr).toMatch(/Kept in .denial-alerter\/sample: "npx denial-alerter history --data-dir .denial-alerter\/sample" lists these denials/);
+    const shown = cli(['history', '--json', '--limit', '1000']);
     expect(shown.status).toBe(0);
-    expect(shown.lines()).toHaveLength(51);
-    const none = await runCli(['history', '--data-dir', dataDir, '--action', 's3:*']);
+    expect(shown.stderr).toMatch(/Reading the data "npm start" kept in .denial-alerter\/sample/);
+    expect(shown.stdout.trim().split('\n')).toHaveLength(51);
+    const none = cli(['history', '--data-dir', '.denial-alerter/sample', '--action', 's3:*']);
     expect(none.stderr).toMatch(/No denials match from 2024-07-30T\S+ to \S+\. The replays stored here hold events from 2024-07-30T\S+ to \S+: widen --since\/--until \(e\.g\. --since 2024-07-30\)/);
-  }, 180_000);
+  }, 240_000);
 });
