@@ -1,0 +1,111 @@
+/**
+ * The Lambda's publisher: routes from `DENIAL_ALERTER_ROUTES`, each route's Slack webhook read from a (local) Secrets
+ * Manager once per execution environment, SNS through the real SDK to a local endpoint.
+ */
+import { SecretsManagerClient } from '@aws-sdk/client-secrets-manager';
+import { afterEach, describe, expect, it } from 'vitest';
+import { createLambdaPublisher, effectiveRoutes } from '../../lambdas/adapters/lambda-notifier.js';
+import { deliveryDeadline, DELIVERY_SAFETY_MARGIN_MS } from '../../lambdas/config/delivery.js';
+import type { AlertSummary } from '../../lambdas/core/alert.js';
+import { routesFromJson } from '../../lambdas/core/routing.js';
+import { stsAssumeRole } from '../render/alerts.js';
+import { startHttpServer, type LocalServer, type Respond } from '../support/http-server.js';
+import { fakeSns, parsePublish, snsClient } from './sns-fake.js';
+
+const TOPIC = 'arn:aws:sns:us-east-1:111122223333:org-alerts';
+const servers: LocalServer[] = [];
+afterEach(async () => {
+  await Promise.all(servers.splice(0).map((server) => server.close()));
+});
+
+async function server(respond: Respond): Promise<LocalServer> {
+  const started = await startHttpServer(respond);
+  servers.push(started);
+  return started;
+}
+
+/** A local Secrets Manager (JSON 1.1) holding `secrets` by id; other ids are refused as AccessDenied. */
+async function secretsManager(secrets: Record<string, string>) {
+  const local = await server((request, res) => {
+    const { SecretId } = JSON.parse(request.body) as { SecretId: string };
+    if (!(SecretId in secrets)) {
+      return void res.writeHead(400, { 'content-type': 'application/x-amz-json-1.1' }).end(JSON.stringify({ __type: 'AccessDeniedException', message: 'not allowed' }));
+    }
+    res.writeHead(200, { 'content-type': 'application/x-amz-json-1.1' }).end(JSON.stringify({ ARN: SecretId, Name: SecretId, SecretString: secrets[SecretId] }));
+  });
+  const client = new SecretsManagerClient({ endpoint: local.origin, region: 'us-east-1', credentials: { accessKeyId: 'x', secretAccessKey: 'y' }, maxAttempts: 1 });
+  return { local, client };
+}
+
+const ok: Respond = (_, res) => void res.writeHead(200).end('ok');
+const alertIn = (accountId: string, alertId: string): AlertSummary => ({ ...stsAssumeRole, accountId, alertId });
+const deadline = () => Date.now() + 60_000;
+
+describe('the Lambda publisher', () => {
+  it('routes from the environment variable; each route\'s webhook secret is read once and kept; SNS for the audit route', async () => {
+    const prod = await server(ok);
+    const dev = await server(ok);
+    const sns = await fakeSns();
+    servers.push(sns);
+    const secrets = await secretsManager({ 'slack/prod': `${prod.url}/services/T/PROD/x`, 'slack/dev': JSON.stringify({ url: `${dev.url}/services/T/DEV/x` }) });
+    const routes = routesFromJson(
+      JSON.stringify([
+        { name: 'audit', snsTopicArn: TOPIC, continue: true },
+        { name: 'prod', match: { organizationalUnits: ['ou-ab12-prod0001'] }, slackWebhookSecretName: 'slack/prod' },
+        { name: 'dev', slackWebhookSecretName: 'slack/dev' },
+      ]),
+    );
+    const publisher = createLambdaPublisher({
+      routes,
+      accountOrganizationalUnits: { '111111111111': ['ou-ab12-prod0001', 'r-ab12'] },
+      clients: { secretsManager: () => secrets.client, sns: () => snsClient(sns.origin) },
+      slack: { minIntervalMs: 10 },
+    });
+    const first = await publisher.publish([{ alert: alertIn('111111111111', 'p1'), alreadyDelivered: [] }, { alert: alertIn('222222222222', 'd1'), alreadyDelivered: [] }], { deadlineMs: deadline() });
+    expect(first).toEqual([
+      { alertId: 'p1', channel: `sns:${TOPIC}`, status: 'delivered' },
+      { alertId: 'p1', channel: 'slack:prod', status: 'delivered' },
+      { alertId: 'd1', channel: `sns:${TOPIC}`, status: 'delivered' },
+      { alertId: 'd1', channel: 'slack:dev', status: 'delivered' },
+    ]);
+    await publisher.publish([{ alert: alertIn('111111111111', 'p2'), alreadyDelivered: [] }], { deadlineMs: deadline() });
+    expect(prod.requests).toHaveLength(2);
+    expect(dev.requests).toHaveLength(1);
+    expect(secrets.local.requests.map((request) => (JSON.parse(request.body) as { SecretId: string }).SecretId).sort()).toEqual(['slack/dev', 'slack/prod']);
+    expect(sns.requests.map((request) => parsePublish(request).message)).toEqual([
+      expect.stringContaining('route: audit+prod'),
+      expect.stringContaining('route: audit+dev'),
+      expect.stringContaining('route: audit+prod'),
+    ]);
+  });
+
+  it('a secret that cannot be read fails that route\'s Slack only (the error names the secret, never a URL)', async () => {
+    const dev = await server(ok);
+    const secrets = await secretsManager({ 'slack/dev': `${dev.url}/services/T/DEV/x` });
+    const publisher = createLambdaPublisher({
+      routes: routesFromJson(JSON.stringify([{ name: 'prod', match: { accounts: ['111111111111'] }, slackWebhookSecretName: 'slack/prod' }, { name: 'dev', slackWebhookSecretName: 'slack/dev' }])),
+      clients: { secretsManager: () => secrets.client },
+    });
+    const outcomes = await publisher.publish([{ alert: alertIn('111111111111', 'p1'), alreadyDelivered: [] }, { alert: alertIn('222222222222', 'd1'), alreadyDelivered: [] }], { deadlineMs: deadline() });
+    expect(outcomes[0]).toMatchObject({ alertId: 'p1', channel: 'slack:prod', status: 'failed' });
+    expect(outcomes[0]!.error).toContain('could not read the Slack webhook secret slack/prod: AccessDeniedException');
+    expect(outcomes[1]).toEqual({ alertId: 'd1', channel: 'slack:dev', status: 'delivered' });
+  });
+
+  it('without routes, one default route over the stack\'s topic and secret; with neither, no route', () => {
+    expect(effectiveRoutes({ snsTopicArn: TOPIC, slackWebhookSecretArn: 'arn:aws:secretsmanager:us-east-1:111122223333:secret:s' })).toEqual([
+      { name: 'default', slackWebhookSecretArn: 'arn:aws:secretsmanager:us-east-1:111122223333:secret:s', snsTopicArn: TOPIC },
+    ]);
+    expect(effectiveRoutes({})).toEqual([]);
+    const routes = routesFromJson(JSON.stringify([{ name: 'only', snsTopicArn: TOPIC }]));
+    expect(effectiveRoutes({ routes, snsTopicArn: 'arn:aws:sns:us-east-1:111122223333:ignored' })).toEqual(routes);
+  });
+});
+
+describe('the delivery deadline of an invocation', () => {
+  it('is the remaining time less the safety margin kept for dead-lettering; a short invocation still gets part of what is left', () => {
+    expect(deliveryDeadline(1_000_000, 120_000)).toBe(1_000_000 + 120_000 - DELIVERY_SAFETY_MARGIN_MS);
+    expect(deliveryDeadline(1_000_000, 4_000)).toBe(1_001_000);
+    expect(deliveryDeadline(1_000_000, 600)).toBe(1_000_300);
+  });
+});
