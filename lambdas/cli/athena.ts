@@ -185,11 +185,14 @@ function printSql(spec: BacktestSpec, io: CliIo): void {
       `-- 2. The extraction: ${new Date(spec.sinceMs).toISOString()} to ${new Date(spec.untilMs).toISOString()} (exclusive). The output prefix must be empty.`,
       `${unloadSql(spec)};`,
       '',
-      `-- 3. Then: aws s3 cp --recursive ${spec.output} ./backtest && denial-alerter replay ./backtest`,
+      `-- 3. Then: aws s3 cp --recursive ${shellWord(spec.output)} ./backtest && denial-alerter replay ./backtest`,
       '',
     ].join('\n'),
   );
 }
+
+/** A word a POSIX shell reads back as it is. */
+const shellWord = (text: string): string => (/^[\w@%+=:,./-]+$/.test(text) ? text : `'${text.replace(/'/g, `'\\''`)}'`);
 
 /** Runs the back-test; returns the exit status (the replay's, 130 when stopped). */
 async function runBacktest(replayArgs: string[], flags: RunFlags, context: CliContext, deps: AthenaCommandDeps): Promise<number> {

@@ -215,6 +215,15 @@ describe('denial-alerter athena run', () => {
 });
 
 describe('denial-alerter athena sql', () => {
+  it('answers the command line of the issue: DDL and query for a bucket, an organization and a start day', async () => {
+    const io = streams();
+    const status = await main(['athena', 'sql', '--bucket', 'b', '--organization-id', 'o-abc', '--since', '2026-06-01'], { stdin: Readable.from([]), stdout: io.stdout, stderr: io.stderr, env: {} });
+    expect(status).toBe(0);
+    expect(io.out()).toMatch(/^-- 1\. The table/);
+    expect(io.out()).toContain('CREATE EXTERNAL TABLE IF NOT EXISTS');
+    expect(io.out()).toMatch(/UNLOAD \(\n {2}SELECT\n[\s\S]*WHERE "timestamp" BETWEEN '2026\/06\/01' AND '\d{4}\/\d{2}\/\d{2}'[\s\S]*WITH \(format = 'JSON', compression = 'gzip'\);/);
+  });
+
   it('prints a DDL and a query to paste, for just a bucket, an organization and a start day', async () => {
     const result = await athena(['sql', '--bucket', 'b', '--organization-id', 'o-abc', '--since', '2026-06-01', '--until', '2026-07-01'], 'http://127.0.0.1:9');
     expect(result.status).toBe(0);
