@@ -6,7 +6,8 @@
  */
 import { build } from 'esbuild';
 import { execFileSync } from 'node:child_process';
-import { rmSync, statSync } from 'node:fs';
+import { copyFileSync, existsSync, readdirSync, rmSync, statSync } from 'node:fs';
+import { dirname } from 'node:path';
 import { createRequire } from 'node:module';
 import { fileURLToPath } from 'node:url';
 import { HANDLER_BUNDLING } from '../lib/constructs/handler-bundling.js';
@@ -15,7 +16,11 @@ const ROOT = fileURLToPath(new URL('..', import.meta.url));
 const require = createRequire(import.meta.url);
 
 rmSync(`${ROOT}dist`, { recursive: true, force: true });
-execFileSync(process.execPath, [require.resolve('typescript/bin/tsc'), '-p', `${ROOT}tsconfig.build.json`], { cwd: ROOT, stdio: 'inherit' });
+execFileSync(process.execPath, [require.resolve('typescript/bin/tsc'), '-p', `${ROOT}tsconfig.build.json`], { cwd: ROOT, stdio: ['ignore', process.stderr, process.stderr] });
+// Data files the compiled modules read at run time (the IAM indexes), next to them as in the sources.
+for (const file of readdirSync(`${ROOT}lambdas`, { recursive: true, encoding: 'utf8' }).filter((path) => path.endsWith('.json'))) {
+  if (existsSync(`${ROOT}dist/lambdas/${dirname(file)}`)) copyFileSync(`${ROOT}lambdas/${file}`, `${ROOT}dist/lambdas/${file}`);
+}
 const { banner, sourcemap, ...options } = HANDLER_BUNDLING;
 await build({
   ...options,
@@ -27,4 +32,5 @@ await build({
   banner: { js: banner },
   logLevel: 'warning',
 });
-console.log(`dist/lib and dist/handler/index.mjs (${Math.round(statSync(`${ROOT}dist/handler/index.mjs`).size / 1024)} KiB) built`);
+// stderr: `npm pack --json` owns stdout.
+console.error(`dist/lib and dist/handler/index.mjs (${Math.round(statSync(`${ROOT}dist/handler/index.mjs`).size / 1024)} KiB) built`);
