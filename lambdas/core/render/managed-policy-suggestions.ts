@@ -20,6 +20,24 @@ export const MAX_MANAGED_POLICIES = 3;
 const NEVER = /AdministratorAccess|PowerUserAccess|Permissive|^ReadOnlyAccess$/i;
 const NO_SUGGESTION_ACTIONS = /^(?:sts:|iam:PassRole$)/i;
 
+const cache = new Map<string, ManagedPolicyMatch[]>();
+const CACHE_SIZE = 256;
+
+/**
+ * The index lookup, remembered: one alert is rendered three or four times (Slack, SNS, terminal, JSON) and a scan of
+ * the whole index is not free.
+ */
+function granting(action: string, resource: string | null): ManagedPolicyMatch[] {
+  const key = `${action}\u0000${resource ?? ''}`;
+  let found = cache.get(key);
+  if (!found) {
+    found = managedPoliciesGranting(action, 20, resource);
+    if (cache.size >= CACHE_SIZE) cache.delete(cache.keys().next().value!);
+    cache.set(key, found);
+  }
+  return found;
+}
+
 /** True when the identity policy is, or may be, the layer to change. */
 export function identityLayerMayFix(alert: Pick<AlertSummary, 'denyLayer' | 'denyKind'>): boolean {
   return alert.denyKind !== 'explicit' && (alert.denyLayer === 'identity-policy' || alert.denyLayer === 'unknown');
@@ -33,6 +51,6 @@ export function managedPolicySuggestions(alert: AlertSummary, action: string | n
   if (!action || !identityLayerMayFix(alert) || NO_SUGGESTION_ACTIONS.test(action)) return [];
   const fromDiagnosis = alert.diagnosis?.managedPolicies ?? [];
   const resource = scope?.examples[0] ?? (scope && scope.kind !== 'unknown' && scope.kind !== 'any' ? scope.resources[0]! : null);
-  const found = fromDiagnosis.length > 0 ? fromDiagnosis : managedPoliciesGranting(action, 20, resource);
+  const found = fromDiagnosis.length > 0 ? fromDiagnosis : granting(action, resource);
   return found.filter((match) => !NEVER.test(match.name) && !match.arn.includes(':policy/job-function/') && match.grantedBy !== '*').slice(0, MAX_MANAGED_POLICIES);
 }

@@ -30,7 +30,7 @@ export interface SuppressionMatcher extends SuppressionRule {
 }
 
 /** `sessionCredentialFromConsole` of a record, as a boolean (real records carry the string `"true"`). */
-export function consoleSessionOf(record: Pick<CloudTrailRecord, 'sessionCredentialFromConsole'>): boolean {
+export function consoleSessionOf(record: CloudTrailRecord): boolean {
   const flag = record.sessionCredentialFromConsole;
   return flag === true || flag === 'true';
 }
