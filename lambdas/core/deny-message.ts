@@ -70,6 +70,14 @@ const WORDED_TYPES = new Set(['role', 'user', 'group', 'policy', 'instance-profi
 const ACTION_TOKEN = /[A-Za-z0-9-]{1,64}:[A-Za-z0-9*]{1,128}/y;
 const AUTHORIZATION_ID = /[0-9a-z]{1,256}/y;
 const WHITESPACE = /\s/;
+const NEXT_WHITESPACE = /\s/g;
+
+/** Where the whitespace-delimited token starting at `start` ends (one native regex search, linear). */
+function endOfToken(text: string, start: number): number {
+  NEXT_WHITESPACE.lastIndex = start;
+  const next = NEXT_WHITESPACE.exec(text);
+  return next ? next.index : text.length;
+}
 
 // Phrases as AWS prints them. Searches are case-sensitive on purpose: lower-casing a whole crafted megabyte costs more
 // than the rest of the parse; only the short window where a layer phrase starts is lower-cased.
@@ -183,9 +191,7 @@ class Scanner {
 
   /** The whitespace-delimited token at `start`, null when cut; `trimPunctuation` drops a sentence's final `.`,`,`,`;`. */
   token(start: number, trimPunctuation: boolean): string | null {
-    let end = start;
-    const limit = this.text.length;
-    while (end < limit && !WHITESPACE.test(this.text[end]!)) end++;
+    const end = endOfToken(this.text, start);
     if (end === start) return null;
     let value = this.text.slice(start, end);
     if (value.endsWith('...') || value.endsWith('…') || !this.endsCleanly(end)) return null;
@@ -219,14 +225,12 @@ function readResource(scanner: Scanner, start: number, result: ParsedDenyMessage
     result.resource = value === '' || value.endsWith('...') ? null : value;
     return close + 1;
   }
-  let end = start;
-  while (end < text.length && !WHITESPACE.test(text[end]!)) end++;
+  const end = endOfToken(text, start);
   const word = text.slice(start, end);
   if (WORDED_TYPES.has(word) && text.charCodeAt(end) === 32) {
     // IAM's worded resource: `role prod-admin because …`
     const nameStart = end + 1;
-    let nameEnd = nameStart;
-    while (nameEnd < text.length && !WHITESPACE.test(text[nameEnd]!)) nameEnd++;
+    const nameEnd = endOfToken(text, nameStart);
     const name = text.slice(nameStart, nameEnd);
     const keyword = name === 'because' || name === 'with';
     if (!keyword && name !== '') {
