@@ -49,8 +49,10 @@ export async function benchParser(): Promise<void> {
   time(small, Infinity); // warm-up
   const scanSmall = time(small, Infinity);
   const scanLarge = time(large, Infinity);
-  time(small, MAX_MESSAGE_SCAN); // warm-up
-  const boundedSmall = time(small, MAX_MESSAGE_SCAN);
+  // As shipped only the first 16 KB of each message is read: the same count of messages of each size, so that both
+  // read the same amount of memory.
+  time(small.slice(0, 16), MAX_MESSAGE_SCAN); // warm-up
+  const boundedSmall = time(small.slice(0, 16), MAX_MESSAGE_SCAN);
   const boundedLarge = time(large, MAX_MESSAGE_SCAN);
   console.log(`parser    crafted messages, unbounded scan: 100 KB ${scanSmall.toFixed(3)} ms, 1 MB ${scanLarge.toFixed(3)} ms`);
   console.log(`          ratio 1 MB / 100 KB: ${(scanLarge / scanSmall).toFixed(1)} (linear ~10, quadratic ~100)   [${sink > 0 ? 'ok' : ''}]`);
