@@ -5,9 +5,12 @@
 import { Command, CommanderError } from 'commander';
 import { readFileSync } from 'node:fs';
 import { UsageError, type CliContext, type CliIo } from './command-kit.js';
+import picocolors from 'picocolors';
+import { colourEnabled, styleFor } from './style.js';
 
 export type { CliIo };
 
+const ALWAYS = picocolors.createColors(true);
 const PACKAGE_VERSION = (JSON.parse(readFileSync(new URL('../../package.json', import.meta.url), 'utf8')) as { version: string }).version;
 
 /**
@@ -37,11 +40,14 @@ export async function createProgram(context: CliContext, invoked?: string): Prom
     .configureOutput({
       writeOut: (text) => void io.stdout.write(text),
       writeErr: (text) => void io.stderr.write(text),
-      getOutHasColors: () => false,
-      getErrHasColors: () => false,
+      getOutHasColors: () => colourEnabled(io.stdout, context.env),
+      getErrHasColors: () => colourEnabled(io.stderr, context.env),
+      outputError: (text, write) => write(colourEnabled(io.stderr, context.env) ? picocolors.red(text) : text),
       getOutHelpWidth: () => terminalWidth(io.stdout),
       getErrHelpWidth: () => terminalWidth(io.stderr),
     })
+    // Styled always; commander strips the styles where colour is off (getOutHasColors above).
+    .configureHelp({ styleTitle: (text) => ALWAYS.bold(text), styleCommandText: (text) => ALWAYS.cyan(text), styleOptionTerm: (text) => ALWAYS.green(text) })
     .addHelpText('after', '\nRun "denial-alerter <command> --help" for a command\'s options.');
   for (const [name, command] of Object.entries(COMMANDS)) {
     if (name === invoked) (await command.load())(program, context);
@@ -70,11 +76,12 @@ export async function main(argv: string[], io: CliIo): Promise<number> {
       io.stderr.write(`Run "${who} --help" for usage.\n`);
       return 2;
     }
+    const style = styleFor(io.stderr, context.env);
     if (error instanceof UsageError) {
-      io.stderr.write(`${who}: ${error.message}\nRun "${who} --help" for usage.\n`);
+      io.stderr.write(`${style.red(`${who}: ${error.message}`)}\nRun "${who} --help" for usage.\n`);
       return 2;
     }
-    io.stderr.write(`${who}: ${(error as Error).message}\n`);
+    io.stderr.write(`${style.red(`${who}: ${(error as Error).message}`)}\n`);
     return 1;
   }
 }
