@@ -69,6 +69,7 @@ export function renderAlertText(alert: AlertSummary, options: TextRenderOptions 
   if (facts.decoding?.kind === 'command') lines.push(`  ${label('decode')}${facts.decoding.command}`);
   if (facts.links.authorizationDetails) lines.push(`  ${label('details')}${facts.links.authorizationDetails}`);
   lines.push(`  ${label('history')}${facts.historyCommand}`);
+  if (facts.triage.historyNote) lines.push(`  ${label('triage')}${c.dim(facts.triage.historyNote)}`);
   lines.push(`  ${label('id')}${one(alert.fingerprint, 80)}`);
   return `${sanitizeOutput(lines.join('\n'))}\n`;
 }
