@@ -167,9 +167,9 @@ export class DenialHandler extends Construct {
 
   /** The opt-in read-only lookups, each scoped as narrowly as IAM allows, each wildcard acknowledged with its reason. */
   private grantPolicyLookups(organizationId: string | undefined): void {
-    const grants = policyLookupGrants({ partition: Aws.PARTITION, account: Aws.ACCOUNT_ID, organizationId });
+    const grants = policyLookupGrants({ partition: Aws.PARTITION, account: Aws.ACCOUNT_ID, organizationId, accessTroubleshooter: true });
     // The same grants with the placeholders cdk-nag prints for the partition and account: its finding ids.
-    const findings = policyLookupGrants({ partition: '<AWS::Partition>', account: '<AWS::AccountId>', organizationId });
+    const findings = policyLookupGrants({ partition: '<AWS::Partition>', account: '<AWS::AccountId>', organizationId, accessTroubleshooter: true });
     grants.forEach((grant, index) => {
       this.role.addToPolicy(new PolicyStatement({ sid: grant.sid, actions: [...grant.actions], resources: [...grant.resources] }));
       for (const resource of findings[index]!.resources.filter((arn) => arn.includes('*'))) {
