@@ -123,6 +123,7 @@ export function buildAlertSummary(
     denyLayer: sample.denyLayer ?? 'unknown',
     denyKind: sample.denyKind ?? 'unknown',
     policyArn: sample.policyArn,
+    authorizationId: sample.authorizationId, authorizationDetailsUrl: sample.authorizationDetailsUrl,
     region: sample.region,
     eventSource: sample.eventSource,
     count: decision.count,
