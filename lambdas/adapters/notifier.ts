@@ -6,7 +6,7 @@
  * - Within a channel, alerts go one after another (a Slack webhook is paced: ~1 message per second).
  * - Every wait and retry ends by `deadlineMs`; an alert a channel could not take in time is reported `failed` at once
  *   (the engine dead-letters it with the alert intact) rather than waited for. A `Retry-After` past the deadline fails
- *   at once too.
+ *   at once too, and so do the rest of a call's alerts on a channel that failed (down, hanging, rate limited).
  * - Channels that already took an alert (`alreadyDelivered`, on a retry from the outbox) are skipped.
  * - `publish` never rejects; errors are one line and never hold a webhook URL.
  */
@@ -147,18 +147,25 @@ function formatMs(ms: number): string {
 /** One channel's deliveries, one after another; whatever is left at the deadline fails without being tried. */
 async function runChannel(queue: readonly Delivery[], { at: deadline, why }: ChannelDeadline, now: () => number): Promise<OrderedOutcome[]> {
   const outcomes: OrderedOutcome[] = [];
+  // Set when the channel itself failed (down, hanging, rate limited past the deadline, secret unreadable): the rest of
+  // this call's alerts fail at once instead of each spending the time left on the same outcome.
+  let down: string | undefined;
   for (const { alert, channelId, channel, order } of queue) {
     const base = { alertId: alert.alertId, channel: channelId, order };
     if (typeof channel === 'string') {
       outcomes.push({ ...base, status: 'failed', error: channel });
     } else if (now() >= deadline) {
       outcomes.push({ ...base, status: 'failed', error: `not tried: ${why}` });
+    } else if (down !== undefined) {
+      outcomes.push({ ...base, status: 'failed', error: `not tried: ${channelId} failed for an earlier alert of this batch (${down})` });
     } else {
       try {
         await beforeDeadline(channel.deliver(alert, { deadlineMs: deadline }), deadline - now() + CUT_OFF_GRACE_MS);
         outcomes.push({ ...base, status: 'delivered' });
       } catch (error) {
         outcomes.push({ ...base, status: 'failed', error: oneLine(error) });
+        // A refusal of one message (4xx, a renderer error) says nothing of the next one; a retryable failure does.
+        if ((error as { retryable?: unknown }).retryable === true) down = oneLine(error).slice(0, 200);
       }
     }
   }
@@ -184,7 +191,7 @@ const CUT_OFF_GRACE_MS = 250;
 async function beforeDeadline<T>(work: Promise<T>, ms: number): Promise<T> {
   let timer: NodeJS.Timeout | undefined;
   const late = new Promise<never>((_, reject) => {
-    timer = setTimeout(() => reject(new Error(`did not finish by the delivery deadline`)), Math.max(0, ms));
+    timer = setTimeout(() => reject(Object.assign(new Error('did not finish by the delivery deadline'), { retryable: true })), Math.max(0, ms));
   });
   work.catch(() => undefined);
   try {
