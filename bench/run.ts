@@ -20,6 +20,7 @@ import { benchParser } from './parser.js';
 import { benchAthena } from './athena.js';
 import { benchWhatChanged } from './what-changed.js';
 import { benchFootprint } from './footprint.js';
+import { benchReaders } from './readers.js';
 
 const STRATUS = fileURLToPath(new URL('../../shared/corpus/stratus-red-team-detonation-logs/all_events.jsonl', import.meta.url));
 const lines = readFileSync(STRATUS, 'utf8').trim().split('\n');
@@ -116,6 +117,7 @@ try {
   await benchStorm(work);
   await benchAthena();
   await benchFootprint();
+  await benchReaders();
 } finally {
   rmSync(work, { recursive: true, force: true });
 }
