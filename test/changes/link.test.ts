@@ -49,7 +49,7 @@ const alert = (fields: Partial<AlertSummary> = {}): AlertSummary =>
     ...fields,
   }) as AlertSummary;
 
-const sample: DenialContext = { recipientAccountId: ACCOUNT, vpcEndpointId: null, eventTime: '2026-06-01T09:00:20Z', principalArn: ROLE, resource: null };
+const sample: DenialContext = { recipientAccountId: ACCOUNT, vpcEndpointId: null, resource: null };
 
 let id = 0;
 const change = (minutesBefore: number, fields: Partial<AuthorizationChange>): AuthorizationChange => ({
@@ -82,9 +82,11 @@ const link = (changes: AuthorizationChange[], fields: Partial<AlertSummary> = {}
   linkChanges(alert(fields), context, changes, window, known);
 
 describe('the first denial of a spike', () => {
-  it('is the first minute of the window holding a denial, exact to the second when first-seen or the sample falls in it', () => {
-    expect(firstDenialMsOf(alert(), sample)).toBe(FIRST);
-    expect(firstDenialMsOf(alert({ firstSeen: '2026-05-01T00:00:00Z' }), { ...sample, eventTime: null })).toBe(Date.parse('2026-06-01T09:00:00Z'));
+  it('is the first minute of the window holding a denial, exact to the second when first-seen falls inside it', () => {
+    expect(firstDenialMsOf(alert())).toBe(FIRST);
+    expect(firstDenialMsOf(alert({ firstSeen: '2026-05-01T00:00:00Z' }))).toBe(Date.parse('2026-06-01T09:00:00Z'));
+    // The sample's own time is never used: it may be later than the first denial.
+    expect(firstDenialMsOf(alert({ firstSeen: '2026-06-01T09:00:00.000Z' }))).toBe(Date.parse('2026-06-01T09:00:00Z'));
   });
 });
 

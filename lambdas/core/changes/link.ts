@@ -30,21 +30,23 @@ export interface ChangeLookup {
 }
 
 /** What is known of the denial beyond the alert (the engine's sample denial). */
-export type DenialContext = Pick<Denial, 'recipientAccountId' | 'vpcEndpointId' | 'eventTime' | 'principalArn' | 'resource'>;
+export type DenialContext = Pick<Denial, 'recipientAccountId' | 'vpcEndpointId' | 'resource'>;
 
 /**
- * When the spike began: the first minute of the alerting window that holds a denial, made exact with the
- * fingerprint's first-seen time or the sample's event time when either falls in that minute.
+ * When the spike began: the start of the first minute of the alerting window that holds a denial, or the
+ * fingerprint's first-seen time when that falls inside this minute (the first denial ever is the spike's first).
+ *
+ * Never later than the true first denial: the sample is only the first denial of its batch in arrival order, so its
+ * time is not used (a change between the true first denial and the sample would be named wrongly). A change in the
+ * same minute just before the first denial is therefore not named unless first-seen says when that denial came.
  */
-export function firstDenialMsOf(alert: AlertSummary, sample: DenialContext | null): number {
+export function firstDenialMsOf(alert: AlertSummary): number {
   const windowStartMs = Date.parse(alert.windowStart);
   const inWindow = alert.countsPerMinute.slice(-alert.windowMinutes);
   const offset = Math.max(0, inWindow.findIndex((count) => count > 0));
   const minuteMs = windowStartMs + offset * 60_000;
-  const exact = [Date.parse(alert.firstSeen), Date.parse(sample?.eventTime ?? '')].filter(
-    (ms) => Number.isFinite(ms) && ms >= minuteMs && ms < minuteMs + 60_000,
-  );
-  return exact.length > 0 ? Math.min(...exact) : minuteMs;
+  const firstSeenMs = Date.parse(alert.firstSeen);
+  return Number.isFinite(firstSeenMs) && firstSeenMs > minuteMs && firstSeenMs < minuteMs + 60_000 ? firstSeenMs : minuteMs;
 }
 
 /** The policies an explicit deny names (the message, and the diagnosis when policies were read). */

@@ -33,7 +33,7 @@ export interface ChangeEnricherDeps {
 export function createChangeEnricher(deps: ChangeEnricherDeps): AlertEnricher {
   const lookbackHours = deps.lookbackHours ?? DEFAULT_CHANGE_LOOKBACK_HOURS;
   return async (alert, { sample, nowMs }) => {
-    const firstDenialMs = firstDenialMsOf(alert, sample);
+    const firstDenialMs = firstDenialMsOf(alert);
     // What is attached to the principal: from the diagnosis, and from its attachments seen in the change stream
     // (however old, within the TTL), so that a new version of an attached managed policy is an exact link.
     const known = knownPoliciesOfDiagnosis(alert);
