@@ -3,7 +3,7 @@
  * the CLI alone, not its process group), also when the signal arrives while Java is still starting. The earlier CLI
  * died and left the JVM running with no parent.
  */
-import { spawn, type ChildProcess } from 'node:child_process';
+import { spawn, spawnSync, type ChildProcess } from 'node:child_process';
 import { readdirSync, readFileSync } from 'node:fs';
 import { fileURLToPath } from 'node:url';
 import { describe, expect, it } from 'vitest';
@@ -58,6 +58,15 @@ describe('the embedded DynamoDB Local is stopped on every way out', () => {
     cli.kill(signal);
     expect(await exited).toEqual({ code: null, signal });
     await until('Java to stop', () => !isRunning(java!), 20_000);
+  }, 180_000);
+
+  it('an uncaught error stops Java too', async () => {
+    const crash = spawnSync(process.execPath, [fileURLToPath(new URL('./crash-with-emulator.mjs', import.meta.url))], { encoding: 'utf8', timeout: 170_000 });
+    expect(crash.status).toBe(1);
+    expect(crash.stderr).toMatch(/an uncaught error after the emulator started/);
+    const java = Number(crash.stdout.trim());
+    expect(java).toBeGreaterThan(0);
+    await until('Java to stop', () => !isRunning(java), 20_000);
   }, 180_000);
 
   it('SIGTERM while Java is still starting stops it once it is up', async () => {
