@@ -21,6 +21,7 @@ import { benchAthena } from './athena.js';
 import { benchWhatChanged } from './what-changed.js';
 import { benchFootprint } from './footprint.js';
 import { benchReaders } from './readers.js';
+import { benchRender } from './render.js';
 
 const STRATUS = fileURLToPath(new URL('../../shared/corpus/stratus-red-team-detonation-logs/all_events.jsonl', import.meta.url));
 const lines = readFileSync(STRATUS, 'utf8').trim().split('\n');
@@ -118,6 +119,7 @@ try {
   await benchAthena();
   await benchFootprint();
   await benchReaders();
+  await benchRender();
 } finally {
   rmSync(work, { recursive: true, force: true });
 }
