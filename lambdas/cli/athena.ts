@@ -216,10 +216,13 @@ async function runBacktest(replayArgs: string[], flags: RunFlags, context: CliCo
   const runner = new AthenaQueryRunner({ client: clients.athena, pollIntervalMs: deps.pollIntervalMs });
   const { signal, dispose } = interruption(deps.signal);
   try {
-    const start = { workGroup: flags.workgroup, database: spec.database };
+    // Athena writes each query's own result and metadata somewhere: beside the extract, never inside it (a workgroup
+    // that enforces its own location, like the construct's, overrides this).
+    const outputLocation = spec.output.replace(/\/$/, '-query/');
+    const start = { workGroup: flags.workgroup, database: spec.database, outputLocation };
     if (flags.createTable) {
       for (const statement of [`CREATE DATABASE IF NOT EXISTS \`${spec.database}\``, createTableSql(spec).replace(/;$/, '')]) {
-        const id = await runner.start(statement, { workGroup: flags.workgroup });
+        const id = await runner.start(statement, { workGroup: flags.workgroup, outputLocation });
         const outcome = await runner.wait(id, { signal });
         if (outcome.state === 'CANCELLED') return stopped(io, outcome);
       }

@@ -101,7 +101,12 @@ describe('denial-alerter athena run', () => {
     // The table was created, then the extraction ran; the unload was read from S3 in several files.
     expect(aws.targets().filter((target) => target.endsWith('StartQueryExecution'))).toHaveLength(3);
     expect(aws.executions.map((execution) => execution.sql.split('\n')[0])).toEqual(['CREATE DATABASE IF NOT EXISTS `denial_alerter`', 'CREATE EXTERNAL TABLE IF NOT EXISTS `denial_alerter`.`cloudtrail_organization` (', 'UNLOAD (']);
-    expect([...aws.objects.keys()].filter((key) => key.startsWith('backtest-results/stratus/'))).toHaveLength(3);
+    const unloadKeys = [...aws.objects.keys()].filter((key) => key.startsWith('backtest-results/stratus/'));
+    expect(unloadKeys).toHaveLength(3);
+    // Query metadata goes beside the extract (a workgroup without a result location needs one), never inside it.
+    const starts = aws.server.requests.filter((request) => request.headers['x-amz-target'] === 'AmazonAthena.StartQueryExecution').map((request) => JSON.parse(request.body));
+    const runPrefix = /^backtest-results\/(stratus\/[^/]+\/)/.exec(unloadKeys[0]!)![1]!;
+    for (const start of starts) expect(start.ResultConfiguration.OutputLocation).toBe(`s3://backtest-results/${runPrefix.replace(/\/$/, '-query/')}`);
 
     const fromAthena = jsonLines(result.stdout);
     const raw = await rawReplay((await dynamo.newTable()).tableName);
