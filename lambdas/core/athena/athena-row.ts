@@ -28,7 +28,7 @@ export function looksLikeAthenaRow(value: Json): boolean {
  * JSON text that does not parse is kept as text (the record then carries what Athena held).
  */
 export function fromAthenaRow(row: Json): CloudTrailRecord {
-  return restoreStruct(row, CLOUDTRAIL_COLUMNS) as CloudTrailRecord;
+  return (restoreStruct(row, CLOUDTRAIL_COLUMNS) ?? {}) as CloudTrailRecord;
 }
 
 const byAthenaName = new WeakMap<readonly Column[], Map<string, Column>>();
