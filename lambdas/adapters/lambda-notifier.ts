@@ -9,7 +9,7 @@ import { SNSClient } from '@aws-sdk/client-sns';
 import type { Route, RoutingFacts } from '../core/routing.js';
 import type { AlertPublisher } from '../engine/alert-publisher.js';
 import { createAlertPublisher, slackAlertChannel, snsAlertChannel } from './notifier.js';
-import { readSlackWebhookUrl } from './slack-webhook-secret.js';
+import { fetchSlackWebhookUrl } from './slack-webhook-secret.js';
 import { SlackWebhookSender, type SlackWebhookOptions } from './slack-webhook.js';
 import { SnsPublisher } from './sns-publisher.js';
 
@@ -60,7 +60,9 @@ export function createLambdaPublisher(options: LambdaPublisherOptions): AlertPub
       if (secretId === undefined) return undefined;
       let sender = slackSenders.get(secretId);
       if (sender === undefined) {
-        sender = new SlackWebhookSender({ totalTimeoutMs: 20_000, ...options.slack, webhookUrl: () => readSlackWebhookUrl(secretsManager(), secretId) });
+        // The sender keeps the URL for the life of the environment and reads the secret again if Slack says the
+        // webhook is gone (a rotated secret).
+        sender = new SlackWebhookSender({ totalTimeoutMs: 20_000, ...options.slack, webhookUrl: () => fetchSlackWebhookUrl(secretsManager(), secretId) });
         slackSenders.set(secretId, sender);
       }
       return slackAlertChannel(id, sender);

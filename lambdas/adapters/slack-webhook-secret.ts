@@ -51,6 +51,16 @@ export function readSlackWebhookUrl(client: SecretsManagerClient, secretArn: str
   return reading;
 }
 
+/**
+ * Reads the secret and returns the webhook URL, uncached (for a caller that keeps the URL itself and reads again when
+ * Slack says the webhook is gone, as `SlackWebhookSender` does).
+ *
+ * @throws {@link WebhookSecretError} when the secret cannot be read or holds no URL.
+ */
+export function fetchSlackWebhookUrl(client: SecretsManagerClient, secretId: string): Promise<string> {
+  return fetchUrl(client, secretId);
+}
+
 async function fetchUrl(client: SecretsManagerClient, secretArn: string): Promise<string> {
   let secret: string | undefined;
   try {

@@ -4,7 +4,8 @@
  * - HTTP 429: wait for `Retry-After` (seconds or an HTTP date), and hold every later message too;
  * - 5xx, timeouts (`attemptTimeoutMs` per attempt) and network errors: retry with exponential backoff
  *   (`initialBackoffMs` doubling up to `maxBackoffMs`), all inside `totalTimeoutMs` (waits included);
- * - other 4xx (`invalid_payload`, `no_service`, …): final, not retried;
+ * - other 4xx (`invalid_payload`, `no_service`, …): final, not retried (a webhook that is gone, 403/404/410, is read
+ *   again from its source on the next message: a rotated secret takes effect without a cold start);
  * - a caller's `deadlineMs` (the Lambda's remaining time, a replay's budget) bounds everything: a wait that would end
  *   past it (a `Retry-After: 3600`, a backoff, the pacing of earlier messages) fails the message at once instead.
  *
@@ -55,6 +56,8 @@ export interface SlackSendResult {
 export const SLACK_WEBHOOK_DEFAULTS = { attemptTimeoutMs: 5000, totalTimeoutMs: 30_000, minIntervalMs: 1000, initialBackoffMs: 500, maxBackoffMs: 8000 } as const;
 
 const LOOPBACK = new Set(['127.0.0.1', 'localhost', '[::1]']);
+/** Statuses by which Slack says the webhook itself no longer works. */
+const WEBHOOK_GONE = new Set([403, 404, 410]);
 
 /**
  * Sends Slack messages to one webhook, paced and retried. Create one per webhook and keep it (per cold start): the
@@ -128,6 +131,9 @@ export class SlackWebhookSender {
           problem = `HTTP 429 rate limited (Retry-After ${Math.ceil(retryAfterMs / 1000)} s)`;
           this.nextRequestAt = Math.max(this.nextRequestAt, now() + retryAfterMs);
         } else if (response.status < 500) {
+          // 404 no_service / 410 channel_is_archived: the webhook is gone (rotated, revoked). Read the URL again on
+          // the next send, in case its secret now holds a new one.
+          if (WEBHOOK_GONE.has(response.status)) this.url = undefined;
           throw new SlackDeliveryError(`Slack refused the message: ${problem}`, { attempts: attempt, retryable: false, status });
         } else {
           backoff = this.backoff(attempt);

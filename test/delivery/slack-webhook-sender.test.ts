@@ -192,6 +192,24 @@ describe('Slack webhook delivery against a local HTTP server', () => {
   });
 });
 
+describe('a rotated webhook', () => {
+  it('after Slack says the webhook is gone (404 no_service), the next message reads the URL again and goes to the new one', async () => {
+    const old = await webhook((_, res) => void res.writeHead(404).end('no_service'));
+    const rotated = await webhook((_, res) => void res.writeHead(200).end('ok'));
+    const urls = [old.url, rotated.url];
+    let reads = 0;
+    const time = fakeTime();
+    const slack = new SlackWebhookSender({ now: time.now, sleep: time.sleep, webhookUrl: async () => urls[Math.min(reads++, 1)]! });
+    const error = await failure(slack.send(message));
+    expect(error).toMatchObject({ status: 404, retryable: false });
+    await expect(slack.send(message)).resolves.toEqual({ attempts: 1 });
+    await slack.send(message);
+    expect(reads).toBe(2);
+    expect(old.server.requests).toHaveLength(1);
+    expect(rotated.server.requests).toHaveLength(2);
+  });
+});
+
 describe('the caller\'s deadline bounds every wait', () => {
   it('429 with Retry-After 3600 under a 120 s deadline: fails at once, nothing slept; the next message is not even sent', async () => {
     const { server, url } = await webhook((_, res) => void res.writeHead(429, { 'retry-after': '3600' }).end('rate_limited'));
