@@ -5,12 +5,12 @@
  * installs the package synthesizes with neither TypeScript sources, nor esbuild, nor Docker.
  */
 import { build } from 'esbuild';
-import { execFileSync } from 'node:child_process';
+import { execFileSync, execSync } from 'node:child_process';
 import { copyFileSync, existsSync, readdirSync, rmSync, statSync } from 'node:fs';
 import { dirname } from 'node:path';
 import { createRequire } from 'node:module';
 import { fileURLToPath } from 'node:url';
-import { HANDLER_BUNDLING } from '../lib/constructs/handler-bundling.js';
+import { afterBundlingCommands, handlerBuildOptions } from '../lib/constructs/handler-bundling.js';
 
 const ROOT = fileURLToPath(new URL('..', import.meta.url));
 const require = createRequire(import.meta.url);
@@ -21,16 +21,8 @@ execFileSync(process.execPath, [require.resolve('typescript/bin/tsc'), '-p', `${
 for (const file of readdirSync(`${ROOT}lambdas`, { recursive: true, encoding: 'utf8' }).filter((path) => path.endsWith('.json'))) {
   if (existsSync(`${ROOT}dist/lambdas/${dirname(file)}`)) copyFileSync(`${ROOT}lambdas/${file}`, `${ROOT}dist/lambdas/${file}`);
 }
-const { banner, sourcemap, ...options } = HANDLER_BUNDLING;
-await build({
-  ...options,
-  mainFields: [...options.mainFields],
-  entryPoints: [`${ROOT}lambdas/handler.ts`],
-  outfile: `${ROOT}dist/handler/index.mjs`,
-  bundle: true,
-  sourcemap,
-  banner: { js: banner },
-  logLevel: 'warning',
-});
+await build(handlerBuildOptions(`${ROOT}lambdas/handler.ts`, `${ROOT}dist/handler/index.mjs`));
+// The same completion as NodejsFunction's after-bundling hook: lazy modules and data files beside index.mjs.
+for (const command of afterBundlingCommands(ROOT.replace(/\/$/, ''), `${ROOT}dist/handler`)) execSync(command, { cwd: ROOT, stdio: ['ignore', process.stderr, process.stderr] });
 // stderr: `npm pack --json` owns stdout.
 console.error(`dist/lib and dist/handler/index.mjs (${Math.round(statSync(`${ROOT}dist/handler/index.mjs`).size / 1024)} KiB) built`);

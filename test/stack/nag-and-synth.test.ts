@@ -9,6 +9,7 @@ import { Queue } from 'aws-cdk-lib/aws-sqs';
 import { buildApp } from '../../bin/app.js';
 import { App, Stage, Validations } from 'aws-cdk-lib';
 import { AwsSolutionsChecks } from 'cdk-nag';
+import { HANDLER_DATA_FILES, HANDLER_LAZY_MODULES } from '../../lib/constructs/handler-bundling.js';
 import { DenialAlerterStack } from '../../lib/denial-alerter-stack.js';
 import { memberStack } from '../../lib/member-template.js';
 import { stackConfigFrom } from '../../lib/stack-config.js';
@@ -108,23 +109,33 @@ describe('cdk-nag AwsSolutionsChecks', () => {
 });
 
 describe('cdk synth', () => {
-  it('works offline with no AWS credentials or Docker, bundles a loadable handler, and writes both stacks', () => {
+  it('works offline with no AWS credentials or Docker for an organization (-c organization=…, -c alertEmails=one address), bundles a loadable handler, and writes the central stack only', () => {
     const outdir = mkdtempSync(join(tmpdir(), 'cdk-synth-'));
     const env = Object.fromEntries(Object.entries(process.env).filter(([name]) => !name.startsWith('AWS_') && !name.startsWith('CDK_')));
-    const result = spawnSync('npx', ['cdk', 'synth', '--quiet', '--no-notices', '--no-version-reporting', '-o', outdir], {
+    const context = ['-c', 'organizationId=o-a1b2c3d4e5', '-c', 'organization={"targets":["r-ab12"],"regions":["eu-west-1"]}', '-c', 'alertEmails=secops@example.com'];
+    const result = spawnSync('npx', ['cdk', 'synth', '--quiet', '--no-notices', '--no-version-reporting', '-o', outdir, ...context], {
       cwd: ROOT,
       env: { ...env, HOME: mkdtempSync(join(tmpdir(), 'home-')), AWS_EC2_METADATA_DISABLED: 'true', DOCKER_HOST: 'unix:///nonexistent.sock' },
       encoding: 'utf8',
       timeout: 240_000,
     });
     expect(result.status, result.stderr).toBe(0);
-    for (const stack of ['DenialAlerter', 'DenialAlerterForwarder']) expect(existsSync(join(outdir, `${stack}.template.json`))).toBe(true);
+    expect(existsSync(join(outdir, 'DenialAlerter.template.json'))).toBe(true);
+    // `cdk deploy --all` deploys what the app holds: here the central stack, never a forwarder beside it.
+    expect(readdirSync(outdir).filter((name) => name.endsWith('.template.json'))).toEqual(['DenialAlerter.template.json']);
+    const stackSets = Object.values(JSON.parse(readFileSync(join(outdir, 'DenialAlerter.template.json'), 'utf8')).Resources as Record<string, { Type: string; Properties: any }>).filter(
+      (resource) => resource.Type === 'AWS::CloudFormation::StackSet',
+    );
+    expect(stackSets.map((stackSet) => stackSet.Properties.StackInstancesGroup[0].Regions)).toEqual([['us-east-1', 'eu-west-1']]);
 
     const asset = readdirSync(outdir).find((name) => name.startsWith('asset.') && existsSync(join(outdir, name, 'index.mjs')));
     expect(asset).toBeDefined();
     const bundle = join(outdir, asset!, 'index.mjs');
-    // The IAM index (1.6 MB of JSON) is inlined, and so is the AWS SDK.
-    expect(statSync(bundle).size).toBeGreaterThan(1_600_000);
+    // The AWS SDK is inlined; the lazy policy-lookup module and the generated indexes sit beside index.mjs.
+    expect(statSync(bundle).size).toBeGreaterThan(200_000);
+    for (const [name, file] of [...Object.keys(HANDLER_LAZY_MODULES), ...HANDLER_DATA_FILES].map((path) => [path, path.slice(path.lastIndexOf('/') + 1)])) {
+      expect(existsSync(join(outdir, asset!, file!)), name).toBe(true);
+    }
     const template = readFileSync(join(outdir, 'DenialAlerter.template.json'), 'utf8');
     expect(template).toContain(asset!.slice('asset.'.length));
 

@@ -10,6 +10,7 @@ import { tmpdir } from 'node:os';
 import { dirname, join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { describe, expect, it } from 'vitest';
+import { HANDLER_DATA_FILES, HANDLER_LAZY_MODULES } from '../../lib/constructs/handler-bundling.js';
 
 const ROOT = fileURLToPath(new URL('../..', import.meta.url));
 /** Left out of the app's node_modules: the packed handler must not need a bundler. */
@@ -87,7 +88,13 @@ describe('the packed construct library', () => {
     const code = JSON.stringify(functions[0]!.Properties.Code);
     const assets = readdirSync(join(app, 'cdk.out')).filter((name) => name.startsWith('asset.') && code.includes(name.slice('asset.'.length)));
     expect(assets).toHaveLength(1);
-    expect(readFileSync(join(app, 'cdk.out', assets[0]!, 'index.mjs'))).toEqual(readFileSync(join(modules, 'denial-alerter', 'dist', 'handler', 'index.mjs')));
+    const staged = join(app, 'cdk.out', assets[0]!);
+    expect(readFileSync(join(staged, 'index.mjs'))).toEqual(readFileSync(join(modules, 'denial-alerter', 'dist', 'handler', 'index.mjs')));
+    // Beside it, what the handler loads on first use: the policy-lookup module and the generated indexes.
+    for (const file of [...Object.keys(HANDLER_LAZY_MODULES), ...HANDLER_DATA_FILES.map((path) => path.slice(path.lastIndexOf('/') + 1))]) expect(existsSync(join(staged, file)), file).toBe(true);
+    // And it loads on its own, with no node_modules around it.
+    const loaded = spawnSync(process.execPath, ['--input-type=module', '-e', `const m = await import(${JSON.stringify(join(staged, 'index.mjs'))}); const d = await import(${JSON.stringify(join(staged, 'policy-diagnoser.mjs'))}); console.log(typeof m.handler, typeof d.createPolicyDiagnoser);`], { cwd: tmpdir(), env, encoding: 'utf8', timeout: 60_000 });
+    expect(loaded.stdout.trim(), loaded.stderr).toBe('function function');
     expect(Object.values(template.Resources as Record<string, { Type: string; Properties: any }>).filter((resource) => resource.Type === 'AWS::SNS::Subscription').map((resource) => resource.Properties.Endpoint)).toEqual([
       'secops@example.com',
       'secops@example.com',
