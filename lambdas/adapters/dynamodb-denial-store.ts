@@ -28,7 +28,7 @@ import type {
 } from '../engine/denial-store.js';
 import { StoreError } from '../engine/denial-store.js';
 import { historyPagesOf, principalHashOf, principalKeyOf, recordsOfPage } from './history-item.js';
-import { BUCKET_MINUTES, KEY_PREFIX, MAX_CARRIED_MINUTES, MEMBERS_PER_MINUTE_CAP, TABLE_SCHEMA } from './table-schema.js';
+import { bucketLayoutOf, KEY_PREFIX, MAX_CARRIED_MINUTES, TABLE_SCHEMA, type BucketLayout } from './table-schema.js';
 
 const BATCH_GET_LIMIT = 100;
 const BATCH_WRITE_LIMIT = 25;
@@ -45,10 +45,7 @@ export interface DynamoDbDenialStoreOptions {
   sleep?: (ms: number) => Promise<void>;
 }
 
-const bucketOf = (minute: number): number => Math.floor(minute / BUCKET_MINUTES);
 const bucketSk = (bucket: number): string => `B#${String(bucket).padStart(10, '0')}`;
-const minuteAttribute = (minute: number): string => `m${minute % BUCKET_MINUTES}`;
-const carriedAttribute = (minute: number): string => `p${minute % BUCKET_MINUTES}`;
 const alertPk = (alertId: string): string => `${KEY_PREFIX.alert}${alertId}`;
 const outboxSk = (createdMs: number, alertId: string): string => `${String(createdMs).padStart(15, '0')}#${alertId}`;
 const hex = (bytes: Uint8Array): string => Buffer.from(bytes).toString('hex');
@@ -131,6 +128,8 @@ export class DynamoDbDenialStore implements DenialStore {
   async addMembers(key: string, members: ReadonlyMap<number, readonly string[]>, expiresAtSec: number, carryMinutes = 0): Promise<CounterAddResult> {
     const result: CounterAddResult = { before: new Map(), after: new Map(), saturated: new Set(), covered: [] };
     const carry = Math.min(carryMinutes, MAX_CARRIED_MINUTES);
+    const layout = bucketLayoutOf(key);
+    const bucketOf = (minute: number): number => Math.floor(minute / layout.minutes);
     // Each minute goes to its own bucket (`m<slot>`), and a minute in the last `carryMinutes` of its bucket is also
     // carried into the next bucket (`p<slot>`): then the bucket of any minute holds the whole window ending there,
     // and the write's ALL_OLD return gives the window without a read.
@@ -142,28 +141,32 @@ export class DynamoDbDenialStore implements DenialStore {
     };
     for (const [minute, hashes] of members) {
       const unique = [...new Set(hashes)];
-      place(bucketOf(minute), minuteAttribute(minute), minute, unique);
-      if (carry > 0 && bucketOf(minute + carry) !== bucketOf(minute)) place(bucketOf(minute) + 1, carriedAttribute(minute), minute, unique);
+      place(bucketOf(minute), `m${minute % layout.minutes}`, minute, unique);
+      if (carry > 0 && bucketOf(minute + carry) !== bucketOf(minute)) place(bucketOf(minute) + 1, `p${minute % layout.minutes}`, minute, unique);
     }
-    for (const [bucket, slots] of buckets) {
-      result.covered.push([bucket * BUCKET_MINUTES - carry, bucket * BUCKET_MINUTES + BUCKET_MINUTES - 1]);
-      for (let offset = 0; ; offset += MEMBERS_PER_UPDATE) {
-        const part = new Map<string, { minute: number; hashes: string[] }>();
-        for (const [attribute, { minute, hashes }] of slots) {
-          if (result.saturated.has(minute)) continue;
-          const slice = hashes.slice(offset, offset + MEMBERS_PER_UPDATE);
-          if (slice.length > 0) part.set(attribute, { minute, hashes: slice });
+    // Buckets are independent items: written side by side (a key's sparse minutes over hours are many buckets).
+    await Promise.all(
+      [...buckets].map(async ([bucket, slots]) => {
+        result.covered.push([bucket * layout.minutes - carry, bucket * layout.minutes + layout.minutes - 1]);
+        for (let offset = 0; ; offset += MEMBERS_PER_UPDATE) {
+          const part = new Map<string, { minute: number; hashes: string[] }>();
+          for (const [attribute, { minute, hashes }] of slots) {
+            if (result.saturated.has(minute)) continue;
+            const slice = hashes.slice(offset, offset + MEMBERS_PER_UPDATE);
+            if (slice.length > 0) part.set(attribute, { minute, hashes: slice });
+          }
+          if (part.size === 0) break;
+          await this.addToBucket(key, layout, bucket, part, expiresAtSec, result);
         }
-        if (part.size === 0) break;
-        await this.addToBucket(key, bucket, part, expiresAtSec, result);
-      }
-    }
+      }),
+    );
     return result;
   }
 
   /** One conditional `ADD` of member sets into one bucket; minutes that are full are marked saturated and skipped. */
   private async addToBucket(
     key: string,
+    layout: BucketLayout,
     bucket: number,
     part: Map<string, { minute: number; hashes: string[] }>,
     expiresAtSec: number,
@@ -172,7 +175,7 @@ export class DynamoDbDenialStore implements DenialStore {
     for (;;) {
       if (part.size === 0) return;
       const names: Record<string, string> = { '#ttl': TABLE_SCHEMA.ttlAttribute };
-      const values: Record<string, unknown> = { ':ttl': expiresAtSec, ':cap': MEMBERS_PER_MINUTE_CAP };
+      const values: Record<string, unknown> = { ':ttl': expiresAtSec, ':cap': layout.cap };
       const adds: string[] = [];
       const conditions: string[] = [];
       for (const [attribute, { hashes }] of part) {
@@ -191,10 +194,11 @@ export class DynamoDbDenialStore implements DenialStore {
             ExpressionAttributeNames: names,
             ExpressionAttributeValues: values,
             ReturnValues: 'ALL_OLD',
+            ReturnValuesOnConditionCheckFailure: 'ALL_OLD',
           }),
           'write',
         );
-        const old = membersOfBucket(bucket, response.Attributes ?? {});
+        const old = membersOfBucket(layout, bucket, response.Attributes ?? {});
         const written = new Set([...part.values()].map((entry) => entry.minute));
         // The bucket's other minutes (and carried ones), as they were: `covered` promises them.
         for (const [minute, set] of old) {
@@ -214,11 +218,15 @@ export class DynamoDbDenialStore implements DenialStore {
         if (!(error instanceof ConditionalCheckFailedException)) {
           throw new StoreError(`could not add to the counters of ${key}: ${(error as Error).message}`, [], { cause: error });
         }
-        // Some minute is full: find which, record them as saturated, add the rest.
-        const current = await this.send<{ Item?: Item }>(new GetCommand({ TableName: this.tableName, Key: { pk: key, sk: bucketSk(bucket) }, ConsistentRead: true }), 'read');
+        // Some minute is full: find which (the refusal returns the item, at no read cost), mark them saturated, add
+        // the rest.
+        const refused = (error as { Item?: Record<string, { BS?: Uint8Array[] }> }).Item;
+        const current = refused
+          ? Object.fromEntries(Object.entries(refused).map(([name, value]) => [name, value.BS ? new Set(value.BS) : value]))
+          : (await this.send<{ Item?: Item }>(new GetCommand({ TableName: this.tableName, Key: { pk: key, sk: bucketSk(bucket) }, ConsistentRead: true }), 'read')).Item;
         for (const [attribute, { minute }] of [...part]) {
-          const value = current.Item?.[attribute];
-          if (value instanceof Set && value.size >= MEMBERS_PER_MINUTE_CAP) {
+          const value = current?.[attribute];
+          if (value instanceof Set && value.size >= layout.cap) {
             result.saturated.add(minute);
             const set = new Set([...value].map((bytes) => hex(bytes as Uint8Array)));
             if (!result.before.has(minute)) result.before.set(minute, set);
@@ -238,9 +246,10 @@ export class DynamoDbDenialStore implements DenialStore {
   }
 
   async readKey(key: string, fromMinute: number, withState: boolean): Promise<{ minutes: MinuteMembers; state: KeyState | null }> {
+    const layout = bucketLayoutOf(key);
     const items = await this.queryAll({
       KeyConditionExpression: 'pk = :pk AND sk BETWEEN :from AND :to',
-      ExpressionAttributeValues: { ':pk': key, ':from': bucketSk(bucketOf(fromMinute)), ':to': withState ? STATE_SK : 'B#~' },
+      ExpressionAttributeValues: { ':pk': key, ':from': bucketSk(Math.floor(fromMinute / layout.minutes)), ':to': withState ? STATE_SK : 'B#~' },
       ConsistentRead: true,
     });
     const minutes: MinuteMembers = new Map();
@@ -251,7 +260,7 @@ export class DynamoDbDenialStore implements DenialStore {
         continue;
       }
       const bucket = Number(String(item.sk).slice(2));
-      for (const [minute, set] of membersOfBucket(bucket, item)) {
+      for (const [minute, set] of membersOfBucket(layout, bucket, item)) {
         const known = minutes.get(minute);
         minutes.set(minute, known ? union(known, set) : set);
       }
@@ -454,12 +463,12 @@ export class DynamoDbDenialStore implements DenialStore {
 }
 
 /** The per-minute member sets of one bucket item: its own minutes and the previous bucket's carried tail. */
-function membersOfBucket(bucket: number, item: Item): MinuteMembers {
+function membersOfBucket(layout: BucketLayout, bucket: number, item: Item): MinuteMembers {
   const minutes: MinuteMembers = new Map();
-  for (let slot = 0; slot < BUCKET_MINUTES; slot++) {
+  for (let slot = 0; slot < layout.minutes; slot++) {
     for (const [attribute, minute] of [
-      [`m${slot}`, bucket * BUCKET_MINUTES + slot],
-      [`p${slot}`, (bucket - 1) * BUCKET_MINUTES + slot],
+      [`m${slot}`, bucket * layout.minutes + slot],
+      [`p${slot}`, (bucket - 1) * layout.minutes + slot],
     ] as const) {
       const value = item[attribute];
       if (value instanceof Set) minutes.set(minute, new Set([...value].map((bytes) => hex(bytes as Uint8Array))));

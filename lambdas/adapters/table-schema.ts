@@ -5,7 +5,7 @@
  * | item             | pk                              | sk                        | what                                              |
  * |------------------|---------------------------------|---------------------------|---------------------------------------------------|
  * | history page     | `H#<principal hash>`            | `<yyyy-mm-ddThh>#<page>`  | gzip JSON of the denials of one principal, one hour, one batch (≤ 256 KB raw) |
- * | counter bucket   | `FP#<fp>`, `PA#<hash>`, `PR#<hash>` | `B#<10-minute bucket>` | `m0`…`m9`: binary sets of 5-byte member hashes per minute (≤ 5,000 each); `p<slot>`: the previous bucket's last minutes, carried |
+ * | counter bucket   | `FP#<fp>`, `PA#<hash>`, `PR#<hash>` | `B#<bucket>` (10 min / 1 h) | `m0`…`m9`: binary sets of 5-byte member hashes per minute (≤ 5,000 each); `p<slot>`: the previous bucket's last minutes, carried |
  * | key state        | same pk as its counters         | `STATE`                   | spike state, `version` for optimistic locking      |
  * | alert            | `ALERT#<alertId>`               | `ALERT`                   | the alert (gzip JSON), channels delivered / dead-lettered, lease |
  * | outbox marker    | `OUTBOX`                        | `<alertId>`               | present while the alert is not delivered everywhere |
@@ -36,15 +36,37 @@ export const KEY_PREFIX = {
   timeIndex: 'T#',
 } as const;
 
-/** Minutes per counter bucket item (`m0`…`m9`). */
-export const BUCKET_MINUTES = 10;
+/** How a key's counters are cut into bucket items. */
+export interface BucketLayout {
+  /** Minutes per bucket item (`m0`…`m<minutes-1>`). */
+  minutes: number;
+  /** Members kept per minute; beyond, that minute is saturated (see docs/engine.md, "Exactness"). */
+  cap: number;
+}
+
 /**
- * Minutes of a bucket's tail carried into the next bucket (the default 5-minute window needs 4). A bucket then holds
- * at most 14 sets of {@link MEMBERS_PER_MINUTE_CAP} 5-byte members: 350 KB, under the 400 KB item limit.
+ * Fingerprint counters: 10-minute buckets of up to 5,000 members a minute (a storm's bucket stays ~250 KB, and a
+ * small batch rewrites at most that). Cardinality counters (`PA#`, `PR#`): hour buckets of up to 1,000 distinct
+ * members a minute, so a caller active over hours touches few items; their thresholds live far below the cap.
+ * With {@link MAX_CARRIED_MINUTES} carried, a bucket holds at most (minutes + 4) × cap × 5 bytes: 350 KB and 320 KB,
+ * under the 400 KB item limit.
+ */
+export const FINGERPRINT_BUCKETS: BucketLayout = { minutes: 10, cap: 5_000 };
+export const CARDINALITY_BUCKETS: BucketLayout = { minutes: 60, cap: 1_000 };
+
+/** The bucket layout of a counter key, by its prefix. */
+export function bucketLayoutOf(key: string): BucketLayout {
+  return key.startsWith(KEY_PREFIX.fingerprint) ? FINGERPRINT_BUCKETS : CARDINALITY_BUCKETS;
+}
+
+/** Members per minute of a fingerprint counter (the exactness bound). */
+export const MEMBERS_PER_MINUTE_CAP = FINGERPRINT_BUCKETS.cap;
+
+/**
+ * Minutes of a bucket's tail carried into the next bucket (the default 5-minute window needs 4): then the bucket of
+ * any minute holds the whole window ending there.
  */
 export const MAX_CARRIED_MINUTES = 4;
-/** Members kept per minute of a counter; beyond, that minute is saturated (see docs/engine.md, "Exactness"). */
-export const MEMBERS_PER_MINUTE_CAP = 5_000;
 /** Bytes of a member hash. */
 export const MEMBER_HASH_BYTES = 5;
 /** Raw (uncompressed) JSON bytes per history page before it is split. */

@@ -93,7 +93,7 @@ export interface SpikeEngine {
 export const COUNTER_HORIZON_MINUTES = 48 * 60;
 const COUNTER_TTL_SECONDS = 72 * 3_600;
 const MAX_DECISION_ATTEMPTS = 12;
-const KEY_CONCURRENCY = 16;
+const KEY_CONCURRENCY = 32;
 const SPARKLINE_MINUTES = 60;
 const KNOWN_STATES = 10_000;
 
