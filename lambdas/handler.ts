@@ -117,7 +117,7 @@ export function dependenciesFromEnvironment(env: NodeJS.ProcessEnv = process.env
  * bundle nor loaded at cold start; from the sources it is the TypeScript module next to this one. The specifier is
  * computed, so the bundler leaves the import alone.
  */
-const POLICY_DIAGNOSER_MODULE = import.meta.url.endsWith('.mjs') ? './policy-diagnoser.mjs' : './policy-diagnoser.js';
+const POLICY_DIAGNOSER_MODULE = import.meta.url.endsWith('.mjs') ? './policy-diagnoser.mjs' : './adapters/policy-sources/policy-diagnoser.js';
 
 /**
  * The policy diagnoser, loaded on the first alerting denial: the lookups' SDK clients and the managed-policy index
@@ -126,7 +126,7 @@ const POLICY_DIAGNOSER_MODULE = import.meta.url.endsWith('.mjs') ? './policy-dia
 function lazyPolicyDiagnoser(): (denial: Denial) => Promise<Diagnosis> {
   let loading: Promise<(denial: Denial) => Promise<Diagnosis>> | undefined;
   return async (denial) => {
-    loading ??= (import(POLICY_DIAGNOSER_MODULE) as Promise<typeof import('./policy-diagnoser.js')>).then((module) => module.createPolicyDiagnoser());
+    loading ??= (import(POLICY_DIAGNOSER_MODULE) as Promise<typeof import('./adapters/policy-sources/policy-diagnoser.js')>).then((module) => module.createPolicyDiagnoser());
     try {
       return await (await loading)(denial);
     } catch (error) {

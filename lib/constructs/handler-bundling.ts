@@ -33,7 +33,7 @@ export const HANDLER_DATA_FILES = ['lambdas/core/iam-index.generated.json', 'lam
  * its own beside `index.mjs`: output name → entry from the project root. The policy-lookup path and its nine SDK
  * clients stay out of the bundle and out of every cold start unless lookups are on and a denial alerts.
  */
-export const HANDLER_LAZY_MODULES = { 'policy-diagnoser.mjs': 'lambdas/policy-diagnoser.ts' } as const;
+export const HANDLER_LAZY_MODULES = { 'policy-diagnoser.mjs': 'lambdas/adapters/policy-sources/policy-diagnoser.ts' } as const;
 
 /** esbuild build options (its JS API) that bundle `entry` to `outfile` exactly as the handler is bundled. */
 export function handlerBuildOptions(entry: string, outfile: string) {
