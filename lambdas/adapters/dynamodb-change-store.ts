@@ -162,7 +162,7 @@ export class DynamoDbChangeStore implements ChangeStore {
 
 const FIELD_ORDER: ReadonlyArray<keyof AuthorizationChange> = [
   'eventId', 'eventTime', 'accountId', 'region', 'actorArn', 'actorType', 'actorSession', 'sourceIp', 'userAgent',
-  'eventSource', 'eventName', 'action', 'layer', 'scope', 'principalArn', 'resourceArn', 'policyArn',
+  'eventSource', 'eventName', 'action', 'layer', 'scope', 'principalArn', 'resourceArn', 'policyArn', 'policyName',
   'organizationPolicyId', 'organizationPolicyType', 'organizationTargetId', 'parameters',
 ];
 

@@ -31,6 +31,7 @@ describe('extracting a compact change from a real CloudTrail record', () => {
       principalArn: 'arn:aws:iam::609418236337:role/stratus-red-team-malicious-iam-role',
       resourceArn: null,
       policyArn: 'arn:aws:iam::aws:policy/AdministratorAccess',
+      policyName: null,
       organizationPolicyId: null,
       organizationPolicyType: null,
       organizationTargetId: null,

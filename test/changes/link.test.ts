@@ -70,6 +70,7 @@ const change = (minutesBefore: number, fields: Partial<AuthorizationChange>): Au
   principalArn: `arn:aws:iam::${ACCOUNT}:role/worker`,
   resourceArn: null,
   policyArn: null,
+  policyName: null,
   organizationPolicyId: null,
   organizationPolicyType: null,
   organizationTargetId: null,
@@ -214,7 +215,7 @@ describe('policies known to apply (attachments in the change stream, the diagnos
     expect(link([managed(20, 'SetDefaultPolicyVersion')], { denyLayer: 'scp' }, sample, { principal: [POLICY], organization: [] })).toEqual([]);
   });
 
-  it('reads the policies the diagnosis evaluated: identity and boundary ARNs, SCPs on the account\'s path', () => {
+  it('reads the policies the diagnosis evaluated: identity and boundary policies, SCPs on the account\'s path', () => {
     const scpArn = 'arn:aws:organizations::999988887777:policy/o-x/service_control_policy/p-7';
     const diagnosis = {
       layers: [
@@ -223,8 +224,20 @@ describe('policies known to apply (attachments in the change stream, the diagnos
       ],
     } as unknown as Diagnosis;
     const known = knownPoliciesOfDiagnosis(alert({ diagnosis }));
-    expect(known).toEqual({ principal: [POLICY], organization: [scpArn] });
+    expect(known).toEqual({ principal: [POLICY, 'inline-policy-name'], organization: [scpArn] });
     const update = change(50, { eventSource: 'organizations.amazonaws.com', eventName: 'UpdatePolicy', layer: 'scp', scope: 'organization', principalArn: null, accountId: '999988887777', organizationPolicyId: 'p-7' });
     expect(link([update], { denyLayer: 'scp' }, sample, known)).toEqual([expect.objectContaining({ match: 'organization', exactness: 'exact' })]);
+  });
+
+  it('matches the diagnosis\'s policy names as policy lookups give them (managed policy name, SCP name)', () => {
+    const known = { principal: ['read-data'], organization: ['deny-lambda'] };
+    expect(link([managed(20, 'CreatePolicyVersion')], { denyLayer: 'identity-policy' }, sample, known)).toEqual([expect.objectContaining({ match: 'principal' })]);
+    const scp = { eventSource: 'organizations.amazonaws.com', layer: 'scp' as const, scope: 'organization' as const, principalArn: null, accountId: '999988887777' };
+    const named = change(50, { ...scp, eventName: 'UpdatePolicy', organizationPolicyId: 'p-8', policyName: 'deny-lambda' });
+    const other = change(40, { ...scp, eventName: 'UpdatePolicy', organizationPolicyId: 'p-9', policyName: 'deny-s3' });
+    expect(link([named, other], { denyLayer: 'scp' }, sample, known).map((l) => [l.eventId, l.exactness])).toEqual([
+      [named.eventId, 'exact'],
+      [other.eventId, 'any-in-organization'],
+    ]);
   });
 });

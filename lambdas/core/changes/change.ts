@@ -34,6 +34,8 @@ export interface AuthorizationChange {
   resourceArn: string | null;
   /** The managed policy, boundary, SCP/RCP or permission set touched. */
   policyArn: string | null;
+  /** The policy's name when the record tells (an SCP's name, an inline policy's name). */
+  policyName: string | null;
   /** For Organizations: the policy id (`p-…`), its type when told, and the root, OU or account it was attached to. */
   organizationPolicyId: string | null;
   organizationPolicyType: OrganizationPolicyType | null;

@@ -48,6 +48,7 @@ export function extractChange(record: CloudTrailRecord): AuthorizationChange | n
     principalArn: null,
     resourceArn: null,
     policyArn: null,
+    policyName: text(params.policyName),
     organizationPolicyId: null,
     organizationPolicyType: null,
     organizationTargetId: null,
@@ -133,6 +134,7 @@ function fillOrganization(change: AuthorizationChange, params: Params, response:
   if (change.organizationPolicyType === 'rcp') change.layer = 'rcp';
   change.organizationPolicyId = text(params.policyId) ?? text(summary?.id);
   change.policyArn = text(summary?.arn);
+  change.policyName = text(summary?.name) ?? text(params.name);
   change.organizationTargetId = text(params.targetId) ?? text(params.rootId);
 }
 

@@ -62,27 +62,30 @@ function resourceKeys(alert: AlertSummary, sample: DenialContext | null): string
 
 /**
  * Policies known to apply to the denial, beyond what the message says: the managed policies and boundary attached to
- * the principal, and the SCPs/RCPs on the account's path. They make a change to them an exact link.
+ * the principal, and the SCPs/RCPs on the account's path, by ARN, id or name (the diagnosis names policies as IAM and
+ * Organizations do). They make a change to them an exact link.
  */
 export interface KnownPolicies {
-  /** Managed policy and boundary ARNs of the principal. */
+  /** Managed policy and boundary ARNs or names of the principal. */
   principal: string[];
-  /** SCP/RCP ARNs or ids (`p-…`) that apply to the account. */
+  /** SCP/RCP ARNs, ids (`p-…`) or names that apply to the account. */
   organization: string[];
 }
 
 export const NO_KNOWN_POLICIES: KnownPolicies = { principal: [], organization: [] };
 
-/** The policies the alert's diagnosis evaluated (policy lookups or `--policies`), where it names them by ARN. */
+/** The policies the alert's diagnosis evaluated (policy lookups or `--policies`). */
 export function knownPoliciesOfDiagnosis(alert: AlertSummary): KnownPolicies {
   const known: KnownPolicies = { principal: [], organization: [] };
   for (const layer of alert.diagnosis?.layers ?? []) {
-    const named = layer.policies.filter((name) => name.startsWith('arn:') || /^p-[0-9a-z_]+$/i.test(name));
-    if (layer.layer === 'identity-policy' || layer.layer === 'permissions-boundary') known.principal.push(...named.filter((name) => name.startsWith('arn:')));
-    if (layer.layer === 'scp' || layer.layer === 'rcp') known.organization.push(...named);
+    if (layer.layer === 'identity-policy' || layer.layer === 'permissions-boundary') known.principal.push(...layer.policies);
+    if (layer.layer === 'scp' || layer.layer === 'rcp') known.organization.push(...layer.policies);
   }
   return known;
 }
+
+/** The name part of a policy ARN (`arn:aws:iam::1:policy/path/Name` → `Name`). */
+const nameOfPolicyArn = (arn: string): string => arn.slice(arn.lastIndexOf('/') + 1);
 
 const ATTACH = /^(Attach(Role|User)Policy|Put(Role|User)PermissionsBoundary)$/;
 const DETACH = /^(Detach(Role|User)Policy|Delete(Role|User)PermissionsBoundary)$/;
@@ -113,7 +116,7 @@ export function changeLookupOf(
 ): ChangeLookup {
   const targets = new Set<string>();
   if (alert.principalArn) targets.add(targetKey(alert.principalArn));
-  for (const arn of options.known?.principal ?? []) targets.add(targetKey(arn));
+  for (const arn of options.known?.principal ?? []) if (arn.startsWith('arn:')) targets.add(targetKey(arn));
   for (const key of resourceKeys(alert, sample)) targets.add(key);
   for (const arn of denyingPolicyArns(alert)) targets.add(targetKey(arn));
   if (sample?.vpcEndpointId) targets.add(sample.vpcEndpointId);
@@ -153,7 +156,7 @@ export function linkChanges(
   known: KnownPolicies = NO_KNOWN_POLICIES,
   limit = MAX_CHANGE_LINKS,
 ): ChangeLink[] {
-  const principalPolicies = new Set(known.principal.map(targetKey));
+  const principalPolicies = new Set(known.principal.map((name) => (name.startsWith('arn:') ? targetKey(name) : name)));
   const accountPolicies = new Set(known.organization.map((name) => organizationPolicyIdOf(name) ?? name));
   const principalKey = alert.principalArn ? targetKey(alert.principalArn) : null;
   const resources = new Set(resourceKeys(alert, sample));
@@ -190,7 +193,8 @@ export function linkChanges(
       if (!layerCanExplain(change.layer, alert.denyLayer, change.organizationPolicyType)) return null;
       const attachedHere =
         (change.organizationTargetId !== null && change.organizationTargetId === alert.accountId) ||
-        (change.organizationPolicyId !== null && accountPolicies.has(change.organizationPolicyId));
+        (change.organizationPolicyId !== null && accountPolicies.has(change.organizationPolicyId)) ||
+        (change.policyName !== null && accountPolicies.has(change.policyName));
       return { match: 'organization', exactness: attachedHere ? 'exact' : 'any-in-organization' };
     }
     if (change.scope === 'permission-set') {
@@ -207,7 +211,7 @@ export function linkChanges(
       return { match: alert.denyKind === 'explicit' ? 'denying-policy' : 'resource', exactness: 'exact' };
     }
     // A new version (or the deletion) of a managed policy attached to the denied principal, as a policy or boundary.
-    if (change.scope === 'managed-policy' && policyKey !== null && principalPolicies.has(policyKey)) {
+    if (change.scope === 'managed-policy' && policyKey !== null && (principalPolicies.has(policyKey) || principalPolicies.has(nameOfPolicyArn(policyKey)))) {
       const layers: DenyLayer[] = ['identity-policy', 'permissions-boundary', 'unknown'];
       return layers.includes(alert.denyLayer) ? { match: 'principal', exactness: 'exact' } : null;
     }
