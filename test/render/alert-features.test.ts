@@ -7,7 +7,7 @@ import { buildSnsMessage } from '../../lambdas/core/render/sns.js';
 import { sparklineWorthShowing } from '../../lambdas/core/render/sparkline.js';
 import { renderAlertText } from '../../lambdas/core/render/text.js';
 import { formatSpan, formatTime } from '../../lambdas/core/render/time.js';
-import { ec2Everything, ec2GetPasswordData, lambdaLogStreams } from './alerts.js';
+import { ec2Everything, ec2GetPasswordData, ec2GetPasswordDataWindow, lambdaLogStreams } from './alerts.js';
 import { allBlocks, allTexts } from './block-kit.js';
 
 const ESC = '\u001b[';
@@ -87,5 +87,32 @@ describe('what a responder needs, in each form', () => {
     };
     expect(renderAlertText(crowded)).toContain('  from      200.249.253.51 (29), 10.0.0.1 (20), 310 more (5751)');
     expect(buildSnsMessage(crowded).message).toContain('Source IPs:    200.249.253.51 (29), 10.0.0.1 (20), and 310 more (5751)');
+  });
+
+  it("the policy check's other missing layers (a boundary beside the identity policy) speak of the family too", () => {
+    const member = ec2GetPasswordDataWindow.resource!;
+    const statement = { Sid: 'AllowGetPasswordData', Effect: 'Allow' as const, Action: 'ec2:GetPasswordData', Resource: member };
+    const alert: AlertSummary = {
+      ...ec2GetPasswordDataWindow,
+      diagnosis: {
+        decision: 'implicit-deny',
+        layer: 'identity-policy',
+        denyingStatement: null,
+        changes: [
+          { layer: 'identity-policy', where: 'an identity policy of the role', statement },
+          { layer: 'permissions-boundary', where: 'the permissions boundary of the role', statement },
+        ],
+        managedPolicies: [],
+        dependsOn: [],
+        notChecked: [],
+        summary: 'Nothing allows ec2:GetPasswordData in: identity-policy, permissions-boundary.',
+      },
+    };
+    const family = 'arn:aws:ec2:apiso-northsouth-3r:751353041310:instance/*';
+    for (const text of [JSON.stringify(buildSlackMessage(alert)), buildSnsMessage(alert).message, renderAlertText(alert)]) {
+      expect(text).toMatch(/Also add to the permissions boundary of the role|also {6}add to the permissions boundary of the role/);
+      expect(text).toContain(family);
+      expect(text).not.toContain(member);
+    }
   });
 });

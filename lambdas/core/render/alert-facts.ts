@@ -4,6 +4,7 @@
  * the sparkline when it shows something, links. Values from the event stay raw here: each renderer escapes them.
  */
 import type { AlertSummary, ChangeLink, Severity, TopValues, Triage, ValueCount } from '../alert.js';
+import type { PolicyChange } from '../iam-policy/diagnose.js';
 import type { ManagedPolicyMatch } from '../iam-policy/managed-policies.js';
 import { triageAlert } from '../triage/triage.js';
 import { authorizationDecoding, errorMessageForDisplay, type AuthorizationDecoding } from './authorization.js';
@@ -44,6 +45,11 @@ export interface AlertFacts {
   resourceLine: Phrase;
   managedPolicies: ManagedPolicyMatch[];
   diagnosisSummary: string | null;
+  /**
+   * The diagnosis' statements for the other layers whose allow is missing too (a boundary beside the identity policy),
+   * their Resource widened to the fix's scope when it named only the sample's resource.
+   */
+  otherLayerChanges: PolicyChange[];
   /** `29 in 5 min, 2024-07-30 21:31:16–21:31:21 UTC` */
   when: string;
   /** `30 in total since 2024-07-30 21:31:16 UTC` (and the baseline when there is one) */
@@ -79,6 +85,7 @@ export function alertFacts(alert: AlertSummary, options: RenderOptions = {}): Al
     resourceLine: resourceLine(alert, scope),
     managedPolicies: managedPolicySuggestions(alert, action, scope),
     diagnosisSummary: alert.diagnosis ? diagnosisSummary(alert.diagnosis) : null,
+    otherLayerChanges: otherLayerChanges(alert, scope),
     when: `${alert.count} in ${alert.windowMinutes} min, ${formatSpan(windowFirst(alert), alert.lastSeen)}`,
     history: `${alert.totalCount} in total since ${formatTime(alert.firstSeen)}${alert.baseline > 0 ? `, baseline ${formatNumber(alert.baseline)} per window` : ''}`,
     sparkline: sparklineWorthShowing(alert.countsPerMinute),
@@ -95,6 +102,15 @@ export function alertFacts(alert: AlertSummary, options: RenderOptions = {}): Al
     },
     historyCommand: `npx denial-alerter history --fingerprint ${alert.fingerprint.replace(/[^A-Za-z0-9#_-]/g, '')}${/^\d{4}-\d{2}-\d{2}T\d{2}:\d{2}:\d{2}/.test(alert.windowStart) ? ` --since ${alert.windowStart.slice(0, 19)}Z` : ''}`,
   };
+}
+
+function otherLayerChanges(alert: AlertSummary, scope: ResourceScope | null): PolicyChange[] {
+  const changes = alert.diagnosis?.changes ?? [];
+  const widened = scope && (scope.kind === 'family' || scope.kind === 'list' || scope.kind === 'pattern') ? (scope.resources.length === 1 ? scope.resources[0]! : scope.resources) : null;
+  return changes
+    .filter((change) => change.layer !== alert.denyLayer)
+    .slice(0, 3)
+    .map((change) => (widened && change.statement.Resource === alert.resource ? { ...change, statement: { ...change.statement, Resource: widened } } : change));
 }
 
 /** The resource line: the family or the distinct resources, with how many were denied. */

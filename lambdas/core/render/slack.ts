@@ -195,6 +195,7 @@ function diagnosisText(facts: AlertFacts, diagnosis: Diagnosis): string {
     lines.push(`Denying statement ${slackCode(ref.sid, 100, '(no Sid)')} in ${slackCode(ref.policyArn ?? ref.policy, 300)}:`, slackCodeBlock(JSON.stringify(ref.statement), 900));
   }
   if (diagnosis.denyChange) lines.push(`Change: ${slackProse(diagnosis.denyChange.instruction, 500)}`);
+  for (const change of facts.otherLayerChanges) lines.push(`Also add to ${slackProse(change.where, 300)}:`, slackCodeBlock(JSON.stringify(change.statement), 700));
   if (diagnosis.dependsOn.length > 0) lines.push(`Depends on: ${diagnosis.dependsOn.slice(0, 6).map((key) => slackCode(key, 80)).join(', ')}`);
   if (diagnosis.notChecked.length > 0 && diagnosis.decision !== 'allowed') lines.push(`Not checked: ${slackProse(diagnosis.notChecked.join('; '), 400)}`);
   return lines.join('\n');

@@ -43,6 +43,7 @@ export function buildSnsMessage(alert: AlertSummary, options: RenderOptions = {}
     lines.push('', `Policy check: ${one(facts.diagnosisSummary ?? diagnosis.summary, 1000)}`);
     if (diagnosis.denyingStatement) lines.push(`Denying statement in ${one(diagnosis.denyingStatement.policyArn ?? diagnosis.denyingStatement.policy, 500)}:`, indent(JSON.stringify(diagnosis.denyingStatement.statement, null, 2)));
     if (diagnosis.denyChange) lines.push(`Change in ${one(diagnosis.denyChange.where, 500)}: ${one(diagnosis.denyChange.instruction, 1000)}`);
+    for (const change of facts.otherLayerChanges) lines.push(`Also add to ${one(change.where, 500)}:`, indent(flattenKeepingLines(JSON.stringify(change.statement, null, 2))));
     if (diagnosis.notChecked.length > 0 && diagnosis.decision !== 'allowed') lines.push(`Not checked: ${one(diagnosis.notChecked.join('; '), 1000)}`);
   }
   if (facts.simulate) lines.push('', facts.fix.kind === 'explicit-deny' ? 'Confirm the deny (the simulation lists the matching statement):' : 'Verify the fix:', indent(facts.simulate));

@@ -64,6 +64,7 @@ export function renderAlertText(alert: AlertSummary, options: TextRenderOptions 
   }
   if (facts.diagnosisSummary) lines.push(`  ${label('policies')}${one(facts.diagnosisSummary, 300)}`);
   if (alert.diagnosis?.denyChange) lines.push(`  ${label('change')}${one(alert.diagnosis.denyChange.instruction, 300)}`);
+  for (const change of facts.otherLayerChanges) lines.push(`  ${label('also')}add to ${one(change.where, 200)}: ${one(JSON.stringify(change.statement), 600)}`);
   if (facts.simulate) lines.push(`  ${label('verify')}${facts.simulate}`);
   if (facts.decoding?.kind === 'decoded') lines.push(`  ${label('decoded')}${one(facts.decoding.summary, 300)}`);
   if (facts.decoding?.kind === 'command') lines.push(`  ${label('decode')}${facts.decoding.command}`);
