@@ -1,15 +1,16 @@
 /**
  * Reads what an Athena `UNLOAD … WITH (format = 'JSON', compression = 'gzip')` wrote: the gzip JSON-lines files below
- * its S3 prefix, listed with ListObjectsV2 and streamed one after the other (never all in memory), either as one
- * stream of JSON lines for the replay engine, or copied to a local directory.
+ * its S3 prefix, listed with ListObjectsV2, streamed (never all in memory) and merged into one stream in event-time
+ * order, for the replay engine or for one local file.
  */
 import { GetObjectCommand, ListObjectsV2Command, type S3Client } from '@aws-sdk/client-s3';
 import { createWriteStream } from 'node:fs';
 import { mkdir } from 'node:fs/promises';
-import { basename, join } from 'node:path';
-import { PassThrough, Readable } from 'node:stream';
+import { dirname } from 'node:path';
+import { Readable } from 'node:stream';
 import { pipeline } from 'node:stream/promises';
-import { createGunzip } from 'node:zlib';
+import { createInterface } from 'node:readline';
+import { createGunzip, createGzip } from 'node:zlib';
 
 /** One file the UNLOAD wrote. */
 export interface UnloadedFile {
@@ -46,28 +47,64 @@ async function objectStream(s3: S3Client, file: UnloadedFile): Promise<Readable>
   return object.Body;
 }
 
+/** The `eventtime` of an unloaded JSON line, read without parsing the whole line ('' when it has none). */
+export function eventTimeOfLine(line: string): string {
+  const match = /"eventtime":"([^"]*)"/.exec(line);
+  return match ? match[1]! : '';
+}
+
+/** The non-empty lines of one unloaded file, decoded. */
+async function* fileLines(s3: S3Client, file: UnloadedFile): AsyncGenerator<string> {
+  const lines = createInterface({ input: Readable.from(decoded(await objectStream(s3, file))), crlfDelay: Infinity });
+  for await (const line of lines) if (line.trim() !== '') yield line;
+}
+
 /**
- * One stream of JSON lines: each file fetched when the previous one is done, gunzipped when it is gzip.
- * `onFile` hears of each file as it starts. An error ends the stream with that error.
+ * The lines of every file, merged into one stream in event-time order: UNLOAD sorts each file (`ORDER BY eventtime`)
+ * but writes files in parallel, so a k-way merge restores the global order with one line per file in memory. Lines of
+ * equal time keep file order. The replay's windows, baselines and cooldowns then see time move forward, as live.
  */
-export function unloadedLines(s3: S3Client, files: readonly UnloadedFile[], onFile?: (file: UnloadedFile, index: number) => void): Readable {
-  const out = new PassThrough();
-  void (async () => {
-    try {
-      for (const [index, file] of files.entries()) {
-        onFile?.(file, index);
-        for await (const chunk of decoded(await objectStream(s3, file))) {
-          if (!out.write(chunk)) await new Promise((resolve) => out.once('drain', resolve));
-        }
-        // A file that does not end in a newline must not glue its last line to the next file's first.
-        out.write('\n');
-      }
-      out.end();
-    } catch (error) {
-      out.destroy(error as Error);
+export async function* mergedLines(s3: S3Client, files: readonly UnloadedFile[]): AsyncGenerator<string> {
+  type Head = { time: string; line: string; file: number; rest: AsyncGenerator<string> };
+  const heap: Head[] = [];
+  const before = (a: Head, b: Head) => a.time < b.time || (a.time === b.time && a.file < b.file);
+  const push = (head: Head) => {
+    heap.push(head);
+    for (let i = heap.length - 1; i > 0; ) {
+      const parent = (i - 1) >> 1;
+      if (!before(heap[i]!, heap[parent]!)) break;
+      [heap[i], heap[parent]] = [heap[parent]!, heap[i]!];
+      i = parent;
     }
-  })();
-  return out;
+  };
+  const pop = (): Head => {
+    const top = heap[0]!;
+    const last = heap.pop()!;
+    if (heap.length > 0) {
+      heap[0] = last;
+      for (let i = 0; ; ) {
+        const left = 2 * i + 1;
+        const right = left + 1;
+        let smallest = i;
+        if (left < heap.length && before(heap[left]!, heap[smallest]!)) smallest = left;
+        if (right < heap.length && before(heap[right]!, heap[smallest]!)) smallest = right;
+        if (smallest === i) break;
+        [heap[i], heap[smallest]] = [heap[smallest]!, heap[i]!];
+        i = smallest;
+      }
+    }
+    return top;
+  };
+  const advance = async (rest: AsyncGenerator<string>, file: number) => {
+    const next = await rest.next();
+    if (!next.done) push({ time: eventTimeOfLine(next.value), line: next.value, file, rest });
+  };
+  for (const [index, file] of files.entries()) await advance(fileLines(s3, file), index);
+  while (heap.length > 0) {
+    const head = pop();
+    yield head.line;
+    await advance(head.rest, head.file);
+  }
 }
 
 /** The object's bytes, gunzipped when they start with gzip's magic number (whatever the key's extension). */
@@ -85,16 +122,21 @@ async function* decoded(body: Readable): AsyncGenerator<Buffer> {
   yield* (head[0] === 0x1f && head[1] === 0x8b ? whole.pipe(createGunzip()) : whole) as AsyncIterable<Buffer>;
 }
 
-/** Copies the files, as they are (gzip), into `directory`; returns the local paths. */
-export async function downloadUnloadedFiles(s3: S3Client, files: readonly UnloadedFile[], directory: string, onFile?: (file: UnloadedFile, index: number) => void): Promise<string[]> {
-  await mkdir(directory, { recursive: true });
-  const paths: string[] = [];
-  for (const [index, file] of files.entries()) {
-    onFile?.(file, index);
-    const name = basename(file.key);
-    const path = join(directory, /\.(gz|json|jsonl)$/i.test(name) ? name : `${name}.gz`);
-    await pipeline(await objectStream(s3, file), createWriteStream(path));
-    paths.push(path);
-  }
-  return paths;
+/** Writes the merged, time-ordered lines into one gzip JSON-lines file; returns how many lines it holds. */
+export async function writeMergedLines(lines: AsyncIterable<string>, path: string): Promise<number> {
+  await mkdir(dirname(path), { recursive: true });
+  let count = 0;
+  await pipeline(
+    Readable.from(
+      (async function* () {
+        for await (const line of lines) {
+          count++;
+          yield `${line}\n`;
+        }
+      })(),
+    ),
+    createGzip(),
+    createWriteStream(path),
+  );
+  return count;
 }

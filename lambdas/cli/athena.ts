@@ -8,7 +8,8 @@ import { OrganizationsClient } from '@aws-sdk/client-organizations';
 import { S3Client } from '@aws-sdk/client-s3';
 import { Option, type Command } from 'commander';
 import { randomBytes } from 'node:crypto';
-import type { Readable } from 'node:stream';
+import { join } from 'node:path';
+import { Readable } from 'node:stream';
 import { accountProjection, dayPartition, resolveBacktestSpec, type BacktestInput, type BacktestSpec } from '../core/athena/backtest-spec.js';
 import { catalogChangeEvents } from '../core/athena/change-events.js';
 import { estimatedQueryCostUsd, formatBytes, formatUsd } from '../core/athena/cost.js';
@@ -17,7 +18,7 @@ import { MAX_PARTITIONS_PER_QUERY, partitionCount, unloadSql } from '../core/ath
 import { AthenaInputError } from '../core/athena/sql-text.js';
 import { AthenaQueryError, AthenaQueryRunner, type QueryProgress } from '../adapters/athena-query-runner.js';
 import { listOrganizationAccountIds } from '../adapters/athena-organization-accounts.js';
-import { downloadUnloadedFiles, listUnloadedFiles, unloadedLines } from '../adapters/athena-unload-files.js';
+import { listUnloadedFiles, mergedLines, writeMergedLines } from '../adapters/athena-unload-files.js';
 import { UsageError, type CliContext, type CliIo } from './command-kit.js';
 import { terminalSafe } from './style.js';
 import { parseTimeBound } from './time-bound.js';
@@ -63,7 +64,7 @@ const SQL_DESCRIPTION = [
 ].join('\n\n');
 
 const RUN_DESCRIPTION = [
-  'Runs the same with your AWS credentials: creates the table if needed, starts the extraction query in a workgroup, shows its progress (state, data scanned, estimated cost at $5 per TB), waits, then streams the unloaded gzip JSON files from S3 into the replay engine (or copies them to --out DIR). Ctrl-C stops the query.',
+  'Runs the same with your AWS credentials: creates the table if needed, starts the extraction query in a workgroup, shows its progress (state, data scanned, estimated cost at $5 per TB), waits, then merges the unloaded gzip JSON files from S3 into one stream in event-time order and replays it (or writes it to --out DIR). Ctrl-C stops the query.',
   'Options after "--" go to "replay" (e.g. -- --in-memory --threshold 10 --json).',
 ].join('\n\n');
 
@@ -100,7 +101,7 @@ export function registerAthenaCommand(program: Command, context: CliContext, dep
   )
     .option('--workgroup <name>', 'Athena workgroup (its bytes-scanned limit and result encryption apply)', 'primary')
     .addOption(new Option('--no-create-table', 'the table exists already (e.g. made by the backtest construct): do not run the DDL'))
-    .option('--out <dir>', 'copy the unloaded files to DIR instead of replaying them ("replay DIR" later)')
+    .option('--out <dir>', 'write the extract to DIR (one gzip JSON-lines file in event-time order) instead of replaying it ("replay DIR" later)')
     .addHelpText('after', `\n${AFTER}`)
     .action(async (replayArgs: string[], flags: RunFlags) => {
       context.status = await runBacktest(replayArgs, flags, context, deps);
@@ -239,13 +240,18 @@ async function runBacktest(replayArgs: string[], flags: RunFlags, context: CliCo
     const bytes = files.reduce((sum, file) => sum + file.size, 0);
     io.stderr.write(`Unloaded ${files.length} file(s), ${formatBytes(bytes)} (gzip)\n`);
     if (flags.out) {
-      const paths = await downloadUnloadedFiles(clients.s3, files, flags.out);
-      io.stderr.write(`Copied ${paths.length} file(s) to ${flags.out}: replay them with "denial-alerter replay ${flags.out}"\n`);
+      const path = join(flags.out, `extract-${runId}.jsonl.gz`);
+      const count = await writeMergedLines(mergedLines(clients.s3, files), path);
+      io.stderr.write(`Wrote ${count} record(s) in event-time order to ${path}: replay them with "denial-alerter replay ${shellWord(flags.out)}"\n`);
       return 0;
     }
-    const lines = unloadedLines(clients.s3, files);
+    const lines = Readable.from(
+      (async function* () {
+        for await (const line of mergedLines(clients.s3, files)) yield `${line}\n`;
+      })(),
+    );
     const replay = deps.replay ?? (async (argv, replayIo) => (await import('./replay.js')).runReplay(argv, replayIo));
-    return await replay([...replayArgsWith(replayArgs, spec), '-'], { ...io, stdin: lines as Readable });
+    return await replay([...replayArgsWith(replayArgs, spec), '-'], { ...io, stdin: lines });
   } catch (error) {
     if (error instanceof AthenaQueryError) {
       io.stderr.write(`denial-alerter athena run: ${terminalSafe(error.message)}\n`);

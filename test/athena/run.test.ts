@@ -135,13 +135,18 @@ describe('denial-alerter athena run', () => {
     const unload = aws.executions.at(-1)!.sql;
     expect(unload).toContain(`AND account IN (${[...accounts, '999999999999'].map((id) => `'${id}'`).join(', ')})`);
     expect(aws.executions).toHaveLength(1);
-    expect(readdirSync(out).filter((name) => name.endsWith('.gz'))).toHaveLength(3);
+    // The three sorted files UNLOAD wrote are merged into one file in event-time order.
+    expect(readdirSync(out).filter((name) => /^extract-.*\.jsonl\.gz$/.test(name))).toHaveLength(1);
     let records = 0;
     let denied = 0;
+    let previousTime = '';
     for await (const item of readRecords([out])) {
       expect(item.kind).toBe('record');
       if (item.kind === 'record') {
         records++;
+        const time = String(item.record.eventTime);
+        expect(time >= previousTime, `${time} after ${previousTime}`).toBe(true);
+        previousTime = time;
         if (typeof item.record.errorCode === 'string' && typeof item.record.eventSource === 'string') denied++;
         else expect(catalogEntryOf(String(item.record.eventSource), String(item.record.eventName))).toBeDefined();
       }

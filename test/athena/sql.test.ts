@@ -7,7 +7,8 @@ import { AthenaInputError } from '../../lambdas/core/athena/sql-text.js';
 
 const parser = new nodeSqlParser.Parser();
 /** node-sql-parser's Trino grammar (Athena engine v3 is Trino). */
-const parseTrino = (sql: string) => parser.astify(sql, { database: 'trino' }) as unknown as { type: string; where: Expr; columns: Array<{ expr: Expr }> };
+const parseTrino = (sql: string) =>
+  parser.astify(sql, { database: 'trino' }) as unknown as { type: string; where: Expr; columns: Array<{ expr: Expr }>; orderby: Array<{ expr: Expr; type: string }> | null };
 
 type Expr = { type: string; operator?: string; left?: Expr; right?: Expr; value?: unknown; column?: unknown; expr?: Expr };
 
@@ -57,6 +58,8 @@ describe('the extraction query', () => {
       'errorcode', 'errormessage', 'requestparameters', 'responseelements', 'additionaleventdata', 'requestid', 'eventid',
       'readonly', 'resources', 'eventtype', 'recipientaccountid', 'sharedeventid', 'vpcendpointid', 'vpcendpointaccountid', 'eventcategory',
     ]);
+    // Each file UNLOAD writes is sorted by event time, so that athena run can merge them in order.
+    expect(ast.orderby?.map((order) => [nameOf(order.expr), order.type ?? 'ASC'])).toEqual([['eventtime', 'ASC']]);
     const parts = conjuncts(ast.where);
     const errorFilter = parts.at(-1)!;
     expect(errorFilter.operator).toBe('OR');

@@ -5,6 +5,8 @@
  * It selects exactly the columns the pipeline reads, and always prunes partitions by date (`"timestamp"`) so Athena
  * reads only the days asked for. The upper date bound takes one more day: CloudTrail files a record under the date of
  * its log file, which for the last minutes of a day is the next day. The exact range is then applied on `eventtime`.
+ * Rows are sorted by `eventtime` within each file UNLOAD writes (files are written in parallel, not sorted among
+ * themselves): `athena run` merges the files into one stream in event-time order, as the replay expects.
  */
 import { athenaName, EXTRACTED_COLUMNS } from './cloudtrail-columns.js';
 import { accountProjection, dayPartition, type BacktestSpec, type ChangeEventFilter } from './backtest-spec.js';
@@ -61,6 +63,8 @@ export function extractionSelectSql(spec: BacktestSpec): string {
     `  AND eventtime >= ${sqlString(eventTimeText(spec.sinceMs))}`,
     `  AND eventtime < ${sqlString(eventTimeText(spec.untilMs))}`,
     `  AND (${changes ? `${denials}\n    OR ${changes}` : denials})`,
+    // UNLOAD writes files in parallel, each sorted: `athena run` merges them into one stream in event time order.
+    'ORDER BY eventtime',
   ].join('\n');
 }
 

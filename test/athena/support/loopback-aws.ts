@@ -112,16 +112,20 @@ export async function startLoopbackAws(options: { records: Json[]; accounts?: st
   function unload(sql: string) {
     const match = /^UNLOAD \(\n([\s\S]*)\n\)\nTO '((?:[^']|'')*)'\nWITH \(format = 'JSON', compression = 'gzip'\)$/.exec(sql);
     if (!match) throw new Error(`not an UNLOAD this endpoint understands:\n${sql}`);
-    const select = parser.astify(match[1]!, { database: 'trino' }) as unknown as { where: Expr; columns: Array<{ expr: Expr }> };
+    const select = parser.astify(match[1]!, { database: 'trino' }) as unknown as { where: Expr; columns: Array<{ expr: Expr }>; orderby?: Array<{ expr: Expr; type: string }> | null };
     const columns = select.columns.map((column) => nameOf(column.expr)!);
     const rows = options.records
       .filter((record) => truthy(evaluate(select.where, rowWithPartitions(record))))
       .map((record) => Object.fromEntries(columns.map((column) => [column, toAthenaRow(record)[column] ?? null])));
+    // Like Athena: with ORDER BY each file is sorted, the files are not sorted among themselves (rows are dealt out
+    // round-robin, so every file spans the whole range).
+    const sortKey = select.orderby?.[0] ? nameOf(select.orderby[0].expr) : null;
+    const sortFile = (part: Json[]) => (sortKey ? [...part].sort((a, b) => (String(a[sortKey] ?? '') < String(b[sortKey] ?? '') ? -1 : String(a[sortKey] ?? '') > String(b[sortKey] ?? '') ? 1 : 0)) : part);
     const output = match[2]!.replace(/''/g, "'");
     const [, bucket, prefix] = /^s3:\/\/([^/]+)\/(.*)$/.exec(output)!;
     const files = options.filesPerUnload ?? 3;
     for (let file = 0; file < files; file++) {
-      const part = rows.filter((_, index) => index % files === file);
+      const part = sortFile(rows.filter((_, index) => index % files === file));
       if (part.length === 0) continue;
       objects.set(`${bucket}/${prefix}20260601_000000_0000${file}_abcde_${file}.gz`, gzipSync(part.map((row) => JSON.stringify(row)).join('\n')));
     }
