@@ -1,10 +1,11 @@
 import { describe, expect, it } from 'vitest';
 import { storageKeysOf } from '../../lambdas/core/changes/change-store.js';
+import { CHANGE_CATALOG } from '../../lambdas/core/changes/catalog.js';
 import { extractChange, MAX_PARAMETERS_CHARS } from '../../lambdas/core/changes/extract.js';
 import { formatChangeLine } from '../../lambdas/core/changes/format.js';
 import { targetKey } from '../../lambdas/core/changes/targets.js';
 import type { CloudTrailRecord } from '../../lambdas/core/types.js';
-import { readJsonl } from '../support/corpus.js';
+import { corpusFoldersWith, readJsonl } from '../support/corpus.js';
 import { TEMPLATES, variant } from './support/timeline.js';
 
 const stratus = readJsonl('stratus-red-team-detonation-logs/all_events.jsonl');
@@ -143,5 +144,30 @@ describe('a change as one line (history --changes on a terminal)', () => {
     );
     const hostile = { ...extractChange(record)!, actorSession: 'x\u001b[31m\nred' };
     expect(formatChangeLine(hostile)).not.toMatch(/[\u0000-\u001f]/);
+  });
+});
+
+describe('odd shapes', () => {
+  it('never throws and stays bounded on any corpus record dressed as any catalogue call (SYNTHETIC: names swapped in)', () => {
+    const records = corpusFoldersWith('negatives.jsonl').flatMap((folder) => [...readJsonl(`${folder}/negatives.jsonl`), ...readJsonl(`${folder}/denied.jsonl`)]);
+    const odd: CloudTrailRecord[] = [
+      { eventID: 'x', eventTime: '2026-01-01T00:00:00Z', requestParameters: null },
+      { eventID: 'y', eventTime: '2026-01-01T00:00:00Z', requestParameters: { roleName: 42, queueUrl: {}, attributes: 'Policy', bucketName: ['b'] } as Record<string, unknown> },
+      { eventID: 'z', eventTime: '2026-01-01T00:00:00Z', userIdentity: {}, responseElements: 'not an object' },
+      { eventID: 'w', eventTime: '2026-01-01T00:00:00Z', resources: { ARN: 'arn:aws:kms:us-east-1:1:key/k' }, requestParameters: { keyId: 'alias/x' } } as unknown as CloudTrailRecord,
+      { eventID: 'v', eventTime: '2026-01-01T00:00:00Z', resources: [null, 'arn'], userIdentity: { type: 'AssumedRole', sessionContext: {} } } as unknown as CloudTrailRecord,
+    ];
+    let extracted = 0;
+    for (const entry of CHANGE_CATALOG) {
+      for (const base of [...records, ...odd]) {
+        const { errorCode: _code, ...record } = base;
+        const change = extractChange({ ...record, eventSource: entry.eventSource, eventName: entry.eventNames[0] } as CloudTrailRecord);
+        if (!change) continue;
+        extracted++;
+        expect(JSON.stringify(change).length).toBeLessThan(4000);
+        for (const value of Object.values(change.parameters)) expect(typeof value).toBe('string');
+      }
+    }
+    expect(extracted).toBeGreaterThan(1000);
   });
 });

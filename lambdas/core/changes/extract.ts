@@ -143,7 +143,7 @@ function resourceArnOf(record: CloudTrailRecord, params: Params, where: { partit
   const { partition, accountId, region } = where;
   const regional = (service: string, resource: string): string | null =>
     accountId && region ? `arn:${partition}:${service}:${region}:${accountId}:${resource}` : null;
-  const fromResources = record.resources?.find((item) => typeof item.ARN === 'string')?.ARN ?? null;
+  const fromResources = Array.isArray(record.resources) ? (record.resources.find((item) => typeof item?.ARN === 'string')?.ARN ?? null) : null;
   switch (record.eventSource) {
     case 's3.amazonaws.com': {
       const bucket = text(params.bucketName);
