@@ -20,9 +20,9 @@ import { createLambdaPublisher } from './adapters/lambda-notifier.js';
 import type { Diagnosis } from './core/iam-policy/diagnose.js';
 import type { Denial } from './core/types.js';
 import { settingsFromJson } from './core/config.js';
-import { parseAccountOrganizationalUnits, routesFromJson } from './core/routing.js';
 import { deliveryDeadline } from './config/delivery.js';
-import { HANDLER_ENV, POLICY_LOOKUPS_ENV, ROUTING_ENV } from './config/env.js';
+import { HANDLER_ENV, POLICY_LOOKUPS_ENV } from './config/env.js';
+import { routingFromEnvironment } from './config/routing.js';
 import { METRICS } from './config/metrics.js';
 import type { AlertPublisher } from './engine/alert-publisher.js';
 import { processSqsBatch, type SqsBatchDeps } from './engine/process-sqs-batch.js';
@@ -77,10 +77,8 @@ export function dependenciesFromEnvironment(env: NodeJS.ProcessEnv = process.env
     'unreadable-record': env[HANDLER_ENV.recordDeadLetterQueueUrl],
     'undelivered-alert': env[HANDLER_ENV.alertDeadLetterQueueUrl],
   } as const;
-  const organizationalUnits = env[ROUTING_ENV.accountOrganizationalUnits];
   const publisher = createLambdaPublisher({
-    routes: routesFromJson(env[ROUTING_ENV.routes]),
-    accountOrganizationalUnits: organizationalUnits ? parseAccountOrganizationalUnits(JSON.parse(organizationalUnits)) : undefined,
+    ...routingFromEnvironment(env),
     snsTopicArn: env[HANDLER_ENV.snsTopicArn],
     slackWebhookSecretArn: env[HANDLER_ENV.slackWebhookSecretArn],
   });

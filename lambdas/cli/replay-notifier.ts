@@ -17,8 +17,9 @@ import { SlackWebhookSender } from '../adapters/slack-webhook.js';
 import { SnsPublisher } from '../adapters/sns-publisher.js';
 import type { AlertSummary } from '../core/alert.js';
 import { SettingsError, type Settings } from '../core/config.js';
-import { parseAccountOrganizationalUnits, parseRoutes, routesFromJson, type Route } from '../core/routing.js';
+import { parseAccountOrganizationalUnits, parseRoutes, type Route } from '../core/routing.js';
 import { ROUTING_ENV } from '../config/env.js';
+import { routingFromEnvironment } from '../config/routing.js';
 import type { AlertPublisher } from '../engine/alert-publisher.js';
 import { readSettingsFile } from './settings-file.js';
 
@@ -79,7 +80,7 @@ export function createReplayNotifier(values: Record<string, unknown>, env: NodeJ
   if (snsTopic && !/^arn:aws[a-z-]*:sns:[a-z0-9-]+:\d{12}:[\w-]+(\.fifo)?$/.test(snsTopic)) {
     throw new SettingsError(`--sns-topic must be an SNS topic ARN, got "${snsTopic}"`);
   }
-  const routing = settings?.routes !== undefined ? settings : { ...routingFromEnvironment(env), ...withoutUndefined(routingFromFile(values.settings)) };
+  const routing = settings?.routes !== undefined ? settings : { ...routingOf(env), ...withoutUndefined(routingFromFile(values.settings)) };
   const configured = routing.routes;
   const deliverToRoutes = values['deliver-to-routes'] === true;
   if (configured === undefined && (routeWebhooks.size > 0 || deliverToRoutes)) {
@@ -160,15 +161,11 @@ function onlyTestWebhooks(route: Route, routeWebhooks: Map<string, string>, slac
 }
 
 /** Routes from the Lambda's own variables (`DENIAL_ALERTER_ROUTES`, `DENIAL_ALERTER_ACCOUNT_OUS`), when set. */
-function routingFromEnvironment(env: NodeJS.ProcessEnv): RoutingSettings {
+function routingOf(env: NodeJS.ProcessEnv): RoutingSettings {
   try {
-    const organizationalUnits = env[ROUTING_ENV.accountOrganizationalUnits];
-    return {
-      routes: routesFromJson(env[ROUTING_ENV.routes]),
-      accountOrganizationalUnits: organizationalUnits ? parseAccountOrganizationalUnits(JSON.parse(organizationalUnits)) : undefined,
-    };
+    return routingFromEnvironment(env);
   } catch (error) {
-    throw new SettingsError(`${ROUTING_ENV.routes} / ${ROUTING_ENV.accountOrganizationalUnits}: ${(error as Error).message}`);
+    throw new SettingsError((error as Error).message);
   }
 }
 

@@ -2,6 +2,7 @@ import { describe, expect, it } from 'vitest';
 import type { AlertSummary } from '../../lambdas/core/alert.js';
 import { parseAccountOrganizationalUnits, parseRoutes, routeAlert, routeLabel, routesFromJson, RouteConfigError } from '../../lambdas/core/routing.js';
 import { resolveSettings, SettingsError } from '../../lambdas/core/config.js';
+import { routingFromEnvironment } from '../../lambdas/config/routing.js';
 import { ec2GetPasswordData } from '../render/alerts.js';
 
 const TOPIC = 'arn:aws:sns:eu-west-1:111122223333:security-alerts';
@@ -99,6 +100,17 @@ describe('route validation names the bad key', () => {
     expect(routesFromJson(' ')).toBeUndefined();
     expect(routesFromJson(JSON.stringify([{ name: 'default', snsTopicArn: TOPIC }]))).toEqual([{ name: 'default', snsTopicArn: TOPIC }]);
     expect(() => routesFromJson('[{')).toThrow(/^routes are not valid JSON/);
+  });
+
+  it('the environment variables the stack sets: errors name the variable', () => {
+    const routes = [{ name: 'default', snsTopicArn: TOPIC }];
+    expect(routingFromEnvironment({ DENIAL_ALERTER_ROUTES: JSON.stringify(routes), DENIAL_ALERTER_ACCOUNT_OUS: '{"111111111111":["r-ab12"]}' })).toEqual({
+      routes,
+      accountOrganizationalUnits: { '111111111111': ['r-ab12'] },
+    });
+    expect(routingFromEnvironment({})).toEqual({});
+    expect(() => routingFromEnvironment({ DENIAL_ALERTER_ROUTES: '[{"name":"a"}]' })).toThrow('environment variable DENIAL_ALERTER_ROUTES: routes[0] ("a") has no channel');
+    expect(() => routingFromEnvironment({ DENIAL_ALERTER_ACCOUNT_OUS: '{"x":[]}' })).toThrow('environment variable DENIAL_ALERTER_ACCOUNT_OUS: accountOrganizationalUnits key "x"');
   });
 
   it('the account → organizational units map', () => {
