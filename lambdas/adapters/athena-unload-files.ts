@@ -4,9 +4,10 @@
  * order, for the replay engine or for one local file.
  */
 import { GetObjectCommand, ListObjectsV2Command, type S3Client } from '@aws-sdk/client-s3';
-import { createWriteStream } from 'node:fs';
-import { mkdir } from 'node:fs/promises';
-import { dirname } from 'node:path';
+import { createReadStream, createWriteStream } from 'node:fs';
+import { mkdir, mkdtemp, rm } from 'node:fs/promises';
+import { tmpdir } from 'node:os';
+import { dirname, join } from 'node:path';
 import { Readable } from 'node:stream';
 import { pipeline } from 'node:stream/promises';
 import { createInterface } from 'node:readline';
@@ -53,18 +54,49 @@ export function eventTimeOfLine(line: string): string {
   return match ? match[1]! : '';
 }
 
-/** The non-empty lines of one unloaded file, decoded. */
-async function* fileLines(s3: S3Client, file: UnloadedFile): AsyncGenerator<string> {
-  const lines = createInterface({ input: Readable.from(decoded(await objectStream(s3, file))), crlfDelay: Infinity });
+/** The non-empty lines of a stream of one unloaded file, decoded. */
+async function* linesOf(body: Readable): AsyncGenerator<string> {
+  const lines = createInterface({ input: Readable.from(decoded(body)), crlfDelay: Infinity });
   for await (const line of lines) if (line.trim() !== '') yield line;
 }
+
+/**
+ * How many S3 bodies the merge keeps open at once. Each open body holds one of the SDK's sockets (50 by default):
+ * beyond this, the files are first copied to a local directory and merged from there.
+ */
+export const MAX_OPEN_S3_STREAMS = 32;
 
 /**
  * The lines of every file, merged into one stream in event-time order: UNLOAD sorts each file (`ORDER BY eventtime`)
  * but writes files in parallel, so a k-way merge restores the global order with one line per file in memory. Lines of
  * equal time keep file order. The replay's windows, baselines and cooldowns then see time move forward, as live.
  */
-export async function* mergedLines(s3: S3Client, files: readonly UnloadedFile[]): AsyncGenerator<string> {
+export async function* mergedLines(
+  s3: S3Client,
+  files: readonly UnloadedFile[],
+  options: { maxOpenStreams?: number; onSpill?: (directory: string) => void } = {},
+): AsyncGenerator<string> {
+  if (files.length <= (options.maxOpenStreams ?? MAX_OPEN_S3_STREAMS)) {
+    yield* mergeSorted(await Promise.all(files.map(async (file) => linesOf(await objectStream(s3, file)))));
+    return;
+  }
+  const directory = await mkdtemp(join(tmpdir(), 'denial-alerter-unload-'));
+  options.onSpill?.(directory);
+  try {
+    const paths: string[] = [];
+    for (const [index, file] of files.entries()) {
+      const path = join(directory, `${String(index).padStart(6, '0')}.part`);
+      await pipeline(await objectStream(s3, file), createWriteStream(path));
+      paths.push(path);
+    }
+    yield* mergeSorted(paths.map((path) => linesOf(createReadStream(path))));
+  } finally {
+    await rm(directory, { recursive: true, force: true });
+  }
+}
+
+/** The k-way merge of line sources that are each sorted by event time. */
+async function* mergeSorted(sources: ReadonlyArray<AsyncGenerator<string>>): AsyncGenerator<string> {
   type Head = { time: string; line: string; file: number; rest: AsyncGenerator<string> };
   const heap: Head[] = [];
   const before = (a: Head, b: Head) => a.time < b.time || (a.time === b.time && a.file < b.file);
@@ -99,7 +131,7 @@ export async function* mergedLines(s3: S3Client, files: readonly UnloadedFile[])
     const next = await rest.next();
     if (!next.done) push({ time: eventTimeOfLine(next.value), line: next.value, file, rest });
   };
-  for (const [index, file] of files.entries()) await advance(fileLines(s3, file), index);
+  for (const [index, source] of sources.entries()) await advance(source, index);
   while (heap.length > 0) {
     const head = pop();
     yield head.line;

@@ -32,6 +32,8 @@ export interface AthenaCommandDeps {
   pollIntervalMs?: number;
   /** Aborts the run as Ctrl-C does (the query is stopped). The CLI listens for SIGINT itself. */
   signal?: AbortSignal;
+  /** Open S3 bodies the merge may hold at once before it copies the files locally first (default 32). */
+  maxOpenStreams?: number;
   /** Replays the unloaded lines (`-` reads them from `io.stdin`); defaults to `runReplay` of `replay.ts`. */
   replay?: (argv: string[], io: CliIo) => Promise<number>;
 }
@@ -239,15 +241,16 @@ async function runBacktest(replayArgs: string[], flags: RunFlags, context: CliCo
     const files = await listUnloadedFiles(clients.s3, spec.output);
     const bytes = files.reduce((sum, file) => sum + file.size, 0);
     io.stderr.write(`Unloaded ${files.length} file(s), ${formatBytes(bytes)} (gzip)\n`);
+    const merge = { maxOpenStreams: deps.maxOpenStreams, onSpill: (directory: string) => io.stderr.write(`${files.length} files: copied to ${directory} before merging them in time order\n`) };
     if (flags.out) {
       const path = join(flags.out, `extract-${runId}.jsonl.gz`);
-      const count = await writeMergedLines(mergedLines(clients.s3, files), path);
+      const count = await writeMergedLines(mergedLines(clients.s3, files, merge), path);
       io.stderr.write(`Wrote ${count} record(s) in event-time order to ${path}: replay them with "denial-alerter replay ${shellWord(flags.out)}"\n`);
       return 0;
     }
     const lines = Readable.from(
       (async function* () {
-        for await (const line of mergedLines(clients.s3, files)) yield `${line}\n`;
+        for await (const line of mergedLines(clients.s3, files, merge)) yield `${line}\n`;
       })(),
     );
     const replay = deps.replay ?? (async (argv, replayIo) => (await import('./replay.js')).runReplay(argv, replayIo));
