@@ -22,14 +22,12 @@ export interface BuiltApp {
 /** Builds the stack the context asks for and registers cdk-nag's AWS Solutions checks (exported for tests). */
 export function buildApp(app: App = new App()): BuiltApp {
   const config = stackConfigFrom(app.node);
-  // HOOK (H5, lib/change-pattern.ts): pass its "what changed" event pattern as `changeEventPattern` to both stacks.
-  const changeEventPattern = undefined;
   Validations.of(app).addPlugins(new AwsSolutionsChecks(app));
   if (config.forwarderOnly) {
     const forwarder = new DenialAlerterForwarderStack(app, 'DenialAlerterForwarder', {
       centralBusArn: config.centralBusArn ?? centralBusArn({ account: config.centralAccount, region: config.centralRegion }),
       extraErrorCodes: config.settings.extraErrorCodes,
-      changeEventPattern,
+      whatChanged: config.whatChanged,
       description: 'Denial Alerter forwarder: sends this account and Region\'s denials to the central bus',
     });
     return { app, forwarder };
@@ -38,7 +36,6 @@ export function buildApp(app: App = new App()): BuiltApp {
     config,
     description: 'Denial Alerter: alerts on AWS AccessDenied spikes',
     extra: {
-      changeEventPattern,
       // The member template is synthesized on its own: give it the same checks.
       configureMemberStage: (stage) => Validations.of(stage).addPlugins(new AwsSolutionsChecks(stage)),
     },

@@ -15,7 +15,7 @@ export { RULE_RETRY_POLICY } from './constructs/denial-forwarder.js';
 export interface DenialAlerterStackProps extends StackProps {
   readonly config: StackConfig;
   /** Construct props the context cannot express (the "what changed" pattern, cdk-nag on the member stage). @default none */
-  readonly extra?: Pick<DenialAlerterProps, 'changeEventPattern' | 'configureMemberStage'>;
+  readonly extra?: Pick<DenialAlerterProps, 'configureMemberStage'>;
 }
 
 export class DenialAlerterStack extends Stack {
@@ -45,6 +45,7 @@ export function alerterPropsFrom(config: StackConfig): DenialAlerterProps {
     policyLookups: config.policyLookups,
     batchSize: config.batchSize,
     maxConcurrency: config.maxConcurrency,
+    whatChanged: config.whatChanged,
     routes: config.routes,
     accountOrganizationalUnits: config.accountOrganizationalUnits,
   };

@@ -14,6 +14,7 @@ import { Construct } from 'constructs';
 import { MEMBER_ACCOUNTS_ENV, MEMBER_READER_ROLE_NAME, ROUTING_ENV } from '../lambdas/config/env.js';
 import { resolveSettings, type Settings } from '../lambdas/core/config.js';
 import type { Route } from '../lambdas/core/routing.js';
+import { changeEventPattern } from './change-pattern.js';
 import { AlertTopic } from './constructs/alert-topic.js';
 import { DataKey } from './constructs/data-key.js';
 import { alarmStatePattern, RULE_RETRY_POLICY } from './constructs/denial-forwarder.js';
@@ -71,7 +72,9 @@ export interface DenialAlerterProps {
   readonly routes?: readonly Route[];
   /** Account id → its OU and root ids, for routes matching `organizationalUnits`. @default none */
   readonly accountOrganizationalUnits?: Readonly<Record<string, readonly string[]>>;
-  /** The "what changed" event pattern (`lib/change-pattern.ts`): a second rule into the ingest queue, and in every forwarder. @default none */
+  /** Ingest policy-change events ("what changed", docs/what-changed.md): a second rule into the ingest queue, and in every member forwarder. @default true */
+  readonly whatChanged?: boolean;
+  /** The pattern of those events. @default `changeEventPattern()` of `lib/change-pattern.ts` */
   readonly changeEventPattern?: Record<string, unknown>;
   /** Called with the member stage before its template is synthesized (e.g. to add cdk-nag). @default nothing */
   readonly configureMemberStage?: MemberTemplateProps['configureStage'];
@@ -177,10 +180,11 @@ export class DenialAlerter extends Construct {
       extraErrorCodes: this.settings.extraErrorCodes,
       description: 'Denial Alerter: denials forwarded to the central bus',
     });
-    this.changeRules = props.changeEventPattern
+    const changes = props.whatChanged === false ? undefined : (props.changeEventPattern ?? changeEventPattern());
+    this.changeRules = changes
       ? [
-          this.ruleTo('ChangeRule', undefined, { eventPattern: props.changeEventPattern, description: 'Denial Alerter: policy changes ("what changed")' }),
-          this.ruleTo('CentralChangeRule', this.centralBus.eventBusName, { eventPattern: props.changeEventPattern, description: 'Denial Alerter: policy changes forwarded to the central bus' }),
+          this.ruleTo('ChangeRule', undefined, { eventPattern: changes, description: 'Denial Alerter: policy changes ("what changed")' }),
+          this.ruleTo('CentralChangeRule', this.centralBus.eventBusName, { eventPattern: changes, description: 'Denial Alerter: policy changes forwarded to the central bus' }),
         ]
       : [];
     this.forwardedAlarmsRule = new Rule(this, 'ForwardedAlarms', {
@@ -201,7 +205,7 @@ export class DenialAlerter extends Construct {
         handlerRoleArn: this.handler.role.roleArn,
         operationsTopic: this.operationsTopic.topic,
         extraErrorCodes: this.settings.extraErrorCodes,
-        changeEventPattern: props.changeEventPattern,
+        changeEventPattern: changes,
         configureStage: props.configureMemberStage,
       });
       this.grantMemberReads(readerRoleArnPattern, props.organizationId!);

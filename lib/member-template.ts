@@ -27,7 +27,7 @@ export const MEMBER_TEMPLATE_PARAMETERS = {
 export interface MemberTemplateProps {
   /** Opt-in extra error codes, the same as the central stack's. @default [] */
   readonly extraErrorCodes?: readonly string[];
-  /** The "what changed" pattern, forwarded by a second rule. @default none */
+  /** The "what changed" pattern, forwarded by a second rule (the central construct passes `lib/change-pattern.ts`'s). @default no second rule */
   readonly changeEventPattern?: Record<string, unknown>;
   /** Called with the member stage before synthesis (e.g. to add cdk-nag's checks). @default nothing */
   readonly configureStage?: (stage: Stage) => void;
@@ -54,7 +54,12 @@ export class MemberStack extends Stack {
     });
     const readerRegion = new CfnCondition(this, 'ReaderRoleRegion', { expression: Fn.conditionEquals(Aws.REGION, READER_ROLE_REGION) });
 
-    this.forwarder = new DenialAlerterForwarder(this, 'Forwarder', { centralBusArn, extraErrorCodes: props.extraErrorCodes, changeEventPattern: props.changeEventPattern });
+    this.forwarder = new DenialAlerterForwarder(this, 'Forwarder', {
+      centralBusArn,
+      extraErrorCodes: props.extraErrorCodes,
+      whatChanged: props.changeEventPattern !== undefined,
+      changeEventPattern: props.changeEventPattern,
+    });
     this.readerRole = new ReaderRole(this, 'Reader', { handlerRoleArn, organizationId });
     conditionAll(this.forwarder, forwards);
     conditionAll(this.readerRole, readerRegion);

@@ -48,7 +48,9 @@ export interface StackConfig {
   readonly forwarderOnly: boolean;
   /** Roll the forwarder and the reader role out to the organization with a StackSet. @default no rollout */
   readonly organization?: OrganizationRollout;
-  /** Maximum concurrent handler invocations of the SQS event source (2 to 1000). @default no limit */
+  /** Ingest (and forward) policy-change events for "what changed" (docs/what-changed.md). @default true */
+  readonly whatChanged: boolean;
+  /** Maximum concurrent handler invocations of the SQS event source (2 to 1000). @default the construct's */
   readonly maxConcurrency?: number;
   /** Alert routes by account, OU, principal, tag, severity or action (`lambdas/core/routing.ts`). @default every alert to the alert topic and `slackWebhookSecretName` */
   readonly routes?: readonly Route[];
@@ -176,6 +178,7 @@ export function stackConfigFrom(node: Node): StackConfig {
     centralRegion,
     forwarderOnly,
     organization,
+    whatChanged: get('whatChanged') === undefined ? true : boolean('whatChanged'),
     maxConcurrency: maxConcurrency === undefined || maxConcurrency === null ? undefined : number('maxConcurrency', 2, 2, 1000),
     routes: routesFrom(get('routes')),
     accountOrganizationalUnits: accountOrganizationalUnitsFrom(get('accountOrganizationalUnits')),

@@ -3,6 +3,7 @@ import { Alarm, ComparisonOperator, TreatMissingData } from 'aws-cdk-lib/aws-clo
 import { PolicyStatement, Role, ServicePrincipal } from 'aws-cdk-lib/aws-iam';
 import type { Queue } from 'aws-cdk-lib/aws-sqs';
 import { Construct } from 'constructs';
+import { changeEventPattern } from '../change-pattern.js';
 import { DenialRule } from './denial-rule.js';
 import { EncryptedQueue } from './encrypted-queue.js';
 
@@ -28,10 +29,9 @@ export interface DenialAlerterForwarderProps {
   readonly centralBusArn: string;
   /** Opt-in extra error codes, the same as the central stack's. @default [] */
   readonly extraErrorCodes?: readonly string[];
-  /**
-   * The pattern of the "what changed" events (IAM, S3, KMS policy changes: `lib/change-pattern.ts`), forwarded by a
-   * second rule. @default no second rule
-   */
+  /** Forward policy-change events ("what changed", docs/what-changed.md) with a second rule. @default true */
+  readonly whatChanged?: boolean;
+  /** The pattern of those events. @default `changeEventPattern()` of `lib/change-pattern.ts` */
   readonly changeEventPattern?: Record<string, unknown>;
 }
 
@@ -72,10 +72,11 @@ export class DenialAlerterForwarder extends Construct {
       extraErrorCodes: props.extraErrorCodes,
       target: target('CentralBus'),
     });
-    if (props.changeEventPattern) {
+    const changes = props.whatChanged === false ? undefined : (props.changeEventPattern ?? changeEventPattern());
+    if (changes) {
       this.changeRule = new DenialRule(this, 'ChangeRule', {
         description: 'Denial Alerter forwarder: policy changes ("what changed") to the central bus',
-        eventPattern: props.changeEventPattern,
+        eventPattern: changes,
         target: target('CentralBus'),
       });
     }

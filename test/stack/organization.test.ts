@@ -2,6 +2,7 @@ import { Match, Template } from 'aws-cdk-lib/assertions';
 import { describe, expect, it } from 'vitest';
 import { MEMBER_READER_ROLE_NAME } from '../../lambdas/adapters/policy-sources/member-account-credentials.js';
 import { MEMBER_ACCOUNTS_ENV, ROUTING_ENV } from '../../lambdas/config/env.js';
+import { changeEventPattern } from '../../lib/change-pattern.js';
 import { alarmStatePattern } from '../../lib/constructs/denial-forwarder.js';
 import { denialEventPattern } from '../../lib/event-pattern.js';
 import { MEMBER_TEMPLATE_PARAMETERS, memberStack } from '../../lib/member-template.js';
@@ -123,12 +124,12 @@ describe('organization rollout: the member template', () => {
     });
   });
 
-  it('adds the "what changed" rule to the forwarder when a pattern is given', () => {
-    const pattern = { 'detail-type': ['AWS API Call via CloudTrail'], detail: { eventName: ['PutRolePolicy'] } };
-    const withChanges = Template.fromStack(memberStack({ changeEventPattern: pattern }));
-    withChanges.hasResourceProperties('AWS::Events::Rule', { EventPattern: { source: [{ prefix: 'aws.' }], ...pattern }, Targets: [Match.objectLike({ Arn: { Ref: 'CentralBusArn' } })] });
-    expect(resourcesOf(member, 'AWS::Events::Rule')).toHaveLength(2);
-    expect(resourcesOf(withChanges, 'AWS::Events::Rule')).toHaveLength(3);
+  it('forwards the "what changed" events with a second rule (the central stack\'s pattern), none without', () => {
+    member.hasResourceProperties('AWS::Events::Rule', { EventPattern: changeEventPattern(), Targets: [Match.objectLike({ Arn: { Ref: 'CentralBusArn' } })] });
+    expect(resourcesOf(member, 'AWS::Events::Rule')).toHaveLength(3);
+    const without = memberOf(buildCentral({ ...ORGANIZATION, whatChanged: false }).central);
+    expect(resourcesOf(without, 'AWS::Events::Rule')).toHaveLength(2);
+    expect(resourcesOf(Template.fromStack(memberStack()), 'AWS::Events::Rule')).toHaveLength(2);
   });
 });
 

@@ -5,6 +5,7 @@ import { TABLE_SCHEMA } from '../../lambdas/adapters/table-schema.js';
 import { HANDLER_ENV, MEMBER_ACCOUNTS_ENV, POLICY_LOOKUPS_ENV, ROUTING_ENV } from '../../lambdas/config/env.js';
 import { METRICS } from '../../lambdas/config/metrics.js';
 import { resolveSettings } from '../../lambdas/core/config.js';
+import { changeEventPattern } from '../../lib/change-pattern.js';
 import { denialEventPattern } from '../../lib/event-pattern.js';
 import { POLICY_LOOKUP_ACTIONS, policyLookupGrants } from '../../lib/policy-lookups.js';
 import { buildCentral, buildForwarder, buildTemplates, FULL_CONTEXT, iamStatementsOf, resourcesOf } from './support/build.js';
@@ -113,8 +114,24 @@ describe('DenialAlerter stack: rules', () => {
       .flatMap((policy) => policy.Properties.PolicyDocument.Statement)
       .filter((statement: any) => statement.Principal?.Service === 'events.amazonaws.com')
       .map((statement: any) => statement.Condition.ArnEquals['aws:SourceArn']['Fn::GetAtt'][0]);
-    expect(sourceArns).toHaveLength(4);
-    expect(new Set(sourceArns).size).toBe(2);
+    // Denials and policy changes ("what changed"), each on the default and the central bus.
+    expect(sourceArns).toHaveLength(8);
+    expect(new Set(sourceArns).size).toBe(4);
+  });
+
+  it('ingests the "what changed" events with a second rule on each bus, into the same queue, unless whatChanged is false', () => {
+    for (const busName of [Match.absent(), { Ref: Match.stringLikeRegexp('^CentralBus') }]) {
+      plain.central.hasResourceProperties('AWS::Events::Rule', {
+        EventBusName: busName,
+        EventPattern: changeEventPattern(),
+        Targets: [Match.objectLike({ Arn: { 'Fn::GetAtt': [Match.stringLikeRegexp('^IngestQueue'), 'Arn'] }, DeadLetterConfig: Match.anyValue() })],
+      });
+    }
+    plain.forwarder.hasResourceProperties('AWS::Events::Rule', { EventPattern: changeEventPattern() });
+    const without = buildTemplates({ whatChanged: false });
+    for (const template of [without.central, without.forwarder]) {
+      expect(resourcesOf(template, 'AWS::Events::Rule').filter((rule) => JSON.stringify(rule.Properties.EventPattern) === JSON.stringify(changeEventPattern()))).toEqual([]);
+    }
   });
 
   it('puts the extra error codes in the rule pattern and in the handler settings alike', () => {
