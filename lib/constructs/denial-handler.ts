@@ -42,13 +42,20 @@ export interface DenialHandlerProps {
   readonly policyLookups?: boolean;
   /** Narrows the Organizations lookups. @default any organization */
   readonly organizationId?: string;
-  /** Maximum concurrent invocations from the ingest queue (2 to 1000). @default no limit */
+  /** Maximum concurrent invocations from the ingest queue (2 to 1000). @default {@link DEFAULT_MAX_CONCURRENCY} */
   readonly maxConcurrency?: number;
   /** More environment variables (routes, member-account lookups). @default none */
   readonly environment?: Readonly<Record<string, string>>;
 }
 
 const PROJECT_ROOT = fileURLToPath(new URL('../..', import.meta.url));
+/**
+ * Concurrent batches from the ingest queue. One invocation takes up to 1,000 messages per 30-second window and
+ * processes them in a second or two, so 5 in parallel absorb thousands of denials a second, far above what CloudTrail
+ * delivers in a storm, while keeping fingerprint contention and Slack's rate limit out of the way.
+ */
+export const DEFAULT_MAX_CONCURRENCY = 5;
+
 /** The handler's timeout; the ingest queue's visibility timeout is six times this. */
 export const HANDLER_TIMEOUT = Duration.minutes(2);
 
@@ -135,7 +142,10 @@ export class DenialHandler extends Construct {
         // Above 10 messages SQS requires a batching window; 30 s lets a storm arrive as one batch.
         maxBatchingWindow: (props.batchSize ?? 1000) > 10 ? Duration.seconds(30) : undefined,
         reportBatchItemFailures: true,
-        maxConcurrency: props.maxConcurrency,
+        // Counting is exact at any concurrency (docs/engine.md); this bounds what concurrency costs instead: state
+        // commits that conflict and retry when many invocations hit one fingerprint, parallel Slack posts that a
+        // webhook (about 1 message/s) answers with 429, and the account's shared Lambda concurrency.
+        maxConcurrency: props.maxConcurrency ?? DEFAULT_MAX_CONCURRENCY,
       }),
     );
     Validations.of(this.function).acknowledge({
