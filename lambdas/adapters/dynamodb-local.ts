@@ -61,6 +61,8 @@ export async function startDynamoDbLocal(options: { startTimeoutMs?: number; dbP
     'java',
     [
       '-Xms64m',
+      '-XX:TieredStopAtLevel=1',
+      '-XX:+UseSerialGC',
       '-Xmx512m',
       `-Djava.library.path=${join(dirname(jar), 'DynamoDBLocal_lib')}`,
       '-jar',

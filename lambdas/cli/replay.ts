@@ -81,13 +81,24 @@ export async function replayPipeline(options: ReplayOptions, io: ReplayIo): Prom
   const { settings, batchSize, notifier, policies } = options;
   const now = io.now ?? Date.now;
   const started = now();
-  const connection = await connectStore(options.store, (line) => io.stderr.write(`${line}\n`));
+  // The embedded emulator starts (a JVM: seconds) while the first batch is read and classified.
+  const connecting = connectStore(options.store, (line) => io.stderr.write(`${line}\n`));
+  connecting.catch(() => undefined); // awaited below; this only keeps an early failure from being "unhandled"
   const showProgress = options.progress && Boolean((io.stderr as { isTTY?: boolean }).isTTY);
   const progress = createProgress(io.stderr, showProgress, await totalInputBytes(options.paths));
-  if (!options.json) io.stderr.write(`Replaying into ${connection.description}\n`);
   const deadLetter = options.deadLetter;
   const totals = { records: 0, denials: 0, alerts: 0, suppressed: 0, duplicates: 0, unreadable: 0, notStored: 0, deliveryFailures: 0 };
   const fingerprints = new Set<string>();
+  const onWarning = (warning: string) => {
+    progress.clear();
+    io.stderr.write(`denial-alerter replay: ${warning}\n`);
+  };
+  const reader = readRecords(options.paths, io.stdin, { onBytes: (bytes) => progress.addBytes(bytes), onWarning, exclude: [options.deadLetter] })[Symbol.asyncIterator]();
+  const readAhead: InputItem[] = [];
+  let readAheadError: unknown = null;
+  await readAheadUntil(connecting, reader, readAhead, batchSize).catch((error: unknown) => (readAheadError = error));
+  const connection = await connecting;
+  if (!options.json) io.stderr.write(`Replaying into ${connection.description}\n`);
   const engine = createSpikeEngine({
     store: connection.store,
     settings,
@@ -143,13 +154,18 @@ export async function replayPipeline(options: ReplayOptions, io: ReplayIo): Prom
     }
   };
 
+  // One batch is stored while the next is read and classified: at most one in flight, so alerts keep their order.
+  let inFlight: Promise<void> = Promise.resolve();
+  const flushWhileReading = async () => {
+    await inFlight;
+    inFlight = flush();
+    inFlight.catch(() => undefined); // surfaced by the next await of inFlight
+  };
+
   const replayedTimes = eventTimeRange();
   try {
-    const onWarning = (warning: string) => {
-      progress.clear();
-      io.stderr.write(`denial-alerter replay: ${warning}\n`);
-    };
-    for await (const item of readRecords(options.paths, io.stdin, { onBytes: (bytes) => progress.addBytes(bytes), onWarning })) {
+    if (readAheadError) throw readAheadError;
+    for await (const item of continued(readAhead, reader)) {
       if (item.kind === 'error') {
         totals.unreadable++;
         keep(deadLetter, { reason: 'unreadable', error: item.error, ...item.location, raw: item.raw });
@@ -161,12 +177,17 @@ export async function replayPipeline(options: ReplayOptions, io: ReplayIo): Prom
       totals.records++;
       replayedTimes.see(item.record.eventTime);
       batch.push({ record: item.record as CloudTrailRecord, item });
-      if (batch.length >= batchSize) await flush();
+      if (batch.length >= batchSize) await flushWhileReading();
       progress.update({ records: totals.records, denials: totals.denials, alerts: totals.alerts });
     }
-    await flush();
+    await flushWhileReading();
+    await inFlight;
   } catch (error) {
     stopped = error as Error;
+    // Read while the failing batch was being stored: kept for the next replay too.
+    totals.notStored += batch.length;
+    for (const entry of batch) keep(deadLetter, { reason: 'not-stored', error: stopped.message, ...entry.item.location, record: entry.record });
+    batch = [];
   } finally {
     progress.clear();
     await connection.close();
@@ -218,6 +239,33 @@ function renderSummary(summary: ReplaySummary): string {
     `  time          ${summary.seconds}s`,
     '',
   ].join('\n');
+}
+
+/**
+ * Reads ahead into `buffer` until `ready` settles or `limit` items are in, so that the embedded emulator's start
+ * overlaps reading and classifying instead of preceding it.
+ */
+async function readAheadUntil<T>(ready: Promise<unknown>, items: AsyncIterator<T>, buffer: T[], limit: number): Promise<void> {
+  let settled = false;
+  ready.then(
+    () => (settled = true),
+    () => (settled = true),
+  );
+  while (!settled && buffer.length < limit) {
+    const next = await items.next();
+    if (next.done) return;
+    buffer.push(next.value);
+  }
+}
+
+/** What was read ahead, then the rest of the same reader. */
+async function* continued<T>(buffer: readonly T[], rest: AsyncIterator<T>): AsyncGenerator<T> {
+  yield* buffer;
+  for (;;) {
+    const next = await rest.next();
+    if (next.done) return;
+    yield next.value;
+  }
 }
 
 /** The most one batch's delivery may take; the notifier's own run budget (`--delivery-budget`) is usually shorter. */
