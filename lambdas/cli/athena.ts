@@ -189,6 +189,7 @@ function printSql(spec: BacktestSpec, io: CliIo): void {
       `${unloadSql(spec)};`,
       '',
       `-- 3. Then: aws s3 cp --recursive ${shellWord(spec.output)} ./backtest && denial-alerter replay ./backtest`,
+      '--    (each file is in time order, the files are not: "denial-alerter athena run" merges them into one ordered stream)',
       '',
     ].join('\n'),
   );
