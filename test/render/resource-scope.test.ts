@@ -57,4 +57,12 @@ describe('the fix covers what the alert is about: the family or the distinct res
     // A value that fits none of the action's resource types gives no pattern.
     expect(arnPattern('ec2:GetPasswordData', ['arn:aws:s3:::bucket'], null)).toBeNull();
   });
+
+  it('one caller denied on many actions: no statement for the one action of the sample', () => {
+    const actions = ['iam:ListUsers', 'iam:ListRoles', 's3:ListAllMyBuckets', 'ec2:DescribeInstances'];
+    const alert: AlertSummary = { ...lambdaLogStreams, reason: 'distinct-actions', scope: 'principal', action: 'iam:ListUsers', window: { ...window(top([]))!, actions: top(actions, 37, 33) } };
+    expect(suggestFix(alert)).toEqual({ kind: 'none', reason: 'Denied on 37 distinct actions (iam:ListUsers, iam:ListRoles, s3:ListAllMyBuckets, …): no one statement fixes that; read the history before granting anything.' });
+    expect(simulateCommand(alert)).toBeNull();
+    expect(renderAlertText(alert)).not.toContain('"Effect"');
+  });
 });

@@ -87,6 +87,13 @@ export function statementResource(action: string, resource: string | null): { re
 
 /** The fix for an alert. */
 export function suggestFix(alert: AlertSummary): Fix {
+  if (alert.reason === 'distinct-actions') {
+    // One caller denied on many actions: granting the sample's one action would be one member of many, and the
+    // pattern (enumeration) is the finding.
+    const actions = alert.window?.actions;
+    const named = actions ? actions.top.slice(0, 3).map((entry) => entry.value).join(', ') : alert.action;
+    return { kind: 'none', reason: `Denied on ${actions?.distinct ?? 'many'} distinct actions (${named}${actions && actions.distinct > 3 ? ', …' : ''}): no one statement fixes that; read the history before granting anything.` };
+  }
   const action = exactAction(alert.action);
   if (!action) return { kind: 'none', reason: `"${alert.action}" is not one exact IAM action, so no statement can be suggested` };
   const principal: Phrase = alert.principalArn ? [{ value: alert.principalArn }] : ['the caller (not named in the record)'];
