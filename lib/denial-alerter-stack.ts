@@ -46,6 +46,7 @@ export function alerterPropsFrom(config: StackConfig): DenialAlerterProps {
     batchSize: config.batchSize,
     maxConcurrency: config.maxConcurrency,
     whatChanged: config.whatChanged,
+    externalAccounts: config.externalAccounts,
     routes: config.routes,
     accountOrganizationalUnits: config.accountOrganizationalUnits,
   };

@@ -7,7 +7,7 @@
 import { Annotations, ArnFormat, Aws, CfnOutput, Duration, Stack, Validations } from 'aws-cdk-lib';
 import { EventBus, Rule } from 'aws-cdk-lib/aws-events';
 import { SnsTopic } from 'aws-cdk-lib/aws-events-targets';
-import { AnyPrincipal, PolicyStatement, ServicePrincipal } from 'aws-cdk-lib/aws-iam';
+import { AccountPrincipal, AnyPrincipal, PolicyStatement, ServicePrincipal } from 'aws-cdk-lib/aws-iam';
 import { Secret, type ISecret } from 'aws-cdk-lib/aws-secretsmanager';
 import type { Queue } from 'aws-cdk-lib/aws-sqs';
 import { Construct } from 'constructs';
@@ -60,6 +60,8 @@ export interface DenialAlerterProps {
   readonly trail?: { readonly dataEvents?: ReadonlyArray<'s3' | 'lambda'>; readonly networkActivitySources?: readonly string[] };
   /** Organization id: lets member accounts' forwarders put events on the central bus. Required with `organization`. @default no organization */
   readonly organizationId?: string;
+  /** Accounts outside the organization whose forwarders (`DenialAlerterForwarder`) may put events on the central bus. @default [] */
+  readonly externalAccounts?: readonly string[];
   /** Roll the forwarder and the reader role out to the organization with a service-managed StackSet. @default no rollout */
   readonly organization?: DenialAlerterOrganizationProps;
   /** Let the handler read the policies behind an alerting denial (read-only actions). @default true with `organization`, else false */
@@ -173,6 +175,16 @@ export class DenialAlerter extends Construct {
           actions: ['events:PutEvents'],
           resources: [this.centralBus.eventBusArn],
           conditions: { StringEquals: { 'aws:PrincipalOrgID': props.organizationId } },
+        }),
+      );
+    }
+    if ((props.externalAccounts ?? []).length > 0) {
+      this.centralBus.addToResourcePolicy(
+        new PolicyStatement({
+          sid: 'DenialAlerterExternalAccounts',
+          principals: (props.externalAccounts ?? []).map((account) => new AccountPrincipal(account)),
+          actions: ['events:PutEvents'],
+          resources: [this.centralBus.eventBusArn],
         }),
       );
     }

@@ -48,6 +48,8 @@ export interface StackConfig {
   readonly forwarderOnly: boolean;
   /** Roll the forwarder and the reader role out to the organization with a StackSet. @default no rollout */
   readonly organization?: OrganizationRollout;
+  /** Accounts outside the organization whose forwarders may put events on the central bus. @default [] */
+  readonly externalAccounts: readonly string[];
   /** Ingest (and forward) policy-change events for "what changed" (docs/what-changed.md). @default true */
   readonly whatChanged: boolean;
   /** Maximum concurrent handler invocations of the SQS event source (2 to 1000). @default the construct's */
@@ -179,6 +181,7 @@ export function stackConfigFrom(node: Node): StackConfig {
     forwarderOnly,
     organization,
     whatChanged: get('whatChanged') === undefined ? true : boolean('whatChanged'),
+    externalAccounts: stringArray('externalAccounts', (account) => ACCOUNT.test(account), '12-digit account ids'),
     maxConcurrency: maxConcurrency === undefined || maxConcurrency === null ? undefined : number('maxConcurrency', 2, 2, 1000),
     routes: routesFrom(get('routes')),
     accountOrganizationalUnits: accountOrganizationalUnitsFrom(get('accountOrganizationalUnits')),

@@ -119,6 +119,13 @@ describe('DenialAlerter stack: rules', () => {
     expect(new Set(sourceArns).size).toBe(4);
   });
 
+  it('lets accounts outside the organization put events on the central bus with externalAccounts, and no one else', () => {
+    buildCentral({ externalAccounts: ['444455556666'] }).central.hasResourceProperties('AWS::Events::EventBusPolicy', {
+      Statement: Match.objectLike({ Sid: 'cdk-DenialAlerterExternalAccounts', Action: 'events:PutEvents', Principal: { AWS: { 'Fn::Join': ['', ['arn:', { Ref: 'AWS::Partition' }, ':iam::444455556666:root']] } } }),
+    });
+    expect(() => buildCentral({ externalAccounts: ['4444'] })).toThrow('context "externalAccounts" must be an array of 12-digit account ids');
+  });
+
   it('ingests the "what changed" events with a second rule on each bus, into the same queue, unless whatChanged is false', () => {
     for (const busName of [Match.absent(), { Ref: Match.stringLikeRegexp('^CentralBus') }]) {
       plain.central.hasResourceProperties('AWS::Events::Rule', {
