@@ -3,6 +3,7 @@
  * policy directory, notifier) before the pipeline in `replay.ts` starts Java or touches a table.
  */
 import { Option, type Command } from 'commander';
+import { realpath, rename } from 'node:fs/promises';
 import { resolveSettings, SettingsError, type Settings, type SuppressionRule } from '../core/config.js';
 import { loadPolicyDirectory, type PolicyDirectory } from '../io/policy-directory.js';
 import { optionsFromParseArgs, UsageError, valuesByFlagName, wholeNumber, type CliContext } from './command-kit.js';
@@ -97,9 +98,10 @@ export function registerReplayCommand(program: Command, context: CliContext): Co
       throw new UsageError((error as Error).message);
     }
     const report = flags.report ? await startReport(flags.report, settings) : null;
+    const inputs = await setAsideDeadLetterInput(paths, flags.deadLetter, (line) => io.stderr.write(`${line}\n`));
     context.status = await replayPipeline(
       {
-        paths,
+        paths: inputs,
         settings,
         batchSize,
         deadLetter: flags.deadLetter,
@@ -118,6 +120,24 @@ export function registerReplayCommand(program: Command, context: CliContext): Co
     }
   });
   return command;
+}
+
+/**
+ * Replaying the dead-letter file itself (what its help says to do): the file is renamed first and read from there, so
+ * that what fails again goes to a fresh dead-letter file instead of the one being read. Returns the paths to read.
+ */
+export async function setAsideDeadLetterInput(paths: readonly string[], deadLetter: string, say: (line: string) => void): Promise<string[]> {
+  const target = await realpath(deadLetter).catch(() => null);
+  if (!target) return [...paths];
+  return Promise.all(
+    paths.map(async (path) => {
+      if (path === '-' || (await realpath(path).catch(() => null)) !== target) return path;
+      const aside = target.replace(/(\.jsonl)?$/, `.${new Date().toISOString().replace(/[:.]/g, '-')}$1`);
+      await rename(target, aside);
+      say(`Replaying the dead-letter file: read from ${aside}; what fails again goes to a new ${deadLetter}`);
+      return aside;
+    }),
+  );
 }
 
 /** The HTML report's collector, loaded only when asked for. */

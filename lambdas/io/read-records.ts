@@ -12,7 +12,7 @@
  */
 import { createReadStream, type Dirent } from 'node:fs';
 import { open, readdir, realpath, stat } from 'node:fs/promises';
-import { join } from 'node:path';
+import { join, resolve } from 'node:path';
 import type { Readable } from 'node:stream';
 import { StringDecoder } from 'node:string_decoder';
 import { createGunzip } from 'node:zlib';
@@ -49,6 +49,8 @@ export interface ReadOptions {
   maxInflatedBytes?: number;
   /** A gzip stream inflating more than this many times its compressed size (past 64 MiB) is a bomb [200]. */
   maxInflateRatio?: number;
+  /** Files never read, even inside a directory given (e.g. the file this run writes its dead letters to). */
+  exclude?: readonly string[];
 }
 
 const DEFAULTS = { fastPathBytes: FAST_PATH_BYTES, maxInflatedBytes: 16 * 1024 ** 3, maxInflateRatio: 200 } as const;
@@ -68,6 +70,17 @@ export async function* readRecords(
 ): AsyncGenerator<InputItem> {
   const settings = typeof options === 'function' ? { onBytes: options, onWarning } : { onWarning, ...options };
   const seen = { files: new Set<string>(), directories: new Set<string>() };
+  // Excluded files count as read already; their absolute paths too, for those that do not exist yet.
+  const excluded = new Set<string>();
+  for (const path of settings.exclude ?? []) {
+    excluded.add(resolve(path));
+    try {
+      excluded.add(await realpath(path));
+    } catch {
+      // created later: known by its absolute path
+    }
+  }
+  const isExcluded = async (path: string) => excluded.has(resolve(path)) || excluded.has(await realpath(path).catch(() => ''));
   for (const path of paths) {
     if (path === '-') {
       if (stdin) yield* readSource(stdin as AsyncIterable<Buffer | string>, '-', settings);
@@ -83,8 +96,11 @@ export async function* readRecords(
     if (info.isDirectory()) {
       for await (const entry of walkEntries(path, seen, settings.onWarning)) {
         if ('error' in entry) yield entry.error;
+        else if (await isExcluded(entry.file)) settings.onWarning?.(`${entry.file}: skipped (this run writes to it)`);
         else yield* readFile(entry.file, settings);
       }
+    } else if (await isExcluded(path)) {
+      settings.onWarning?.(`${path}: skipped (this run writes to it)`);
     } else if (await firstVisit(path, seen.files)) {
       yield* readFile(path, settings);
     } else {

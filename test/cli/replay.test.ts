@@ -1,4 +1,4 @@
-import { mkdtempSync, readFileSync, writeFileSync } from 'node:fs';
+import { mkdirSync, mkdtempSync, readFileSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { PassThrough, Readable } from 'node:stream';
@@ -86,12 +86,25 @@ describe('denial-alerter replay', () => {
     expect(done.denials).toBe(600);
     expect(done.duplicates).toBeGreaterThan(0); // stored before the cut: skipped, not counted twice
     expect(done.duplicates).toBeLessThan(600);
-    // The dead-letter file replays as is: what was not stored is stored now (already there: skipped).
-    const again = await replay(['--json', '--endpoint', dynamo.emulator().endpoint, '--table', tableName, '--dead-letter', join(workDir, 'dl4b.jsonl'), deadLetter]);
+    // The dead-letter file replays as is, also as its own --dead-letter: it is set aside first and read from there.
+    const again = await replay(['--json', '--endpoint', dynamo.emulator().endpoint, '--table', tableName, '--dead-letter', deadLetter, deadLetter]);
     expect(again.status).toBe(0);
+    expect(again.stderr).toMatch(/Replaying the dead-letter file: read from .*dl3\.\S+\.jsonl; what fails again goes to a new .*dl3\.jsonl/);
     expect(again.lines().at(-1)).toMatchObject({ records: kept.length, unreadable: 0, denials: kept.length });
     const history = await collectHistory(['--json', '--since', '2024-12-31T00:00:00Z', '--until', '2025-01-02T00:00:00Z', '--limit', '1000', '--endpoint', dynamo.emulator().endpoint, '--table', tableName]);
     expect(history).toHaveLength(600);
+  });
+
+  it('never reads the dead-letter file it is writing, even inside a directory it replays', async () => {
+    const { tableName } = await dynamo.newTable();
+    const dir = join(workDir, 'with-own-dead-letter');
+    mkdirSync(dir);
+    writeFileSync(join(dir, 'a-bad.jsonl'), `{broken\n${JSON.stringify(syntheticBurst(1, Date.parse('2025-01-01T00:00:00Z'), 1)[0])}\n`);
+    // Left by an earlier run: read while this run appends to it, it would never end.
+    writeFileSync(join(dir, 'b-dead-letter.jsonl'), `${JSON.stringify({ reason: 'unreadable', error: 'malformed JSON', source: 'x', line: 1, raw: '{still broken' })}\n`);
+    const result = await replay(['--json', '--endpoint', dynamo.emulator().endpoint, '--table', tableName, '--dead-letter', join(dir, 'b-dead-letter.jsonl'), dir]);
+    expect(result.lines().at(-1)).toMatchObject({ records: 1, unreadable: 1 });
+    expect(result.stderr).toMatch(/b-dead-letter\.jsonl: skipped \(this run writes to it\)/);
   });
 
   it('--slack-webhook delivers one well-formed Block Kit message per alert to a local server', async () => {

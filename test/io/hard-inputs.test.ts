@@ -185,6 +185,18 @@ describe('the dead-letter file of replay', () => {
   });
 });
 
+describe('excluded files', () => {
+  it('are skipped inside a directory and when named, with a warning', async () => {
+    const tree = join(dir, 'with-output');
+    mkdirSync(tree);
+    writeFileSync(join(tree, 'in.jsonl'), JSON.stringify(records[0]));
+    writeFileSync(join(tree, 'out.jsonl'), JSON.stringify(records[1]));
+    const { items, warnings } = await collect([tree, join(tree, 'out.jsonl')], { exclude: [join(tree, 'out.jsonl')] });
+    expect(eventIds(items)).toEqual([ids[0]]);
+    expect(warnings).toEqual([expect.stringMatching(/out\.jsonl: skipped \(this run writes to it\)/), expect.stringMatching(/out\.jsonl: skipped/)]);
+  });
+});
+
 describe('unreadable entries', () => {
   // Permissions do not stop root: as root, the reader runs as "nobody" in a child process.
   const asRoot = process.getuid?.() === 0;
