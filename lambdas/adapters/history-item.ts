@@ -132,9 +132,35 @@ export function historyPagesOf(entries: readonly HistoryEntry[], expiresAtSec: n
   return pages;
 }
 
-/** The records of a page item. */
+/** Fields every record read back carries (null when the denial had none): what triage and `history` rely on. */
+export const HISTORY_FIELDS = [
+  'eventTime',
+  'eventId',
+  'principalArn',
+  'principalType',
+  'accountId',
+  'action',
+  'resource',
+  'resourceFamily',
+  'sourceIp',
+  'userAgent',
+  'sessionName',
+  'fingerprint',
+  'denyLayer',
+  'denyKind',
+  'eventSource',
+  'eventName',
+  'region',
+  'errorCode',
+  'errorMessage',
+  'suppressedBy',
+] as const;
+
+/** The records of a page item (absent fields as null). */
 export function recordsOfPage(item: { d?: unknown }): HistoryRecord[] {
   const data = item.d;
   if (!(data instanceof Uint8Array)) return [];
-  return JSON.parse(gunzipSync(data).toString('utf8')) as HistoryRecord[];
+  const records = JSON.parse(gunzipSync(data).toString('utf8')) as HistoryRecord[];
+  for (const record of records) for (const field of HISTORY_FIELDS) if (!(field in record)) (record as Record<string, unknown>)[field] = null;
+  return records;
 }

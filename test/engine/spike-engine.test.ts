@@ -109,9 +109,31 @@ describe('spike engine on DynamoDB Local', () => {
     expect(await store.queryHistory({ ...range, fingerprint }, NOW)).toHaveLength(2);
     expect(await store.queryHistory({ sinceMs: T0 + minutes(5), untilMs: T0 + minutes(15), limit: 100 }, NOW)).toHaveLength(2);
     expect(await store.queryHistory({ ...range, limit: 4 }, NOW)).toHaveLength(4);
+    expect(alpha[0]).toMatchObject({
+      eventId: expect.any(String),
+      eventTime: expect.stringMatching(/^2025-03-01T10:0/),
+      principalArn: 'arn:aws:iam::111122223333:role/alpha',
+      accountId: '111122223333',
+      action: 's3:PutObject',
+      resource: 'arn:aws:s3:::artifacts/builds/app.zip',
+      sourceIp: '203.0.113.10',
+      userAgent: 'aws-sdk-js/3.0 ci-job',
+      fingerprint: expect.stringMatching(/^[0-9a-f]{20}$/),
+      denyLayer: 'identity-policy',
+      suppressedBy: null,
+    });
     const expiresAt = Number(alpha[0]!.expiresAt);
     expect(expiresAt).toBe(Math.floor(NOW / 1000) + 90 * 86_400);
     expect(await store.queryHistory({ ...range, principalArn: 'arn:aws:iam::111122223333:role/alpha' }, (expiresAt + 1) * 1000)).toEqual([]);
+  });
+
+  it('cuts a poison field (a 300 KB resource name) in history instead of failing the batch', async () => {
+    const { engine, store } = await engineOnNewTable();
+    const result = await engine.processBatch([syntheticDenial({ time: T0, key: `k/${'x'.repeat(300_000)}` })]);
+    expect(result.stats).toMatchObject({ denials: 1, rejected: 0 });
+    const [stored] = await store.queryHistory({ sinceMs: T0 - minutes(1), untilMs: T0 + minutes(1), limit: 10 }, NOW);
+    expect(String(stored!.resource).length).toBeLessThan(2_100);
+    expect(String(stored!.resource)).toMatch(/…\[cut \d+ chars\]$/);
   });
 
   it('turns a storm of 50,000 identical denials into one alert, stores every one, within 0.1 requests per denial', async () => {
