@@ -7,7 +7,7 @@ import { alarmStatePattern } from '../../lib/constructs/denial-forwarder.js';
 import { denialEventPattern } from '../../lib/event-pattern.js';
 import { MEMBER_TEMPLATE_PARAMETERS, memberStack } from '../../lib/member-template.js';
 import { POLICY_LOOKUP_ACTIONS, policyLookupGrants } from '../../lib/policy-lookups.js';
-import { buildCentral, FULL_CONTEXT, iamStatementsOf, resourcesOf } from './support/build.js';
+import { buildCentral, buildTemplates, FULL_CONTEXT, iamStatementsOf, resourcesOf } from './support/build.js';
 
 const ORGANIZATION = { organizationId: 'o-a1b2c3d4e5', organization: { targets: ['ou-ab12-abcdefgh'], regions: ['eu-west-1'] } };
 const org = buildCentral(ORGANIZATION).central;
@@ -205,6 +205,17 @@ describe('routes', () => {
 });
 
 describe('alarms reach someone', () => {
+  it('watch every dead-letter queue, the forwarders\' included (as the SQS3 acknowledgements say)', () => {
+    const { forwarder } = buildTemplates();
+    for (const [name, template] of [['central', org], ['forwarder', forwarder], ['member', member]] as const) {
+      const queues = template.findResources('AWS::SQS::Queue');
+      const deadLetters = Object.keys(queues).filter((id) => !queues[id]!.Properties?.RedrivePolicy);
+      expect(deadLetters.length, name).toBeGreaterThan(0);
+      const watched = resourcesOf(template, 'AWS::CloudWatch::Alarm').flatMap((alarm) => (alarm.Properties.Dimensions ?? []).map((dimension: any) => dimension.Value?.['Fn::GetAtt']?.[0]));
+      for (const id of deadLetters) expect(watched, `${name} ${id}`).toContain(id);
+    }
+  });
+
   it('warns at synth (so --strict fails) when the operations topic has no subscriber, and not otherwise', () => {
     const warnings = (context: Record<string, unknown>) =>
       buildCentral(context)
