@@ -1,6 +1,7 @@
 import { describe, expect, it } from 'vitest';
 import type { AlertSummary } from '../../lambdas/core/alert.js';
 import { encodedAuthorizationMessage } from '../../lambdas/core/render/authorization.js';
+import { historyTableLink } from '../../lambdas/core/render/cloudtrail-link.js';
 import { alertJson } from '../../lambdas/core/render/json.js';
 import { buildSlackMessage } from '../../lambdas/core/render/slack.js';
 import { buildSnsMessage } from '../../lambdas/core/render/sns.js';
@@ -36,7 +37,10 @@ describe('what a responder needs, in each form', () => {
     expect(buildSnsMessage(ec2Everything).message).toContain('Authorization details: https://us-east-1.console.aws.amazon.com/iam/home?region=us-east-1#/authorization-details/a1b2c3d4-5678-90ab-cdef-EXAMPLE11111');
     expect(renderAlertText(ec2Everything)).toContain('  changed   12 min before: christophe detached AmazonEC2FullAccess');
     // A History button only where the deployment says where history can be browsed.
-    const withHistory = buildSlackMessage(ec2Everything, { historyUrl: 'https://eu-west-1.console.aws.amazon.com/dynamodbv2/home?region=eu-west-1#item-explorer?table=denials' });
+    const historyUrl = historyTableLink('eu-west-1', 'DenialAlerter-Denials');
+    expect(historyUrl).toBe('https://eu-west-1.console.aws.amazon.com/dynamodbv2/home?region=eu-west-1#item-explorer?table=DenialAlerter-Denials');
+    expect(historyTableLink('eu-west-1', 'x|<!channel>')).toBeNull();
+    const withHistory = buildSlackMessage(ec2Everything, { historyUrl });
     expect(JSON.stringify(withHistory)).toContain('"text":"History"');
     expect(JSON.stringify(buildSlackMessage(ec2Everything, { historyUrl: 'javascript:alert(1)' }))).not.toContain('"text":"History"');
   });

@@ -13,3 +13,15 @@ export function cloudTrailEventLink(region: string | null | undefined, eventId: 
   const host = encodeURIComponent(region);
   return `https://${host}.console.aws.amazon.com/cloudtrailv2/home?region=${encodeURIComponent(region)}#/events/${encodeURIComponent(eventId)}`;
 }
+
+/**
+ * The DynamoDB console's item explorer for the deployment's table (the "History" button of a Slack alert, passed as
+ * `historyUrl`). Null for a Region or table name that is not plain, or a partition whose console lives elsewhere.
+ *
+ * @example historyTableLink('eu-west-1', 'DenialAlerter-Denials') // 'https://eu-west-1.console.aws.amazon.com/dynamodbv2/home?region=eu-west-1#item-explorer?table=DenialAlerter-Denials'
+ */
+export function historyTableLink(region: string | null | undefined, tableName: string | null | undefined): string | null {
+  if (!region || !tableName || !/^[a-z]{2,}(?:-[a-z0-9]+)+$/.test(region) || !/^[A-Za-z0-9_.-]{3,255}$/.test(tableName)) return null;
+  if (/^(?:cn-|us-gov-|us-iso|eu-isoe-)/.test(region)) return null;
+  return `https://${region}.console.aws.amazon.com/dynamodbv2/home?region=${region}#item-explorer?table=${encodeURIComponent(tableName)}`;
+}
