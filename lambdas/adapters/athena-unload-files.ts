@@ -74,14 +74,14 @@ export const MAX_OPEN_S3_STREAMS = 32;
 export async function* mergedLines(
   s3: S3Client,
   files: readonly UnloadedFile[],
-  options: { maxOpenStreams?: number; onSpill?: (directory: string) => void } = {},
+  options: { maxOpenStreams?: number; onSpill?: (directory: string, files: number) => void } = {},
 ): AsyncGenerator<string> {
   if (files.length <= (options.maxOpenStreams ?? MAX_OPEN_S3_STREAMS)) {
     yield* mergeSorted(await Promise.all(files.map(async (file) => linesOf(await objectStream(s3, file)))));
     return;
   }
   const directory = await mkdtemp(join(tmpdir(), 'denial-alerter-unload-'));
-  options.onSpill?.(directory);
+  options.onSpill?.(directory, files.length);
   try {
     const paths: string[] = [];
     for (const [index, file] of files.entries()) {

@@ -14,11 +14,11 @@ import { accountProjection, dayPartition, resolveBacktestSpec, type BacktestInpu
 import { catalogChangeEvents } from '../core/athena/change-events.js';
 import { estimatedQueryCostUsd, formatBytes, formatUsd } from '../core/athena/cost.js';
 import { createTableSql } from '../core/athena/ddl.js';
-import { MAX_PARTITIONS_PER_QUERY, partitionCount, unloadSql } from '../core/athena/extraction-query.js';
+import { MAX_PARTITIONS_PER_QUERY, partitionCount, splitBacktest, unloadSql } from '../core/athena/extraction-query.js';
 import { AthenaInputError } from '../core/athena/sql-text.js';
 import { AthenaQueryError, AthenaQueryRunner, type QueryProgress } from '../adapters/athena-query-runner.js';
 import { listOrganizationAccountIds } from '../adapters/athena-organization-accounts.js';
-import { listUnloadedFiles, mergedLines, writeMergedLines } from '../adapters/athena-unload-files.js';
+import { listUnloadedFiles, mergedLines, writeMergedLines, type UnloadedFile } from '../adapters/athena-unload-files.js';
 import { UsageError, type CliContext, type CliIo } from './command-kit.js';
 import { terminalSafe } from './style.js';
 import { parseTimeBound } from './time-bound.js';
@@ -32,6 +32,8 @@ export interface AthenaCommandDeps {
   pollIntervalMs?: number;
   /** Aborts the run as Ctrl-C does (the query is stopped). The CLI listens for SIGINT itself. */
   signal?: AbortSignal;
+  /** Partitions one query may read before the range is split into several queries (Athena's limit: 1,000,000). */
+  maxPartitionsPerQuery?: number;
   /** Open S3 bodies the merge may hold at once before it copies the files locally first (default 32). */
   maxOpenStreams?: number;
   /** Replays the unloaded lines (`-` reads them from `io.stdin`); defaults to `runReplay` of `replay.ts`. */
@@ -86,7 +88,7 @@ export function registerAthenaCommand(program: Command, context: CliContext, dep
   backtestOptions(athena.command('sql').summary('print the table DDL and the extraction query').description(SQL_DESCRIPTION))
     .addHelpText('after', `\n${AFTER}`)
     .action(async (flags: BacktestFlags) => {
-      const spec = specOf(flags, context, { discoveredAccounts: null, defaultRegions: await commercialRegions() });
+      const spec = specOf(flags, context, { discoveredAccounts: null, defaultRegions: await commercialRegions(), maxPartitions: MAX_PARTITIONS_PER_QUERY });
       printSql(spec, context.io);
       if (spec.accounts.length === 0) {
         context.io.stderr.write('denial-alerter athena sql: no --accounts: fill the <ACCOUNT_IDS> placeholder of the query with the account ids of the organization\n');
@@ -135,7 +137,11 @@ async function commercialRegions(): Promise<string[]> {
   return RegionInfo.regions.filter((region) => region.partition === 'aws').map((region) => region.name);
 }
 
-function specOf(flags: BacktestFlags, context: CliContext, options: { discoveredAccounts: string[] | null; defaultRegions: string[]; runId?: string }): BacktestSpec {
+function specOf(
+  flags: BacktestFlags,
+  context: CliContext,
+  options: { discoveredAccounts: string[] | null; defaultRegions: string[]; runId?: string; maxPartitions?: number },
+): BacktestSpec {
   const nowMs = (context.io.now ?? Date.now)();
   const sinceMs = parseTimeBound(flags.since, nowMs);
   const untilMs = flags.until === undefined ? nowMs : parseTimeBound(flags.until, nowMs);
@@ -168,10 +174,10 @@ function specOf(flags: BacktestFlags, context: CliContext, options: { discovered
     throw error;
   }
   const partitions = partitionCount(spec);
-  if (partitions > MAX_PARTITIONS_PER_QUERY) {
+  if (options.maxPartitions !== undefined && partitions > options.maxPartitions) {
     const perDay = Math.max(1, spec.accounts.length) * spec.regions.length;
     throw new UsageError(
-      `${spec.accounts.length || 'the'} account(s) x ${spec.regions.length} Region(s) x the days asked for make ${partitions} partitions; Athena reads at most ${MAX_PARTITIONS_PER_QUERY} in one query: split the range into runs of at most ${Math.floor(MAX_PARTITIONS_PER_QUERY / perDay) - 1} days, or give --regions`,
+      `${spec.accounts.length || 'the'} account(s) x ${spec.regions.length} Region(s) x the days asked for make ${partitions} partitions; Athena reads at most ${MAX_PARTITIONS_PER_QUERY} in one query: split the range into runs of at most ${Math.floor(MAX_PARTITIONS_PER_QUERY / perDay) - 1} days (athena run splits it by itself), or give --regions`,
     );
   }
   return spec;
@@ -217,6 +223,13 @@ async function runBacktest(replayArgs: string[], flags: RunFlags, context: CliCo
   }
   const runId = `${new Date((io.now ?? Date.now)()).toISOString().replace(/[-:]/g, '').slice(0, 15)}-${randomBytes(3).toString('hex')}`;
   const spec = specOf(flags, context, { discoveredAccounts: discovered, defaultRegions, runId });
+  const maxPartitions = deps.maxPartitionsPerQuery ?? MAX_PARTITIONS_PER_QUERY;
+  let parts: BacktestSpec[];
+  try {
+    parts = splitBacktest(spec, maxPartitions);
+  } catch (error) {
+    throw new UsageError((error as Error).message);
+  }
   const runner = new AthenaQueryRunner({ client: clients.athena, pollIntervalMs: deps.pollIntervalMs });
   const { signal, dispose } = interruption(deps.signal);
   try {
@@ -231,31 +244,68 @@ async function runBacktest(replayArgs: string[], flags: RunFlags, context: CliCo
         if (outcome.state === 'CANCELLED') return stopped(io, outcome);
       }
     }
-    const queryId = await runner.start(unloadSql(spec), start);
-    io.stderr.write(`Athena query ${queryId} in workgroup ${terminalSafe(flags.workgroup)}: extracting ${spec.output}\n`);
-    const show = progressPrinter(io);
-    const outcome = await runner.wait(queryId, { signal, onProgress: show });
-    show.done();
-    // From here on Ctrl-C is the replay's (and Node's): the query is over.
-    dispose();
-    if (outcome.state === 'CANCELLED') return stopped(io, outcome);
-    const files = await listUnloadedFiles(clients.s3, spec.output);
-    const bytes = files.reduce((sum, file) => sum + file.size, 0);
-    io.stderr.write(`Unloaded ${files.length} file(s), ${formatBytes(bytes)} (gzip)\n`);
-    const merge = { maxOpenStreams: deps.maxOpenStreams, onSpill: (directory: string) => io.stderr.write(`${files.length} files: copied to ${directory} before merging them in time order\n`) };
+    if (parts.length > 1) io.stderr.write(`${parts.length} queries, one after the other: Athena reads at most ${maxPartitions} partitions per query\n`);
+    const merge = { maxOpenStreams: deps.maxOpenStreams, onSpill: (directory: string, count: number) => io.stderr.write(`${count} files: copied to ${directory} before merging them in time order\n`) };
+    let scanned = 0;
+    let stoppedBy: QueryProgress | null = null;
+    let failed: AthenaQueryError | null = null;
+    /** Runs one part's UNLOAD to its end; null when it was stopped (Ctrl-C). */
+    const extract = async (part: BacktestSpec, index: number): Promise<UnloadedFile[] | null> => {
+      const queryId = await runner.start(unloadSql(part), start);
+      const which = parts.length > 1 ? ` (part ${index + 1} of ${parts.length}: ${dayPartition(part.sinceMs)} to ${dayPartition(part.untilMs - 1)})` : '';
+      io.stderr.write(`Athena query ${queryId} in workgroup ${terminalSafe(flags.workgroup)}${which}: extracting ${part.output}\n`);
+      const show = progressPrinter(io);
+      const outcome = await runner.wait(queryId, { signal, onProgress: show });
+      show.done();
+      scanned += outcome.bytesScanned;
+      if (outcome.state === 'CANCELLED') {
+        stoppedBy = outcome;
+        return null;
+      }
+      const files = await listUnloadedFiles(clients.s3, part.output);
+      io.stderr.write(`Unloaded ${files.length} file(s), ${formatBytes(files.reduce((sum, file) => sum + file.size, 0))} (gzip)\n`);
+      return files;
+    };
+    // The first part runs before anything else starts (a failing query costs no replay); the others as the replay reads.
+    const first = await extract(parts[0]!, 0);
+    if (!first) return stopped(io, stoppedBy!);
+    async function* partLines(): AsyncGenerator<string> {
+      yield* mergedLines(clients.s3, first!, merge);
+      for (let index = 1; index < parts.length; index++) {
+        let files: UnloadedFile[] | null;
+        try {
+          files = await extract(parts[index]!, index);
+        } catch (error) {
+          if (!(error instanceof AthenaQueryError)) throw error;
+          failed = error;
+          return;
+        }
+        if (!files) return;
+        yield* mergedLines(clients.s3, files, merge);
+      }
+      // Every query is over: Ctrl-C is the replay's (and Node's) again.
+      dispose();
+    }
+    if (parts.length === 1) dispose();
+    let status: number;
     if (flags.out) {
       const path = join(flags.out, `extract-${runId}.jsonl.gz`);
-      const count = await writeMergedLines(mergedLines(clients.s3, files, merge), path);
+      const count = await writeMergedLines(partLines(), path);
       io.stderr.write(`Wrote ${count} record(s) in event-time order to ${path}: replay them with "denial-alerter replay ${shellWord(flags.out)}"\n`);
-      return 0;
+      status = 0;
+    } else {
+      const lines = Readable.from(
+        (async function* () {
+          for await (const line of partLines()) yield `${line}\n`;
+        })(),
+      );
+      const replay = deps.replay ?? (async (argv, replayIo) => (await import('./replay.js')).runReplay(argv, replayIo));
+      status = await replay([...replayArgsWith(replayArgs, spec), '-'], { ...io, stdin: lines });
     }
-    const lines = Readable.from(
-      (async function* () {
-        for await (const line of mergedLines(clients.s3, files, merge)) yield `${line}\n`;
-      })(),
-    );
-    const replay = deps.replay ?? (async (argv, replayIo) => (await import('./replay.js')).runReplay(argv, replayIo));
-    return await replay([...replayArgsWith(replayArgs, spec), '-'], { ...io, stdin: lines });
+    if (parts.length > 1) io.stderr.write(`Athena scanned ${formatBytes(scanned)} in ${parts.length} queries, ~${formatUsd(estimatedQueryCostUsd(scanned))}\n`);
+    if (failed) throw failed;
+    if (stoppedBy) return stopped(io, stoppedBy);
+    return status;
   } catch (error) {
     if (error instanceof AthenaQueryError) {
       io.stderr.write(`denial-alerter athena run: ${terminalSafe(error.message)}\n`);

@@ -2,7 +2,7 @@ import nodeSqlParser from 'node-sql-parser';
 import { describe, expect, it } from 'vitest';
 import { MAX_ENUM_PROJECTION_VALUES, resolveBacktestSpec, type BacktestInput } from '../../lambdas/core/athena/backtest-spec.js';
 import { createTableSql, projectionProperties } from '../../lambdas/core/athena/ddl.js';
-import { ACCOUNT_IDS_PLACEHOLDER, extractionSelectSql, MAX_PARTITIONS_PER_QUERY, partitionCount, unloadSql } from '../../lambdas/core/athena/extraction-query.js';
+import { ACCOUNT_IDS_PLACEHOLDER, extractionSelectSql, MAX_PARTITIONS_PER_QUERY, partitionCount, splitBacktest, unloadSql } from '../../lambdas/core/athena/extraction-query.js';
 import { AthenaInputError } from '../../lambdas/core/athena/sql-text.js';
 
 const parser = new nodeSqlParser.Parser();
@@ -105,6 +105,15 @@ describe('the extraction query', () => {
     const year = resolveBacktestSpec({ ...base, accounts, regions, sinceMs: Date.parse('2025-01-01T00:00:00Z'), untilMs: Date.parse('2026-01-01T00:00:00Z') });
     expect(partitionCount(year)).toBe(100 * 35 * 366);
     expect(partitionCount(year)).toBeGreaterThan(MAX_PARTITIONS_PER_QUERY);
+    // athena run splits it into whole days, back to back, each within the limit, each unloading to its own prefix.
+    const parts = splitBacktest(year);
+    expect(parts.map((part) => [new Date(part.sinceMs).toISOString().slice(0, 10), new Date(part.untilMs).toISOString().slice(0, 10), part.output])).toEqual([
+      ['2025-01-01', '2025-10-12', 's3://backtest-results/run-1/part-001/'],
+      ['2025-10-12', '2026-01-01', 's3://backtest-results/run-1/part-002/'],
+    ]);
+    for (const part of parts) expect(partitionCount(part)).toBeLessThanOrEqual(MAX_PARTITIONS_PER_QUERY);
+    expect(splitBacktest(month)).toEqual([month]);
+    expect(() => splitBacktest(year, 100 * 35)).toThrow(/two days already exceed/);
   });
 
   it('is wrapped in UNLOAD … TO the output WITH gzip JSON', () => {

@@ -33,6 +33,28 @@ export function partitionCount(spec: Pick<BacktestSpec, 'sinceMs' | 'untilMs' | 
   return Math.max(1, spec.accounts.length) * spec.regions.length * days;
 }
 
+/**
+ * Splits a back-test into consecutive back-tests of whole UTC days, each reading at most `maxPartitions` partitions,
+ * each unloading below its own `part-NNN/` of the output. One part when the whole range fits.
+ * @throws RangeError when even one day of these accounts and Regions is more than `maxPartitions`
+ */
+export function splitBacktest(spec: BacktestSpec, maxPartitions: number = MAX_PARTITIONS_PER_QUERY): BacktestSpec[] {
+  if (partitionCount(spec) <= maxPartitions) return [spec];
+  const perDay = Math.max(1, spec.accounts.length) * spec.regions.length;
+  // A part of N days reads N + 1 days of partitions (the late-file day).
+  const days = Math.floor(maxPartitions / perDay) - 1;
+  if (days < 1) throw new RangeError(`${perDay} partitions per day: two days already exceed ${maxPartitions} partitions per query; give fewer --regions or --accounts`);
+  const parts: BacktestSpec[] = [];
+  let start = spec.sinceMs;
+  while (start < spec.untilMs) {
+    const nextMidnight = (Math.floor(start / DAY_MS) + days) * DAY_MS;
+    const end = Math.min(spec.untilMs, nextMidnight);
+    parts.push({ ...spec, sinceMs: start, untilMs: end, output: `${spec.output}part-${String(parts.length + 1).padStart(3, '0')}/` });
+    start = end;
+  }
+  return parts;
+}
+
 /** `eventtime` text of an instant: CloudTrail writes `2026-06-01T12:00:00Z` (seconds, Z), which sorts as text. */
 const eventTimeText = (ms: number): string => `${new Date(ms).toISOString().slice(0, 19)}Z`;
 
