@@ -27,7 +27,7 @@ import type {
   MinuteMembers,
 } from '../engine/denial-store.js';
 import { StoreError } from '../engine/denial-store.js';
-import { historyPagesOf, principalHashOf, principalKeyOf, recordsOfPage } from './history-item.js';
+import { historyPagesOf, principalHashOf, principalKeyOf, recordsOfPage, spanOf } from './history-item.js';
 import { bucketLayoutOf, KEY_PREFIX, MAX_CARRIED_MINUTES, TABLE_SCHEMA, type BucketLayout } from './table-schema.js';
 
 const BATCH_GET_LIMIT = 100;
@@ -118,7 +118,7 @@ export class DynamoDbDenialStore implements DenialStore {
     const pk = `${KEY_PREFIX.historyPage}${principalHashOf(principalKeyOf(principalArn, accountId))}`;
     const items = await this.queryAll({
       KeyConditionExpression: 'pk = :pk AND sk BETWEEN :from AND :to',
-      ExpressionAttributeValues: { ':pk': pk, ':from': isoHour(fromMs), ':to': `${isoHour(toMs)}~` },
+      ExpressionAttributeValues: { ':pk': pk, ':from': isoSpan(fromMs), ':to': `${isoSpan(toMs)}~` },
     });
     const from = new Date(fromMs).toISOString();
     const to = new Date(toMs).toISOString();
@@ -418,7 +418,7 @@ export class DynamoDbDenialStore implements DenialStore {
       const keys = await this.queryAll({
         IndexName: TABLE_SCHEMA.indexes.byTime.name,
         KeyConditionExpression: 'tpk = :tpk AND tsk BETWEEN :from AND :to',
-        ExpressionAttributeValues: { ':tpk': `${KEY_PREFIX.timeIndex}${day}`, ':from': isoHour(query.sinceMs), ':to': `${isoHour(query.untilMs)}~` },
+        ExpressionAttributeValues: { ':tpk': `${KEY_PREFIX.timeIndex}${day}`, ':from': isoSpan(query.sinceMs), ':to': `${isoSpan(query.untilMs)}~` },
         ScanIndexForward: false,
       });
       for (const page of await this.getPages(keys.map((item) => ({ pk: item.pk, sk: item.sk })))) {
@@ -517,8 +517,8 @@ function dedupe(records: HistoryRecord[]): HistoryRecord[] {
   return [...seen.values()];
 }
 
-function isoHour(ms: number): string {
-  return new Date(ms).toISOString().slice(0, 13);
+function isoSpan(ms: number): string {
+  return spanOf(new Date(ms).toISOString());
 }
 
 /** Exponential backoff with full jitter. */

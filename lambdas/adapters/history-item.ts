@@ -1,5 +1,6 @@
 /**
- * History as pages: the denials of one principal, one event hour and one batch, as gzip JSON in one item.
+ * History as pages: the denials of one principal, one 10-minute span of event time and one batch, as gzip JSON in one
+ * item.
  *
  * A page costs one write unit per compressed KB (a typical denial compresses to ~150–300 bytes) and one KEYS_ONLY
  * index write, instead of one item and three full index copies per denial. The page id is a hash of its event ids,
@@ -21,8 +22,11 @@ export const principalKeyOf = (principalArn: string | null | undefined, accountI
 /** Hash of a principal key, for partition keys (an ARN may be longer than a key may be). */
 export const principalHashOf = (principalKey: string): string => createHash('sha256').update(principalKey).digest('hex').slice(0, 24);
 
-/** The hour of an ISO time, `yyyy-mm-ddThh`. */
-const hourOf = (iso: string): string => iso.slice(0, 13);
+/**
+ * The 10-minute span of an ISO time, `yyyy-mm-ddThh:m` (a page never spans more, so the window of an alert reads
+ * one or two pages per batch, not an hour's).
+ */
+export const spanOf = (iso: string): string => iso.slice(0, 15);
 
 function cut(value: unknown): unknown {
   if (typeof value !== 'string' || value.length <= MAX_FIELD_CHARS) return value;
@@ -83,13 +87,13 @@ export interface HistoryPageItem {
   expiresAt: number;
 }
 
-/** Splits entries into pages: per principal, per event hour, at most {@link HISTORY_PAGE_RAW_BYTES} of JSON each. */
+/** Splits entries into pages: per principal, per 10-minute span, at most {@link HISTORY_PAGE_RAW_BYTES} of JSON each. */
 export function historyPagesOf(entries: readonly HistoryEntry[], expiresAtSec: number): Array<{ item: HistoryPageItem; eventIds: string[] }> {
   const groups = new Map<string, { principalHash: string; hour: string; records: HistoryRecord[] }>();
   for (const entry of entries) {
     const record = historyRecordOf(entry, expiresAtSec);
     const principalHash = principalHashOf(principalKeyOf(entry.denial.principalArn, entry.denial.accountId));
-    const hour = hourOf(record.eventTime);
+    const hour = spanOf(record.eventTime);
     const groupKey = `${principalHash}|${hour}`;
     let group = groups.get(groupKey);
     if (!group) groups.set(groupKey, (group = { principalHash, hour, records: [] }));

@@ -4,7 +4,7 @@
  *
  * | item             | pk                              | sk                        | what                                              |
  * |------------------|---------------------------------|---------------------------|---------------------------------------------------|
- * | history page     | `H#<principal hash>`            | `<yyyy-mm-ddThh>#<page>`  | gzip JSON of the denials of one principal, one hour, one batch (≤ 256 KB raw) |
+ * | history page     | `H#<principal hash>`            | `<yyyy-mm-ddThh:m>#<page>`| gzip JSON of the denials of one principal, one 10-minute span, one batch (≤ 256 KB raw) |
  * | counter bucket   | `FP#<fp>`, `PA#<hash>`, `PR#<hash>` | `B#<bucket>` (10 min / 1 h) | `m0`…`m9`: binary sets of 5-byte member hashes per minute (≤ 5,000 each); `p<slot>`: the previous bucket's last minutes, carried |
  * | key state        | same pk as its counters         | `STATE`                   | spike state, `version` for optimistic locking      |
  * | alert            | `ALERT#<alertId>`               | `ALERT`                   | the alert (gzip JSON), channels delivered / dead-lettered, lease |
@@ -13,7 +13,7 @@
  * Counter members are hashes of event ids (per fingerprint), of resources (per principal and action) and of actions
  * (per principal): DynamoDB's set `ADD` is idempotent, so a redelivered event can never be counted twice.
  *
- * One index, `byTime` (`T#<yyyy-mm-dd>`, sort `<yyyy-mm-ddThh>#<principal hash>#<page>`), KEYS_ONLY, on history pages
+ * One index, `byTime` (`T#<yyyy-mm-dd>`, sort `<yyyy-mm-ddThh:m>#<principal hash>#<page>`), KEYS_ONLY, on history pages
  * only: one index write per page, not per denial. Prefix `CHG#` belongs to the change store (what changed).
  */
 export const TABLE_SCHEMA = {
