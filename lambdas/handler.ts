@@ -24,7 +24,6 @@ import { deliveryDeadline } from './config/delivery.js';
 import { HANDLER_ENV, POLICY_LOOKUPS_ENV } from './config/env.js';
 import { routingFromEnvironment } from './config/routing.js';
 import { METRICS } from './config/metrics.js';
-import type { AlertPublisher } from './engine/alert-publisher.js';
 import { processSqsBatch, type SqsBatchDeps } from './engine/process-sqs-batch.js';
 import { createSpikeEngine } from './engine/spike-engine.js';
 import { DynamoDbChangeStore } from './adapters/dynamodb-change-store.js';
@@ -33,15 +32,8 @@ import { whatChangedHooks } from './engine/enrichers/changes.js';
 const logger = new Logger({ serviceName: METRICS.service });
 const metrics = new Metrics({ namespace: METRICS.namespace, serviceName: METRICS.service });
 
-/** What the handler is built from. */
-export interface HandlerDependencies {
-  /** The batch processor's dependencies, except the publisher. */
-  batch: Omit<SqsBatchDeps, 'publisher'>;
-  /** Delivers alerts to their routes' channels within a deadline. */
-  publisher: AlertPublisher;
-  /** @default Date.now */
-  now?: () => number;
-}
+/** What the handler is built from: the batch processor's dependencies (engine, store, publisher, dead letters, clock). */
+export type HandlerDependencies = SqsBatchDeps;
 
 /**
  * Builds the SQS handler from its dependencies (created on the first invocation, then kept).
@@ -55,7 +47,7 @@ export function makeSqsHandler(dependencies: () => HandlerDependencies) {
     deps ??= dependencies();
     const now = deps.now ?? Date.now;
     const deadlineMs = deliveryDeadline(now(), context.getRemainingTimeInMillis());
-    return processSqsBatch(event, { ...deps.batch, publisher: deps.publisher }, { deadlineMs });
+    return processSqsBatch(event, deps, { deadlineMs });
   };
 }
 
@@ -83,29 +75,27 @@ export function dependenciesFromEnvironment(env: NodeJS.ProcessEnv = process.env
     slackWebhookSecretArn: env[HANDLER_ENV.slackWebhookSecretArn],
   });
   return {
+    store,
     publisher,
-    batch: {
+    // Arrival time is the clock: an event dated in the future or older than the counters moves nothing.
+    engine: createSpikeEngine({
       store,
-      // Arrival time is the clock: an event dated in the future or older than the counters moves nothing.
-      engine: createSpikeEngine({
-        store,
-        settings,
-        now: Date.now,
-        clock: 'arrival',
-        diagnose: env[POLICY_LOOKUPS_ENV] === 'true' ? lazyPolicyDiagnoser() : undefined,
-        ...whatChangedHooks(changes, settings),
-      }),
-      async deadLetter(kind, body) {
-        const queueUrl = queues[kind];
-        if (!queueUrl) {
-          logger.error('no dead-letter queue configured; kept in the log only', { kind, body });
-          return;
-        }
-        await sqs.send(new SendMessageCommand({ QueueUrl: queueUrl, MessageBody: JSON.stringify({ kind, ...body }).slice(0, 262_000) }));
-      },
-      metric: (name, value) => metrics.addMetric(name, MetricUnit.Count, value),
-      log: (level, message, details) => logger[level](message, details ?? {}),
+      settings,
+      now: Date.now,
+      clock: 'arrival',
+      diagnose: env[POLICY_LOOKUPS_ENV] === 'true' ? lazyPolicyDiagnoser() : undefined,
+      ...whatChangedHooks(changes, settings),
+    }),
+    async deadLetter(kind, body) {
+      const queueUrl = queues[kind];
+      if (!queueUrl) {
+        logger.error('no dead-letter queue configured; kept in the log only', { kind, body });
+        return;
+      }
+      await sqs.send(new SendMessageCommand({ QueueUrl: queueUrl, MessageBody: JSON.stringify({ kind, ...body }).slice(0, 262_000) }));
     },
+    metric: (name, value) => metrics.addMetric(name, MetricUnit.Count, value),
+    log: (level, message, details) => logger[level](message, details ?? {}),
   };
 }
 
