@@ -55,8 +55,8 @@ export const NOTIFY_HELP = `Sending alerts (optional; without these, alerts are 
                               routes, every route's Slack messages go to it
   --sns-topic ARN             SNS topic (env: DENIAL_ALERTER_SNS_TOPIC), reached with the standard AWS environment
                               (AWS_ENDPOINT_URL_SNS for a local endpoint)
-  --route-webhook NAME=URL    Send route NAME's Slack messages to URL, a test webhook (repeatable). Routes come from
-                              --settings ("routes": [...]) or DENIAL_ALERTER_ROUTES, as in the Lambda
+  --route-webhook NAME=URL    Send route NAME's Slack messages to URL, a test webhook (repeatable). The routes are
+                              the settings file's "routes" (--settings), else DENIAL_ALERTER_ROUTES as in the Lambda
   --deliver-to-routes         Deliver to the routes' own Slack secrets (Secrets Manager) and SNS topics
   --delivery-budget TIME      Time each channel may spend delivering over the whole run, e.g. 30s, 2m (default
                               ${DEFAULT_DELIVERY_BUDGET}); what a hanging or rate-limited channel could not deliver
