@@ -52,6 +52,11 @@ const memberKeys = new Map<string, string>();
 
 function answer(request: RecordedRequest, res: ServerResponse) {
   const key = signer(request);
+  if (String(request.headers['x-amz-target'] ?? '').startsWith('AWSOrganizationsV20161128.')) {
+    // This central account is neither the management account nor a delegated administrator.
+    res.writeHead(400, { 'content-type': 'application/x-amz-json-1.1' }).end(JSON.stringify({ __type: 'AccessDeniedException', Message: 'You don\'t have permissions to access this resource.' }));
+    return;
+  }
   const params = new URLSearchParams(request.body);
   const action = params.get('Action');
   if (action === 'AssumeRole') {
@@ -179,6 +184,35 @@ describe('cross-account policy lookups', () => {
     expect(diagnosis.notChecked.join('\n')).toMatch(/identity policies: not provided/);
     // The member's policies were never read with the handler's own credentials.
     expect(server.requests.filter((request) => signer(request) === CENTRAL_KEY).map((request) => new URLSearchParams(request.body).get('Action'))).toEqual(['AssumeRole', 'AssumeRole']);
+  });
+});
+
+describe('the handler\'s policy diagnoser (SDK clients configured from the Lambda environment)', () => {
+  const saved: Record<string, string | undefined> = {};
+  const lambdaEnvironment = () => ({ AWS_ENDPOINT_URL: server.url, AWS_REGION: 'us-east-1', AWS_ACCESS_KEY_ID: CENTRAL_KEY, AWS_SECRET_ACCESS_KEY: 'central-secret', AWS_MAX_ATTEMPTS: '1' });
+  beforeAll(() => {
+    for (const [name, value] of Object.entries(lambdaEnvironment())) {
+      saved[name] = process.env[name];
+      process.env[name] = value;
+    }
+  });
+  afterAll(() => {
+    for (const [name, value] of Object.entries(saved)) {
+      if (value === undefined) delete process.env[name];
+      else process.env[name] = value;
+    }
+  });
+
+  it('diagnoses a member account\'s denial with the member\'s own policies, read through its reader role', async () => {
+    const { createPolicyDiagnoser } = await import('../../lambdas/adapters/policy-sources/policy-diagnoser.js');
+    const diagnoseDenial = createPolicyDiagnoser({ env: ENV, troubleshooter: null });
+    const diagnosis = await diagnoseDenial(classify(memberDenial(MEMBER)));
+    expect(diagnosis).toMatchObject({ decision: 'explicit-deny', layer: 'identity-policy', denyingStatement: { sid: 'NoDeletesInProduction' } });
+    // SCPs and RCPs are read centrally, where Organizations refused: not checked, not blamed.
+    expect(diagnosis.notChecked.filter((line) => line.includes('organizations') || line.includes('control policies'))).not.toEqual([]);
+    const memberReads = server.requests.filter((request) => memberKeys.get(signer(request) ?? '') === MEMBER);
+    expect(memberReads.length).toBeGreaterThanOrEqual(6);
+    expect(server.requests.filter((request) => new URLSearchParams(request.body).get('Action') === 'AssumeRole').map(signer)).toEqual([CENTRAL_KEY]);
   });
 });
 
