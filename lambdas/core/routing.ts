@@ -289,10 +289,17 @@ function isPlainObject(value: unknown): value is Record<string, unknown> {
   return typeof value === 'object' && value !== null && !Array.isArray(value);
 }
 
+/** Compiled globs; the patterns come from configuration, so the map stays small. */
+const GLOBS = new Map<string, RegExp>();
+
 /** `*` (any run, `/` and `:` included) and `?` (one character) glob, whole value, case-insensitive. */
 function globMatches(pattern: string, value: string): boolean {
-  const body = pattern.replace(/[.+^${}()|[\]\\]/g, '\\$&').replace(/\*/g, '.*').replace(/\?/g, '.');
-  return new RegExp(`^${body}$`, 'is').test(value);
+  let regex = GLOBS.get(pattern);
+  if (regex === undefined) {
+    const body = pattern.replace(/[.+^${}()|[\]\\]/g, '\\$&').replace(/\*/g, '.*').replace(/\?/g, '.');
+    GLOBS.set(pattern, (regex = new RegExp(`^${body}$`, 'is')));
+  }
+  return regex.test(value);
 }
 
 function anyGlob(patterns: readonly string[], value: string | null | undefined): boolean {
