@@ -127,6 +127,25 @@ describe('spike engine on DynamoDB Local', () => {
     expect(await store.queryHistory({ ...range, principalArn: 'arn:aws:iam::111122223333:role/alpha' }, (expiresAt + 1) * 1000)).toEqual([]);
   });
 
+  it('stops paging for a job that fails the same way every five minutes: one alert in three hours', async () => {
+    const { engine } = await engineOnNewTable();
+    const reasons: string[] = [];
+    for (let window = 0; window < 36; window++) {
+      reasons.push(...(await engine.processBatch(syntheticBurst(5, T0 + minutes(5 * window), 1))).alerts.map((alert) => alert.reason));
+    }
+    expect(reasons).toEqual(['threshold']);
+    // A new surge above three times its usual rate still alerts.
+    const surge = await engine.processBatch(syntheticBurst(40, T0 + minutes(5 * 36), 2));
+    expect(surge.alerts.map((alert) => alert.reason)).toEqual(['threshold']);
+  });
+
+  it('alerts on the first denial of a fingerprint never seen, once, when asked', async () => {
+    const { engine } = await engineOnNewTable(resolveSettings({ alertOnFirstSeen: true }));
+    const first = await engine.processBatch([syntheticDenial({ time: T0 })]);
+    expect(first.alerts.map((alert) => alert.reason)).toEqual(['first-seen']);
+    expect((await engine.processBatch([syntheticDenial({ time: T0 + minutes(90) })])).alerts).toEqual([]);
+  });
+
   it('cuts a poison field (a 300 KB resource name) in history instead of failing the batch', async () => {
     const { engine, store } = await engineOnNewTable();
     const result = await engine.processBatch([syntheticDenial({ time: T0, key: `k/${'x'.repeat(300_000)}` })]);
