@@ -7,6 +7,7 @@ import { spawn, spawnSync, type ChildProcess } from 'node:child_process';
 import { readdirSync, readFileSync } from 'node:fs';
 import { fileURLToPath } from 'node:url';
 import { describe, expect, it } from 'vitest';
+import { syntheticDenial } from '../support/records.js';
 
 const BIN = fileURLToPath(new URL('../../bin/denial-alerter.mjs', import.meta.url));
 
@@ -40,9 +41,13 @@ async function until<T>(what: string, probe: () => T | undefined | false, limitM
   }
 }
 
-/** Starts `replay -` on an open standard input (it waits for records), returns the CLI, its stderr so far, its exit. */
+/**
+ * Starts `replay -` on an open standard input with one record written (it then waits for more), returns the CLI, its
+ * stderr so far, its exit.
+ */
 function startReplay(): { cli: ChildProcess; stderr: () => string; exited: Promise<{ code: number | null; signal: NodeJS.Signals | null }> } {
-  const cli = spawn(process.execPath, [BIN, 'replay', '--in-memory', '--no-progress', '--dead-letter', '/dev/null', '-'], { stdio: ['pipe', 'ignore', 'pipe'] });
+  const cli = spawn(process.execPath, [BIN, 'replay', '--in-memory', '--no-progress', '--batch-size', '1', '--dead-letter', '/dev/null', '-'], { stdio: ['pipe', 'ignore', 'pipe'] });
+  cli.stdin!.write(`${JSON.stringify(syntheticDenial({ time: '2025-01-01T00:00:00Z' }))}\n`);
   let stderr = '';
   cli.stderr!.on('data', (chunk) => (stderr += chunk));
   const exited = new Promise<{ code: number | null; signal: NodeJS.Signals | null }>((resolve) => cli.once('exit', (code, signal) => resolve({ code, signal })));
