@@ -137,7 +137,8 @@ function changesText(changes: readonly ChangeLink[]): string {
     const when = `${change.minutesBeforeFirstDenial} min before`;
     const summary = slackProse(change.summary, 200);
     const url = change.consoleUrl && /^https:\/\/[^\s<>|]+$/.test(change.consoleUrl) ? change.consoleUrl : null;
-    lines.push(`• ${when}: ${url ? `<${url}|${summary}>` : summary}${change.exactness === 'any-in-organization' ? ' (somewhere in the organization)' : ''}`);
+    // Slack reads `&` in a link as the start of an entity: the URL's own `&` is written `&amp;`.
+    lines.push(`• ${when}: ${url ? `<${url.replace(/&/g, '&amp;')}|${summary}>` : summary}${change.exactness === 'any-in-organization' ? ' (somewhere in the organization)' : ''}`);
   }
   return lines.join('\n');
 }
