@@ -37,6 +37,8 @@ export interface ReplayNotifier {
   publisher: AlertPublisher;
   /** True when some channel is configured. */
   delivers: boolean;
+  /** The alert with `route` set as the routes choose it (for printing), or unchanged when there are no routes. */
+  routed(alert: AlertSummary): AlertSummary;
 }
 
 export const NOTIFY_OPTIONS = {
@@ -97,8 +99,10 @@ export function createReplayNotifier(values: Record<string, unknown>, env: NodeJ
       ? [{ name: 'default', ...(slackWebhook ? { slackWebhookSecretName: 'replay/--slack-webhook' } : {}), ...(snsTopic ? { snsTopicArn: snsTopic } : {}) }]
       : []);
   const delivers = configured === undefined ? routes.length > 0 : deliverToRoutes || routeWebhooks.size > 0 || Boolean(slackWebhook);
+  const facts = routing.accountOrganizationalUnits ? { accountOrganizationalUnits: routing.accountOrganizationalUnits } : {};
+  const routed = (alert: AlertSummary) => (routes.length === 0 ? alert : routedAlert(alert, routes, facts).alert);
   if (!delivers) {
-    return { publish: async () => [], publisher: { publish: async () => [] }, delivers: false };
+    return { publish: async () => [], publisher: { publish: async () => [] }, delivers: false, routed };
   }
 
   const senders = new Map<string, SlackWebhookSender>();
@@ -125,7 +129,6 @@ export function createReplayNotifier(values: Record<string, unknown>, env: NodeJ
     const client = secrets;
     return slackAlertChannel(id, senderFor(`secret:${secretId}`, () => readSlackWebhookUrl(client, secretId)));
   };
-  const facts = routing.accountOrganizationalUnits ? { accountOrganizationalUnits: routing.accountOrganizationalUnits } : {};
   const publisher = createAlertPublisher({
     routes: configured !== undefined && !deliverToRoutes ? routes.map((route) => onlyTestWebhooks(route, routeWebhooks, slackWebhook)) : routes,
     channel,
@@ -135,6 +138,7 @@ export function createReplayNotifier(values: Record<string, unknown>, env: NodeJ
   return {
     delivers: true,
     publisher,
+    routed,
     async publish(alerts) {
       if (alerts.length === 0) return [];
       const outcomes = await publisher.publish(
@@ -143,7 +147,7 @@ export function createReplayNotifier(values: Record<string, unknown>, env: NodeJ
         { deadlineMs: Date.now() + budgetMs },
       );
       // Dead letters keep the alert as its channels saw it (with the route that chose it).
-      const byId = new Map(alerts.map((alert) => [alert.alertId, routedAlert(alert, routes, facts).alert]));
+      const byId = new Map(alerts.map((alert) => [alert.alertId, routed(alert)]));
       return outcomes
         .filter((outcome) => outcome.status === 'failed')
         .map((outcome) => ({ channel: outcome.channel, error: outcome.error ?? 'failed', alert: byId.get(outcome.alertId)! }));

@@ -171,5 +171,8 @@ describe('routes from the settings file', () => {
     expect(dev.requests[0]!.body).toContain(`account ${DEV}`);
     // The default route has no test webhook and --deliver-to-routes was not given: nothing is sent for it, nothing fails.
     expect(failures).toEqual([]);
+    // What replay prints can name the route too.
+    expect(alerts.map((alert) => notifier.routed(alert).route)).toEqual(['prod', 'dev', 'default']);
+    expect(createReplayNotifier({}, {}).routed(alerts[0]!)).toBe(alerts[0]);
   });
 });
