@@ -60,6 +60,9 @@ async function explain(
   options: { deniedOnly?: boolean; json?: boolean; extraErrorCodes?: string; policies?: string },
   { io, env }: CliContext,
 ): Promise<number> {
+  if (paths.length === 0 && (io.stdin as { isTTY?: boolean }).isTTY) {
+    throw new UsageError('give FILE or DIR arguments, or pipe CloudTrail records into standard input');
+  }
   const inputs = paths.length > 0 ? paths : ['-'];
   await checkInputPaths(inputs);
   const extraErrorCodes = new Set((options.extraErrorCodes ?? '').split(',').map((code) => code.trim()).filter(Boolean));

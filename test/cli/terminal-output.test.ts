@@ -3,7 +3,8 @@
  * piped or with --json; colour follows the terminal and NO_COLOR / FORCE_COLOR; event text never carries terminal
  * escape sequences through.
  */
-import { PassThrough } from 'node:stream';
+import { PassThrough, Readable } from 'node:stream';
+import { main } from '../../lambdas/cli/main.js';
 import { describe, expect, it } from 'vitest';
 import { colourEnabled, shortenMiddle } from '../../lambdas/cli/style.js';
 import { fitColumns } from '../../lambdas/cli/history-table.js';
@@ -21,6 +22,16 @@ describe('explain on a terminal', () => {
     expect(lines[0]).toMatch(/^DENIED {2}2024-07-30 21:31:10 {2}sts:AssumeRole {2}arn:aws:iam::457448411975:user\/christophe → arn:aws:iam::457448411975:role\/\S+ {2}\[unknown, unknown\] {2}[0-9a-f]{20}$/);
     expect(Math.max(...lines.map((line) => line.length))).toBeLessThan(300);
     expect(result.stderr).toMatch(/^310 record\(s\), 51 denial\(s\)$/m);
+  });
+
+  it('with no file and a terminal for standard input, says what to give instead of waiting', async () => {
+    const stdin = Object.assign(Readable.from([]), { isTTY: true });
+    const stderr = new PassThrough();
+    let text = '';
+    stderr.on('data', (chunk) => (text += chunk));
+    const status = await main(['explain'], { stdin, stdout: new PassThrough(), stderr, env: {} });
+    expect(status).toBe(2);
+    expect(text).toMatch(/give FILE or DIR arguments, or pipe CloudTrail records into standard input/);
   });
 
   it('prints JSON lines with --json, and when not on a terminal', async () => {
