@@ -5,6 +5,7 @@ import type { AuthorizationChange } from '../../lambdas/core/changes/change.js';
 import {
   attachedPoliciesOf,
   changeLookupOf,
+  groupsOf,
   firstDenialMsOf,
   knownPoliciesOfDiagnosis,
   linkChanges,
@@ -239,5 +240,15 @@ describe('policies known to apply (attachments in the change stream, the diagnos
       [named.eventId, 'exact'],
       [other.eventId, 'any-in-organization'],
     ]);
+  });
+
+  it('replays a user\'s group memberships', () => {
+    const USER = `arn:aws:iam::${ACCOUNT}:user/bob`;
+    const membership = (minutes: number, eventName: string, groupName: string) =>
+      change(minutes, { eventName, principalArn: USER, parameters: { userName: 'bob', groupName } });
+    expect(groupsOf(USER, [membership(30, 'AddUserToGroup', 'a'), membership(20, 'AddUserToGroup', 'b'), membership(10, 'RemoveUserFromGroup', 'a')])).toEqual([
+      `arn:aws:iam::${ACCOUNT}:group/b`,
+    ]);
+    expect(groupsOf(ROLE, [membership(30, 'AddUserToGroup', 'a')])).toEqual([]);
   });
 });

@@ -16,11 +16,13 @@ import {
   bucketPolicyRewrite,
   explicitDenies,
   hiddenKeyDenies,
+  iamGroupChange,
   iamRoleChange,
   keyPolicyChange,
   implicitDenies,
   objectDenies,
   scpUpdate,
+  userDenies,
 } from './support/timeline.js';
 
 const dynamo = useDynamoDbLocal();
@@ -114,6 +116,17 @@ describe('what changed: a change before a spike is named in the alert', () => {
     expect(alerts[0]!.changes).toEqual([
       expect.objectContaining({ eventId: newVersion.eventID, eventName: 'CreatePolicyVersion', match: 'principal', policyArn: `arn:aws:iam::${MEMBER}:policy/ci-deploy-permissions` }),
     ]);
+  });
+
+  it('a policy detached from a group the user joined days earlier names the detach; another group\'s change is not named', async () => {
+    const pipeline = await newPipeline(dynamo);
+    const joined = iamGroupChange(T - min(60 * 24 * 5), 'AddUserToGroup', MEMBER, { userName: 'bob', groupName: 'analysts' });
+    const detach = iamGroupChange(T - min(10), 'DetachGroupPolicy', MEMBER, { groupName: 'analysts', policyArn: `arn:aws:iam::${MEMBER}:policy/ec2-read` });
+    const otherGroup = iamGroupChange(T - min(5), 'DetachGroupPolicy', MEMBER, { groupName: 'admins', policyArn: `arn:aws:iam::${MEMBER}:policy/ec2-read` });
+    const alerts = await pipeline.run(byTime([joined, detach, otherGroup, ...userDenies(T, 6, MEMBER, 'bob')]));
+    expect(alerts).toHaveLength(1);
+    expect(alerts[0]!.principalArn).toBe(`arn:aws:iam::${MEMBER}:user/bob`);
+    expect(alerts[0]!.changes).toEqual([expect.objectContaining({ eventId: detach.eventID, match: 'principal', target: `arn:aws:iam::${MEMBER}:group/analysts` })]);
   });
 
   it('never names a change in an unrelated account, nor one made after the spike\'s first denial', async () => {

@@ -113,6 +113,8 @@ export const CHANGE_CATALOG: readonly ChangeCatalogEntry[] = [
   // IAM: the denied principal's own policies, boundary, trust; managed policy documents; deletions.
   ...iamPrincipalRows,
   iam('RemoveUserFromGroup', 'identity-policy', 'principal', ['userName', 'groupName']),
+  // Kept to know a user's groups (their policies are the user's), never named as a cause.
+  { ...iam('AddUserToGroup', 'identity-policy', 'principal', ['userName', 'groupName']), grantOnly: true },
   iam('PutRolePermissionsBoundary', 'permissions-boundary', 'principal', ['roleName', 'permissionsBoundary']),
   iam('DeleteRolePermissionsBoundary', 'permissions-boundary', 'principal', ['roleName']),
   iam('PutUserPermissionsBoundary', 'permissions-boundary', 'principal', ['userName', 'permissionsBoundary']),

@@ -70,6 +70,8 @@ export interface KnownPolicies {
   principal: string[];
   /** SCP/RCP ARNs, ids (`p-…`) or names that apply to the account. */
   organization: string[];
+  /** The IAM groups of a denied user (their policies are the user's). */
+  groups?: string[];
 }
 
 export const NO_KNOWN_POLICIES: KnownPolicies = { principal: [], organization: [] };
@@ -108,6 +110,24 @@ export function attachedPoliciesOf(principalArn: string, changes: readonly Autho
   return [...attached.keys()];
 }
 
+/**
+ * The IAM groups a user belongs to as far as its stored changes tell (`AddUserToGroup` and `RemoveUserFromGroup`
+ * replayed in time order), as group ARNs: their policies are the user's.
+ */
+export function groupsOf(userArn: string, changes: readonly AuthorizationChange[]): string[] {
+  const key = targetKey(userArn);
+  const match = /^arn:([^:]+):iam::(\d{12}):user\//.exec(key);
+  if (!match) return [];
+  const groups = new Set<string>();
+  const own = changes.filter((change) => change.principalArn !== null && targetKey(change.principalArn) === key && change.parameters.groupName);
+  for (const change of [...own].sort((a, b) => Date.parse(a.eventTime) - Date.parse(b.eventTime))) {
+    const group = `arn:${match[1]}:iam::${match[2]}:group/${change.parameters.groupName}`;
+    if (change.eventName === 'AddUserToGroup') groups.add(group);
+    else if (change.eventName === 'RemoveUserFromGroup') groups.delete(group);
+  }
+  return [...groups];
+}
+
 /** Where to look for the changes that could explain an alert. */
 export function changeLookupOf(
   alert: AlertSummary,
@@ -117,6 +137,7 @@ export function changeLookupOf(
   const targets = new Set<string>();
   if (alert.principalArn) targets.add(targetKey(alert.principalArn));
   for (const arn of options.known?.principal ?? []) if (arn.startsWith('arn:')) targets.add(targetKey(arn));
+  for (const group of options.known?.groups ?? []) targets.add(targetKey(group));
   for (const key of resourceKeys(alert, sample)) targets.add(key);
   for (const arn of denyingPolicyArns(alert)) targets.add(targetKey(arn));
   if (sample?.vpcEndpointId) targets.add(sample.vpcEndpointId);
@@ -159,6 +180,7 @@ export function linkChanges(
   const principalPolicies = new Set(known.principal.map((name) => (name.startsWith('arn:') ? targetKey(name) : name)));
   const accountPolicies = new Set(known.organization.map((name) => organizationPolicyIdOf(name) ?? name));
   const principalKey = alert.principalArn ? targetKey(alert.principalArn) : null;
+  const groups = new Set((known.groups ?? []).map(targetKey));
   const resources = new Set(resourceKeys(alert, sample));
   const denying = new Set(denyingPolicyArns(alert).map(targetKey));
   const denyingOrgIds = new Set(denyingPolicyArns(alert).map(organizationPolicyIdOf).filter(Boolean));
@@ -217,6 +239,8 @@ export function linkChanges(
     }
     if (!layerCanExplain(change.layer, alert.denyLayer)) return null;
     if (principal !== null && principal === principalKey) return { match: 'principal', exactness: 'exact' };
+    // A policy change of a group the denied user belongs to (membership seen in the change stream).
+    if (principal !== null && groups.has(principal) && change.eventName !== 'AddUserToGroup') return { match: 'principal', exactness: 'exact' };
     if (principal !== null && resources.has(principal)) return { match: 'resource', exactness: 'exact' };
     if (change.scope === 'vpc-endpoint') {
       return change.resourceArn !== null && change.resourceArn === sample?.vpcEndpointId ? { match: 'vpc-endpoint', exactness: 'exact' } : null;

@@ -9,6 +9,7 @@ import {
   changeLookupOf,
   DEFAULT_CHANGE_LOOKBACK_HOURS,
   firstDenialMsOf,
+  groupsOf,
   knownPoliciesOfDiagnosis,
   linkChanges,
 } from '../../core/changes/link.js';
@@ -43,6 +44,7 @@ export function createChangeEnricher(deps: ChangeEnricherDeps): AlertEnricher {
         nowMs,
       );
       known.principal.push(...attachedPoliciesOf(alert.principalArn, history));
+      known.groups = groupsOf(alert.principalArn, history);
     }
     const lookup = changeLookupOf(alert, sample, { firstDenialMs, lookbackHours, known });
     const candidates = await deps.store.findChanges({ ...lookup, limitPerKey: LIMIT_PER_KEY }, nowMs);

@@ -197,3 +197,25 @@ export function keyPolicyChange(at: number, keyArn: string): CloudTrailRecord {
     { success: true },
   );
 }
+
+/** `count` implicit identity-policy denies of `ec2:GetPasswordData` by an IAM user (stratus record shape). */
+export function userDenies(at: number, count: number, accountId: string, user: string): CloudTrailRecord[] {
+  return Array.from({ length: count }, (_, index) =>
+    variant(TEMPLATES.implicitDeny(), {
+      eventTime: iso(at + index * 10_000),
+      awsRegion: 'us-east-1',
+      recipientAccountId: accountId,
+      userIdentity: userIdentity(accountId, user),
+      errorMessage: `You are not authorized to perform this operation. User: arn:aws:iam::${accountId}:user/${user} is not authorized to perform: ec2:GetPasswordData on resource: arn:aws:ec2:us-east-1:${accountId}:instance/* because no identity-based policy allows the ec2:GetPasswordData action.`,
+    }),
+  );
+}
+
+/** A successful IAM call on a group or a user's membership (the AttachRolePolicy template, other names). */
+export function iamGroupChange(at: number, eventName: string, accountId: string, requestParameters: Record<string, unknown>): CloudTrailRecord {
+  return variant(
+    TEMPLATES.iamChange(),
+    { eventName, eventTime: iso(at), awsRegion: 'us-east-1', recipientAccountId: accountId, userIdentity: userIdentity(accountId, 'alice'), requestParameters },
+    { success: true },
+  );
+}
