@@ -3,13 +3,14 @@ import { readFileSync } from 'node:fs';
 import { fileURLToPath } from 'node:url';
 import { describe, expect, it } from 'vitest';
 import { canonicalAction } from '../../lambdas/core/iam-catalog.js';
+import { HANDLER_LAZY_MODULES } from '../../lib/constructs/handler-bundling.js';
 import { buildTemplates, FULL_CONTEXT, iamStatementsOf } from './support/build.js';
 
 const ROOT = fileURLToPath(new URL('../../', import.meta.url));
 const LAMBDAS = `${ROOT}lambdas/`;
-/** Code the Lambda handler runs: every project file its bundle takes in (lazily imported modules included). */
+/** Code the Lambda handler runs: every project file its bundle and its lazily imported modules take in. */
 const HANDLER_FILES = Object.keys(
-  buildSync({ entryPoints: [`${LAMBDAS}handler.ts`], absWorkingDir: ROOT, bundle: true, write: false, metafile: true, platform: 'node', format: 'esm', packages: 'external', outdir: 'unused' }).metafile!.inputs,
+  buildSync({ entryPoints: [`${LAMBDAS}handler.ts`, ...Object.values(HANDLER_LAZY_MODULES).map((entry) => `${ROOT}${entry}`)], absWorkingDir: ROOT, bundle: true, write: false, metafile: true, platform: 'node', format: 'esm', packages: 'external', outdir: 'unused' }).metafile!.inputs,
 )
   .filter((path) => path.startsWith('lambdas/') && path.endsWith('.ts'))
   .map((path) => path.slice('lambdas/'.length));
