@@ -17,6 +17,7 @@ import type { PolicyDirectory } from '../io/policy-directory.js';
 import { diagnose } from '../core/iam-policy/diagnose.js';
 import { writeLine } from './output.js';
 import { createProgress } from './progress.js';
+import { styleFor, type Style } from './style.js';
 import { connectStore, historyHint, type StoreTarget } from './store-connection.js';
 import { eventTimeRange, widenStoredRange } from './stored-range.js';
 import type { ReplayNotifier } from './replay-notifier.js';
@@ -203,7 +204,7 @@ export async function replayPipeline(options: ReplayOptions, io: ReplayIo): Prom
   };
   options.observer?.summary(summary);
   if (options.json) await writeLine(io.stdout, JSON.stringify(summary));
-  else io.stdout.write(renderSummary(summary));
+  else io.stdout.write(renderSummary(summary, styleFor(io.stdout, io.env ?? process.env)));
   if (stopped) {
     const detail = stopped instanceof StoreError ? 'the table stopped answering' : 'an error';
     io.stderr.write(
@@ -221,18 +222,18 @@ export async function replayPipeline(options: ReplayOptions, io: ReplayIo): Prom
   return stopped || totals.unreadable > 0 || totals.deliveryFailures > 0 ? 1 : 0;
 }
 
-function renderSummary(summary: ReplaySummary): string {
+function renderSummary(summary: ReplaySummary, style: Style): string {
   const rate = summary.seconds > 0 ? Math.round(summary.records / summary.seconds) : summary.records;
   return [
     '',
-    'Summary',
+    style.bold('Summary'),
     `  records       ${summary.records} (${rate}/s)`,
     `  denials       ${summary.denials}`,
     `  fingerprints  ${summary.fingerprints}`,
-    `  alerts        ${summary.alerts}`,
+    `  alerts        ${summary.alerts > 0 ? style.bold(style.red(String(summary.alerts))) : summary.alerts}`,
     `  suppressed    ${summary.suppressed}`,
     `  duplicates    ${summary.duplicates} (already stored, skipped)`,
-    `  unreadable    ${summary.unreadable}`,
+    `  unreadable    ${summary.unreadable > 0 ? style.yellow(String(summary.unreadable)) : summary.unreadable}`,
     ...(summary.notStored > 0 ? [`  not stored    ${summary.notStored}`] : []),
     ...(summary.deliveryFailures > 0 ? [`  undelivered   ${summary.deliveryFailures}`] : []),
     `  DynamoDB requests ${summary.dynamodbRequests}`,
