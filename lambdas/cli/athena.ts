@@ -72,9 +72,9 @@ const RUN_DESCRIPTION = [
   'Options after "--" go to "replay" (e.g. -- --in-memory --threshold 10 --json).',
 ].join('\n\n');
 
-const AFTER = `Accounts: up to 36 given with --accounts are an enum projection; more, or none, are "injected" (Athena's
-guidance for large or unknown sets): the query lists them. Without --accounts, "run" lists the organization's
-accounts (organizations:ListAccounts) and "sql" leaves a placeholder to fill.
+const AFTER = `Accounts: the account partition is "injected" (Athena's guidance for values not known in advance: accounts
+join the organization), so the table never needs recreating and the query lists the accounts. Without --accounts,
+"run" lists the organization's accounts (organizations:ListAccounts) and "sql" leaves a placeholder to fill.
 Times: --since/--until take a duration back from now (90d, 2w, 24h) or an ISO date or time; --until defaults to now.
 Cost and time for an organization: docs/athena.md.`;
 
@@ -159,8 +159,6 @@ function specOf(
     sinceMs,
     untilMs,
     accounts: options.discoveredAccounts ?? list(flags.accounts),
-    // "run" keeps the table independent of the account list: accounts added later are read too.
-    accountProjection: options.runId ? 'injected' : undefined,
     regions: flags.regions ? list(flags.regions) : options.defaultRegions,
     output: options.runId ? `${output.replace(/\/?$/, '/')}${options.runId}/` : output,
     extraErrorCodes: list(flags.extraErrorCodes),

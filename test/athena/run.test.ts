@@ -271,7 +271,7 @@ describe('denial-alerter athena sql', () => {
     expect(result.stdout).toMatch(/'projection.region.values'='af-south-1,[a-z0-9,-]*us-east-1,[a-z0-9,-]*us-west-2'/);
     expect(result.stdout).toContain(`WHERE "timestamp" BETWEEN '2026/06/01' AND '2026/07/01'`);
     expect(result.stdout).toContain("TO 's3://b/denial-alerter-backtest/2026-06-01_2026-07-01/'\nWITH (format = 'JSON', compression = 'gzip');");
-    expect(result.stdout).toContain("eventsource = 'iam.amazonaws.com' AND eventname IN ('AttachGroupPolicy'");
+    expect(result.stdout).toMatch(/eventsource = 'iam\.amazonaws\.com' AND eventname IN \([^)]*'PutRolePolicy'/);
     expect(result.stderr).toMatch(/fill the <ACCOUNT_IDS> placeholder/);
   });
 });

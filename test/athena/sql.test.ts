@@ -123,13 +123,16 @@ describe('the extraction query', () => {
     expect(unload).toBe(`UNLOAD (\n${inner}\n)\nTO 's3://backtest-results/run-1/'\nWITH (format = 'JSON', compression = 'gzip')`);
   });
 
-  it('projects a few dozen accounts as an enum, more as injected values the query lists, none as a placeholder to fill', () => {
-    const few = resolveBacktestSpec(base);
+  it('injects the accounts the query lists (an enum only when asked, and only for a few dozen), none as a placeholder', () => {
+    const given = resolveBacktestSpec(base);
+    expect(projectionProperties(given)).toMatchObject({ 'projection.account.type': 'injected' });
+    expect(extractionSelectSql(given)).toContain("AND account IN ('111122223333', '444455556666')");
+    const few = resolveBacktestSpec({ ...base, accountProjection: 'enum' });
     expect(projectionProperties(few)).toMatchObject({ 'projection.account.type': 'enum', 'projection.account.values': '111122223333,444455556666' });
     expect(extractionSelectSql(few)).not.toMatch(/account IN/);
 
     const many = Array.from({ length: MAX_ENUM_PROJECTION_VALUES + 1 }, (_, i) => String(100_000_000_000 + i));
-    const injected = resolveBacktestSpec({ ...base, accounts: many });
+    const injected = resolveBacktestSpec({ ...base, accounts: many, accountProjection: 'enum' });
     expect(projectionProperties(injected)['projection.account.type']).toBe('injected');
     expect(projectionProperties(injected)).not.toHaveProperty('projection.account.values');
     const accountIn = conjuncts(parseTrino(extractionSelectSql(injected)).where).find((c) => c.operator === 'IN' && nameOf(c.left) === 'account');
@@ -179,7 +182,7 @@ describe('the extraction query', () => {
 });
 
 describe('the table DDL', () => {
-  const ddl = createTableSql(resolveBacktestSpec({ ...base, prefix: 'cloudtrail', accounts: ['111122223333', '444455556666'] }));
+  const ddl = createTableSql(resolveBacktestSpec({ ...base, prefix: 'cloudtrail', accounts: ['111122223333', '444455556666'], accountProjection: 'enum' }));
 
   it('has the documented CloudTrail columns, in order, with the two fields the pipeline also reads', () => {
     const topLevel = [...ddl.matchAll(/^ {2}([a-z0-9]+) /gm)].map((m) => m[1]);

@@ -27,9 +27,10 @@ export interface BacktestInput {
   /** Member accounts to read; none means every account, listed at query time (`injected` projection). */
   accounts?: readonly string[];
   /**
-   * Force the account projection: `injected` keeps the table independent of the account list (a table is created
-   * once; an `enum` frozen in it would silently skip accounts added later).
-   * @default `enum` for up to {@link MAX_ENUM_PROJECTION_VALUES} accounts, else `injected`
+   * How the account partition is projected. `injected` (the values come from the query) keeps the table independent
+   * of the account list: a table is created once, and an `enum` frozen in it would silently skip accounts that join
+   * later, even when a query names them. `enum` is honoured for 1 to {@link MAX_ENUM_PROJECTION_VALUES} accounts.
+   * @default 'injected'
    */
   accountProjection?: 'enum' | 'injected';
   /** Regions the trail logs; the partition projection enumerates them. */
@@ -61,8 +62,8 @@ export interface BacktestSpec {
 }
 
 /**
- * Athena's guidance: keep an `enum` projection to a few dozen values or fewer; beyond that (or when the values are not
- * known in advance) use `injected`, whose values come from the query.
+ * Athena's guidance: keep an `enum` projection to a few dozen values or fewer; beyond that, or when the values are not
+ * known in advance (an organization's accounts change), use `injected`, whose values come from the query.
  */
 export const MAX_ENUM_PROJECTION_VALUES = 36;
 
@@ -121,10 +122,9 @@ export function organizationLogsLocation(spec: Pick<BacktestSpec, 'bucket' | 'pr
   return `s3://${spec.bucket}/${spec.prefix ? `${spec.prefix}/` : ''}AWSLogs/${spec.organizationId}/`;
 }
 
-/** How the account partition is projected: a bounded `enum` of the given accounts, else `injected`. */
+/** How the account partition is projected: `injected`, or a bounded `enum` of the given accounts when asked for. */
 export function accountProjection(spec: Pick<BacktestSpec, 'accounts' | 'accountProjection'>): 'enum' | 'injected' {
-  if (spec.accountProjection === 'injected' || spec.accounts.length === 0) return 'injected';
-  if (spec.accountProjection === 'enum') return 'enum';
+  if (spec.accountProjection !== 'enum' || spec.accounts.length === 0) return 'injected';
   return spec.accounts.length > 0 && spec.accounts.length <= MAX_ENUM_PROJECTION_VALUES ? 'enum' : 'injected';
 }
 
