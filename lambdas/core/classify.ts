@@ -9,6 +9,7 @@ import { fingerprintOf } from './fingerprint.js';
 import { accountOfPrincipalArn, principalOfArn, resolvePrincipal } from './principal.js';
 import { iamResourceArn, partitionOf, partitionOfArn, resourceFromRequest } from './resource-arn.js';
 import { resourceFamily } from './resource-family.js';
+import { consoleSessionOf } from './spike/suppression.js';
 import type { CloudTrailRecord, Denial } from './types.js';
 
 /** Options of the classifier. */
@@ -67,6 +68,8 @@ export function classify(record: CloudTrailRecord, options: ClassifyOptions = {}
     recipientAccountId,
     crossAccount: Boolean(principal.accountId && recipientAccountId && principal.accountId !== recipientAccountId),
     correlatedEventId: null,
+    consoleSession: consoleSessionOf(record),
+    readOnly: typeof record.readOnly === 'boolean' ? record.readOnly : null,
   };
   if (!denied) {
     base.action = resolveAction(null, base.eventSource, base.eventName);

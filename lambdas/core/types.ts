@@ -126,4 +126,11 @@ export interface Denial extends PrincipalInfo {
   fingerprint: string | null;
   /** The other half of a hidden second deny (a KMS denial behind an S3 one, and back), when correlated. */
   correlatedEventId: string | null;
+  /**
+   * CloudTrail's `sessionCredentialFromConsole`: the session's credentials came from a console sign-in (set by
+   * CloudTrail, not the caller). The console page-load suppression needs it.
+   */
+  consoleSession: boolean;
+  /** CloudTrail's `readOnly` (the call only reads), or null when the record does not say. */
+  readOnly: boolean | null;
 }

@@ -21,12 +21,24 @@ function denied(record: CloudTrailRecord, action: string): CloudTrailRecord {
   };
 }
 
-/** What the engine suppresses on: the classified denial with the console facts of its record. */
+/** What the engine suppresses on: the classified denial itself (classify carries the console facts of its record). */
 function suppressible(record: CloudTrailRecord): SuppressibleDenial {
-  return { ...classify(record), consoleSession: consoleSessionOf(record), readOnly: typeof record.readOnly === 'boolean' ? record.readOnly : null };
+  return classify(record);
 }
 
 describe('console page loads are suppressed by the console session flag, a browser and a read-only call', () => {
+  it('classify carries the console facts of the record (the engine suppresses on classify’s result alone)', () => {
+    const denial = classify(denied(consoleRecord, 'bedrock:ListGuardrails'));
+    expect(denial.consoleSession).toBe(consoleSessionOf(consoleRecord));
+    expect(denial.consoleSession).toBe(true);
+    expect(denial.readOnly).toBe(true);
+    expect(classify({ ...consoleRecord, sessionCredentialFromConsole: 'true' }).consoleSession).toBe(true);
+    const bare = { ...consoleRecord };
+    delete bare.sessionCredentialFromConsole;
+    delete bare.readOnly;
+    expect(classify(bare)).toMatchObject({ consoleSession: false, readOnly: null });
+  });
+
   it('the real console record shape, denied: suppressed as a console page load', () => {
     expect(consoleRecord.sessionCredentialFromConsole).toBe(true);
     const denial = suppressible(denied(consoleRecord, 'bedrock:ListGuardrails'));
