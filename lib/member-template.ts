@@ -4,7 +4,7 @@
  * role. Built as a CDK stack in its own stage and synthesized to a plain template: no assets, no bootstrap-version
  * parameter, so member accounts need no `cdk bootstrap`.
  */
-import { mkdtempSync } from 'node:fs';
+import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { App, Aws, CfnCondition, CfnParameter, CfnResource, CliCredentialsStackSynthesizer, Fn, Stack, Stage } from 'aws-cdk-lib';
@@ -79,7 +79,10 @@ export function memberStack(props: MemberTemplateProps = {}): MemberStack {
 export function memberAccountTemplate(props: MemberTemplateProps = {}): Record<string, unknown> {
   const stack = memberStack(props);
   const stage = Stage.of(stack)!;
-  return stage.synth().getStackArtifact(stack.artifactId).template as Record<string, unknown>;
+  // A failed validation throws and leaves its report behind for the reader; otherwise only the template is kept.
+  const template = stage.synth().getStackArtifact(stack.artifactId).template as Record<string, unknown>;
+  rmSync(stage.outdir, { recursive: true, force: true });
+  return template;
 }
 
 /** Puts every resource under `scope` behind `condition`. */
