@@ -107,6 +107,11 @@ export function dependenciesFromEnvironment(env: NodeJS.ProcessEnv = process.env
  */
 const POLICY_DIAGNOSER_MODULE = import.meta.url.endsWith('.mjs') ? './policy-diagnoser.mjs' : './adapters/policy-sources/policy-diagnoser.js';
 
+/** Loads the policy-lookup module (from beside the bundle, or from the sources). */
+export function loadPolicyDiagnoserModule(): Promise<typeof import('./adapters/policy-sources/policy-diagnoser.js')> {
+  return import(POLICY_DIAGNOSER_MODULE);
+}
+
 /**
  * The policy diagnoser, loaded on the first alerting denial: the lookups' SDK clients and the managed-policy index
  * are neither loaded nor evaluated at cold start (a failed load is retried on the next denial).
@@ -114,7 +119,7 @@ const POLICY_DIAGNOSER_MODULE = import.meta.url.endsWith('.mjs') ? './policy-dia
 function lazyPolicyDiagnoser(): (denial: Denial) => Promise<Diagnosis> {
   let loading: Promise<(denial: Denial) => Promise<Diagnosis>> | undefined;
   return async (denial) => {
-    loading ??= (import(POLICY_DIAGNOSER_MODULE) as Promise<typeof import('./adapters/policy-sources/policy-diagnoser.js')>).then((module) => module.createPolicyDiagnoser());
+    loading ??= loadPolicyDiagnoserModule().then((module) => module.createPolicyDiagnoser());
     try {
       return await (await loading)(denial);
     } catch (error) {

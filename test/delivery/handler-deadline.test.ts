@@ -14,7 +14,7 @@ import { buildSlackMessage } from '../../lambdas/core/render/slack.js';
 import { buildSnsMessage } from '../../lambdas/core/render/sns.js';
 import type { CloudTrailRecord } from '../../lambdas/core/types.js';
 import { createSpikeEngine } from '../../lambdas/engine/spike-engine.js';
-import { makeSqsHandler } from '../../lambdas/handler.js';
+import { loadPolicyDiagnoserModule, makeSqsHandler } from '../../lambdas/handler.js';
 import { alertsIn, scanTable } from '../engine/support.js';
 import { ec2GetPasswordData, stsAssumeRole } from '../render/alerts.js';
 import { useDynamoDbLocal } from '../support/dynamodb.js';
@@ -107,5 +107,12 @@ describe('the handler delivers within the invocation\'s remaining time', () => {
     for (const item of outbox) expect(item).toMatchObject({ status: 'done', delivered: [`sns:${TOPIC}`], deadLettered: ['slack:default'] });
     expect(webhook.requests.length).toBeGreaterThanOrEqual(1);
     expect(JSON.stringify(deadLetters)).not.toContain('/services/T/B/secret');
+  });
+});
+
+describe('the lazy policy-lookup path', () => {
+  it('loads from the sources (the bundle loads policy-diagnoser.mjs from beside index.mjs: bench/footprint.ts checks it)', async () => {
+    const module = await loadPolicyDiagnoserModule();
+    expect(typeof module.createPolicyDiagnoser).toBe('function');
   });
 });
