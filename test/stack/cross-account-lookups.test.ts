@@ -40,6 +40,14 @@ const MEMBER_GUARDRAIL = { Version: '2012-10-17', Statement: [{ Sid: 'NoDeletesI
 const MEMBER_DEPLOY = { Version: '2012-10-17', Statement: [{ Sid: 'Ledger', Effect: 'Allow', Action: 's3:*', Resource: 'arn:aws:s3:::payments-ledger/*' }] };
 const MEMBER_BUCKET_POLICY = { Version: '2012-10-17', Statement: [{ Sid: 'Auditors', Effect: 'Allow', Principal: { AWS: `arn:aws:iam::222233334444:role/auditor` }, Action: 's3:GetObject', Resource: 'arn:aws:s3:::payments-ledger/*' }] };
 
+const MEMBER_KEY_POLICY = {
+  Version: '2012-10-17',
+  Statement: [
+    { Sid: 'Root', Effect: 'Allow', Principal: { AWS: `arn:aws:iam::222233334444:root` }, Action: 'kms:*', Resource: '*' },
+    { Sid: 'NoDecryptForLedgerWriter', Effect: 'Deny', Principal: { AWS: `arn:aws:iam::222233334444:role/ledger-writer` }, Action: 'kms:Decrypt', Resource: '*' },
+  ],
+};
+
 /** The access key id a request was signed with (SigV4 `Authorization: AWS4-HMAC-SHA256 Credential=AKID/…`). */
 const signer = (request: RecordedRequest) => /Credential=([A-Z0-9]+)\//.exec(String(request.headers.authorization ?? ''))?.[1] ?? null;
 
@@ -74,8 +82,13 @@ function answer(request: RecordedRequest, res: ServerResponse) {
     );
     return;
   }
-  // Only the member's reader credentials may read the member's IAM and S3; the central handler's own may not.
+  // Only the member's reader credentials may read the member's IAM, S3 and KMS; the central handler's own may not.
   const inMember = memberKeys.get(key ?? '') === MEMBER;
+  if (request.headers['x-amz-target'] === 'TrentService.GetKeyPolicy') {
+    if (!inMember) res.writeHead(400, { 'content-type': 'application/x-amz-json-1.1' }).end(JSON.stringify({ __type: 'AccessDeniedException', message: 'not authorized to perform: kms:GetKeyPolicy' }));
+    else res.writeHead(200, { 'content-type': 'application/x-amz-json-1.1' }).end(JSON.stringify({ Policy: JSON.stringify(MEMBER_KEY_POLICY), PolicyName: 'default' }));
+    return;
+  }
   if (request.method === 'GET' && request.url.includes('policy')) {
     if (!inMember) res.writeHead(403, { 'content-type': 'application/xml' }).end('<?xml version="1.0" encoding="UTF-8"?><Error><Code>AccessDenied</Code><Message>Access Denied</Message></Error>');
     else res.writeHead(200, { 'content-type': 'application/json' }).end(JSON.stringify(MEMBER_BUCKET_POLICY));
@@ -163,6 +176,26 @@ describe('cross-account policy lookups', () => {
     expect(reads.length).toBeGreaterThanOrEqual(6);
     for (const read of reads) expect(memberKeys.get(signer(read) ?? ''), `${read.method} ${read.url} ${read.body}`).toBe(MEMBER);
     expect(reads.some((read) => read.method === 'GET' && read.url.includes('payments-ledger') && read.url.includes('policy'))).toBe(true);
+  });
+
+  it('read a member\'s KMS key policy with the member\'s credentials and name its denying statement', async () => {
+    const record = memberDenial(MEMBER);
+    const key = `arn:aws:kms:eu-west-1:${MEMBER}:key/1234abcd-12ab-34cd-56ef-1234567890ab`;
+    const denial = classify({
+      ...record,
+      eventID: 'member-kms',
+      eventSource: 'kms.amazonaws.com',
+      eventName: 'Decrypt',
+      errorCode: 'AccessDeniedException',
+      errorMessage: `User: arn:aws:sts::${MEMBER}:assumed-role/ledger-writer/job-7 is not authorized to perform: kms:Decrypt on resource: ${key} with an explicit deny in a resource-based policy`,
+      requestParameters: { keyId: key },
+    } as CloudTrailRecord);
+    const { policies, notChecked } = await gatherPolicies(denial, handlerSources());
+    expect(notChecked).toEqual([]);
+    expect(diagnose(denial, policies)).toMatchObject({ decision: 'explicit-deny', layer: 'resource-policy', denyingStatement: { sid: 'NoDecryptForLedgerWriter' } });
+    const keyPolicyReads = server.requests.filter((request) => request.headers['x-amz-target'] === 'TrentService.GetKeyPolicy');
+    expect(keyPolicyReads).toHaveLength(1);
+    expect(memberKeys.get(signer(keyPolicyReads[0]!) ?? '')).toBe(MEMBER);
   });
 
   it('read the handler\'s own account with its own credentials, assuming nothing', async () => {
