@@ -348,12 +348,20 @@ export class DynamoDbDenialStore implements DenialStore {
           ExpressionAttributeNames: { '#status': 'status' },
           ExpressionAttributeValues: { ':until': leaseUntilMs, ':now': nowMs, ':pending': 'pending' },
           ReturnValues: 'ALL_NEW',
+          ReturnValuesOnConditionCheckFailure: 'ALL_OLD',
         }),
         'write',
       );
       return alertRecordOf(response.Attributes ?? {});
     } catch (error) {
-      if (error instanceof ConditionalCheckFailedException) return null;
+      if (error instanceof ConditionalCheckFailedException) {
+        // Done already (the process died between marking it done and removing its marker): remove the marker now.
+        const old = error.Item as Record<string, { S?: string; N?: string }> | undefined;
+        if (old?.status?.S === 'done') {
+          await this.send(new DeleteCommand({ TableName: this.tableName, Key: { pk: KEY_PREFIX.outbox, sk: outboxSk(Number(old.createdMs?.N ?? 0), alertId) } }), 'write');
+        }
+        return null;
+      }
       throw new StoreError(`could not lease alert ${alertId}: ${(error as Error).message}`, [], { cause: error });
     }
   }

@@ -86,6 +86,7 @@ describe('fault injection: the real engine and batch processor on DynamoDB Local
         }
       }
       expect(outcome.deadLetters, context).toEqual([]);
+      expect(outcome.items.filter((item) => item.pk === 'OUTBOX'), `${context}: outbox markers left`).toEqual([]);
     }
   }, 600_000);
 
