@@ -159,8 +159,9 @@ describe('managed policies', () => {
     }
   });
 
-  it('ranks exact grants before wildcards', () => {
+  it('ranks the policy about the service first, then exact grants before wildcards', () => {
     const found = managedPoliciesGranting('ec2:GetPasswordData');
-    expect(found[0]!.grantedBy).toBe('ec2:GetPasswordData');
+    expect(found[0]!.name).toBe('AmazonEC2FullAccess');
+    expect(found[1]!.grantedBy).toBe('ec2:GetPasswordData');
   });
 });

@@ -36,13 +36,51 @@ describe('managed-policy index', () => {
     expect(names('arn:aws:s3:::reports/q3.csv')).not.toContain('AWSGlueServiceRole');
   });
 
-  it('ranks exact grants first, then partial wildcards, then service-wide ones; conditional grants flagged', () => {
-    const found = managedPoliciesGranting('ec2:GetPasswordData', 200);
+  it('within policies about the service, and within the others: exact grants, then partial wildcards, then service-wide ones; conditional grants flagged', () => {
+    const found = managedPoliciesGranting('s3:GetObject', 200);
     const kind = (pattern: string) => (!pattern.includes('*') ? 0 : pattern.endsWith(':*') ? 2 : 1);
-    const kinds = found.map((match) => kind(match.grantedBy));
-    expect(kinds).toEqual([...kinds].sort((a, b) => a - b));
-    expect(found[0]!.grantedBy).toBe('ec2:GetPasswordData');
+    const about = found.filter((match) => /^(?:Amazon|AWS)?S3[^a-z]/.test(match.name));
+    const others = found.slice(about.length);
+    expect(found.slice(0, about.length)).toEqual(about);
+    for (const group of [about, others]) {
+      const kinds = group.map((match) => kind(match.grantedBy));
+      expect(kinds).toEqual([...kinds].sort((a, b) => a - b));
+    }
+    expect(others[0]!.grantedBy).toBe('s3:GetObject');
     expect(found.every((match) => typeof match.conditional === 'boolean')).toBe(true);
+  });
+});
+
+describe('managed-policy ranking: narrowest policy about the action’s service first', () => {
+  it.each([
+    ['ec2:GetPasswordData', 'AmazonEC2FullAccess'],
+    ['s3:GetObject', 'AmazonS3ReadOnlyAccess'],
+    ['s3:PutEncryptionConfiguration', 'AmazonS3FullAccess'],
+    ['dynamodb:GetItem', 'AmazonDynamoDBReadOnlyAccess'],
+    ['proton:CreateEnvironment', 'AWSProtonFullAccess'],
+    ['billingconductor:CreateBillingGroup', 'AWSBillingConductorFullAccess'],
+    ['lambda:InvokeFunction', 'AWSLambdaRole'],
+    ['logs:CreateLogStream', 'CloudWatchLogsFullAccess'],
+  ])('%s: %s first', (action, expected) => {
+    expect(managedPoliciesGranting(action, 3)[0]!.name).toBe(expected);
+  });
+
+  it('another service’s role policy that happens to grant the action comes after the service’s own', () => {
+    const ec2 = managedPoliciesGranting('ec2:GetPasswordData', 10).map((match) => match.name);
+    expect(ec2.indexOf('AmazonEC2FullAccess')).toBeLessThan(ec2.indexOf('AWSElasticBeanstalkCustomPlatformforEC2Role'));
+    const s3 = managedPoliciesGranting('s3:PutEncryptionConfiguration', 3).map((match) => match.name);
+    expect(s3[0]).toBe('AmazonS3FullAccess');
+    expect(managedPoliciesGranting('s3:GetObject', 2).map((match) => match.name)).toEqual(['AmazonS3ReadOnlyAccess', 'AmazonS3FullAccess']);
+  });
+
+  it('never AdministratorAccess, PowerUserAccess, a broad-by-design, boundary, session or job-function policy, nor a "*" grant', () => {
+    for (const action of ['ec2:GetPasswordData', 's3:GetObject', 's3:PutObject', 'kms:Decrypt', 'iam:CreateUser', 'dynamodb:PutItem', 'sqs:SendMessage', 'logs:PutLogEvents']) {
+      for (const match of managedPoliciesGranting(action, 50)) {
+        expect(match.name).not.toMatch(/AdministratorAccess|PowerUserAccess|Permissive|PermissionsBoundary|SessionPolicy|^ReadOnlyAccess$/);
+        expect(match.arn).not.toMatch(/\/job-function\/|\/aws-service-role\//);
+        expect(match.grantedBy).not.toBe('*');
+      }
+    }
   });
 });
 

@@ -59,42 +59,140 @@ export interface ManagedPolicyMatch {
 }
 
 /**
+ * Policies never suggested although the index holds them: broad by design (`…AdministratorAccess…`,
+ * `PowerUserAccess`, `…Permissive…`, `ReadOnlyAccess`, job functions) or not meant to be attached as a grant
+ * (permissions boundaries, session policies).
+ */
+const NEVER_SUGGESTED = /AdministratorAccess|PowerUserAccess|Permissive|PermissionsBoundary|SessionPolicy|^ReadOnlyAccess$/i;
+
+/** Service prefixes whose managed policies are named after the service's longer name. */
+const SERVICE_NAME_ALIASES: Record<string, readonly string[]> = {
+  logs: ['cloudwatchlogs'],
+  kms: ['keymanagementservice'],
+  states: ['stepfunctions'],
+  'execute-api': ['apigateway'],
+  es: ['opensearchservice', 'elasticsearch'],
+  elasticfilesystem: ['efs'],
+  sso: ['ssodirectory', 'identitycenter'],
+};
+
+/** One attachable policy of the index, with what the ranking needs. */
+interface IndexedPolicy {
+  name: string;
+  arn: string;
+  grants: ManagedPolicyGrant[];
+  /** Action patterns in all. */
+  breadth: number;
+  /** Roughly how many actions it grants: an exact action counts 1, a partial wildcard 10, a service-wide one 100. */
+  reach: number;
+  /** The name without `Amazon`/`AWS`, lower-case, to tell which service a policy is about. */
+  subject: string;
+}
+
+/** One action pattern of one grant, filed under its service prefix. */
+interface Candidate {
+  policy: IndexedPolicy;
+  grant: ManagedPolicyGrant;
+  pattern: string;
+}
+
+/**
+ * The attachable policies' action patterns by lower-case service prefix (`''` for the rare pattern whose prefix has
+ * a wildcard), built once on first use: a lookup then reads a few hundred patterns instead of the ~56 000 of the
+ * whole index.
+ */
+let byService: Map<string, Candidate[]> | undefined;
+function candidatesOf(service: string): Candidate[] {
+  if (!byService) {
+    byService = new Map();
+    for (const [path, grants] of index.policies) {
+      const name = path.slice(path.lastIndexOf('/') + 1);
+      // Service-linked roles' policies cannot be attached; job functions are broad by design.
+      if (path.startsWith('aws-service-role/') || path.startsWith('job-function/') || NEVER_SUGGESTED.test(name)) continue;
+      const policy: IndexedPolicy = {
+        name,
+        // Index entries are the ARN's path after `policy/` (e.g. `service-role/AWSLambdaBasicExecutionRole`).
+        arn: `arn:aws:iam::aws:policy/${path}`,
+        grants,
+        breadth: grants.reduce((sum, [actions]) => sum + actions.length, 0),
+        reach: grants.reduce((sum, [actions]) => sum + actions.reduce((n, pattern) => n + (!pattern.includes('*') ? 1 : pattern.endsWith(':*') ? 100 : 10), 0), 0),
+        subject: name.replace(/^(?:Amazon|AWS)/, ''),
+      };
+      for (const grant of grants) {
+        for (const pattern of grant[0]) {
+          if (pattern === '*') continue;
+          const prefix = pattern.slice(0, Math.max(pattern.indexOf(':'), 0)).toLowerCase();
+          const key = /[*?]/.test(prefix) ? '' : prefix;
+          let list = byService.get(key);
+          if (!list) byService.set(key, (list = []));
+          list.push({ policy, grant, pattern });
+        }
+      }
+    }
+  }
+  const own = byService.get(service) ?? [];
+  const wild = byService.get('') ?? [];
+  return wild.length === 0 ? own : [...own, ...wild];
+}
+
+/**
+ * True when a policy is about the action's service, as AWS names them: `AmazonEC2FullAccess` for `ec2:`,
+ * `AmazonS3ReadOnlyAccess` for `s3:`, `CloudWatchLogsFullAccess` for `logs:` (not
+ * `AWSElasticBeanstalkCustomPlatformforEC2Role`, which is about Elastic Beanstalk).
+ */
+function isAboutService(policy: IndexedPolicy, service: string): boolean {
+  const subject = policy.subject.toLowerCase();
+  for (const key of [service.replace(/-/g, ''), ...(SERVICE_NAME_ALIASES[service] ?? [])]) {
+    // The service name must end a word: `EC2FullAccess` is about ec2, `ESSomething` would not be about `es`.
+    if (subject.startsWith(key) && !/[a-z]/.test(policy.subject.charAt(key.length))) return true;
+  }
+  return false;
+}
+
+/** The share of a policy's action patterns that belong to `service` (1: all of it is about that service). */
+function serviceShare(policy: IndexedPolicy, service: string): number {
+  let own = 0;
+  for (const [actions] of policy.grants) for (const pattern of actions) if (pattern.toLowerCase().startsWith(`${service}:`)) own++;
+  return policy.breadth === 0 ? 0 : own / policy.breadth;
+}
+
+/**
  * Managed policies a principal could attach that grant `action` (on `resource`, when given), never through `*`.
  *
- * Ranking: exact grants first, then partial wildcards (`proton:Create*`), then service-wide ones (`proton:*`); within
- * each, unconditional grants before conditional ones, then the policy granting the fewest action patterns first.
- * Policies of service-linked roles (`aws-service-role/`) cannot be attached and are left out. A grant limited to
- * resources (`arn:aws:s3:::aws-glue-*`) counts only when it covers `resource`; with no resource, only grants on `*`
- * count. Conditions are not evaluated, only flagged.
+ * Ranking, narrowest and most specific first: policies about the action's service (named after it:
+ * `AmazonS3ReadOnlyAccess` for `s3:GetObject`) before policies of other services that happen to grant it; then exact
+ * grants, partial wildcards (`proton:Create*`), service-wide ones (`proton:*`), unconditional before conditional; then
+ * policies whose actions are mostly of that service; then the fewest actions (a wildcard counts as many). Never `AdministratorAccess`,
+ * `PowerUserAccess` (not in the index), policies that are broad by design or not meant as grants (see
+ * `NEVER_SUGGESTED`, job functions), nor service-linked roles' policies. A grant limited to resources
+ * (`arn:aws:s3:::aws-glue-*`) counts only when it covers `resource`; with no resource, only grants on `*` count.
+ * Conditions are not evaluated, only flagged. The index is read, and filed by service, on the first call.
  *
  * @example managedPoliciesGranting('proton:CreateEnvironment')[0].name // 'AWSProtonFullAccess' (through proton:*)
  */
 export function managedPoliciesGranting(action: string, limit = 5, resource: string | null = null): ManagedPolicyMatch[] {
-  const matches: Array<ManagedPolicyMatch & { rank: number }> = [];
-  for (const [path, grants] of index.policies) {
-    if (path.startsWith('aws-service-role/')) continue;
-    let best: { pattern: string; rank: number; conditional: boolean } | null = null;
-    let breadth = 0;
-    for (const [actions, resources, conditioned] of grants) {
-      breadth += actions.length;
-      if (resources && (resource === null || !resources.some((pattern) => resourceMatches(pattern, resource)))) continue;
-      for (const pattern of actions) {
-        if (pattern === '*' || !actionMatches(pattern, action)) continue;
-        const conditional = conditioned === 1;
-        // Exact, partial wildcard, service-wide; conditional grants after unconditional ones of the same kind.
-        const rank = (!pattern.includes('*') ? 0 : pattern.endsWith(':*') ? 2 : 1) * 2 + (conditional ? 1 : 0);
-        if (!best || rank < best.rank) best = { pattern, rank, conditional };
-      }
-    }
-    if (best) {
-      // Index entries are the ARN's path after `policy/` (e.g. `job-function/SystemAdministrator`).
-      matches.push({ name: path.slice(path.lastIndexOf('/') + 1), arn: `arn:aws:iam::aws:policy/${path}`, grantedBy: best.pattern, breadth, conditional: best.conditional, rank: best.rank });
-    }
+  const service = action.slice(0, Math.max(action.indexOf(':'), 0)).toLowerCase();
+  const best = new Map<IndexedPolicy, { pattern: string; rank: number; conditional: boolean }>();
+  for (const { policy, grant, pattern } of candidatesOf(service)) {
+    const [, resources, conditioned] = grant;
+    if (!actionMatches(pattern, action)) continue;
+    if (resources && (resource === null || !resources.some((resourcePattern) => resourceMatches(resourcePattern, resource)))) continue;
+    const conditional = conditioned === 1;
+    // Exact, partial wildcard, service-wide; conditional grants after unconditional ones of the same kind.
+    const rank = (!pattern.includes('*') ? 0 : pattern.endsWith(':*') ? 2 : 1) * 2 + (conditional ? 1 : 0);
+    const known = best.get(policy);
+    if (!known || rank < known.rank) best.set(policy, { pattern, rank, conditional });
   }
-  return matches
-    .sort((a, b) => a.rank - b.rank || a.breadth - b.breadth || (a.name < b.name ? -1 : 1))
+  const ranked = [...best].map(([policy, grant]) => ({
+    policy,
+    grant,
+    about: isAboutService(policy, service) ? 0 : 1,
+    focused: serviceShare(policy, service) >= 0.5 ? 0 : 1,
+  }));
+  return ranked
+    .sort((a, b) => a.about - b.about || a.grant.rank - b.grant.rank || a.focused - b.focused || a.policy.reach - b.policy.reach || (a.policy.name < b.policy.name ? -1 : 1))
     .slice(0, limit)
-    .map(({ rank: _rank, ...match }) => match);
+    .map(({ policy, grant }) => ({ name: policy.name, arn: policy.arn, grantedBy: grant.pattern, breadth: policy.breadth, conditional: grant.conditional }));
 }
 
 /** Where the index came from. */
