@@ -4,6 +4,7 @@ import { classify } from '../../lambdas/core/classify.js';
 import { diagnose } from '../../lambdas/core/iam-policy/diagnose.js';
 import type { NamedPolicy } from '../../lambdas/core/iam-policy/types.js';
 import type { CloudTrailRecord } from '../../lambdas/core/types.js';
+import { diagnosisSummary } from '../../lambdas/core/render/diagnosis-summary.js';
 import { alertJson } from '../../lambdas/core/render/json.js';
 import { managedPolicySuggestions } from '../../lambdas/core/render/managed-policy-suggestions.js';
 import { buildSlackMessage } from '../../lambdas/core/render/slack.js';
@@ -105,7 +106,10 @@ describe('no verdict claims an allow from layers that were not provided', () => 
     const denial = classify(denialRecord('proton.amazonaws.com', 'CreateEnvironment', 'proton:CreateEnvironment', 'arn:aws:proton:us-east-1:111122223333:environment/prod'));
     const diagnosed = { ...proton, diagnosis: diagnose(denial, {}) };
     expect(diagnosed.diagnosis.decision).toBe('allowed');
-    for (const [form, text] of Object.entries(forms(diagnosed))) {
+    // The diagnosis itself (what `explain --json`, the history and any other reader see) words it the same way.
+    expect(diagnosed.diagnosis.summary).toBe(diagnosisSummary(diagnosed.diagnosis));
+    expect(diagnosed.diagnosis.summary).toMatch(/^No policy document was provided for this request, so nothing was evaluated\./);
+    for (const [form, text] of Object.entries({ ...forms(diagnosed), diagnosis: JSON.stringify(diagnosed.diagnosis) })) {
       expect(text, form).not.toMatch(/policies given allow/i);
     }
     expect(renderAlertText(diagnosed)).toContain('policies  No policy document was provided for this request, so nothing was evaluated.');
@@ -118,6 +122,8 @@ describe('no verdict claims an allow from layers that were not provided', () => 
     const identity: NamedPolicy[] = [{ name: 'inline/deploy', layer: 'identity-policy', document: { Version: '2012-10-17', Statement: [{ Effect: 'Allow', Action: 'proton:*', Resource: '*' }] } }];
     const diagnosed = { ...proton, diagnosis: diagnose(denial, { identity }) };
     expect(diagnosed.diagnosis.decision).toBe('allowed');
+    expect(diagnosed.diagnosis.summary).toMatch(/^Of the policies provided \(identity policies\), none refuses this request/);
+    expect(JSON.stringify(diagnosed.diagnosis)).not.toMatch(/policies given allow/i);
     expect(renderAlertText(diagnosed)).toMatch(/policies {2}Of the policies provided \(identity policies\), none refuses this request: the denial came from a layer that was not checked\. Not checked: .*service control policies: not provided/);
   });
 });

@@ -3,6 +3,7 @@
  * least-privilege change that would fix it, with the AWS managed policies that grant the action without `*`.
  */
 import { statementResource } from '../render/least-privilege.js';
+import { allowedVerdict } from './allowed-verdict.js';
 import type { Denial, DenyLayer } from '../types.js';
 import { identityChangeWhere, isAwsManagedPolicy, principalOwner } from './editable.js';
 import { evaluateRequest, type Decision, type LayerReport, type StatementRef } from './evaluate.js';
@@ -29,7 +30,7 @@ export interface DenyChange {
 /** The diagnosis attached to a denial or an alert. */
 export interface Diagnosis {
   decision: Decision['decision'];
-  /** The layer that decided (null when the policies given allow the request). */
+  /** The layer that decided (null when none of the policies evaluated refuses the request). */
   layer: DenyLayer | null;
   /** For an explicit deny: the policy, statement id and statement that denied. */
   denyingStatement: { policy: string; policyArn: string | null; sid: string | null; statement: Statement } | null;
@@ -229,6 +230,6 @@ function summaryOf(decision: Decision, denial: Denial): string {
     case 'undetermined':
       return `The outcome depends on ${decision.dependsOn.join(', ')}, which the record does not carry.`;
     case 'allowed':
-      return `The policies given allow ${what}: the denial came from a layer not checked (${decision.notChecked.join('; ') || 'none'}).`;
+      return allowedVerdict(decision.layers, decision.notChecked);
   }
 }
