@@ -300,7 +300,10 @@ export class DynamoDbDenialStore implements DenialStore {
       return true;
     } catch (error) {
       if (error instanceof ConditionalCheckFailedException) return false;
-      if (error instanceof TransactionCanceledException && error.CancellationReasons?.some((reason) => reason.Code === 'ConditionalCheckFailed')) return false;
+      // A refused condition, or another transaction on the same item at the same moment: both mean "decide again".
+      if (error instanceof TransactionCanceledException && error.CancellationReasons?.some((reason) => reason.Code === 'ConditionalCheckFailed' || reason.Code === 'TransactionConflict')) {
+        return false;
+      }
       throw new StoreError(`could not save the decision of ${key}: ${(error as Error).message}`, [], { cause: error });
     }
   }
