@@ -3,6 +3,10 @@ import type { AlertSummary } from '../../lambdas/core/alert.js';
 import { actionResourceTypes } from '../../lambdas/core/iam-catalog.js';
 import { shellQuote, showPolicyCommand, simulateCommand, statementResource, suggestFix, UNKNOWN_PRINCIPAL, UNKNOWN_RESOURCE } from '../../lambdas/core/render/least-privilege.js';
 import { DENY_LAYERS } from '../../lambdas/core/types.js';
+import { alertFacts } from '../../lambdas/core/render/alert-facts.js';
+import { buildSlackMessage } from '../../lambdas/core/render/slack.js';
+import { buildSnsMessage } from '../../lambdas/core/render/sns.js';
+import { renderAlertText } from '../../lambdas/core/render/text.js';
 import { ec2GetPasswordData, lambdaExplicitDeny, s3AccessDenied, stsAssumeRole } from './alerts.js';
 
 const putObject: AlertSummary = {
@@ -122,5 +126,42 @@ describe('simulate command', () => {
     expect(shellQuote("a'b")).toBe(`'a'\\''b'`);
     expect(shellQuote('$(reboot) `id` ; | &')).toBe("'$(reboot) `id` ; | &'");
     expect(shellQuote('line\nbreak\u001b')).toBe("'line?break?'");
+  });
+});
+
+describe('a fix never asks for an edit nobody can make', () => {
+  const ssoRole = 'arn:aws:iam::111111111111:role/aws-reserved/sso.amazonaws.com/eu-west-1/AWSReservedSSO_Developer_0123456789abcdef';
+  const serviceLinked = 'arn:aws:iam::111111111111:role/aws-service-role/elasticloadbalancing.amazonaws.com/AWSServiceRoleForElasticLoadBalancing';
+  const text = (phrase: ReadonlyArray<string | { value: string }>) => phrase.map((part) => (typeof part === 'string' ? part : part.value)).join('');
+  const forms = (alert: AlertSummary) => [renderAlertText(alert), JSON.stringify(buildSlackMessage(alert)), buildSnsMessage(alert).message];
+
+  it('an /aws-reserved/ role: the statement goes to its IAM Identity Center permission set, never "an identity-based policy of …/aws-reserved/…"', () => {
+    for (const denyLayer of ['identity-policy', 'unknown', 'permissions-boundary'] as const) {
+      const alert = { ...putObject, principalArn: ssoRole, denyLayer };
+      const fix = suggestFix(alert);
+      expect(fix.kind).toBe('allow');
+      if (fix.kind !== 'allow') continue;
+      expect(text(fix.primary.where)).toContain(`IAM Identity Center permission set that provisions ${ssoRole}`);
+      // The ARN stays a value (escaped by each renderer), never our own words.
+      expect(fix.primary.where).toContainEqual({ value: ssoRole });
+      for (const form of forms(alert)) expect(form).not.toMatch(/identity-based policy of [`'"]?arn:aws:iam::111111111111:role\/aws-reserved/);
+    }
+    const explicit = suggestFix({ ...putObject, principalArn: ssoRole, denyKind: 'explicit' });
+    expect(explicit.kind === 'explicit-deny' && text(explicit.lookAt)).toMatch(/^the IAM Identity Center permission set that provisions/);
+  });
+
+  it('a service-linked role: no identity statement and no managed policy to attach', () => {
+    const alert = { ...putObject, principalArn: serviceLinked };
+    expect(suggestFix(alert)).toMatchObject({ kind: 'none', reason: expect.stringContaining('service-linked role whose permissions its service defines') });
+    expect(alertFacts(alert).managedPolicies).toEqual([]);
+    const unknown = suggestFix({ ...alert, denyLayer: 'unknown' });
+    expect(unknown.kind === 'allow' && text(unknown.primary.where)).toMatch(/^the resource-based policy of /);
+    for (const form of forms(alert)) expect(form).not.toMatch(/identity-based policy of [`'"]?arn:aws:iam::111111111111:role\/aws-service-role|Or attach/);
+  });
+
+  it('an explicit deny in an AWS managed policy: detach or replace it, never edit it', () => {
+    const alert = { ...putObject, denyKind: 'explicit' as const, policyArn: 'arn:aws:iam::aws:policy/AWSDenyAll' };
+    const fix = suggestFix(alert);
+    expect(fix.kind === 'explicit-deny' && text(fix.lookAt)).toBe(`the AWS managed policy arn:aws:iam::aws:policy/AWSDenyAll (it cannot be edited: detach it from ${putObject.principalArn}, or replace it with a customer managed copy without the Deny)`);
   });
 });

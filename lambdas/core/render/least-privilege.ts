@@ -8,9 +8,13 @@
  *   suggested beside it (`managed-policy-suggestions.ts`), never instead of it.
  * - Explicit deny: no Allow can override a Deny, so there is no statement: the fix names the layer (and the policy
  *   ARN when the message gave it) whose Deny statement to find and narrow.
+ * - Never an edit nobody can make (`iam-policy/editable.ts`): an `/aws-reserved/` role's identity side is its IAM
+ *   Identity Center permission set, a service-linked role's is its service's (no identity fix at all), and an AWS
+ *   managed policy is detached or replaced, never edited.
  */
 import type { AlertSummary } from '../alert.js';
 import { actionResourceTypes, canonicalAction } from '../iam-catalog.js';
+import { identityChangeWhere, isAwsManagedPolicy, principalOwner } from '../iam-policy/editable.js';
 import type { DenyLayer } from '../types.js';
 import type { Phrase } from './phrase.js';
 import { resourceScope, UNKNOWN_RESOURCE, type ResourceScope } from './resource-scope.js';
@@ -97,6 +101,12 @@ export function suggestFix(alert: AlertSummary): Fix {
   const action = exactAction(alert.action);
   if (!action) return { kind: 'none', reason: `"${alert.action}" is not one exact IAM action, so no statement can be suggested` };
   const principal: Phrase = alert.principalArn ? [{ value: alert.principalArn }] : ['the caller (not named in the record)'];
+  const owner = principalOwner(alert.principalArn);
+  const identitySide = alert.denyLayer === 'identity-policy' || alert.denyLayer === 'permissions-boundary' || alert.denyLayer === 'session-policy';
+  if (owner === 'service' && identitySide) {
+    // A service-linked role: its permissions (and any Deny in them) are its service's to define.
+    return { kind: 'none', reason: `No identity-side change is possible: the place to change it is ${identityChangeWhere(alert.principalArn!)}.` };
+  }
   if (alert.denyKind === 'explicit') {
     return {
       kind: 'explicit-deny',
@@ -115,7 +125,7 @@ export function suggestFix(alert: AlertSummary): Fix {
   const withPrincipal: AllowStatement = { Effect: 'Allow', Principal: { AWS: alert.principalArn ?? UNKNOWN_PRINCIPAL }, Action: action, Resource: resource };
   const trust: AllowStatement = { Effect: 'Allow', Principal: { AWS: alert.principalArn ?? UNKNOWN_PRINCIPAL }, Action: action };
   const role: Phrase = alert.resource ? ['role ', { value: alert.resource }] : ['the role being assumed'];
-  const identityWhere: Phrase = ['an identity-based policy of ', ...principal];
+  const identityWhere: Phrase = identityPlace(alert.principalArn, 'an identity-based policy', principal);
   const notes: string[] = [];
   if (!known) notes.push('The record does not name the resource: replace the placeholder with its ARN, not a wildcard.');
   if (scope.unverified > 0) notes.push(`The Resource is derived from the ${scope.examples.length} most denied of ${scope.distinct} distinct resources: check the others with the history query.`);
@@ -125,7 +135,7 @@ export function suggestFix(alert: AlertSummary): Fix {
       return fix({ statement: identity, where: identityWhere });
     case 'permissions-boundary':
       notes.push('A permissions boundary only limits: an identity-based policy must allow the action too.');
-      return fix({ statement: identity, where: ['the permissions boundary of ', ...principal] });
+      return fix({ statement: identity, where: identityPlace(alert.principalArn, 'the permissions boundary', principal) });
     case 'session-policy':
       notes.push('A session policy is fixed when the session is created: change what the caller passes to AssumeRole/GetFederationToken (Policy or PolicyArns) and start a new session.');
       return fix({ statement: identity, where: ['the session policy passed when the session was created'] });
@@ -142,16 +152,32 @@ export function suggestFix(alert: AlertSummary): Fix {
     case 'unknown': {
       notes.push('The layer is not named: if an identity policy already allows this, check the resource policy, SCPs/RCPs, the boundary and the session policy.');
       const also: PlacedStatement[] = action.startsWith('sts:AssumeRole') ? [{ statement: trust, where: ['the trust policy of ', ...role, ' (both sides must allow)'] }] : [];
+      // A service-linked role's identity side cannot be changed: the resource-based policy is the one left to add to.
+      if (owner === 'service') return fix({ statement: withPrincipal, where: ['the resource-based policy of ', ...(alert.resource ? [{ value: alert.resource }] : ['the resource']), ' (', ...principal, ' is a service-linked role: its own permissions cannot be edited)'] }, also);
       return fix({ statement: identity, where: identityWhere }, also);
     }
   }
 }
 
+/**
+ * Where an identity-side statement goes, as a phrase: `<what> of <principal>` for an IAM principal, the IAM Identity
+ * Center permission set for an `/aws-reserved/` role (worded by `identityChangeWhere`, the ARN kept a value).
+ */
+function identityPlace(principalArn: string | null, what: string, principal: Phrase): Phrase {
+  if (!principalArn || principalOwner(principalArn) === 'iam') return [`${what} of `, ...principal];
+  const words = identityChangeWhere(principalArn, what).split(principalArn);
+  return words.flatMap((text, index): Phrase => (index === 0 ? [text] : [{ value: principalArn }, text])).filter((part) => part !== '');
+}
+
 function denyLocation(alert: AlertSummary, principal: Phrase): Phrase {
   const resource: Phrase = alert.resource && alert.resource !== '*' ? [{ value: alert.resource }] : ['the resource'];
+  // An AWS managed policy cannot be edited: the Deny is removed by detaching it (or replacing it with a copy).
+  if (isAwsManagedPolicy(alert.policyArn)) {
+    return ['the AWS managed policy ', { value: alert.policyArn! }, ' (it cannot be edited: detach it from ', ...principal, ', or replace it with a customer managed copy without the Deny)'];
+  }
   switch (alert.denyLayer) {
     case 'identity-policy':
-      return ['an identity-based policy of ', ...principal, ' (inline, attached managed, or a group policy)'];
+      return [...identityPlace(alert.principalArn, 'an identity-based policy', principal), ' (inline, attached managed, or a group policy)'];
     case 'resource-policy':
       return ['the resource-based policy of ', ...resource, ' (for a KMS key, its key policy)'];
     case 'scp':
@@ -159,7 +185,7 @@ function denyLocation(alert: AlertSummary, principal: Phrase): Phrase {
     case 'rcp':
       return ["a resource control policy over the resource's account (at the account, an OU or the root)"];
     case 'permissions-boundary':
-      return ['the permissions boundary of ', ...principal];
+      return identityPlace(alert.principalArn, 'the permissions boundary', principal);
     case 'session-policy':
       return ['the session policy passed when the session was created'];
     case 'vpc-endpoint-policy':

@@ -11,6 +11,7 @@
  * layers (an identity policy cannot fix a resource policy, an SCP or a boundary).
  */
 import type { AlertSummary } from '../alert.js';
+import { principalOwner } from '../iam-policy/editable.js';
 import { managedPoliciesGranting, type ManagedPolicyMatch } from '../iam-policy/managed-policies.js';
 import type { ResourceScope } from './resource-scope.js';
 
@@ -48,7 +49,8 @@ export function identityLayerMayFix(alert: Pick<AlertSummary, 'denyLayer' | 'den
  * the action on the first denied resource. Empty when the identity layer cannot be the fix.
  */
 export function managedPolicySuggestions(alert: AlertSummary, action: string | null, scope: ResourceScope | null): ManagedPolicyMatch[] {
-  if (!action || !identityLayerMayFix(alert) || NO_SUGGESTION_ACTIONS.test(action)) return [];
+  // A service-linked role's policies are its service's: nothing can be attached to it.
+  if (!action || !identityLayerMayFix(alert) || NO_SUGGESTION_ACTIONS.test(action) || principalOwner(alert.principalArn) === 'service') return [];
   const fromDiagnosis = alert.diagnosis?.managedPolicies ?? [];
   const resource = scope?.examples[0] ?? (scope && scope.kind !== 'unknown' && scope.kind !== 'any' ? scope.resources[0]! : null);
   const found = fromDiagnosis.length > 0 ? fromDiagnosis : granting(action, resource);
