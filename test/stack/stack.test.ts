@@ -320,6 +320,14 @@ describe('DenialAlerterForwarder stack', () => {
 });
 
 describe('app', () => {
+  it('keeps the logical ids the stateful resources had before the construct library (an update never replaces them)', () => {
+    // Ids of the templates before `DenialAlerter` became a construct (commit 24e1461): the construct's id `Default`
+    // is left out of logical ids, so the table, the key, the bus and the queues stay the same resources.
+    const central = ['HistoryTable4479EEA3', 'DataKey2A0DE9E6', 'CentralBus3F528159', 'IngestQueue95F6DB49', 'IngestDeadLetterQueue79C94A84', 'RuleDeadLetterQueueE0B1BAF6', 'RecordDeadLetterQueueEE63D4ED', 'AlertDeadLetterQueue99CFBE84', 'HandlerLogs9F727CE1'];
+    expect(Object.keys(plain.central.toJSON().Resources)).toEqual(expect.arrayContaining(central));
+    expect(Object.keys(plain.forwarder.toJSON().Resources)).toEqual(expect.arrayContaining(['ForwardDeadLetterQueueBA8BCAB1', 'Rule562FBDCB']));
+  });
+
   it('builds environment-agnostic stacks (no account or Region looked up or baked in)', () => {
     for (const stack of [plain.centralStack, plain.forwarderStack] as Stack[]) {
       expect(Token.isUnresolved(stack.account)).toBe(true);
