@@ -28,8 +28,11 @@ const RECORDS = [
 ];
 const EVENT: SQSEvent = { Records: RECORDS.map((record, index) => message(`m${index}`, record)) };
 
-/** One scenario: a first invocation under `plan`, then SQS's redelivery (or the next invocation) on a healthy table. */
-async function run(plan: FaultPlan | null) {
+/**
+ * One scenario: a first invocation under `plan`, then SQS's redelivery (or the next invocation) on a healthy table:
+ * the same batch again, or (`split`) its messages regrouped into two batches handled by two invocations at once.
+ */
+async function run(plan: FaultPlan | null, redelivery: 'same' | 'split' = 'same') {
   const faulty = dynamo.faultyClient(plan);
   const { store, tableName } = await dynamo.newTable(faulty.client);
   const publisher = recordingPublisher({ 'slack:default': () => 'delivered', 'sns:topic': () => 'delivered' });
@@ -50,7 +53,16 @@ async function run(plan: FaultPlan | null) {
   faulty.setPlan(null);
   // Later: leases of a dead invocation have expired; SQS redelivers what failed, or the next batch comes.
   const later = start + 10 * 60_000;
-  const second = await processSqsBatch(first.batchItemFailures.length > 0 ? EVENT : { Records: [] }, deps(later), { deadlineMs: later + 60_000 });
+  const failed = first.batchItemFailures.length > 0;
+  let second: Awaited<ReturnType<typeof processSqsBatch>>;
+  if (failed && redelivery === 'split') {
+    const odd = EVENT.Records.filter((_, index) => index % 2 === 1);
+    const even = EVENT.Records.filter((_, index) => index % 2 === 0);
+    const halves = await Promise.all([odd, even].map((Records) => processSqsBatch({ Records }, deps(later), { deadlineMs: later + 60_000 })));
+    second = { batchItemFailures: halves.flatMap((half) => half.batchItemFailures) };
+  } else {
+    second = await processSqsBatch(failed ? EVENT : { Records: [] }, deps(later), { deadlineMs: later + 60_000 });
+  }
   const items = await scanTable(dynamo.client(), tableName);
   return { first, second, requests, publishedInFirst, commands: faulty.commands(), items, publisher, deadLetters };
 }
@@ -87,6 +99,21 @@ describe('fault injection: the real engine and batch processor on DynamoDB Local
       }
       expect(outcome.deadLetters, context).toEqual([]);
       expect(outcome.items.filter((item) => item.pk === 'OUTBOX'), `${context}: outbox markers left`).toEqual([]);
+    }
+  }, 600_000);
+
+  it('killed at every request, then redelivered as two regrouped batches handled concurrently: the same exact counts and alerts', async () => {
+    const clean = await run(null);
+    const expectedCounts = fingerprintCounts(clean.items);
+    const expectedAlerts = alertsIn(clean.items).map((entry) => entry.alertId).sort();
+    for (let kill = 0; kill < clean.requests; kill++) {
+      const outcome = await run(({ index }) => (index >= kill ? connectionRefused() : null), 'split');
+      const context = `killed at request ${kill} (${outcome.commands[kill]}), redelivered split`;
+      expect(outcome.second.batchItemFailures, context).toEqual([]);
+      expect(fingerprintCounts(outcome.items), context).toEqual(expectedCounts);
+      const alerts = alertsIn(outcome.items);
+      expect(alerts.map((entry) => entry.alertId).sort(), context).toEqual(expectedAlerts);
+      for (const entry of alerts) expect(entry, context).toMatchObject({ status: 'done', delivered: ['slack:default', 'sns:topic'] });
     }
   }, 600_000);
 
