@@ -19,6 +19,27 @@ import { SEVERITY_STYLE } from './severity.js';
 import { sparklineWorthShowing } from './sparkline.js';
 import { formatSpan, formatTime } from './time.js';
 
+/** How many of AWS's matched statements an alert shows. */
+export const MAX_MATCHED_STATEMENTS = 3;
+
+/** One statement AWS's record of the evaluation matched (values raw: renderers escape them). */
+export interface MatchedStatement {
+  effect: string;
+  sid: string | null;
+  /** The policy ARN, else its URI in AWS's record. */
+  policy: string;
+  layer: string | null;
+}
+
+/** Who decided a diagnosis, and what AWS matched. */
+export interface Verdict {
+  /** `AWS Access Troubleshooter` or `policy evaluation`. */
+  decidedBy: string;
+  matched: MatchedStatement[];
+  /** Matched statements not shown. */
+  more: number;
+}
+
 /** Options every renderer takes. */
 export interface RenderOptions {
   /**
@@ -45,6 +66,12 @@ export interface AlertFacts {
   resourceLine: Phrase;
   managedPolicies: ManagedPolicyMatch[];
   diagnosisSummary: string | null;
+  /**
+   * Who decided the diagnosis (AWS's Access Troubleshooter record, or this project's evaluation of the policies it
+   * read), and the statements AWS matched (denying ones first, at most {@link MAX_MATCHED_STATEMENTS}); null without a
+   * diagnosis or when it does not say.
+   */
+  verdict: Verdict | null;
   /**
    * The diagnosis' statements for the other layers whose allow is missing too (a boundary beside the identity policy),
    * their Resource widened to the fix's scope when it named only the sample's resource.
@@ -85,6 +112,7 @@ export function alertFacts(alert: AlertSummary, options: RenderOptions = {}): Al
     resourceLine: resourceLine(alert, scope),
     managedPolicies: managedPolicySuggestions(alert, action, scope),
     diagnosisSummary: alert.diagnosis ? diagnosisSummary(alert.diagnosis) : null,
+    verdict: verdictOf(alert),
     otherLayerChanges: otherLayerChanges(alert, scope),
     when: `${alert.count} in ${alert.windowMinutes} min, ${formatSpan(windowFirst(alert), alert.lastSeen)}`,
     history: `${alert.totalCount} in total since ${formatTime(alert.firstSeen)}${alert.baseline > 0 ? `, baseline ${formatNumber(alert.baseline)} per window` : ''}`,
@@ -101,6 +129,19 @@ export function alertFacts(alert: AlertSummary, options: RenderOptions = {}): Al
       history: safeUrl(options.historyUrl),
     },
     historyCommand: `npx denial-alerter history --fingerprint ${alert.fingerprint.replace(/[^A-Za-z0-9#_-]/g, '')}${/^\d{4}-\d{2}-\d{2}T\d{2}:\d{2}:\d{2}/.test(alert.windowStart) ? ` --since ${alert.windowStart.slice(0, 19)}Z` : ''}`,
+  };
+}
+
+const DECIDED_BY = { 'access-troubleshooter': 'AWS Access Troubleshooter', 'policy-evaluation': 'policy evaluation' } as const;
+
+function verdictOf(alert: AlertSummary): Verdict | null {
+  const diagnosis = alert.diagnosis;
+  if (!diagnosis?.decidedBy) return null;
+  const statements = diagnosis.awsAuthorization?.matchedStatements ?? [];
+  return {
+    decidedBy: DECIDED_BY[diagnosis.decidedBy] ?? diagnosis.decidedBy,
+    matched: statements.slice(0, MAX_MATCHED_STATEMENTS).map((ref) => ({ effect: ref.effect ?? 'unknown effect', sid: ref.sid, policy: ref.policyArn ?? ref.policyUri, layer: ref.layer })),
+    more: Math.max(0, statements.length - MAX_MATCHED_STATEMENTS),
   };
 }
 

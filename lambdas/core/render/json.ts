@@ -6,7 +6,7 @@
  */
 import type { AlertSummary, Severity, Triage } from '../alert.js';
 import type { ManagedPolicyMatch } from '../iam-policy/managed-policies.js';
-import { alertFacts, type RenderOptions } from './alert-facts.js';
+import { alertFacts, type RenderOptions, type Verdict } from './alert-facts.js';
 import { sanitizeOutput } from './escape.js';
 import type { AllowStatement } from './least-privilege.js';
 import { phraseText } from './phrase.js';
@@ -29,6 +29,8 @@ export interface AlertRendering {
   decodedAuthorization: string | null;
   decodeCommand: string | null;
   diagnosisSummary: string | null;
+  /** Who decided the diagnosis and the statements AWS matched (see `AlertFacts.verdict`). */
+  verdict: Verdict | null;
   cloudTrailUrl: string | null;
   historyCommand: string;
 }
@@ -54,6 +56,7 @@ export function alertJson(alert: AlertSummary, options: RenderOptions = {}): Ale
     decodedAuthorization: facts.decoding?.kind === 'decoded' ? facts.decoding.summary : null,
     decodeCommand: facts.decoding?.kind === 'command' ? facts.decoding.command : null,
     diagnosisSummary: facts.diagnosisSummary,
+    verdict: facts.verdict,
     cloudTrailUrl: facts.links.cloudTrail,
     historyCommand: facts.historyCommand,
   };

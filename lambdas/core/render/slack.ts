@@ -190,7 +190,12 @@ function phraseMrkdwn(phrase: Phrase, max = 600): string {
 }
 
 function diagnosisText(facts: AlertFacts, diagnosis: Diagnosis): string {
-  const lines = [`*Policy check*: ${slackProse(facts.diagnosisSummary ?? diagnosis.summary, 600)}`];
+  const by = facts.verdict ? ` (${facts.verdict.decidedBy})` : '';
+  const lines = [`*Policy check*${by}: ${slackProse(facts.diagnosisSummary ?? diagnosis.summary, 600)}`];
+  for (const ref of facts.verdict?.matched ?? []) {
+    lines.push(`AWS matched ${slackCode(ref.effect, 20)} ${slackCode(ref.sid, 100, '(no Sid)')} in ${slackCode(ref.policy, 300)}${ref.layer ? ` (${escapeMrkdwn(ref.layer)})` : ''}`);
+  }
+  if (facts.verdict && facts.verdict.more > 0) lines.push(`and ${facts.verdict.more} more matched statements`);
   if (diagnosis.denyingStatement) {
     const ref = diagnosis.denyingStatement;
     lines.push(`Denying statement ${slackCode(ref.sid, 100, '(no Sid)')} in ${slackCode(ref.policyArn ?? ref.policy, 300)}:`, slackCodeBlock(JSON.stringify(ref.statement), 900));

@@ -40,7 +40,12 @@ export function buildSnsMessage(alert: AlertSummary, options: RenderOptions = {}
   lines.push('', ...fixLines(facts));
   if (alert.diagnosis) {
     const diagnosis = alert.diagnosis;
-    lines.push('', `Policy check: ${one(facts.diagnosisSummary ?? diagnosis.summary, 1000)}`);
+    lines.push('', `Policy check${facts.verdict ? ` (${facts.verdict.decidedBy})` : ''}: ${one(facts.diagnosisSummary ?? diagnosis.summary, 1000)}`);
+    if (facts.verdict && facts.verdict.matched.length > 0) {
+      lines.push('Statements AWS matched:');
+      for (const ref of facts.verdict.matched) lines.push(`  - ${one(ref.effect, 20)} ${one(ref.sid ?? '(no Sid)', 100)} in ${one(ref.policy, 500)}${ref.layer ? ` (${ref.layer})` : ''}`);
+      if (facts.verdict.more > 0) lines.push(`  - and ${facts.verdict.more} more`);
+    }
     if (diagnosis.denyingStatement) lines.push(`Denying statement in ${one(diagnosis.denyingStatement.policyArn ?? diagnosis.denyingStatement.policy, 500)}:`, indent(JSON.stringify(diagnosis.denyingStatement.statement, null, 2)));
     if (diagnosis.denyChange) lines.push(`Change in ${one(diagnosis.denyChange.where, 500)}: ${one(diagnosis.denyChange.instruction, 1000)}`);
     for (const change of facts.otherLayerChanges) lines.push(`Also add to ${one(change.where, 500)}:`, indent(flattenKeepingLines(JSON.stringify(change.statement, null, 2))));

@@ -62,7 +62,9 @@ export function renderAlertText(alert: AlertSummary, options: TextRenderOptions 
   if (facts.managedPolicies.length > 0) {
     lines.push(`  ${label('managed')}${facts.managedPolicies.map((match) => `${one(match.name, 128)} (via ${one(match.grantedBy, 128)}${match.conditional ? ', conditional' : ''})`).join(', ')}`);
   }
-  if (facts.diagnosisSummary) lines.push(`  ${label('policies')}${one(facts.diagnosisSummary, 300)}`);
+  if (facts.diagnosisSummary) lines.push(`  ${label('policies')}${one(facts.diagnosisSummary, 300)}${facts.verdict ? ` (decided by ${facts.verdict.decidedBy})` : ''}`);
+  for (const ref of facts.verdict?.matched ?? []) lines.push(`  ${label('matched')}${one(ref.effect, 20)} ${one(ref.sid ?? '(no Sid)', 100)} in ${one(ref.policy, 300)}${ref.layer ? ` (${ref.layer})` : ''}`);
+  if (facts.verdict && facts.verdict.more > 0) lines.push(`  ${label('matched')}and ${facts.verdict.more} more`);
   if (alert.diagnosis?.denyChange) lines.push(`  ${label('change')}${one(alert.diagnosis.denyChange.instruction, 300)}`);
   for (const change of facts.otherLayerChanges) lines.push(`  ${label('also')}add to ${one(change.where, 200)}: ${one(JSON.stringify(change.statement), 600)}`);
   if (facts.simulate) lines.push(`  ${label('verify')}${facts.simulate}`);
