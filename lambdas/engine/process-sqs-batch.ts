@@ -11,20 +11,12 @@
  *   before `deadlineMs`; what a channel finally refused is dead-lettered with the alert intact.
  */
 import type { SQSBatchResponse, SQSEvent } from 'aws-lambda';
-import type { AlertSummary } from '../core/alert.js';
 import type { CloudTrailRecord } from '../core/types.js';
 import { unwrapDocument } from '../core/unwrap.js';
 import type { AlertPublisher } from './alert-publisher.js';
 import type { DenialStore } from './denial-store.js';
 import { createAlertOutbox } from './outbox.js';
 import type { BatchResult, SpikeEngine } from './spike-engine.js';
-
-/** One alert that a channel could not take. */
-export interface DeliveryFailure {
-  channel: string;
-  error: string;
-  alert: AlertSummary;
-}
 
 /** What the batch processor is built from. */
 export interface SqsBatchDeps {
