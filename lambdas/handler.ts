@@ -28,6 +28,7 @@ import { processSqsBatch, type SqsBatchDeps } from './engine/process-sqs-batch.j
 import { createSpikeEngine } from './engine/spike-engine.js';
 import { DynamoDbChangeStore } from './adapters/dynamodb-change-store.js';
 import { whatChangedHooks } from './engine/enrichers/changes.js';
+import { createTriageEnricher } from './engine/enrichers/triage.js';
 
 const logger = new Logger({ serviceName: METRICS.service });
 const metrics = new Metrics({ namespace: METRICS.namespace, serviceName: METRICS.service });
@@ -74,6 +75,8 @@ export function dependenciesFromEnvironment(env: NodeJS.ProcessEnv = process.env
     snsTopicArn: env[HANDLER_ENV.snsTopicArn],
     slackWebhookSecretArn: env[HANDLER_ENV.slackWebhookSecretArn],
   });
+  const whatChanged = whatChangedHooks(changes, settings);
+  const triage = createTriageEnricher({ store, onHistoryError: (error) => logger.warn('triage history unavailable', { error: String(error) }) });
   return {
     store,
     publisher,
@@ -84,7 +87,9 @@ export function dependenciesFromEnvironment(env: NodeJS.ProcessEnv = process.env
       now: Date.now,
       clock: 'arrival',
       diagnose: env[POLICY_LOOKUPS_ENV] === 'true' ? lazyPolicyDiagnoser() : undefined,
-      ...whatChangedHooks(changes, settings),
+      observers: whatChanged.observers,
+      // Changes before triage: routes read the severity, and triage may weigh a linked change.
+      enrichers: [...whatChanged.enrichers, triage],
     }),
     async deadLetter(kind, body) {
       const queueUrl = queues[kind];
