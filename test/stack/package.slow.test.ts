@@ -45,7 +45,7 @@ function run(command: string, args: string[], cwd: string, env: NodeJS.ProcessEn
   return result.stdout;
 }
 
-describe('the packed construct library', () => {
+describe('the packed construct library', { tags: ['slow'] }, () => {
   it('installs into a fresh CDK app that adds DenialAlerter to its own stack, type-checks and synthesizes offline', () => {
     const packs = mkdtempSync(join(tmpdir(), 'denial-alerter-pack-'));
     const packed = JSON.parse(run('npm', ['pack', '--json', '--pack-destination', packs], ROOT)) as Array<{ filename: string; files: Array<{ path: string }> }>;
