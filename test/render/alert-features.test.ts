@@ -29,7 +29,7 @@ describe('what a responder needs, in each form', () => {
     const slack = buildSlackMessage(ec2Everything);
     const texts = allTexts(slack).join('\n');
     expect(texts).toContain('*What changed* before the first denial:\n• 12 min before: <https://us-east-1.console.aws.amazon.com/cloudtrailv2/home?region=us-east-1#/events/e0c5f1d2-7a3b-4c8d-9e0f-1a2b3c4d5e6f|christophe detached AmazonEC2FullAccess');
-    expect(texts).toContain('*Regression*: this principal did this successfully before.');
+    expect(texts).toContain('*Regression*: this used to succeed.');
     expect(texts).toContain('route `security-oncall`');
     const buttons = allBlocks(slack).flatMap((block) => (block.type === 'actions' ? block.elements.map((element) => element.text.text) : []));
     expect(buttons).toEqual(['CloudTrail event', 'Authorization details']);

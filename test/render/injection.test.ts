@@ -102,7 +102,8 @@ describe('hostile event text cannot reach Slack live', () => {
   });
 
   it('the simulate command keeps a hostile quote inside its shell word', () => {
-    const alert: AlertSummary = { ...ec2GetPasswordData, principalArn: "arn:aws:iam::457448411975:role/x'; rm -rf ~; echo '" };
+    // Not investigating first, so that Slack shows the verify command (an investigate-first alert leaves it to SNS).
+    const alert: AlertSummary = { ...ec2GetPasswordData, principalArn: "arn:aws:iam::457448411975:role/x'; rm -rf ~; echo '", triage: { severity: 'low', investigateFirst: false, signals: [] } };
     const message = JSON.stringify(buildSlackMessage(alert));
     expect(message).toContain(`--policy-source-arn 'arn:aws:iam::457448411975:role/x'\\\\''; rm -rf ~; echo '\\\\'''`);
   });

@@ -58,13 +58,15 @@ describe('rendering of alerts built from real corpus records', () => {
     const fixText = sectionTexts(slack).find((text) => text.startsWith('*If it is legitimate*: add to'))!;
     expect(fixText).toContain('an identity-based policy of `role/stratus-red-team-ec2-get-password-data-role`');
     expect(statementsIn(fixText)).toEqual([{ Effect: 'Allow', Action: 'ec2:GetPasswordData', Resource: 'arn:aws:ec2:apiso-northsouth-3r:751353041310:instance/*' }]);
-    expect(json(slack)).toContain(
-      "aws iam simulate-principal-policy --policy-source-arn 'arn:aws:iam::457448411975:role/stratus-red-team-ec2-get-password-data-role' --action-names 'ec2:GetPasswordData' --resource-arns 'arn:aws:ec2:apiso-northsouth-3r:751353041310:instance/*'",
-    );
+    // Investigating first, the verify command is in SNS and the terminal (one phone screen for Slack).
+    const verify = "aws iam simulate-principal-policy --policy-source-arn 'arn:aws:iam::457448411975:role/stratus-red-team-ec2-get-password-data-role' --action-names 'ec2:GetPasswordData' --resource-arns 'arn:aws:ec2:apiso-northsouth-3r:751353041310:instance/*'";
+    expect(json(slack)).not.toContain('simulate-principal-policy');
+    expect(buildSnsMessage(ec2GetPasswordData).message).toContain(verify);
+    expect(json(buildSlackMessage({ ...ec2GetPasswordData, triage: { severity: 'low', investigateFirst: false, signals: [] } }))).toContain(verify);
     expect(json(slack)).toContain('"url":"https://apiso-northsouth-3r.console.aws.amazon.com/cloudtrailv2/home?region=apiso-northsouth-3r#/events/450230d4-b39e-4a18-a6a0-d07a6e2105cb"');
     expect(slack.blocks[0]).toEqual({ type: 'header', text: { type: 'plain_text', emoji: false, text: '🔴 ec2:GetPasswordData denied 29× · stratus-red-team-ec2-get-password-data-role' } });
     // An attack tool's user agent and a credential-access action: investigate first, the fix below.
-    expect(sectionTexts(slack)[0]).toMatch(/^\*🚨 Investigate before granting\* · severity \*critical\*\n• The user agent names Stratus Red Team/);
+    expect(sectionTexts(slack)[0]).toMatch(/^\*🚨 Investigate before granting\* · \*critical\*\n• The user agent names Stratus Red Team/);
     expect(slack.attachments?.[0]?.color).toBe('#e01e5a');
   });
 

@@ -77,8 +77,16 @@ export function buildSlackMessage(alert: AlertSummary, options: RenderOptions = 
   const fix = fixText(facts);
   if (fix) detail.push(section(fix));
   if (alert.diagnosis) detail.push(section(diagnosisText(facts, alert.diagnosis)));
-  const commands = commandsText(facts);
-  if (commands) detail.push(section(commands));
+  // Investigating first, verifying a grant is not the first thing to do: on a phone its command costs a fifth of a
+  // screen. SNS, the terminal and JSON carry it; the footer says so. The decoding stays (it helps the investigation),
+  // in small print.
+  if (facts.triage.investigateFirst) {
+    if (facts.decoding?.kind === 'decoded') detail.push(section(slackProse(facts.decoding.summary, 600)));
+    if (facts.decoding?.kind === 'command') detail.push({ type: 'context', elements: [mrkdwn(`Decode the authorization message: ${slackCode(facts.decoding.command, 1200)}`)] });
+  } else {
+    const commands = commandsText(facts);
+    if (commands) detail.push(section(commands));
+  }
   if (alert.denyLayer === 'unknown' && alert.denyKind === 'unknown' && facts.errorMessage) detail.push({ type: 'context', elements: [mrkdwn(`AWS said: ${slackCode(facts.errorMessage, 160)}`)] });
   const buttons = buttonsOf(facts);
   if (buttons.length > 0) detail.push({ type: 'actions', elements: buttons });
@@ -87,17 +95,17 @@ export function buildSlackMessage(alert: AlertSummary, options: RenderOptions = 
 }
 
 function leadText(facts: AlertFacts): string {
-  const severity = `severity *${facts.severity}*`;
   const lines: string[] = [];
   if (facts.triage.investigateFirst) {
-    lines.push(`*🚨 Investigate before granting* · ${severity}`);
+    // One line on a phone: the severity is in the header's emoji and the colour bar too.
+    lines.push(`*🚨 Investigate before granting* · *${facts.severity}*`);
     for (const signal of facts.triage.signals.slice(0, 4)) lines.push(`• ${slackProse(signal.reason, 240)}`);
   } else {
     const notes = facts.triage.signals.map((signal) => `_Note_: ${slackProse(signal.reason, 200)}`).join(' ');
     lines.push(fixStatementText(facts, '*Fix*: '));
     if (notes) lines.push(notes);
   }
-  if (facts.alert.regression === 'new-failure') lines.push('*Regression*: this principal did this successfully before.');
+  if (facts.alert.regression === 'new-failure') lines.push('*Regression*: this used to succeed.');
   if (facts.alert.regression === 'new-caller') lines.push('*New caller*: this principal was never seen doing this before.');
   return lines.join('\n');
 }
@@ -156,7 +164,8 @@ function fixStatementText(facts: AlertFacts, heading: string): string {
   } else {
     lines.push(`${heading}add to ${placedMrkdwn(fix.primary, facts.alert.principalArn)}`);
     for (const extra of fix.also) lines.push(`and to ${placedMrkdwn(extra, facts.alert.principalArn)}`);
-    for (const note of fix.notes) lines.push(slackProse(note, 400));
+    // Investigating first, the notes on shaping the grant wait (SNS and the terminal carry them).
+    if (!facts.triage.investigateFirst) for (const note of fix.notes) lines.push(slackProse(note, 400));
   }
   return lines.join('\n');
 }
@@ -166,8 +175,8 @@ function fixText(facts: AlertFacts): string | null {
   const lines: string[] = [];
   if (facts.triage.investigateFirst) lines.push(fixStatementText(facts, '*If it is legitimate*: '));
   if (facts.managedPolicies.length > 0) {
-    // Two on a phone (the names are long); SNS, the terminal and JSON carry all of them.
-    const list = facts.managedPolicies.slice(0, 2).map((match) => `${slackCode(match.name, 100)}${match.conditional ? ' (conditional)' : ''}`).join(', ');
+    // Two on a phone (the names are long), one when investigating first; SNS, the terminal and JSON carry all of them.
+    const list = facts.managedPolicies.slice(0, facts.triage.investigateFirst ? 1 : 2).map((match) => `${slackCode(match.name, 100)}${match.conditional ? ' (conditional)' : ''}`).join(', ');
     lines.push(`*Or attach* ${list}`);
   }
   return lines.length > 0 ? lines.join('\n') : null;
@@ -230,6 +239,7 @@ function button(text: string, url: string, actionId: string): SlackButton {
 function footerText(facts: AlertFacts): string {
   const alert = facts.alert;
   const parts = [`History: ${slackCode(facts.historyCommand, 200)}`];
+  if (facts.triage.investigateFirst && facts.simulate) parts.push(`${facts.fix.kind === 'explicit-deny' ? 'confirm' : 'verify'} command: SNS, terminal`);
   if (alert.route) parts.push(`route ${slackCode(alert.route, 80)}`);
   return parts.join(' · ');
 }

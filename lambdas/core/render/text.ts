@@ -28,7 +28,8 @@ export function renderAlertText(alert: AlertSummary, options: TextRenderOptions 
   const facts = alertFacts(alert, options);
   const c = createColors(options.color === true);
   const paint = severityPainter(c, facts.severity);
-  const label = (name: string): string => c.dim(name.padEnd(10));
+  // At least one space after a label, even a 10-character one (`regression`, `new caller`).
+  const label = (name: string): string => c.dim(`${name.padEnd(9)} `);
   const lines = [
     `${paint(`[${LABEL[alert.reason]}/${facts.severity}]`)} ${c.bold(one(alert.action, 100))} denied ${alert.count}x in ${alert.windowMinutes} min (${alert.totalCount} since ${formatTime(alert.firstSeen)})${facts.sparkline ? ` ${facts.sparkline.bars}` : ''}`,
   ];
