@@ -8,8 +8,6 @@ import { optionsFromParseArgs, valuesByFlagName, wholeNumber, type CliContext, t
 import { actionFilter, principalFilter, timeWindow, type ActionFilter, type PrincipalFilter } from './history-filters.js';
 import { renderHistoryTable } from './history-table.js';
 import { writeLine } from './output.js';
-import { existsSync } from 'node:fs';
-import { join } from 'node:path';
 import { connectStore, DEFAULT_DATA_DIR, embeddedDataDir, needsEmbeddedEmulator, STORE_HELP, STORE_OPTIONS, storeTargetOf, type StoreConnection, type StoreTarget } from './store-connection.js';
 import { readStoredRange, type StoredRange } from './stored-range.js';
 import { isTerminal, styleFor } from './style.js';
@@ -74,7 +72,7 @@ async function history(flags: HistoryFlags, { io, env }: CliContext): Promise<nu
   const target = storeTargetOf(valuesByFlagName(STORE_OPTIONS, flags), env);
   if (usesSampleData(target)) {
     target.dataDir = SAMPLE_DATA_DIR;
-    io.stderr.write(`Reading the data "npm start" kept in ${SAMPLE_DATA_DIR} (nothing is in ${DEFAULT_DATA_DIR} yet; --data-dir chooses)\n`);
+    io.stderr.write(`Reading the data "npm start" kept in ${SAMPLE_DATA_DIR} (no replay stored anything in ${DEFAULT_DATA_DIR} yet; --data-dir chooses)\n`);
   }
   const dataDir = embeddedDataDir(target);
   const stored = dataDir ? readStoredRange(dataDir) : null;
@@ -153,13 +151,13 @@ const ALL = () => true;
 /** Where `npm start` keeps the sample's data (package.json "scripts.start"). */
 export const SAMPLE_DATA_DIR = '.denial-alerter/sample';
 
-/** True when no place was named, the default data directory holds nothing, and `npm start` left its data. */
+/** True when no place was named, no replay stored anything in the default data directory, and `npm start` left its data. */
 function usesSampleData(target: StoreTarget): boolean {
   return (
     needsEmbeddedEmulator(target) &&
     !target.inMemory &&
     target.dataDir === undefined &&
-    !existsSync(join(DEFAULT_DATA_DIR, 'shared-local-instance.db')) &&
+    readStoredRange(DEFAULT_DATA_DIR) === null &&
     readStoredRange(SAMPLE_DATA_DIR) !== null
   );
 }
