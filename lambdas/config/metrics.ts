@@ -8,5 +8,9 @@ export const METRICS = {
     suppressed: 'Suppressed',
     deliveryFailures: 'DeliveryFailures',
     unreadableRecords: 'UnreadableRecords',
+    /** Events dated too far ahead of arrival or older than the counters: stored, flagged, counted nowhere. */
+    untrustedEvents: 'UntrustedEvents',
+    /** Decided alerts still in the outbox after an invocation (sent again by the next one). */
+    alertsPending: 'AlertsPending',
   },
 } as const;

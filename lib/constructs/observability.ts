@@ -40,6 +40,17 @@ export class Observability extends Construct {
     alarm('HandlerErrors', props.handler.metricErrors({ period: Duration.minutes(5) }), 'The Denial Alerter handler failed');
     alarm('HandlerThrottles', props.handler.metricThrottles({ period: Duration.minutes(5) }), 'The Denial Alerter handler was throttled');
     alarm('DeliveryFailures', metric(METRICS.names.deliveryFailures), 'An alert could not be delivered to Slack or SNS (kept in the alert dead-letter queue)');
+    // An alert left in the outbox goes out with the next invocation; still pending after 15 minutes means it is stuck.
+    const pending = new Alarm(this, 'AlertsPending', {
+      metric: new Metric({ namespace: METRICS.namespace, metricName: METRICS.names.alertsPending, dimensionsMap: { service: METRICS.service }, statistic: 'Maximum', period: Duration.minutes(5) }),
+      threshold: 1,
+      evaluationPeriods: 3,
+      comparisonOperator: ComparisonOperator.GREATER_THAN_OR_EQUAL_TO_THRESHOLD,
+      treatMissingData: TreatMissingData.NOT_BREACHING,
+      alarmDescription: 'Decided alerts have waited in the outbox for 15 minutes (a channel keeps failing without being dead-lettered)',
+    });
+    pending.addAlarmAction(new SnsAction(props.topic));
+    this.alarms.push(pending);
     for (const [name, queue] of Object.entries(props.deadLetterQueues)) {
       alarm(`${name}Depth`, queue.metricApproximateNumberOfMessagesVisible({ period: Duration.minutes(5), statistic: 'Maximum' }), `Messages are waiting in the ${name} dead-letter queue`);
     }

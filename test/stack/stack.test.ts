@@ -226,10 +226,11 @@ describe('least privilege', () => {
 });
 
 describe('DenialAlerter stack: alarms, dashboard, subscriptions, trail', () => {
-  it('alarms on handler errors and throttles, delivery failures and each dead-letter queue, to the operations topic', () => {
+  it('alarms on handler errors and throttles, delivery failures, alerts stuck in the outbox and each dead-letter queue, to the operations topic', () => {
     const alarms = resourcesOf(plain.central, 'AWS::CloudWatch::Alarm');
     const metrics = alarms.map((alarm) => alarm.Properties.MetricName).sort();
-    expect(metrics).toEqual(['ApproximateNumberOfMessagesVisible', 'ApproximateNumberOfMessagesVisible', 'ApproximateNumberOfMessagesVisible', 'ApproximateNumberOfMessagesVisible', 'DeliveryFailures', 'Errors', 'Throttles']);
+    expect(metrics).toEqual(['AlertsPending', 'ApproximateNumberOfMessagesVisible', 'ApproximateNumberOfMessagesVisible', 'ApproximateNumberOfMessagesVisible', 'ApproximateNumberOfMessagesVisible', 'DeliveryFailures', 'Errors', 'Throttles']);
+    plain.central.hasResourceProperties('AWS::CloudWatch::Alarm', { MetricName: METRICS.names.alertsPending, EvaluationPeriods: 3, Period: 300 });
     const topic = Object.keys(plain.central.findResources('AWS::SNS::Topic', { Properties: { DisplayName: 'Denial Alerter operations' } }))[0];
     expect(topic).toBeDefined();
     for (const alarm of alarms) expect(alarm.Properties.AlarmActions).toEqual([{ Ref: topic }]);
