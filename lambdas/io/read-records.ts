@@ -561,9 +561,9 @@ class ChunkCursor {
     return rest;
   }
 
-  /** `head`, then the bytes up to the next line feed (left for the caller). */
+  /** `head` (emptied as it goes, so its memory is freed), then the bytes up to the next line feed (left for the caller). */
   async *lineRest(head: Buffer[]): AsyncGenerator<Buffer> {
-    yield* head;
+    for (let part = head.shift(); part; part = head.shift()) yield part;
     while (await this.fill()) {
       const newline = this.chunk.indexOf(0x0a, this.position);
       const end = newline >= 0 ? newline : this.chunk.length;
@@ -574,9 +574,9 @@ class ChunkCursor {
     }
   }
 
-  /** `head`, then everything to the end. */
+  /** `head` (emptied as it goes), then everything to the end. */
   async *prefixedRest(head: Buffer[]): AsyncGenerator<Buffer> {
-    yield* head;
+    for (let part = head.shift(); part; part = head.shift()) yield part;
     for (let chunk = await this.takeAll(); chunk; chunk = await this.takeAll()) yield chunk;
   }
 }
