@@ -93,7 +93,7 @@ export function registerReplayCommand(program: Command, context: CliContext): Co
     }
     let notifier;
     try {
-      notifier = createReplayNotifier(valuesByFlagName(NOTIFY_OPTIONS, flags), env);
+      notifier = createReplayNotifier(valuesByFlagName(NOTIFY_OPTIONS, flags), env, settings);
     } catch (error) {
       throw new UsageError((error as Error).message);
     }

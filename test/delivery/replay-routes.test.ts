@@ -104,6 +104,36 @@ describe('replay with routes', () => {
     expect(dev.requests[0]!.body).toContain('route `dev`');
   });
 
+  it('takes the routes from --settings alone (no environment variable)', async () => {
+    const prod = await webhook((_, res) => void res.writeHead(200).end('ok'));
+    const dev = await webhook((_, res) => void res.writeHead(200).end('ok'));
+    const { tableName } = await dynamo.newTable();
+    const result = await replay(
+      [
+        '--json',
+        '--settings',
+        writeSettings('cli-routes.json'),
+        '--endpoint',
+        dynamo.emulator().endpoint,
+        '--table',
+        tableName,
+        '--dead-letter',
+        join(workDir, 'settings-routes-dl.jsonl'),
+        '--route-webhook',
+        `prod=${prod.url}/services/T/PROD/token`,
+        '--route-webhook',
+        `dev=${dev.url}/services/T/DEV/token`,
+        writeInput('two-accounts-settings.jsonl'),
+      ],
+      {},
+    );
+    expect(result.summary).toMatchObject({ alerts: 2, deliveryFailures: 0 });
+    expect(textOf(prod)).toHaveLength(1);
+    expect(textOf(prod)[0]).toContain('prod-deployer');
+    expect(textOf(dev)).toHaveLength(1);
+    expect(textOf(dev)[0]).toContain('dev-deployer');
+  });
+
   it('a hanging webhook and one rate-limited for an hour end in the dead-letter file within --delivery-budget, alerts intact', async () => {
     const hanging = await webhook(() => 'hang');
     const limited = await webhook((_, res) => void res.writeHead(429, { 'retry-after': '3600' }).end('rate_limited'));
