@@ -20,7 +20,7 @@ import { chain } from 'stream-chain/core';
 import { parser } from 'stream-json/core/parser.js';
 import { pick } from 'stream-json/core/filters/pick.js';
 import { streamArray } from 'stream-json/core/streamers/stream-array.js';
-import { unwrapDocument, type Unwrapped } from '../core/unwrap.js';
+import { splitJsonSequence, unwrapDocument, type Unwrapped } from '../core/unwrap.js';
 
 /** Where an input item stood: file (or `-` for stdin), line (1-based) and, inside a document, index (0-based). */
 export interface InputLocation {
@@ -360,6 +360,16 @@ async function* readDocument(chunks: ChunkCursor, head: Buffer[], source: string
   try {
     value = JSON.parse(text);
   } catch {
+    // Several pretty-printed documents one after another (`lookup-events` pages appended to one file)?
+    const sequence = splitJsonSequence(text);
+    if (sequence) {
+      for (const item of sequence) {
+        const location = { source, line: start + item.line - 1 };
+        if ('error' in item) yield { kind: 'error', error: item.error, location };
+        else yield* toItems(unwrapInput(item.value), location);
+      }
+      return;
+    }
     // Not one document either: report each line that does not parse, keep the ones that do.
     const lines = text.split(/\r?\n/);
     for (let offset = 0; offset < lines.length; offset++) {

@@ -76,6 +76,11 @@ describe('lookup-events output', () => {
       expect(await read(`${JSON.stringify(page(real.slice(0, 4), 'a'))}\n${JSON.stringify(page(real.slice(4)))}\n`)).toEqual(real);
     });
 
+    it('pretty-printed pages appended to one file (`lookup-events` run page by page into one file)', async () => {
+      const pages = `${JSON.stringify(page(real.slice(0, 5), 'next'), null, 4)}\n${JSON.stringify(page(real.slice(5)), null, 4)}\n`;
+      expect(await read(pages)).toEqual(real);
+    });
+
     it('classifies the denials of a lookup-events page like the records themselves', async () => {
       const denials = readJsonl('stratus-red-team-detonation-logs/denied.jsonl').slice(0, 5);
       const records = (await read(JSON.stringify(page(denials), null, 2))) as CloudTrailRecord[];
