@@ -27,7 +27,8 @@ JSON fields (null where the record does not tell):
   eventId, denied, principalArn (an assumed-role session is its role), principalType, accountId, action
   (IAM action, e.g. s3:GetObject), resource, resourceFamily, denyLayer (identity-policy, resource-policy, scp,
   rcp, permissions-boundary, session-policy, vpc-endpoint-policy, role-trust-policy, unknown), denyKind
-  (explicit, implicit, unknown), policyArn, fingerprint, and the session, source IP, user agent, region, time.
+  (explicit, implicit, unknown), policyArn, authorizationId and authorizationDetailsUrl (AWS Access Troubleshooter,
+  when the message carries them), fingerprint, and the session, source IP, user agent, region, time.
   A record that cannot be read gives {"error": "...", "source": FILE, "line": N[, "index": I]} and reading goes on.
 
 Exit status: 0 when every input was readable, 1 when some input was unreadable or none held a record, 2 on a usage
