@@ -143,3 +143,11 @@ export async function benchEngine(work: string, options: { cost?: boolean; repla
   }
   if (options.replay !== false) await benchReplay(work);
 }
+
+// Run one part alone: `npx tsx bench/engine.ts replay` (or `cost`).
+if (process.argv[1]?.endsWith('bench/engine.ts') && process.argv[2]) {
+  const { mkdtempSync } = await import('node:fs');
+  const { tmpdir } = await import('node:os');
+  const part = process.argv[2];
+  await benchEngine(mkdtempSync(join(tmpdir(), 'bench-engine-')), { cost: part === 'cost', replay: part === 'replay' });
+}

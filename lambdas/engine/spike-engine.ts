@@ -287,11 +287,19 @@ export function createSpikeEngine(deps: SpikeEngineDeps): SpikeEngine {
     // counter write returned them (its buckets carry the previous bucket's tail), else they are read.
     let members: MinuteMembers = new Map(added.after);
     let knownFrom = Math.min(...added.covered.map(([from]) => from));
-    if (!covers(added.covered, first - w + 1, last + w - 1)) {
+    let complete = covers(added.covered, first - w + 1, last + w - 1);
+    const readAll = async () => {
       members = merge((await store.readKey(batch.key, first - w + 1, false)).minutes, added.after);
       knownFrom = first - w + 1;
-    }
-    if (!couldAlert(batch, members, affectedMinutes(members, first, last + w - 1))) return { alerts: [], duplicates };
+      complete = true;
+    };
+    // Whether a window could alert needs only the windows the batch changed: those ending within w - 1 minutes after
+    // one of its minutes. A sparse key's minutes over hours are many buckets with gaps between them; the buckets still
+    // hold each changed window whole, so no read is needed for them.
+    if (!complete && !batchMinutes.every((minute) => covers(added.covered, minute - w + 1, minute + w - 1))) await readAll();
+    if (!couldAlert(batch, members, changedMinutes(members, batchMinutes, w))) return { alerts: [], duplicates };
+    // A decision evaluates every window from the batch's first minute on, and folds from a contiguous past: read it.
+    if (!complete) await readAll();
 
     const horizonStart = last - COUNTER_HORIZON_MINUTES;
     for (let attempt = 0; ; attempt++) {
@@ -443,6 +451,11 @@ function covers(ranges: ReadonlyArray<readonly [number, number]>, from: number, 
 /** Every minute from `from` to `to` (inclusive) that holds members: the window ends this batch may have moved. */
 function affectedMinutes(members: MinuteMembers, from: number, to: number): number[] {
   return [...members.keys()].filter((minute) => minute >= from && minute <= to).sort((a, b) => a - b);
+}
+
+/** Minutes holding members at which a window the batch changed ends: within w - 1 minutes after a batch minute. */
+function changedMinutes(members: MinuteMembers, batchMinutes: readonly number[], w: number): number[] {
+  return [...members.keys()].filter((minute) => batchMinutes.some((batchMinute) => minute >= batchMinute && minute <= batchMinute + w - 1)).sort((a, b) => a - b);
 }
 
 function countsOf(members: MinuteMembers): Map<number, number> {

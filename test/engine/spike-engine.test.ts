@@ -155,6 +155,19 @@ describe('spike engine on DynamoDB Local', () => {
     expect(String(stored!.resource)).toMatch(/…\[cut \d+ chars\]$/);
   });
 
+  it('counts sparse denials spread over hours in one batch without reading a counter back, and still alerts on a burst among them', async () => {
+    const faulty = dynamo.faultyClient();
+    const { store } = await dynamo.newTable(faulty.client);
+    const engine = createSpikeEngine({ store, settings: resolveSettings(), now: () => NOW });
+    // One denial every 47 minutes for 6 hours (each its own counter bucket), then a burst of 5 in 2 minutes.
+    const sparse = Array.from({ length: 8 }, (_, index) => syntheticDenial({ time: T0 + minutes(47 * index) }));
+    const quiet = await engine.processBatch(sparse);
+    expect(quiet.alerts).toEqual([]);
+    expect(faulty.commands().filter((command) => command !== 'UpdateItemCommand' && command !== 'BatchWriteItemCommand')).toEqual([]);
+    const burst = await engine.processBatch([...syntheticBurst(5, T0 + minutes(400), 2), syntheticDenial({ time: T0 + minutes(520) })]);
+    expect(burst.alerts.map((alert) => `${alert.reason}:${alert.count}`)).toEqual(['threshold:5']);
+  });
+
   it('turns a storm of 50,000 identical denials into one alert, stores every one, within 0.1 requests per denial', async () => {
     const { engine, store, tableName } = await engineOnNewTable();
     const storm = syntheticBurst(50_000, T0, 10);
