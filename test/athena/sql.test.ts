@@ -57,6 +57,7 @@ describe('the extraction query', () => {
       'eventversion', 'useridentity', 'eventtime', 'eventsource', 'eventname', 'awsregion', 'sourceipaddress', 'useragent',
       'errorcode', 'errormessage', 'requestparameters', 'responseelements', 'additionaleventdata', 'requestid', 'eventid',
       'readonly', 'resources', 'eventtype', 'recipientaccountid', 'sharedeventid', 'vpcendpointid', 'vpcendpointaccountid', 'eventcategory',
+      'sessioncredentialfromconsole',
     ]);
     // Each file UNLOAD writes is sorted by event time, so that athena run can merge them in order.
     expect(ast.orderby?.map((order) => [nameOf(order.expr), order.type ?? 'ASC'])).toEqual([['eventtime', 'ASC']]);

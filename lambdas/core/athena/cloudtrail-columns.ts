@@ -92,7 +92,7 @@ export const CLOUDTRAIL_COLUMNS: readonly Column[] = [
 
 /**
  * The columns the extraction query selects: every field the pipeline reads (classification, suppressions, history,
- * correlation, "what changed"), and nothing it does not (no TLS details, addendum, edge devices).
+ * correlation, "what changed", the console suppression), and nothing it does not (no TLS details, addendum, edge devices).
  */
 export const EXTRACTED_COLUMNS: readonly string[] = [
   'eventVersion',
@@ -118,6 +118,8 @@ export const EXTRACTED_COLUMNS: readonly string[] = [
   'vpcEndpointId',
   'vpcEndpointAccountId',
   'eventCategory',
+  // The console page-load suppression reads it (a console session's read-only calls from a browser).
+  'sessionCredentialFromConsole',
 ];
 
 /** Athena's name for a CloudTrail field. */
