@@ -22,6 +22,7 @@ import { connectStore, historyHint, type StoreTarget } from './store-connection.
 import { eventTimeRange, widenStoredRange } from './stored-range.js';
 import type { ReplayNotifier } from './replay-notifier.js';
 import { DynamoDbChangeStore } from '../adapters/dynamodb-change-store.js';
+import { DynamoDbDenialStore } from '../adapters/dynamodb-denial-store.js';
 import { whatChangedHooks } from '../engine/enrichers/changes.js';
 
 /** Totals of a replay; the `--json` summary line. */
@@ -100,8 +101,12 @@ export async function replayPipeline(options: ReplayOptions, io: ReplayIo): Prom
   await readAheadUntil(connecting, reader, readAhead, batchSize).catch((error: unknown) => (readAheadError = error));
   const connection = await connecting;
   if (!options.json) io.stderr.write(`Replaying into ${connection.description}\n`);
+  // The in-memory emulator is this run's own, created empty: counters are buffered and written once per batch.
+  const store = connection.emulator && !connection.dataDir
+    ? new DynamoDbDenialStore({ tableName: connection.tableName, client: connection.client, soleWriterOfNewTable: true })
+    : connection.store;
   const engine = createSpikeEngine({
-    store: connection.store,
+    store,
     settings,
     now,
     diagnose: policies ? (denial) => diagnose(denial, policies.policySetFor(denial), policies.principalTagsFor(denial)) : undefined,
@@ -109,7 +114,7 @@ export async function replayPipeline(options: ReplayOptions, io: ReplayIo): Prom
   });
   // Alerts go out from the outbox, as in the Lambda: what a run could not deliver is published by the next one.
   const outbox = createAlertOutbox({
-    store: connection.store,
+    store,
     publisher: notifier.publisher,
     deadLetter: async (_kind, body) => keep(deadLetter, { reason: 'delivery-failed', ...body }),
     enrich: (record, nowMs) => engine.enrich(record, nowMs),
@@ -199,7 +204,7 @@ export async function replayPipeline(options: ReplayOptions, io: ReplayIo): Prom
     type: 'summary',
     ...totals,
     fingerprints: fingerprints.size,
-    dynamodbRequests: connection.store.requestCount,
+    dynamodbRequests: store.requestCount,
     seconds: Math.round((now() - started) / 100) / 10,
   };
   options.observer?.summary(summary);

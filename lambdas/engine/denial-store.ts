@@ -85,6 +85,11 @@ export interface DenialStore {
    * result covers every window ending at a touched minute, so deciding needs no read in the common case.
    */
   addMembers(key: string, members: ReadonlyMap<number, readonly string[]>, expiresAtSec: number, carryMinutes?: number): Promise<CounterAddResult>;
+  /**
+   * Writes counter buckets held back by a store that buffers them (one writer of a table it created empty: the
+   * embedded replay); the engine calls it at the end of each batch's counting. Absent: every `addMembers` writes.
+   */
+  flushCounters?(): Promise<void>;
   /** The key's state (null when never saved); may be slightly stale (eventually consistent). */
   readState(key: string): Promise<KeyState | null>;
   /** The key's per-minute sets from `fromMinute` on (whole buckets), and its state (null when never saved). */

@@ -124,13 +124,17 @@ export function createSpikeEngine(deps: SpikeEngineDeps): SpikeEngine {
     const nowMs = deps.now();
     const stats: BatchStats = { records: records.length, denials: 0, duplicates: 0, suppressed: 0, untrusted: 0, rejected: 0, fingerprints: [], alerts: 0 };
     const rejected: RejectedRecord[] = [];
-    for (const observer of deps.observers ?? []) {
-      try {
-        await observer.observe(records, nowMs);
-      } catch (error) {
-        log('warn', 'a record observer failed; the batch goes on', { error: (error as Error).message });
-      }
-    }
+    // Observers (what changed: its own writes) run beside classifying, history and counting; every decision waits for
+    // them before it commits, so an alert's enrichment always finds what they stored.
+    const observed = Promise.all(
+      (deps.observers ?? []).map(async (observer) => {
+        try {
+          await observer.observe(records, nowMs);
+        } catch (error) {
+          log('warn', 'a record observer failed; the batch goes on', { error: (error as Error).message });
+        }
+      }),
+    );
 
     const byId = new Map<string, TimedDenial>();
     const recordOf = new Map<string, CloudTrailRecord>();
@@ -152,7 +156,10 @@ export function createSpikeEngine(deps: SpikeEngineDeps): SpikeEngine {
         rejected.push({ index, error: `could not classify: ${(error as Error).message}`.slice(0, 500), record });
       }
     });
-    if (byId.size === 0) return { alerts: [], stats, rejected };
+    if (byId.size === 0) {
+      await observed;
+      return { alerts: [], stats, rejected };
+    }
 
     // A KMS denial made on the caller's behalf explains the service's denial beside it: one incident, alerted once.
     let explainedKms = new Set<string>();
@@ -187,13 +194,20 @@ export function createSpikeEngine(deps: SpikeEngineDeps): SpikeEngine {
     const failures: Error[] = [];
     await forEachLimited(keys, KEY_CONCURRENCY, async (batch) => {
       try {
-        const outcome = await countAndDecide(batch, nowMs);
+        const outcome = await countAndDecide(batch, nowMs, observed);
         stats.duplicates += outcome.duplicates;
         decided.push(...outcome.alerts);
       } catch (error) {
         failures.push(error as Error);
       }
     });
+    // A store that buffers counters (the embedded replay's sole writer) writes them now: the batch counts once stored.
+    try {
+      await store.flushCounters?.();
+    } catch (error) {
+      failures.push(error as Error);
+    }
+    await observed;
 
     // 3. Enrich what was decided (the raw alerts are already safe in the outbox).
     const alerts: AlertSummary[] = [];
@@ -270,7 +284,7 @@ export function createSpikeEngine(deps: SpikeEngineDeps): SpikeEngine {
   }
 
   /** Adds a key's members, and decides only where a window could alert. */
-  async function countAndDecide(batch: KeyBatch, nowMs: number): Promise<{ alerts: AlertRecord[]; duplicates: number }> {
+  async function countAndDecide(batch: KeyBatch, nowMs: number, observed: Promise<unknown>): Promise<{ alerts: AlertRecord[]; duplicates: number }> {
     const w = settings.windowMinutes;
     const added = await store.addMembers(batch.key, batch.members, Math.floor(nowMs / 1000) + COUNTER_TTL_SECONDS, w - 1);
     let duplicates = 0;
@@ -349,6 +363,7 @@ export function createSpikeEngine(deps: SpikeEngineDeps): SpikeEngine {
         }
       }
       const ttl = Math.floor(nowMs / 1000) + settings.historyDays * 86_400;
+      await observed;
       if (await store.commitDecision(batch.key, next, state ? state.version : null, alerts, ttl)) {
         remember(batch.key, next);
         return { alerts, duplicates };
