@@ -105,7 +105,8 @@ export async function startDynamoDbLocal(options: { startTimeoutMs?: number; dbP
     process: child,
     async stop() {
       if (child.exitCode === null && child.signalCode === null) {
-        child.kill('SIGTERM');
+        // In memory there is nothing to save: no orderly JVM shutdown to wait for (~0.3 s).
+        child.kill(options.dbPath ? 'SIGTERM' : 'SIGKILL');
         const timer = setTimeout(() => child.kill('SIGKILL'), 5000);
         await exited;
         clearTimeout(timer);
