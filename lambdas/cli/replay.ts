@@ -105,12 +105,13 @@ export async function replayPipeline(options: ReplayOptions, io: ReplayIo): Prom
   const store = connection.emulator && !connection.dataDir
     ? new DynamoDbDenialStore({ tableName: connection.tableName, client: connection.client, soleWriterOfNewTable: true })
     : connection.store;
+  const changeStore = new DynamoDbChangeStore({ tableName: connection.tableName, client: connection.client });
   const engine = createSpikeEngine({
     store,
     settings,
     now,
     diagnose: policies ? (denial) => diagnose(denial, policies.policySetFor(denial), policies.principalTagsFor(denial)) : undefined,
-    ...whatChangedHooks(new DynamoDbChangeStore({ tableName: connection.tableName, client: connection.client }), settings),
+    ...whatChangedHooks(changeStore, settings),
   });
   // Alerts go out from the outbox, as in the Lambda: what a run could not deliver is published by the next one.
   const outbox = createAlertOutbox({
@@ -204,7 +205,7 @@ export async function replayPipeline(options: ReplayOptions, io: ReplayIo): Prom
     type: 'summary',
     ...totals,
     fingerprints: fingerprints.size,
-    dynamodbRequests: store.requestCount,
+    dynamodbRequests: store.requestCount + changeStore.requestCount,
     seconds: Math.round((now() - started) / 100) / 10,
   };
   options.observer?.summary(summary);
