@@ -16,18 +16,9 @@ import type { CloudTrailRecord } from '../lambdas/core/types.js';
 import { unwrapDocument } from '../lambdas/core/unwrap.js';
 import { toAthenaRow } from '../test/athena/support/athena-rows.js';
 import { syntheticDenial } from '../test/support/records.js';
+import { bestMs } from './support.js';
 
 const STRATUS = fileURLToPath(new URL('../../shared/corpus/stratus-red-team-detonation-logs/all_events.jsonl', import.meta.url));
-
-function bestMs(runs: number, work: () => void): number {
-  let best = Infinity;
-  for (let run = 0; run < runs; run++) {
-    const start = process.hrtime.bigint();
-    work();
-    best = Math.min(best, Number(process.hrtime.bigint() - start) / 1e6);
-  }
-  return best;
-}
 
 function readAll(lines: readonly string[]): number {
   let denied = 0;

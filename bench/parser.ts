@@ -6,6 +6,7 @@
  * - the parser as shipped, which reads at most `MAX_MESSAGE_SCAN` characters: the ratio is about 1 (bounded input).
  */
 import { MAX_MESSAGE_SCAN, parseDenyMessage } from '../lambdas/core/deny-message.js';
+import { bestMs } from './support.js';
 
 /**
  * A message that repeats a near miss of every phrase the parser looks for, so that each search runs to the end, with
@@ -15,16 +16,6 @@ function craftedMessage(bytes: number): string {
   const head = 'User: arn:aws:iam::111122223333:user/u is not authorized to perform: s3:GetObject on resource: "arn:aws:s3:::b/';
   const unit = 'User because n with an explicit den Go to http authorization i Encoded authorization failure messag is not authorized to perfor ';
   return head + unit.repeat(Math.ceil((bytes - head.length) / unit.length)).slice(0, bytes - head.length);
-}
-
-function bestMs(runs: number, work: () => void): number {
-  let best = Infinity;
-  for (let run = 0; run < runs; run++) {
-    const start = process.hrtime.bigint();
-    work();
-    best = Math.min(best, Number(process.hrtime.bigint() - start) / 1e6);
-  }
-  return best;
 }
 
 /** Distinct flat copies of a message, so that each parse reads memory rather than the cache of the previous one. */

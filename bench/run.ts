@@ -17,28 +17,19 @@ import { benchWhatChanged } from './what-changed.js';
 import { benchFootprint } from './footprint.js';
 import { benchReaders } from './readers.js';
 import { benchRender } from './render.js';
+import { bestMs } from './support.js';
 
 const STRATUS = fileURLToPath(new URL('../../shared/corpus/stratus-red-team-detonation-logs/all_events.jsonl', import.meta.url));
 const lines = readFileSync(STRATUS, 'utf8').trim().split('\n');
-
-function bestOf(runs: number, work: () => void): number {
-  let best = Infinity;
-  for (let run = 0; run < runs; run++) {
-    const start = process.hrtime.bigint();
-    work();
-    best = Math.min(best, Number(process.hrtime.bigint() - start) / 1e6);
-  }
-  return best;
-}
 
 function benchExplain(): void {
   const repeated: string[] = [];
   while (repeated.length < 100_000) repeated.push(...lines);
   let sink = 0;
-  const parseMs = bestOf(5, () => {
+  const parseMs = bestMs(5, () => {
     for (const line of repeated) sink += (JSON.parse(line) as { eventID?: string }).eventID ? 1 : 0;
   });
-  const classifyMs = bestOf(5, () => {
+  const classifyMs = bestMs(5, () => {
     for (const line of repeated) sink += classify(JSON.parse(line)).denied ? 1 : 0;
   });
   const rate = (ms: number) => Math.round(repeated.length / (ms / 1000));

@@ -12,18 +12,9 @@ import { storageKeysOf } from '../lambdas/core/changes/change-store.js';
 import { extractChange } from '../lambdas/core/changes/extract.js';
 import { classify } from '../lambdas/core/classify.js';
 import type { CloudTrailRecord } from '../lambdas/core/types.js';
+import { bestMs } from './support.js';
 
 const CORPUS = fileURLToPath(new URL('../../shared/corpus/', import.meta.url));
-
-function bestMs(runs: number, work: () => void): number {
-  let best = Infinity;
-  for (let run = 0; run < runs; run++) {
-    const start = process.hrtime.bigint();
-    work();
-    best = Math.min(best, Number(process.hrtime.bigint() - start) / 1e6);
-  }
-  return best;
-}
 
 const readJsonl = (path: string): CloudTrailRecord[] =>
   readFileSync(`${CORPUS}${path}`, 'utf8')
@@ -37,10 +28,10 @@ export async function benchWhatChanged(): Promise<void> {
   const records: CloudTrailRecord[] = [];
   while (records.length < 100_000) records.push(...stratus);
   let sink = 0;
-  const classifyMs = bestOf(() => {
+  const classifyMs = bestMs(5, () => {
     for (const record of records) sink += classify(record).denied ? 1 : 0;
   });
-  const extractMs = bestOf(() => {
+  const extractMs = bestMs(5, () => {
     for (const record of records) sink += extractChange(record) ? 1 : 0;
   });
   const changes = [...stratus, ...readJsonl('aws-docs-examples/negatives.jsonl'), ...readJsonl('panther-analysis-test-fixtures/negatives.jsonl')]
@@ -52,10 +43,6 @@ export async function benchWhatChanged(): Promise<void> {
   console.log(`  observer    ${((extractMs * 1000) / records.length).toFixed(2)} µs/record vs classify ${((classifyMs * 1000) / records.length).toFixed(2)} µs/record: ratio ${(extractMs / classifyMs).toFixed(3)} (${records.length} records)`);
   console.log(`  store       ${(items / changes.length).toFixed(2)} items written per change over ${changes.length} real changes of the corpus; largest change ${largest} bytes of JSON`);
   if (sink < 0) console.log(sink);
-}
-
-function bestOf(work: () => void): number {
-  return bestMs(5, work);
 }
 
 if (import.meta.url === `file://${process.argv[1]}`) await benchWhatChanged();
