@@ -7,7 +7,7 @@
  */
 import { SecretsManagerClient } from '@aws-sdk/client-secrets-manager';
 import type { SQSEvent, SQSRecord } from 'aws-lambda';
-import { afterEach, beforeAll, describe, expect, it } from 'vitest';
+import { beforeAll, describe, expect, it } from 'vitest';
 import { createLambdaPublisher } from '../../lambdas/adapters/lambda-notifier.js';
 import { resolveSettings } from '../../lambdas/core/config.js';
 import { buildSlackMessage } from '../../lambdas/core/render/slack.js';
@@ -18,7 +18,7 @@ import { loadPolicyDiagnoserModule, makeSqsHandler } from '../../lambdas/handler
 import { alertsIn, scanTable } from '../engine/support.js';
 import { ec2GetPasswordData, stsAssumeRole } from '../render/alerts.js';
 import { useDynamoDbLocal } from '../support/dynamodb.js';
-import { dropConnection, startHttpServer, type LocalServer, type Respond } from '../support/http-server.js';
+import { dropConnection, useHttpServers, type Respond } from '../support/http-server.js';
 import { syntheticBurst } from '../support/records.js';
 import { fakeSns, snsClient } from './sns-fake.js';
 
@@ -27,7 +27,7 @@ const TOPIC = 'arn:aws:sns:us-east-1:111122223333:denial-alerts';
 const SECRET = 'arn:aws:secretsmanager:us-east-1:111122223333:secret:slack-AbCdEf';
 /** What the invocation has left when the batch arrives: 4 s for delivery after the 10 s safety margin. */
 const REMAINING_MS = 14_000;
-const servers: LocalServer[] = [];
+const servers = useHttpServers();
 // Rendering runs inside the deadline; warm the renderers once so that a cold JIT on a loaded machine does not eat the
 // small window these tests give delivery.
 beforeAll(() => {
@@ -36,15 +36,7 @@ beforeAll(() => {
     buildSnsMessage(alert);
   }
 }, 60_000);
-afterEach(async () => {
-  await Promise.all(servers.splice(0).map((server) => server.close()));
-});
-
-async function server(respond: Respond): Promise<LocalServer> {
-  const started = await startHttpServer(respond);
-  servers.push(started);
-  return started;
-}
+const server = servers.start;
 
 const message = (id: string, body: string): SQSRecord => ({ messageId: id, body }) as SQSRecord;
 const envelope = (record: CloudTrailRecord) => JSON.stringify({ version: '0', 'detail-type': 'AWS API Call via CloudTrail', source: 'aws.s3', detail: record });
@@ -59,7 +51,7 @@ function twoSpikes(): SQSEvent {
 async function invoke(slack: Respond) {
   const webhook = await server(slack);
   const sns = await fakeSns();
-  servers.push(sns);
+  servers.track(sns);
   const secrets = await server((request, res) => {
     const { SecretId } = JSON.parse(request.body) as { SecretId: string };
     res.writeHead(200, { 'content-type': 'application/x-amz-json-1.1' }).end(JSON.stringify({ ARN: SecretId, Name: 'slack', SecretString: `${webhook.url}/services/T/B/secret` }));

@@ -3,26 +3,18 @@
  * Manager once per execution environment, SNS through the real SDK to a local endpoint.
  */
 import { SecretsManagerClient } from '@aws-sdk/client-secrets-manager';
-import { afterEach, describe, expect, it } from 'vitest';
+import { describe, expect, it } from 'vitest';
 import { createLambdaPublisher, effectiveRoutes } from '../../lambdas/adapters/lambda-notifier.js';
 import { deliveryDeadline, DELIVERY_SAFETY_MARGIN_MS } from '../../lambdas/config/delivery.js';
 import type { AlertSummary } from '../../lambdas/core/alert.js';
 import { routesFromJson } from '../../lambdas/core/routing.js';
 import { stsAssumeRole } from '../render/alerts.js';
-import { startHttpServer, type LocalServer, type Respond } from '../support/http-server.js';
+import { useHttpServers, type Respond } from '../support/http-server.js';
 import { fakeSns, parsePublish, snsClient } from './sns-fake.js';
 
 const TOPIC = 'arn:aws:sns:us-east-1:111122223333:org-alerts';
-const servers: LocalServer[] = [];
-afterEach(async () => {
-  await Promise.all(servers.splice(0).map((server) => server.close()));
-});
-
-async function server(respond: Respond): Promise<LocalServer> {
-  const started = await startHttpServer(respond);
-  servers.push(started);
-  return started;
-}
+const servers = useHttpServers();
+const server = servers.start;
 
 /** A local Secrets Manager (JSON 1.1) holding `secrets` by id; other ids are refused as AccessDenied. */
 async function secretsManager(secrets: Record<string, string>) {
@@ -46,7 +38,7 @@ describe('the Lambda publisher', () => {
     const prod = await server(ok);
     const dev = await server(ok);
     const sns = await fakeSns();
-    servers.push(sns);
+    servers.track(sns);
     const secrets = await secretsManager({ 'slack/prod': `${prod.url}/services/T/PROD/x`, 'slack/dev': JSON.stringify({ url: `${dev.url}/services/T/DEV/x` }) });
     const routes = routesFromJson(
       JSON.stringify([

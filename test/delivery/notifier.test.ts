@@ -3,7 +3,7 @@
  * under small deadlines that stand for the Lambda's remaining time (2 s here for the 120 s of a real invocation).
  * Assertions are on outcomes, never on durations.
  */
-import { afterEach, beforeAll, describe, expect, it } from 'vitest';
+import { beforeAll, describe, expect, it } from 'vitest';
 import { createAlertPublisher, slackAlertChannel, snsAlertChannel, type AlertChannel } from '../../lambdas/adapters/notifier.js';
 import { SlackWebhookSender } from '../../lambdas/adapters/slack-webhook.js';
 import { SnsPublisher } from '../../lambdas/adapters/sns-publisher.js';
@@ -13,7 +13,7 @@ import { buildSnsMessage } from '../../lambdas/core/render/sns.js';
 import { parseRoutes, type Route } from '../../lambdas/core/routing.js';
 import type { ChannelOutcome } from '../../lambdas/engine/alert-publisher.js';
 import { ec2GetPasswordData, stsAssumeRole } from '../render/alerts.js';
-import { dropConnection, startHttpServer, type LocalServer, type Respond } from '../support/http-server.js';
+import { dropConnection, useHttpServers, type LocalServer } from '../support/http-server.js';
 import { fakeSns, parsePublish, snsClient } from './sns-fake.js';
 
 const TOPIC = 'arn:aws:sns:us-east-1:111122223333:denial-alerts';
@@ -23,7 +23,7 @@ const SECRET_PATH = '/services/T0SECRET/B0SECRET/xoxSecretToken123';
 const BUDGET_MS = 3000;
 const alerts: AlertSummary[] = [ec2GetPasswordData, stsAssumeRole];
 const untouched = structuredClone(alerts);
-const servers: LocalServer[] = [];
+const servers = useHttpServers();
 
 // Rendering is CPU work that runs before a channel's clock matters (and can take a while on a loaded machine): render
 // each Slack message once, and warm the SNS renderer, so that the small deadlines below measure delivery only.
@@ -47,19 +47,11 @@ beforeAll(() => {
     renderSns({ ...alert, route });
   }
 }, 120_000);
-afterEach(async () => {
-  await Promise.all(servers.splice(0).map((server) => server.close()));
-});
-
-async function server(respond: Respond): Promise<LocalServer> {
-  const started = await startHttpServer(respond);
-  servers.push(started);
-  return started;
-}
+const server = servers.start;
 
 async function sns(status = 200): Promise<LocalServer> {
   const started = await fakeSns(status);
-  servers.push(started);
+  servers.track(started);
   return started;
 }
 

@@ -6,6 +6,7 @@
  * client can tell), or calls {@link dropConnection} to close the connection without a response.
  */
 import { createServer, type IncomingMessage, type ServerResponse } from 'node:http';
+import { afterEach } from 'vitest';
 
 /** One request the server received. */
 export interface RecordedRequest {
@@ -81,4 +82,25 @@ export async function closedPort(): Promise<string> {
   const server = await startHttpServer(() => undefined);
   await server.close();
   return server.origin;
+}
+
+/** The servers of one test file, each closed after the test that started it. */
+export interface TestServers {
+  /** Starts a server answering with `respond`, closed after the current test. */
+  start(respond: Respond): Promise<LocalServer>;
+  /** Closes `server` (started some other way, e.g. a fake SNS) after the current test; returns it. */
+  track<T extends LocalServer>(server: T): T;
+}
+
+/** Registers an `afterEach` that closes every server started or tracked during the test; call at the top of a test file. */
+export function useHttpServers(): TestServers {
+  const servers: LocalServer[] = [];
+  afterEach(async () => {
+    await Promise.all(servers.splice(0).map((server) => server.close()));
+  });
+  const track = <T extends LocalServer>(server: T): T => {
+    servers.push(server);
+    return server;
+  };
+  return { start: async (respond) => track(await startHttpServer(respond)), track };
 }
