@@ -4,17 +4,17 @@ import { mkdtempSync, readdirSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
-import { PassThrough, Readable } from 'node:stream';
+import { Readable } from 'node:stream';
 import { afterEach, describe, expect, it } from 'vitest';
 import { registerAthenaCommand, type AthenaCommandDeps } from '../../lambdas/cli/athena.js';
 import type { CliContext } from '../../lambdas/cli/command-kit.js';
 import { main } from '../../lambdas/cli/main.js';
-import { runReplay } from '../../lambdas/cli/replay.js';
 import { classify } from '../../lambdas/core/classify.js';
 import { catalogEntryOf } from '../../lambdas/core/changes/catalog.js';
 import { readRecords } from '../../lambdas/io/read-records.js';
 import { readJsonl, STRATUS_ALL_EVENTS } from '../support/corpus.js';
 import { useDynamoDbLocal } from '../support/dynamodb.js';
+import { captureStreams as streams, jsonLines, replayCaptured } from '../support/replay.js';
 import { startLoopbackAws, type LoopbackAws, type QueryBehaviour } from './support/loopback-aws.js';
 
 const dynamo = useDynamoDbLocal();
@@ -34,18 +34,6 @@ afterEach(async () => {
   aws = undefined;
 });
 
-function streams() {
-  const stdout = new PassThrough();
-  const stderr = new PassThrough();
-  const out: string[] = [];
-  const err: string[] = [];
-  stdout.on('data', (chunk) => out.push(String(chunk)));
-  stderr.on('data', (chunk) => err.push(String(chunk)));
-  return { stdout, stderr, out: () => out.join(''), err: () => err.join('') };
-}
-
-const jsonLines = (text: string) => text.trim().split('\n').filter(Boolean).map((line) => JSON.parse(line) as Record<string, unknown>);
-
 async function athena(args: string[], endpoint: string, deps: AthenaCommandDeps = {}) {
   const io = streams();
   const env = {
@@ -64,14 +52,8 @@ async function athena(args: string[], endpoint: string, deps: AthenaCommandDeps 
 }
 
 async function rawReplay(tableName: string) {
-  const io = streams();
-  const status = await runReplay(['--json', '--no-progress', '--endpoint', dynamo.emulator().endpoint, '--table', tableName, '--dead-letter', join(workDir, 'raw-dl.jsonl'), STRATUS_ALL_EVENTS], {
-    stdin: Readable.from([]),
-    stdout: io.stdout,
-    stderr: io.stderr,
-    env: {},
-  });
-  return { status, lines: jsonLines(io.out()) };
+  const { status, stdout } = await replayCaptured(['--json', '--no-progress', '--endpoint', dynamo.emulator().endpoint, '--table', tableName, '--dead-letter', join(workDir, 'raw-dl.jsonl'), STRATUS_ALL_EVENTS]);
+  return { status, lines: jsonLines(stdout) };
 }
 
 /** What an alert says, without what depends on when it was computed. */

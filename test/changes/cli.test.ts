@@ -6,26 +6,15 @@ import { mkdtempSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
-import { PassThrough, Readable } from 'node:stream';
 import { describe, expect, it } from 'vitest';
 import { runHistory } from '../../lambdas/cli/history.js';
 import { runReplay } from '../../lambdas/cli/replay.js';
 import { useDynamoDbLocal } from '../support/dynamodb.js';
+import { runCaptured as run } from '../support/replay.js';
 
 const dynamo = useDynamoDbLocal();
 const SAMPLE = fileURLToPath(new URL('../../sample/cloudtrail-sample.json.gz', import.meta.url));
 const ROLE = 'arn:aws:iam::457448411975:role/stratus-red-team-ec2-get-password-data-role';
-
-async function run(command: typeof runReplay, args: string[]) {
-  const stdout = new PassThrough();
-  const stderr = new PassThrough();
-  const out: string[] = [];
-  const err: string[] = [];
-  stdout.on('data', (chunk) => out.push(String(chunk)));
-  stderr.on('data', (chunk) => err.push(String(chunk)));
-  const status = await command(args, { stdin: Readable.from([]), stdout, stderr, env: {} });
-  return { status, stdout: out.join(''), stderr: err.join('') };
-}
 
 describe('what changed in the commands', () => {
   it('replay of the bundled sample names the synthetic detach in the GetPasswordData alert, and history --changes lists it', async () => {

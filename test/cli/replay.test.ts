@@ -1,28 +1,21 @@
 import { mkdirSync, mkdtempSync, readFileSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { PassThrough, Readable } from 'node:stream';
 import { describe, expect, it } from 'vitest';
-import { runReplay } from '../../lambdas/cli/replay.js';
 import { runHistory } from '../../lambdas/cli/history.js';
 import { STRATUS_ALL_EVENTS } from '../support/corpus.js';
 import { useDynamoDbLocal } from '../support/dynamodb.js';
 import { syntheticBurst } from '../support/records.js';
 import { startCuttableProxy } from '../support/tcp-proxy.js';
 import { startHttpServer } from '../support/http-server.js';
+import { replayCaptured, runCaptured } from '../support/replay.js';
 
 const dynamo = useDynamoDbLocal();
 const workDir = mkdtempSync(join(tmpdir(), 'denial-replay-'));
 
 async function replay(args: string[], env: NodeJS.ProcessEnv = {}) {
-  const stdout = new PassThrough();
-  const stderr = new PassThrough();
-  const out: string[] = [];
-  const err: string[] = [];
-  stdout.on('data', (chunk) => out.push(String(chunk)));
-  stderr.on('data', (chunk) => err.push(String(chunk)));
-  const status = await runReplay(args, { stdin: Readable.from([]), stdout, stderr, env });
-  return { status, stdout: out.join(''), stderr: err.join(''), lines: () => out.join('').trim().split('\n').map((line) => JSON.parse(line)) };
+  const run = await replayCaptured(args, env);
+  return { ...run, lines: () => run.stdout.trim().split('\n').map((line) => JSON.parse(line)) };
 }
 
 describe('denial-alerter replay', () => {
@@ -135,10 +128,7 @@ describe('denial-alerter replay', () => {
 });
 
 async function collectHistory(args: string[]) {
-  const stdout = new PassThrough();
-  const out: string[] = [];
-  stdout.on('data', (chunk) => out.push(String(chunk)));
-  const status = await runHistory(args, { stdin: Readable.from([]), stdout, stderr: new PassThrough(), env: {} });
+  const { status, stdout } = await runCaptured(runHistory, args);
   expect(status).toBe(0);
-  return out.join('').trim().split('\n').filter(Boolean).map((line) => JSON.parse(line));
+  return stdout.trim().split('\n').filter(Boolean).map((line) => JSON.parse(line));
 }
