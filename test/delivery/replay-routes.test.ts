@@ -5,32 +5,23 @@
 import { mkdtempSync, readFileSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { PassThrough, Readable } from 'node:stream';
-import { afterEach, describe, expect, it } from 'vitest';
-import { runReplay } from '../../lambdas/cli/replay.js';
+import { describe, expect, it } from 'vitest';
 import { createReplayNotifier } from '../../lambdas/cli/replay-notifier.js';
 import { readSettingsFile } from '../../lambdas/cli/settings-file.js';
 import { resolveSettings } from '../../lambdas/core/config.js';
 import { ec2GetPasswordData } from '../render/alerts.js';
 import type { CloudTrailRecord } from '../../lambdas/core/types.js';
 import { useDynamoDbLocal } from '../support/dynamodb.js';
-import { startHttpServer, type LocalServer, type Respond } from '../support/http-server.js';
+import { useHttpServers, type LocalServer } from '../support/http-server.js';
 import { syntheticBurst } from '../support/records.js';
+import { jsonLines, replayCaptured } from '../support/replay.js';
 
 const dynamo = useDynamoDbLocal();
 const workDir = mkdtempSync(join(tmpdir(), 'denial-routes-'));
 const PROD = '111122223333';
 const DEV = '444455556666';
-const servers: LocalServer[] = [];
-afterEach(async () => {
-  await Promise.all(servers.splice(0).map((server) => server.close()));
-});
-
-async function webhook(respond: Respond): Promise<LocalServer> {
-  const server = await startHttpServer(respond);
-  servers.push(server);
-  return server;
-}
+const servers = useHttpServers();
+const webhook = servers.start;
 
 /** A burst of 6 denials (one alert at the default threshold of 5) by `principal`, in `account`. */
 function burstIn(account: string, principal: string, startMs: number): CloudTrailRecord[] {
@@ -60,16 +51,26 @@ function writeSettings(name: string): string {
 }
 
 async function replay(args: string[], env: NodeJS.ProcessEnv = ROUTES_ENV) {
-  const stdout = new PassThrough();
-  const stderr = new PassThrough();
-  const out: string[] = [];
-  const err: string[] = [];
-  stdout.on('data', (chunk) => out.push(String(chunk)));
-  stderr.on('data', (chunk) => err.push(String(chunk)));
-  const status = await runReplay(args, { stdin: Readable.from([]), stdout, stderr, env });
-  if (out.join('').trim() === '') throw new Error(`replay printed nothing (status ${status}): ${err.join('')}`);
-  const lines = out.join('').trim().split('\n').map((line) => JSON.parse(line) as Record<string, unknown>);
-  return { status, stderr: err.join(''), alerts: lines.filter((line) => line.type === 'alert'), summary: lines.at(-1)! };
+  const { status, stdout, stderr } = await replayCaptured(args, env);
+  if (stdout.trim() === '') throw new Error(`replay printed nothing (status ${status}): ${stderr}`);
+  const lines = jsonLines(stdout);
+  return { status, stderr, alerts: lines.filter((line) => line.type === 'alert'), summary: lines.at(-1)! };
+}
+
+/** The store, dead-letter and test-webhook arguments of a replay whose `prod` and `dev` routes deliver to `prodWebhook` and `devWebhook`. */
+function routedArgs(tableName: string, deadLetter: string, prodWebhook: LocalServer, devWebhook: LocalServer): string[] {
+  return [
+    '--endpoint',
+    dynamo.emulator().endpoint,
+    '--table',
+    tableName,
+    '--dead-letter',
+    deadLetter,
+    '--route-webhook',
+    `prod=${prodWebhook.url}/services/T/PROD/token`,
+    '--route-webhook',
+    `dev=${devWebhook.url}/services/T/DEV/token`,
+  ];
 }
 
 const textOf = (server: LocalServer) => server.requests.map((request) => (JSON.parse(request.body) as { text: string }).text);
@@ -79,20 +80,7 @@ describe('replay with routes', () => {
     const prod = await webhook((_, res) => void res.writeHead(200).end('ok'));
     const dev = await webhook((_, res) => void res.writeHead(200).end('ok'));
     const { tableName } = await dynamo.newTable();
-    const result = await replay([
-      '--json',
-      '--endpoint',
-      dynamo.emulator().endpoint,
-      '--table',
-      tableName,
-      '--dead-letter',
-      join(workDir, 'routes-dl.jsonl'),
-      '--route-webhook',
-      `prod=${prod.url}/services/T/PROD/token`,
-      '--route-webhook',
-      `dev=${dev.url}/services/T/DEV/token`,
-      writeInput('two-accounts.jsonl'),
-    ]);
+    const result = await replay(['--json', ...routedArgs(tableName, join(workDir, 'routes-dl.jsonl'), prod, dev), writeInput('two-accounts.jsonl')]);
     expect(result.stderr).not.toMatch(/delivery failed/);
     expect(result.alerts.map((alert) => alert.accountId)).toEqual([PROD, DEV]);
     expect(result.summary).toMatchObject({ alerts: 2, deliveryFailures: 0 });
@@ -109,22 +97,7 @@ describe('replay with routes', () => {
     const dev = await webhook((_, res) => void res.writeHead(200).end('ok'));
     const { tableName } = await dynamo.newTable();
     const result = await replay(
-      [
-        '--json',
-        '--settings',
-        writeSettings('cli-routes.json'),
-        '--endpoint',
-        dynamo.emulator().endpoint,
-        '--table',
-        tableName,
-        '--dead-letter',
-        join(workDir, 'settings-routes-dl.jsonl'),
-        '--route-webhook',
-        `prod=${prod.url}/services/T/PROD/token`,
-        '--route-webhook',
-        `dev=${dev.url}/services/T/DEV/token`,
-        writeInput('two-accounts-settings.jsonl'),
-      ],
+      ['--json', '--settings', writeSettings('cli-routes.json'), ...routedArgs(tableName, join(workDir, 'settings-routes-dl.jsonl'), prod, dev), writeInput('two-accounts-settings.jsonl')],
       {},
     );
     expect(result.summary).toMatchObject({ alerts: 2, deliveryFailures: 0 });
@@ -139,22 +112,7 @@ describe('replay with routes', () => {
     const limited = await webhook((_, res) => void res.writeHead(429, { 'retry-after': '3600' }).end('rate_limited'));
     const { tableName } = await dynamo.newTable();
     const deadLetter = join(workDir, 'budget-dl.jsonl');
-    const result = await replay([
-      '--json',
-      '--endpoint',
-      dynamo.emulator().endpoint,
-      '--table',
-      tableName,
-      '--dead-letter',
-      deadLetter,
-      '--route-webhook',
-      `prod=${hanging.url}/services/T/PROD/token`,
-      '--route-webhook',
-      `dev=${limited.url}/services/T/DEV/token`,
-      '--delivery-budget',
-      '2s',
-      writeInput('two-accounts-budget.jsonl'),
-    ]);
+    const result = await replay(['--json', ...routedArgs(tableName, deadLetter, hanging, limited), '--delivery-budget', '2s', writeInput('two-accounts-budget.jsonl')]);
     expect(result.summary).toMatchObject({ alerts: 2, deliveryFailures: 2 });
     const kept = readFileSync(deadLetter, 'utf8').trim().split('\n').map((line) => JSON.parse(line) as { reason: string; channel: string; error: string; alert: Record<string, unknown> });
     expect(kept.map((entry) => [entry.reason, entry.channel])).toEqual([
