@@ -1,16 +1,9 @@
 /**
  * The EventBridge pattern that catches every CloudTrail authorization denial (pure, so tests can check it against
- * the corpus). It mirrors `isDenialErrorCode` in `lambdas/core/error-codes.ts`, built from the same tables.
+ * the corpus). It mirrors `isDenialErrorCode` in `lambdas/core/error-codes.ts`: the same rules as the Athena extraction
+ * query (`denialCandidateRules`), written as EventBridge filters.
  */
-import {
-  DENIAL_ERROR_CODE_PREFIX,
-  DENIAL_ERROR_CODE_SUFFIXES,
-  DENIAL_ERROR_CODES,
-  IAM_DENIAL_PHRASE,
-  OPTIONAL_DENIAL_ERROR_CODES,
-  SERVICE_DENIAL_ERROR_CODES,
-  SERVICES_WITHOUT_MESSAGE_RULE,
-} from '../lambdas/core/error-codes.js';
+import { denialCandidateRules } from '../lambdas/core/athena/denial-predicate.js';
 
 export const CLOUDTRAIL_DETAIL_TYPES_FOR_RULE = ['AWS API Call via CloudTrail', 'AWS Network Activity Event via CloudTrail'] as const;
 
@@ -26,18 +19,15 @@ export const AWS_SOURCE_FILTER = [{ prefix: 'aws.' }] as const;
 
 /** The event pattern; `extraErrorCodes` are the opt-in codes of the `extraErrorCodes` setting. */
 export function denialEventPattern(extraErrorCodes: readonly string[] = []): Record<string, unknown> {
+  const rules = denialCandidateRules(extraErrorCodes);
   const byCode = {
-    errorCode: [
-      ...new Set([...DENIAL_ERROR_CODES, ...extraErrorCodes]),
-      { prefix: DENIAL_ERROR_CODE_PREFIX },
-      ...DENIAL_ERROR_CODE_SUFFIXES.map((suffix) => ({ suffix })),
-    ],
+    errorCode: [...rules.exact, ...rules.prefixes.map((prefix) => ({ prefix })), ...rules.suffixes.map((suffix) => ({ suffix }))],
   };
-  const byService = Object.entries(SERVICE_DENIAL_ERROR_CODES).map(([eventSource, codes]) => ({ eventSource: [eventSource], errorCode: [...codes] }));
+  const byService = Object.entries(rules.byService).map(([eventSource, codes]) => ({ eventSource: [eventSource], errorCode: [...codes] }));
   const byMessage = {
-    errorCode: [...OPTIONAL_DENIAL_ERROR_CODES],
-    errorMessage: [{ wildcard: `*${IAM_DENIAL_PHRASE}*` }],
-    eventSource: [{ 'anything-but': [...SERVICES_WITHOUT_MESSAGE_RULE] }],
+    errorCode: [...rules.optional],
+    errorMessage: [{ wildcard: `*${rules.messagePhrase}*` }],
+    eventSource: [{ 'anything-but': [...rules.servicesWithoutMessageRule] }],
   };
   return {
     source: [...AWS_SOURCE_FILTER],
