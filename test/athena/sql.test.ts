@@ -4,13 +4,12 @@ import { MAX_ENUM_PROJECTION_VALUES, resolveBacktestSpec, type BacktestInput } f
 import { createTableSql, projectionProperties } from '../../lambdas/core/athena/ddl.js';
 import { ACCOUNT_IDS_PLACEHOLDER, extractionSelectSql, MAX_PARTITIONS_PER_QUERY, partitionCount, splitBacktest, unloadSql } from '../../lambdas/core/athena/extraction-query.js';
 import { AthenaInputError } from '../../lambdas/core/athena/sql-text.js';
+import { nameOf, type Expr } from './support/loopback-aws.js';
 
 const parser = new nodeSqlParser.Parser();
 /** node-sql-parser's Trino grammar (Athena engine v3 is Trino). */
 const parseTrino = (sql: string) =>
   parser.astify(sql, { database: 'trino' }) as unknown as { type: string; where: Expr; columns: Array<{ expr: Expr }>; orderby: Array<{ expr: Expr; type: string }> | null };
-
-type Expr = { type: string; operator?: string; left?: Expr; right?: Expr; value?: unknown; column?: unknown; expr?: Expr };
 
 const base: BacktestInput = {
   bucket: 'org-trail-logs',
@@ -29,15 +28,6 @@ function conjuncts(expr: Expr): Expr[] {
   return expr.type === 'binary_expr' && expr.operator === 'AND' ? [...conjuncts(expr.left!), ...conjuncts(expr.right!)] : [expr];
 }
 
-const nameOf = (expr: Expr | undefined): string | null => {
-  if (!expr) return null;
-  if (expr.type === 'double_quote_string') return String(expr.value);
-  if (expr.type === 'column_ref') {
-    const column = expr.column as { expr?: { value?: string } } | string;
-    return typeof column === 'string' ? column : (column.expr?.value ?? null);
-  }
-  return null;
-};
 const literals = (expr: Expr | undefined): string[] => (expr?.type === 'expr_list' ? (expr.value as Expr[]).map((item) => String(item.value)) : [String(expr?.value)]);
 
 /** The partition-date conjunct of the query: `"timestamp" BETWEEN from AND to`, or null when there is none. */

@@ -14,7 +14,8 @@ import { startHttpServer, type LocalServer, type RecordedRequest } from '../../s
 import { toAthenaRow } from './athena-rows.js';
 
 type Json = Record<string, unknown>;
-type Expr = { type: string; operator?: string; left?: Expr; right?: Expr; value?: unknown; column?: unknown; expr?: Expr };
+/** The part of node-sql-parser's expression tree the tests read. */
+export type Expr = { type: string; operator?: string; left?: Expr; right?: Expr; value?: unknown; column?: unknown; expr?: Expr };
 
 export interface QueryBehaviour {
   /** Final state after `pollsBeforeDone` GetQueryExecution calls (default SUCCEEDED after 2). */
@@ -178,7 +179,8 @@ function rowWithPartitions(record: Json): Json {
   };
 }
 
-function nameOf(expr: Expr | undefined): string | null {
+/** The column an expression names (a column reference or a double-quoted name), else null. */
+export function nameOf(expr: Expr | undefined): string | null {
   if (!expr) return null;
   if (expr.type === 'double_quote_string') return String(expr.value);
   if (expr.type === 'column_ref') {
