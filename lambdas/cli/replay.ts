@@ -98,7 +98,12 @@ export async function replayPipeline(options: ReplayOptions, io: ReplayIo): Prom
   const reader = readRecords(options.paths, io.stdin, { onBytes: (bytes) => progress.addBytes(bytes), onWarning, exclude: [options.deadLetter] })[Symbol.asyncIterator]();
   const readAhead: InputItem[] = [];
   let readAheadError: unknown = null;
-  await readAheadUntil(connecting, reader, readAhead, batchSize).catch((error: unknown) => (readAheadError = error));
+  let unfinishedRead: Promise<IteratorResult<InputItem>> | null = null;
+  try {
+    unfinishedRead = (await readAheadUntil(connecting, reader, readAhead, batchSize)).unfinished;
+  } catch (error) {
+    readAheadError = error;
+  }
   const connection = await connecting;
   if (!options.json) io.stderr.write(`Replaying into ${connection.description}\n`);
   // The in-memory emulator is this run's own, created empty: counters are buffered and written once per batch.
@@ -172,7 +177,7 @@ export async function replayPipeline(options: ReplayOptions, io: ReplayIo): Prom
   const replayedTimes = eventTimeRange();
   try {
     if (readAheadError) throw readAheadError;
-    for await (const item of continued(readAhead, reader)) {
+    for await (const item of continued(readAhead, unfinishedRead, reader)) {
       if (item.kind === 'error') {
         totals.unreadable++;
         keep(deadLetter, { reason: 'unreadable', error: item.error, ...item.location, raw: item.raw });
@@ -242,7 +247,7 @@ function renderSummary(summary: ReplaySummary, style: Style): string {
     `  unreadable    ${summary.unreadable > 0 ? style.yellow(String(summary.unreadable)) : summary.unreadable}`,
     ...(summary.notStored > 0 ? [`  not stored    ${summary.notStored}`] : []),
     ...(summary.deliveryFailures > 0 ? [`  undelivered   ${summary.deliveryFailures}`] : []),
-    `  DynamoDB requests ${summary.dynamodbRequests}`,
+    `  requests      ${summary.dynamodbRequests} (DynamoDB)`,
     `  time          ${summary.seconds}s`,
     '',
   ].join('\n');
@@ -250,24 +255,40 @@ function renderSummary(summary: ReplaySummary, style: Style): string {
 
 /**
  * Reads ahead into `buffer` until `ready` settles or `limit` items are in, so that the embedded emulator's start
- * overlaps reading and classifying instead of preceding it.
+ * overlaps reading and classifying instead of preceding it. A slow input (a pipe) never holds the start up: when
+ * `ready` settles first, the read still under way is returned, to be consumed first by {@link continued}.
  */
-async function readAheadUntil<T>(ready: Promise<unknown>, items: AsyncIterator<T>, buffer: T[], limit: number): Promise<void> {
-  let settled = false;
-  ready.then(
-    () => (settled = true),
-    () => (settled = true),
+async function readAheadUntil<T>(
+  ready: Promise<unknown>,
+  items: AsyncIterator<T>,
+  buffer: T[],
+  limit: number,
+): Promise<{ unfinished: Promise<IteratorResult<T>> | null }> {
+  const readySignal: Promise<typeof READY> = ready.then(
+    () => READY,
+    () => READY,
   );
-  while (!settled && buffer.length < limit) {
-    const next = await items.next();
-    if (next.done) return;
-    buffer.push(next.value);
+  while (buffer.length < limit) {
+    const pending = items.next();
+    const first = await Promise.race([pending, readySignal]);
+    // Wrapped: an async function returning a bare promise would wait for it.
+    if (first === READY) return { unfinished: pending };
+    if (first.done) return { unfinished: null };
+    buffer.push(first.value);
   }
+  return { unfinished: null };
 }
 
-/** What was read ahead, then the rest of the same reader. */
-async function* continued<T>(buffer: readonly T[], rest: AsyncIterator<T>): AsyncGenerator<T> {
+const READY = Symbol('ready');
+
+/** What was read ahead, then the read left under way (if any), then the rest of the same reader. */
+async function* continued<T>(buffer: readonly T[], unfinished: Promise<IteratorResult<T>> | null, rest: AsyncIterator<T>): AsyncGenerator<T> {
   yield* buffer;
+  if (unfinished) {
+    const next = await unfinished;
+    if (next.done) return;
+    yield next.value;
+  }
   for (;;) {
     const next = await rest.next();
     if (next.done) return;
