@@ -84,10 +84,10 @@ describe('exactly-once counting on DynamoDB Local, whatever the batch compositio
     expect(alertsIn(await scanTable(dynamo.client(), tableName))).toHaveLength(1);
   });
 
-  // 20,000 batches take minutes on a shared 2-core machine (DynamoDB Local answers in ~30 ms there): set
-  // SLOW_TESTS=1 for the full count; the default run drives 1,500, and the bound does not depend on the count.
-  const boundedBatches = process.env.SLOW_TESTS ? 20_000 : 1_500;
-  it(`stays bounded after ${boundedBatches} batches on one fingerprint within one hour`, async () => {
+  // 20,000 batches, as the issue asks: about 4 minutes on a 2-core machine (each update rewrites a growing bucket in
+  // DynamoDB Local), hence the slow tag. BOUNDED_BATCHES=1500 runs a quicker check; the bound does not depend on it.
+  const boundedBatches = Number(process.env.BOUNDED_BATCHES ?? 20_000);
+  it(`stays bounded after ${boundedBatches} batches on one fingerprint within one hour`, { tags: ['slow'], timeout: 900_000 }, async () => {
     const { store, tableName } = await dynamo.newTable();
     const key = 'FP#bounded-test';
     const hour = Math.floor(T0 / 60_000);
@@ -110,7 +110,7 @@ describe('exactly-once counting on DynamoDB Local, whatever the batch compositio
     expect(largest['counter bucket']).toBeLessThan(((3 * batches) / 60) * 10 * 5 + 1_000);
     console.log(`largest items after ${batches} batches: ${JSON.stringify(largest)}`);
     expect(items.every((item) => Object.keys(item).length <= 14)).toBe(true);
-  }, 1_800_000);
+  });
 
   it('a minute saturates at the cap instead of growing past the item limit, and says so', async () => {
     const { store, tableName } = await dynamo.newTable();
