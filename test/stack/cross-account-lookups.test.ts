@@ -54,7 +54,10 @@ const signer = (request: RecordedRequest) => /Credential=([A-Z0-9]+)\//.exec(Str
 let server: Awaited<ReturnType<typeof startHttpServer>>;
 let issued = 0;
 let expiresInMs = 3_600_000;
-let nowMs = Date.parse('2026-11-30T10:00:00Z');
+// The test's clock starts at the real time: the SDK also checks the credentials' Expiration against the real clock,
+// so a fixed date would expire them once the day has passed (and every call would assume the role again).
+const START_MS = Math.floor(Date.now() / 60_000) * 60_000;
+let nowMs = START_MS;
 /** Which member key is valid for which account. */
 const memberKeys = new Map<string, string>();
 
@@ -157,6 +160,7 @@ afterAll(async () => server.close());
 beforeEach(() => {
   server.requests.length = 0;
   expiresInMs = 3_600_000;
+  nowMs = START_MS;
 });
 
 describe('cross-account policy lookups', () => {
