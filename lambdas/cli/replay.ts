@@ -12,18 +12,20 @@ import { createSpikeEngine, type BatchResult } from '../engine/spike-engine.js';
 import { createAlertOutbox } from '../engine/outbox.js';
 import { StoreError } from '../engine/denial-store.js';
 import { readRecords, totalInputBytes, type InputItem } from '../io/read-records.js';
+import { alertJson } from '../core/render/json.js';
 import { renderAlertText } from '../core/render/text.js';
 import type { PolicyDirectory } from '../io/policy-directory.js';
 import { diagnose } from '../core/iam-policy/diagnose.js';
 import { writeLine } from './output.js';
 import { createProgress } from './progress.js';
-import { styleFor, type Style } from './style.js';
+import { colourEnabled, styleFor, type Style } from './style.js';
 import { connectStore, historyHint, type StoreTarget } from './store-connection.js';
 import { eventTimeRange, widenStoredRange } from './stored-range.js';
 import type { ReplayNotifier } from './replay-notifier.js';
 import { DynamoDbChangeStore } from '../adapters/dynamodb-change-store.js';
 import { DynamoDbDenialStore } from '../adapters/dynamodb-denial-store.js';
 import { whatChangedHooks } from '../engine/enrichers/changes.js';
+import { createTriageEnricher } from '../engine/enrichers/triage.js';
 
 /** Totals of a replay; the `--json` summary line. */
 export interface ReplaySummary {
@@ -111,12 +113,15 @@ export async function replayPipeline(options: ReplayOptions, io: ReplayIo): Prom
     ? new DynamoDbDenialStore({ tableName: connection.tableName, client: connection.client, soleWriterOfNewTable: true })
     : connection.store;
   const changeStore = new DynamoDbChangeStore({ tableName: connection.tableName, client: connection.client });
+  const whatChanged = whatChangedHooks(changeStore, settings);
   const engine = createSpikeEngine({
     store,
     settings,
     now,
     diagnose: policies ? (denial) => diagnose(denial, policies.policySetFor(denial), policies.principalTagsFor(denial)) : undefined,
-    ...whatChangedHooks(changeStore, settings),
+    observers: whatChanged.observers,
+    // As in the Lambda: changes, then triage (history signals stay silent until the table holds 7 days of the account).
+    enrichers: [...whatChanged.enrichers, createTriageEnricher({ store })],
   });
   // Alerts go out from the outbox, as in the Lambda: what a run could not deliver is published by the next one.
   const outbox = createAlertOutbox({
@@ -129,8 +134,9 @@ export async function replayPipeline(options: ReplayOptions, io: ReplayIo): Prom
   let batch: Array<{ record: CloudTrailRecord; item: InputItem }> = [];
   let stopped: Error | null = null;
 
+  const alertColour = colourEnabled(io.stdout, io.env ?? process.env);
   const printAlert = async (alert: AlertSummary) => {
-    await writeLine(io.stdout, options.json ? JSON.stringify({ type: 'alert', ...alert }) : renderAlertText(alert));
+    await writeLine(io.stdout, options.json ? JSON.stringify({ type: 'alert', ...alertJson(alert) }) : renderAlertText(alert, { color: alertColour }));
   };
   const flush = async () => {
     if (batch.length === 0) return;

@@ -33,6 +33,9 @@ describe('denial-alerter replay', () => {
     for (const key of ['fingerprint', 'principalArn', 'action', 'resource', 'denyLayer', 'count', 'windowStart', 'firstSeen', 'lastSeen', 'reason']) {
       expect(alerts[0]).toHaveProperty(key);
     }
+    // Enriched as in the Lambda (triage, with the history signals silent on a fresh table), rendered as JSON.
+    expect(alerts[0].triage).toMatchObject({ investigateFirst: true, historyNote: expect.any(String) });
+    expect(alerts[0].rendering).toMatchObject({ severity: alerts[0].triage.severity });
     expect(firstLines.at(-1)).toMatchObject({ type: 'summary', records: 310, denials: 51, fingerprints: 8, alerts: 2, suppressed: 0, unreadable: 0 });
     const second = await replay(args);
     const secondLines = second.lines();
