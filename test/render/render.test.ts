@@ -55,9 +55,15 @@ describe('rendering of alerts built from real corpus records', () => {
 
   it('EC2 GetPasswordData (implicit, identity policy): the exact action on the exact resource, for the role', () => {
     const slack = buildSlackMessage(ec2GetPasswordData);
-    const fixText = sectionTexts(slack).find((text) => text.startsWith('*If it is legitimate*: add to'))!;
-    expect(fixText).toContain('an identity-based policy of `role/stratus-red-team-ec2-get-password-data-role`');
-    expect(statementsIn(fixText)).toEqual([{ Effect: 'Allow', Action: 'ec2:GetPasswordData', Resource: 'arn:aws:ec2:apiso-northsouth-3r:751353041310:instance/*' }]);
+    // Investigating first, Slack names the grant in one line; the statement itself is in SNS and the terminal.
+    const fixText = sectionTexts(slack).find((text) => text.startsWith('*If it is legitimate*: allow'))!;
+    expect(fixText).toContain('allow `ec2:GetPasswordData` on it in an identity-based policy of `role/stratus-red-team-ec2-get-password-data-role`, *or attach* `AmazonEC2FullAccess`');
+    expect(statementsIn(fixText)).toEqual([]);
+    const asFix = buildSlackMessage({ ...ec2GetPasswordData, triage: { severity: 'low', investigateFirst: false, signals: [] } });
+    const leadFix = sectionTexts(asFix).find((text) => text.startsWith('*Fix*: add to'))!;
+    expect(leadFix).toContain('an identity-based policy of `role/stratus-red-team-ec2-get-password-data-role`');
+    expect(statementsIn(leadFix)).toEqual([{ Effect: 'Allow', Action: 'ec2:GetPasswordData', Resource: 'arn:aws:ec2:apiso-northsouth-3r:751353041310:instance/*' }]);
+    expect(buildSnsMessage(ec2GetPasswordData).message).toContain('"Resource": "arn:aws:ec2:apiso-northsouth-3r:751353041310:instance/*"');
     // Investigating first, the verify command is in SNS and the terminal (one phone screen for Slack).
     const verify = "aws iam simulate-principal-policy --policy-source-arn 'arn:aws:iam::457448411975:role/stratus-red-team-ec2-get-password-data-role' --action-names 'ec2:GetPasswordData' --resource-arns 'arn:aws:ec2:apiso-northsouth-3r:751353041310:instance/*'";
     expect(json(slack)).not.toContain('simulate-principal-policy');
@@ -138,7 +144,7 @@ describe('policy diagnosis, when policies could be read', () => {
     expectWithinBlockKit(slack);
     const text = JSON.stringify(slack);
     expect(text).toContain('*Policy check*: No identity-based policy of the role allows ec2:GetPasswordData.');
-    expect(text).toContain('*Or attach* `AmazonEC2FullAccess`');
+    expect(text).toContain('*or attach* `AmazonEC2FullAccess`');
     expect(text).toContain('Not checked: service control policies (not given)');
     expect(text).not.toContain('AdministratorAccess');
     const sns = buildSnsMessage(diagnosed).message;

@@ -41,20 +41,21 @@ describe('Slack on a phone (an HTML approximation of Slack, rendered by headless
     expect(result.whenBottom).toBeLessThan(PHONE.height);
   });
 
-  it('alerts to investigate stay near one screen: the verify command waits for SNS and the terminal, the decoding is small print', async () => {
+  it('alerts to investigate fit one screen: the statement and verify command wait for SNS and the terminal, the decoding is small print', async () => {
     const heights: Record<string, number> = {};
     for (const [name, alert] of Object.entries({ ec2Everything, ec2GetPasswordData, stsAssumeRole })) {
       const { result, consoleErrors } = await withPage(slackHtml(buildSlackMessage(alert)), (page) => documentHeight(page), { width: PHONE.width, height: PHONE.height });
       expect(consoleErrors).toEqual([]);
       heights[name] = result;
     }
-    // Measured before: 1.39, 1.40 and 1.63 screens. The decode command (required in Slack) and, for the third, four
-    // reasons and "what changed" keep them above one.
-    expect(heights.ec2GetPasswordData).toBeLessThanOrEqual(PHONE.height * 1.15);
-    expect(heights.stsAssumeRole).toBeLessThanOrEqual(PHONE.height * 1.15);
-    expect(heights.ec2Everything).toBeLessThanOrEqual(PHONE.height * 1.35);
+    // Measured before: 1.39, 1.40 and 1.63 screens; now 0.98, 0.79 and 1.21. The two alerts of the bundled sample's
+    // kind (an attack tool on a credential-access or discovery call) fit one screen; the fullest synthetic alert, with
+    // four reasons and "what changed", does not.
+    expect(heights.ec2GetPasswordData).toBeLessThanOrEqual(PHONE.height);
+    expect(heights.stsAssumeRole).toBeLessThanOrEqual(PHONE.height);
+    expect(heights.ec2Everything).toBeLessThanOrEqual(PHONE.height * 1.25);
     const message = JSON.stringify(buildSlackMessage(ec2Everything));
-    expect(message).toContain('verify command: SNS, terminal');
+    expect(message).toContain('full fix: SNS, terminal');
     expect(message).not.toContain('simulate-principal-policy');
     expect(message).toContain('aws sts decode-authorization-message');
   });

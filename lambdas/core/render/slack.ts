@@ -161,6 +161,11 @@ function fixStatementText(facts: AlertFacts, heading: string): string {
       `${facts.triage.investigateFirst ? heading : ''}*Explicit deny*: no Allow can override it. Find the Deny matching ${slackCode(fix.action)} in ${phraseMrkdwn(fix.lookAt, 300)}${fix.policyArn ? `, policy ${slackCode(fix.policyArn, 400)}` : ''}; narrow it, or confirm the denial is intended.`,
     );
     if (fix.showPolicyCommand) lines.push(`Show the policy:\n${slackCodeBlock(fix.showPolicyCommand, 800)}`);
+  } else if (facts.triage.investigateFirst) {
+    // Investigating first, the grant is the second thing to read: one line names it, SNS and the terminal carry the
+    // statement (a code block costs a sixth of a phone screen).
+    const actions = [(fix.primary.statement as { Action?: string | string[] }).Action ?? []].flat().join(', ');
+    lines.push(`${heading}allow ${slackCode(actions, 200)} on it in ${phraseMrkdwn(whereOf(fix.primary, facts.alert.principalArn), 300)}`);
   } else {
     lines.push(`${heading}add to ${placedMrkdwn(fix.primary, facts.alert.principalArn)}`);
     for (const extra of fix.also) lines.push(`and to ${placedMrkdwn(extra, facts.alert.principalArn)}`);
@@ -177,15 +182,21 @@ function fixText(facts: AlertFacts): string | null {
   if (facts.managedPolicies.length > 0) {
     // Two on a phone (the names are long), one when investigating first; SNS, the terminal and JSON carry all of them.
     const list = facts.managedPolicies.slice(0, facts.triage.investigateFirst ? 1 : 2).map((match) => `${slackCode(match.name, 100)}${match.conditional ? ' (conditional)' : ''}`).join(', ');
-    lines.push(`*Or attach* ${list}`);
+    // Investigating first, the grant is one sentence: the managed policy ends it rather than taking a line.
+    if (facts.triage.investigateFirst && facts.fix.kind === 'allow' && lines.length > 0) lines[lines.length - 1] += `, *or attach* ${list}`;
+    else lines.push(`*Or attach* ${list}`);
   }
   return lines.length > 0 ? lines.join('\n') : null;
 }
 
 /** A statement and where it goes; the principal (already in full under Who) by its short `role/name`. */
 function placedMrkdwn(placed: PlacedStatement, principalArn: string | null): string {
-  const where = placed.where.map((part) => (typeof part !== 'string' && part.value === principalArn ? { value: shortArn(part.value) } : part));
-  return `${phraseMrkdwn(where, 300)}:\n${slackCodeBlock(JSON.stringify(placed.statement, null, 1).replace(/\n\s*/g, ' '), 1400)}`;
+  return `${phraseMrkdwn(whereOf(placed, principalArn), 300)}:\n${slackCodeBlock(JSON.stringify(placed.statement, null, 1).replace(/\n\s*/g, ' '), 1400)}`;
+}
+
+/** Where a statement goes, naming the principal by its short `role/name`. */
+function whereOf(placed: PlacedStatement, principalArn: string | null): Phrase {
+  return placed.where.map((part) => (typeof part !== 'string' && part.value === principalArn ? { value: shortArn(part.value) } : part));
 }
 
 /** `arn:aws:iam::1:role/x` → `role/x`. */
@@ -239,7 +250,7 @@ function button(text: string, url: string, actionId: string): SlackButton {
 function footerText(facts: AlertFacts): string {
   const alert = facts.alert;
   const parts = [`History: ${slackCode(facts.historyCommand, 200)}`];
-  if (facts.triage.investigateFirst && facts.simulate) parts.push(`${facts.fix.kind === 'explicit-deny' ? 'confirm' : 'verify'} command: SNS, terminal`);
+  if (facts.triage.investigateFirst && facts.simulate) parts.push(facts.fix.kind === 'allow' ? 'full fix: SNS, terminal' : `${facts.fix.kind === 'explicit-deny' ? 'confirm' : 'verify'} command: SNS, terminal`);
   if (alert.route) parts.push(`route ${slackCode(alert.route, 80)}`);
   return parts.join(' · ');
 }
