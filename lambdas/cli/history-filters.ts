@@ -4,6 +4,7 @@
  */
 import { UsageError } from './command-kit.js';
 import { parseTimeBound } from './time-bound.js';
+import { globToRegExp } from '../core/spike/suppression.js';
 
 /** What a principal filter matches: an exact ARN (the index), or a role by account and name with any path. */
 export interface PrincipalFilter {
@@ -48,7 +49,7 @@ export interface ActionFilter {
 export function actionFilter(value: string, canonical: (action: string) => string | null): ActionFilter {
   const trimmed = value.trim();
   if (!trimmed) throw new UsageError('--action is empty');
-  const pattern = new RegExp(`^${trimmed.split('').map((c) => (c === '*' ? '.*' : c === '?' ? '.' : escapeRegExp(c))).join('')}$`, 'i');
+  const pattern = globToRegExp(trimmed);
   const matches = (action: string) => pattern.test(action);
   if (/[*?]/.test(trimmed)) return { matches };
   return { exact: canonical(trimmed) ?? undefined, matches };

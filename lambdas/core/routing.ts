@@ -9,6 +9,7 @@
  * Pure: organizational units and tags are facts the caller passes in (read from context or policy lookups).
  */
 import type { AlertSummary, Severity } from './alert.js';
+import { globToRegExp } from './spike/suppression.js';
 
 /** What a route matches. Every field given must match (AND); a list matches when any of its entries does (OR). */
 export interface RouteMatch {
@@ -296,8 +297,7 @@ const GLOBS = new Map<string, RegExp>();
 function globMatches(pattern: string, value: string): boolean {
   let regex = GLOBS.get(pattern);
   if (regex === undefined) {
-    const body = pattern.replace(/[.+^${}()|[\]\\]/g, '\\$&').replace(/\*/g, '.*').replace(/\?/g, '.');
-    GLOBS.set(pattern, (regex = new RegExp(`^${body}$`, 'is')));
+    GLOBS.set(pattern, (regex = globToRegExp(pattern)));
   }
   return regex.test(value);
 }
