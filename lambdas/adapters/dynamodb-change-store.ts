@@ -1,21 +1,27 @@
 /**
- * {@link ChangeStore} on the engine's DynamoDB table, base table keys only (no index):
+ * {@link ChangeStore} on the engine's DynamoDB table, base table keys only (no index), as pages: the changes of one
+ * key, one hour of event time and one batch, gzip JSON in one item.
  *
- * | item                         | pk                                   | sk                         |
- * |------------------------------|--------------------------------------|----------------------------|
- * | change, per key it touches   | `CHG#T#<target key>`                 | `<eventTime ISO>#<eventId>`|
- * | organization-wide change     | `CHG#T#ORG`                          | same                       |
- * | success of a caller          | `CHG#ACTOR#<principal key>#<action>` | same                       |
+ * | item                               | pk                                   | sk                   | attributes                   |
+ * |------------------------------------|--------------------------------------|----------------------|------------------------------|
+ * | changes of a key it touches        | `CHG#T#<target key>`                 | `<yyyy-mm-ddThh>#<page id>` | `n`, `d` (gzip JSON), `first` |
+ * | organization-wide changes          | `CHG#T#ORG`                          | same                 | same                         |
+ * | successes of a caller              | `CHG#ACTOR#<principal key>#<action>` | same                 | `first` (earliest event ms)  |
  *
- * A change is written once per key (principal, resource, policy, account; ORG for SCPs, RCPs and permission sets):
- * changes are rare next to denials, and every read is then one bounded `Query` on one partition. TTL `expiresAt`.
+ * A change is filed under each key it touches (principal, resource, policy, account; ORG for SCPs, RCPs and permission
+ * sets), so every read is one bounded `Query` on one partition. Paging by hour and batch writes one item per key an
+ * hour instead of one per change and key: a batch with a Terraform run's 40 changes to one account writes one page
+ * there, not 40 items. The page id is a hash of its event ids, so a batch delivered again writes the same pages; a
+ * batch regrouped writes copies that reading deduplicates by event id. TTL `expiresAt`.
  */
 import type { DynamoDBClient } from '@aws-sdk/client-dynamodb';
 import { BatchWriteCommand, DynamoDBDocumentClient, QueryCommand } from '@aws-sdk/lib-dynamodb';
+import { createHash } from 'node:crypto';
+import { gunzipSync, gzipSync } from 'node:zlib';
 import type { AuthorizationChange } from '../core/changes/change.js';
 import { accountKey, ORGANIZATION_KEY, storageKeysOf, type ChangeQuery, type ChangeStore } from '../core/changes/change-store.js';
 import { targetKey } from '../core/changes/targets.js';
-import { TABLE_SCHEMA } from './table-schema.js';
+import { HISTORY_PAGE_RAW_BYTES, TABLE_SCHEMA } from './table-schema.js';
 
 const BATCH_WRITE_LIMIT = 25;
 const MAX_UNPROCESSED_ROUNDS = 10;
@@ -25,7 +31,23 @@ export const CHANGE_PK_PREFIX = 'CHG#';
 
 const targetPk = (key: string): string => `${CHANGE_PK_PREFIX}T#${key}`;
 const actorPk = (actorKey: string, action: string): string => `${CHANGE_PK_PREFIX}ACTOR#${actorKey}#${action}`;
-const timeSk = (ms: number): string => new Date(ms).toISOString();
+/** The hour of event time a page covers, `yyyy-mm-ddThh`: the sort key's prefix. */
+const hourOf = (ms: number): string => new Date(ms).toISOString().slice(0, 13);
+/** Queried pages per request: a page holds at least one change. */
+const PAGES_PER_QUERY = 25;
+
+/** A change page as stored. */
+interface ChangePageItem {
+  pk: string;
+  sk: string;
+  /** Earliest event time in the page (ms). */
+  first: number;
+  /** Changes in the page (target pages only). */
+  n?: number;
+  /** gzip of the JSON array of changes (target pages only). */
+  d?: Uint8Array;
+  expiresAt: number;
+}
 
 /** Raised when the table refuses a read or write; names what was being done. */
 export class ChangeStoreError extends Error {
@@ -74,16 +96,7 @@ export class DynamoDbChangeStore implements ChangeStore {
   }
 
   async putChanges(changes: readonly AuthorizationChange[], expiresAtSec: number): Promise<void> {
-    const items: Array<Record<string, unknown>> = [];
-    for (const change of changes) {
-      const timeMs = Date.parse(change.eventTime);
-      if (!Number.isFinite(timeMs)) continue;
-      const sk = `${timeSk(timeMs)}#${change.eventId}`;
-      for (const key of storageKeysOf(change)) items.push({ pk: targetPk(key), sk, change, [TABLE_SCHEMA.ttlAttribute]: expiresAtSec });
-      if (change.actorArn) {
-        items.push({ pk: actorPk(targetKey(change.actorArn), change.action), sk, eventId: change.eventId, [TABLE_SCHEMA.ttlAttribute]: expiresAtSec });
-      }
-    }
+    const items = changePagesOf(changes, expiresAtSec);
     for (let start = 0; start < items.length; start += BATCH_WRITE_LIMIT) {
       let requests = items.slice(start, start + BATCH_WRITE_LIMIT).map((Item) => ({ PutRequest: { Item } }));
       try {
@@ -102,13 +115,10 @@ export class DynamoDbChangeStore implements ChangeStore {
 
   async findChanges(query: ChangeQuery, nowMs: number): Promise<AuthorizationChange[]> {
     const keys = [...new Set([...query.targets, ...(query.organization ? [ORGANIZATION_KEY] : [])])];
-    const results = await Promise.all(keys.map((key) => this.queryPartition(targetPk(key), query.fromMs, query.untilMs, query.limitPerKey, nowMs)));
+    const results = await Promise.all(keys.map((key) => this.changesOfKey(targetPk(key), query.fromMs, query.untilMs, query.limitPerKey, nowMs)));
     const byId = new Map<string, AuthorizationChange>();
-    for (const item of results.flat()) {
-      const change = item.change as AuthorizationChange | undefined;
-      if (change && !byId.has(change.eventId)) byId.set(change.eventId, inFieldOrder(change));
-    }
-    return [...byId.values()].sort((a, b) => Date.parse(b.eventTime) - Date.parse(a.eventTime));
+    for (const change of results.flat()) if (!byId.has(change.eventId)) byId.set(change.eventId, inFieldOrder(change));
+    return [...byId.values()].sort(newestFirst);
   }
 
   /**
@@ -127,13 +137,37 @@ export class DynamoDbChangeStore implements ChangeStore {
   }
 
   async succeededBefore(actorKey: string, action: string, beforeMs: number, nowMs: number): Promise<boolean> {
-    const items = await this.queryPartition(actorPk(actorKey, action), 0, beforeMs - 1, 1, nowMs);
-    return items.length > 0;
+    let found = false;
+    await this.queryPages(actorPk(actorKey, action), 0, beforeMs - 1, nowMs, (page) => {
+      found = page.first < beforeMs;
+      return found;
+    });
+    return found;
   }
 
-  /** One partition, newest first, unexpired items with sk in [from, until], at most `limit`. */
-  private async queryPartition(pk: string, fromMs: number, untilMs: number, limit: number, nowMs: number): Promise<Array<Record<string, unknown>>> {
-    const items: Array<Record<string, unknown>> = [];
+  /**
+   * The newest `limit` changes of one partition with event time in [from, until], unexpired. Pages are read newest hour
+   * first; once `limit` changes are in hand, the rest of that hour's pages are still read (another batch's page of
+   * the same hour may hold newer ones), then reading stops.
+   */
+  private async changesOfKey(pk: string, fromMs: number, untilMs: number, limit: number, nowMs: number): Promise<AuthorizationChange[]> {
+    const byId = new Map<string, AuthorizationChange>();
+    let fullAtHour: string | null = null;
+    await this.queryPages(pk, fromMs, untilMs, nowMs, (page) => {
+      const hour = page.sk.slice(0, 13);
+      if (fullAtHour !== null && hour !== fullAtHour) return true;
+      for (const change of changesOfPage(page)) {
+        const timeMs = Date.parse(change.eventTime);
+        if (timeMs >= fromMs && timeMs <= untilMs && !byId.has(change.eventId)) byId.set(change.eventId, change);
+      }
+      if (fullAtHour === null && byId.size >= limit) fullAtHour = hour;
+      return false;
+    });
+    return [...byId.values()].sort(newestFirst).slice(0, limit);
+  }
+
+  /** Pages of one partition whose hour lies in [from, until], newest first, unexpired, until `visit` says stop. */
+  private async queryPages(pk: string, fromMs: number, untilMs: number, nowMs: number, visit: (page: ChangePageItem) => boolean): Promise<void> {
     let startKey: Record<string, unknown> | undefined;
     try {
       do {
@@ -144,21 +178,89 @@ export class DynamoDbChangeStore implements ChangeStore {
             KeyConditionExpression: 'pk = :pk AND sk BETWEEN :from AND :until',
             FilterExpression: '#ttl > :now',
             ExpressionAttributeNames: { '#ttl': TABLE_SCHEMA.ttlAttribute },
-            ExpressionAttributeValues: { ':pk': pk, ':from': timeSk(Math.max(0, fromMs)), ':until': `${timeSk(untilMs)}~`, ':now': Math.floor(nowMs / 1000) },
+            ExpressionAttributeValues: { ':pk': pk, ':from': hourOf(Math.max(0, fromMs)), ':until': `${hourOf(untilMs)}~`, ':now': Math.floor(nowMs / 1000) },
             ScanIndexForward: false,
-            Limit: limit,
+            Limit: PAGES_PER_QUERY,
             ExclusiveStartKey: startKey,
           }),
         );
-        items.push(...(response.Items ?? []));
-        startKey = items.length >= limit ? undefined : response.LastEvaluatedKey;
+        for (const item of response.Items ?? []) if (visit(item as ChangePageItem)) return;
+        startKey = response.LastEvaluatedKey;
       } while (startKey);
     } catch (error) {
       throw new ChangeStoreError(`could not read authorization changes of ${pk}: ${(error as Error).message}`, { cause: error });
     }
-    return items.slice(0, limit);
   }
 }
+
+/**
+ * The pages of a batch of changes: per key it touches and per hour, at most {@link HISTORY_PAGE_RAW_BYTES} of JSON
+ * each; and per caller, action and hour, the earliest time it succeeded.
+ */
+export function changePagesOf(changes: readonly AuthorizationChange[], expiresAtSec: number): ChangePageItem[] {
+  const targets = new Map<string, Array<{ change: AuthorizationChange; json: string; timeMs: number }>>();
+  const actors = new Map<string, { ids: string[]; first: number }>();
+  for (const change of changes) {
+    const timeMs = Date.parse(change.eventTime);
+    if (!Number.isFinite(timeMs)) continue;
+    const hour = hourOf(timeMs);
+    const json = JSON.stringify(change);
+    for (const key of storageKeysOf(change)) {
+      const group = `${targetPk(key)}\n${hour}`;
+      let list = targets.get(group);
+      if (!list) targets.set(group, (list = []));
+      list.push({ change, json, timeMs });
+    }
+    if (change.actorArn) {
+      const group = `${actorPk(targetKey(change.actorArn), change.action)}\n${hour}`;
+      const actor = actors.get(group) ?? { ids: [], first: timeMs };
+      actor.ids.push(change.eventId);
+      actor.first = Math.min(actor.first, timeMs);
+      actors.set(group, actor);
+    }
+  }
+  const items: ChangePageItem[] = [];
+  for (const [group, list] of targets) {
+    const [pk, hour] = group.split('\n') as [string, string];
+    list.sort((a, b) => (a.change.eventId < b.change.eventId ? -1 : a.change.eventId > b.change.eventId ? 1 : 0));
+    let chunk: typeof list = [];
+    let bytes = 0;
+    const flush = () => {
+      if (chunk.length === 0) return;
+      items.push({
+        pk,
+        sk: `${hour}#${pageIdOf(chunk.map((entry) => entry.change.eventId))}`,
+        first: Math.min(...chunk.map((entry) => entry.timeMs)),
+        n: chunk.length,
+        d: gzipSync(`[${chunk.map((entry) => entry.json).join(',')}]`),
+        [TABLE_SCHEMA.ttlAttribute]: expiresAtSec,
+      } as ChangePageItem);
+      chunk = [];
+      bytes = 0;
+    };
+    for (const entry of list) {
+      if (bytes + entry.json.length > HISTORY_PAGE_RAW_BYTES) flush();
+      chunk.push(entry);
+      bytes += entry.json.length + 1;
+    }
+    flush();
+  }
+  for (const [group, { ids, first }] of actors) {
+    const [pk, hour] = group.split('\n') as [string, string];
+    items.push({ pk, sk: `${hour}#${pageIdOf(ids.sort())}`, first, [TABLE_SCHEMA.ttlAttribute]: expiresAtSec } as ChangePageItem);
+  }
+  return items;
+}
+
+const pageIdOf = (eventIds: readonly string[]): string => createHash('sha256').update(eventIds.join('\n')).digest('hex').slice(0, 20);
+
+function changesOfPage(page: ChangePageItem): AuthorizationChange[] {
+  return page.d instanceof Uint8Array ? (JSON.parse(gunzipSync(page.d).toString('utf8')) as AuthorizationChange[]) : [];
+}
+
+/** Newest first; at the same time, the greater event id first (the order of the sort key's `<time>#<id>` before paging). */
+const newestFirst = (a: AuthorizationChange, b: AuthorizationChange): number =>
+  Date.parse(b.eventTime) - Date.parse(a.eventTime) || (a.eventId < b.eventId ? 1 : a.eventId > b.eventId ? -1 : 0);
 
 const FIELD_ORDER: ReadonlyArray<keyof AuthorizationChange> = [
   'eventId', 'eventTime', 'accountId', 'region', 'actorArn', 'actorType', 'actorSession', 'sourceIp', 'userAgent',

@@ -1,7 +1,7 @@
 /** The DynamoDB change store on DynamoDB Local (SYNTHETIC changes built from real record shapes). */
 import { ScanCommand } from '@aws-sdk/client-dynamodb';
 import { describe, expect, it } from 'vitest';
-import { DynamoDbChangeStore } from '../../lambdas/adapters/dynamodb-change-store.js';
+import { changePagesOf, DynamoDbChangeStore } from '../../lambdas/adapters/dynamodb-change-store.js';
 import { extractChange } from '../../lambdas/core/changes/extract.js';
 import { createChangeObserver } from '../../lambdas/engine/change-observer.js';
 import { useDynamoDbLocal } from '../support/dynamodb.js';
@@ -73,5 +73,36 @@ describe('DynamoDB change store', () => {
     expect(await ids({ ...window, accountId: ACCOUNT })).toEqual([bucket.eventID, role.eventID]);
     expect(await ids({ ...window, organization: true })).toEqual([scp.eventID]);
     await expect(store.recentChanges(window, NOW)).rejects.toThrow(/say whose changes/);
+  });
+
+  it('writes one page per key and hour of a batch, not one item per change', async () => {
+    const { tableName, store } = await newStore();
+    // A Terraform run: 40 inline-policy writes to one role within the hour, in one batch.
+    const changes = Array.from({ length: 40 }, (_, index) => extractChange(iamRoleChange(T - min(50) + index * 1000, 'PutRolePolicy', ACCOUNT, 'worker'))!);
+    await store.putChanges(changes, Math.floor(NOW / 1000) + 3600);
+    const items = (await dynamo.client().send(new ScanCommand({ TableName: tableName }))).Items ?? [];
+    const role = items.filter((item) => item.pk!.S === `CHG#T#arn:aws:iam::${ACCOUNT}:role/worker`);
+    expect(role).toHaveLength(1);
+    expect(Number(role[0]!.n!.N)).toBe(40);
+    // role, policy, account and the caller's page: 4 items for 40 changes (160 before paging).
+    expect(items).toHaveLength(4);
+    expect(store.requestCount).toBe(1);
+  });
+
+  it('returns the newest changes of a key even when they sit in a later page of the same hour (regrouped batches)', async () => {
+    const { store } = await newStore();
+    const role = `arn:aws:iam::${ACCOUNT}:role/worker`;
+    const base = extractChange(iamRoleChange(T - min(30), 'PutRolePolicy', ACCOUNT, 'worker'))!;
+    // Six changes of one hour, each stored by its own batch (six pages); page order within the hour is by page id.
+    const changes = [5, 10, 15, 20, 25, 30].map((m, index) => ({ ...base, eventId: `redelivered-${index}`, eventTime: new Date(T - min(m)).toISOString() }));
+    const pages = changes.map((change) => changePagesOf([change], 1).find((page) => page.pk === `CHG#T#${role}`)!.sk);
+    // Precondition: the newest change's page is not the first one read (newest sort key first).
+    expect([...pages].sort().at(-1)).not.toBe(pages[0]);
+    for (const change of changes) await store.putChanges([change], Math.floor(NOW / 1000) + 3600);
+    await store.putChanges(changes.slice(0, 3), Math.floor(NOW / 1000) + 3600); // the same events regrouped: deduplicated
+    const newest = await store.findChanges({ targets: [role], organization: false, fromMs: 0, untilMs: T, limitPerKey: 2 }, NOW);
+    expect(newest.map((change) => change.eventId)).toEqual(['redelivered-0', 'redelivered-1']);
+    const all = await store.findChanges({ targets: [role], organization: false, fromMs: T - min(22), untilMs: T - min(6), limitPerKey: 10 }, NOW);
+    expect(all.map((change) => change.eventId)).toEqual(['redelivered-1', 'redelivered-2', 'redelivered-3']);
   });
 });
