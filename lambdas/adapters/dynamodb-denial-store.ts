@@ -91,7 +91,10 @@ export class DynamoDbDenialStore implements DenialStore {
 
   private async writeHeldBuckets(): Promise<void> {
     if (!this.bufferedBuckets) return;
-    const dirty = [...this.bufferedBuckets.values()].filter((bucket) => bucket.dirty);
+    // A bucket holding only the previous bucket's carried tail is not written: those minutes are in that bucket's
+    // item already, and a read of the window ending in it reads that bucket too. It is written, carried minutes and
+    // all, once a minute of its own arrives (it stays dirty until then).
+    const dirty = [...this.bufferedBuckets.values()].filter((bucket) => bucket.dirty && [...bucket.sets.keys()].some((attribute) => attribute[0] === 'm'));
     const items = dirty.map((bucket) => {
       bucket.dirty = false;
       const item: Item = { pk: bucket.pk, sk: bucket.sk, [TABLE_SCHEMA.ttlAttribute]: bucket.expiresAtSec };
