@@ -6,7 +6,7 @@
  */
 import { SecretsManagerClient } from '@aws-sdk/client-secrets-manager';
 import { SNSClient } from '@aws-sdk/client-sns';
-import type { Route, RoutingFacts } from '../core/routing.js';
+import { routingFactsOf, type Route, type RoutingFacts } from '../core/routing.js';
 import type { AlertPublisher } from '../engine/alert-publisher.js';
 import { createAlertPublisher, slackAlertChannel, snsAlertChannel } from './notifier.js';
 import { fetchSlackWebhookUrl } from './slack-webhook-secret.js';
@@ -50,10 +50,10 @@ export function createLambdaPublisher(options: LambdaPublisherOptions): AlertPub
   const sns = once(options.clients?.sns ?? (() => new SNSClient({})));
   const secretsManager = once(options.clients?.secretsManager ?? (() => new SecretsManagerClient({})));
   const slackSenders = new Map<string, SlackWebhookSender>();
-  const facts: RoutingFacts = options.accountOrganizationalUnits ? { accountOrganizationalUnits: options.accountOrganizationalUnits } : {};
+  const organization: RoutingFacts = options.accountOrganizationalUnits ? { accountOrganizationalUnits: options.accountOrganizationalUnits } : {};
   return createAlertPublisher({
     routes: effectiveRoutes(options),
-    facts: () => facts,
+    facts: (alert) => routingFactsOf(alert, organization),
     channel(id, route) {
       if (id.startsWith('sns:')) return snsAlertChannel(id, new SnsPublisher(sns(), id.slice('sns:'.length)));
       const secretId = route.slackWebhookSecretArn ?? route.slackWebhookSecretName;

@@ -17,7 +17,7 @@ import { SlackWebhookSender } from '../adapters/slack-webhook.js';
 import { SnsPublisher } from '../adapters/sns-publisher.js';
 import type { AlertSummary } from '../core/alert.js';
 import { SettingsError, type Settings } from '../core/config.js';
-import { parseAccountOrganizationalUnits, parseRoutes, type Route } from '../core/routing.js';
+import { parseAccountOrganizationalUnits, parseRoutes, routingFactsOf, type Route, type RoutingFacts } from '../core/routing.js';
 import { ROUTING_ENV } from '../config/env.js';
 import { routingFromEnvironment } from '../config/routing.js';
 import type { AlertPublisher } from '../engine/alert-publisher.js';
@@ -99,8 +99,8 @@ export function createReplayNotifier(values: Record<string, unknown>, env: NodeJ
       ? [{ name: 'default', ...(slackWebhook ? { slackWebhookSecretName: 'replay/--slack-webhook' } : {}), ...(snsTopic ? { snsTopicArn: snsTopic } : {}) }]
       : []);
   const delivers = configured === undefined ? routes.length > 0 : deliverToRoutes || routeWebhooks.size > 0 || Boolean(slackWebhook);
-  const facts = routing.accountOrganizationalUnits ? { accountOrganizationalUnits: routing.accountOrganizationalUnits } : {};
-  const routed = (alert: AlertSummary) => (routes.length === 0 ? alert : routedAlert(alert, routes, facts).alert);
+  const facts: RoutingFacts = routing.accountOrganizationalUnits ? { accountOrganizationalUnits: routing.accountOrganizationalUnits } : {};
+  const routed = (alert: AlertSummary) => (routes.length === 0 ? alert : routedAlert(alert, routes, routingFactsOf(alert, facts)).alert);
   if (!delivers) {
     return { publish: async () => [], publisher: { publish: async () => [] }, delivers: false, routed };
   }
@@ -132,7 +132,7 @@ export function createReplayNotifier(values: Record<string, unknown>, env: NodeJ
   const publisher = createAlertPublisher({
     routes: configured !== undefined && !deliverToRoutes ? routes.map((route) => onlyTestWebhooks(route, routeWebhooks, slackWebhook)) : routes,
     channel,
-    facts: () => facts,
+    facts: (alert) => routingFactsOf(alert, facts),
     budgetPerChannelMs: budgetMs,
   });
   return {

@@ -59,6 +59,15 @@ export interface RoutingFacts {
   resourceTags?: Readonly<Record<string, string>>;
 }
 
+/**
+ * The facts for routing one alert: `base` (organizational units), plus the principal's tags when the diagnosis read
+ * them with the principal's policies (policy lookups, `--policies`).
+ */
+export function routingFactsOf(alert: AlertSummary, base: RoutingFacts): RoutingFacts {
+  const principalTags = alert.diagnosis?.principalTags;
+  return principalTags && base.principalTags === undefined ? { ...base, principalTags } : base;
+}
+
 /** The routes an alert took and the channel ids they name, deduplicated, in route order. */
 export interface RoutingDecision {
   routes: Route[];

@@ -7,6 +7,7 @@ import { describe, expect, it } from 'vitest';
 import { createLambdaPublisher, effectiveRoutes } from '../../lambdas/adapters/lambda-notifier.js';
 import { deliveryDeadline, DELIVERY_SAFETY_MARGIN_MS } from '../../lambdas/config/delivery.js';
 import type { AlertSummary } from '../../lambdas/core/alert.js';
+import type { Diagnosis } from '../../lambdas/core/iam-policy/diagnose.js';
 import { routesFromJson } from '../../lambdas/core/routing.js';
 import { stsAssumeRole } from '../render/alerts.js';
 import { useHttpServers, type Respond } from '../support/http-server.js';
@@ -69,6 +70,26 @@ describe('the Lambda publisher', () => {
       expect.stringContaining('route: audit+dev'),
       expect.stringContaining('route: audit+prod'),
     ]);
+  });
+
+  it('routes by the principal\'s tags when policy lookups read them with its policies; without them, to the default', async () => {
+    const payments = await server(ok);
+    const fallback = await server(ok);
+    const secrets = await secretsManager({ 'slack/payments': `${payments.url}/services/T/PAY/x`, 'slack/all': `${fallback.url}/services/T/ALL/x` });
+    const publisher = createLambdaPublisher({
+      routes: routesFromJson(JSON.stringify([{ name: 'payments', match: { principalTags: { team: 'pay*' } }, slackWebhookSecretName: 'slack/payments' }, { name: 'all', slackWebhookSecretName: 'slack/all' }])),
+      clients: { secretsManager: () => secrets.client },
+    });
+    const diagnosis: Diagnosis = { decision: 'implicit-deny', layer: 'identity-policy', denyingStatement: null, changes: [], managedPolicies: [], dependsOn: [], notChecked: [], summary: 'no policy allows it' };
+    const tagged = { ...alertIn('111111111111', 't1'), diagnosis: { ...diagnosis, principalTags: { team: 'payments', env: 'prod' } } };
+    const untagged = { ...alertIn('111111111111', 'u1'), diagnosis };
+    const outcomes = await publisher.publish([{ alert: tagged, alreadyDelivered: [] }, { alert: untagged, alreadyDelivered: [] }], { deadlineMs: deadline() });
+    expect(outcomes).toEqual([
+      { alertId: 't1', channel: 'slack:payments', status: 'delivered' },
+      { alertId: 'u1', channel: 'slack:all', status: 'delivered' },
+    ]);
+    expect(payments.requests).toHaveLength(1);
+    expect(fallback.requests).toHaveLength(1);
   });
 
   it('a secret that cannot be read fails that route\'s Slack only (the error names the secret, never a URL)', async () => {

@@ -100,6 +100,7 @@ describe('diagnoseWithDirectory', () => {
     const diagnosis = diagnoseWithDirectory(denial, directory);
     expect(diagnosis).toMatchObject({ decision: 'implicit-deny', layer: 'identity-policy', dependsOn: [] });
     expect(diagnosis.layers!.find((layer) => layer.layer === 'identity-policy')!.result).toBe('no-match');
+    expect(diagnosis.principalTags).toEqual({ team: 'platform' }); // what tag routes match
   });
 
   it('refuses a directory that does not exist', () => {

@@ -46,6 +46,8 @@ export interface Diagnosis {
   notChecked: string[];
   /** One sentence for humans. */
   summary: string;
+  /** The principal's tags, when they were read with its policies: routes may match them (`principalTags`). */
+  principalTags?: Record<string, string>;
   /**
    * Which source decided: `access-troubleshooter` (AWS's own record of the evaluation, read with the message's
    * authorization id) or `policy-evaluation` (this project's evaluation of the policies it could read).
@@ -116,7 +118,9 @@ export function requestContextOf(denial: Denial, principalTags: Record<string, s
  * @param principalTags - the principal's tags (merged over `policies.principalTags`), for `aws:PrincipalTag/…`.
  */
 export function diagnose(denial: Denial, policies: PolicySet, principalTags?: Record<string, string>): Diagnosis {
-  const context = requestContextOf(denial, { ...policies.principalTags, ...principalTags }, policies.principalTags !== undefined);
+  const tags = { ...policies.principalTags, ...principalTags };
+  const tagsKnown = policies.principalTags !== undefined || principalTags !== undefined;
+  const context = requestContextOf(denial, tags, policies.principalTags !== undefined);
   const decision = evaluateRequest(context, policies);
   const changes = decision.decision === 'implicit-deny' || decision.decision === 'undetermined' ? decision.missingAllows.map((layer) => changeFor(layer, denial, context, policies.permissionsBoundary?.arn)) : [];
   const managedPolicies = decision.missingAllows.includes('identity-policy') && denial.action ? managedPoliciesGranting(denial.action, 3, context.resource) : [];
@@ -132,6 +136,7 @@ export function diagnose(denial: Denial, policies: PolicySet, principalTags?: Re
     dependsOn: decision.dependsOn,
     notChecked: decision.notChecked,
     summary: summaryOf(decision, denial),
+    ...(tagsKnown ? { principalTags: tags } : {}),
     decidedBy: 'policy-evaluation',
   };
 }
