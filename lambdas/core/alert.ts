@@ -120,6 +120,11 @@ export interface AlertSummary {
   countsPerMinute: number[];
   firstSeen: string;
   lastSeen: string;
+  /**
+   * Event time of the alerting window's first counted denial, to the second (read from history when the alert is
+   * decided): what "what changed" measures "before" from. Absent when history could not be read.
+   */
+  windowFirstDenial?: string;
   sampleEventIds: string[];
   /** A sample error message (untrusted text). */
   errorMessage: string | null;

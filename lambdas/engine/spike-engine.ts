@@ -431,6 +431,7 @@ export function createSpikeEngine(deps: SpikeEngineDeps): SpikeEngine {
       const records = await store.historyOfPrincipal(batch.group.sample.principalArn, batch.group.sample.accountId, windowStartMs, (decision.minute + 1) * 60_000 - 1);
       const inWindow = records.filter((record) => belongsTo(batch, record) && !record.suppressedBy && !record.distrust);
       if (inWindow.length > 0) {
+        alert.windowFirstDenial = inWindow.reduce((first, record) => (record.eventTime < first ? record.eventTime : first), inWindow[0]!.eventTime);
         const window = windowContextOf(inWindow as ContextRecord[]);
         alert.window = window;
         alert.sourceIps = window.sourceIps.top;

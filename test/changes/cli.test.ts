@@ -37,7 +37,7 @@ describe('what changed in the commands', () => {
         target: ROLE,
         policyArn: 'arn:aws:iam::457448411975:policy/ec2-password-data-reader',
         match: 'principal',
-        minutesBeforeFirstDenial: 13,
+        minutesBeforeFirstDenial: 14,
       }),
     ]);
     // The other spike, another role in another account: nothing changed for it.

@@ -12,6 +12,7 @@ import { readRecords } from '../../lambdas/io/read-records.js';
 import { Readable } from 'node:stream';
 import { useDynamoDbLocal } from '../support/dynamodb.js';
 import { newPipeline } from './support/pipeline.js';
+import { renderAlertText } from '../../lambdas/core/render/text.js';
 import {
   bucketPolicyRewrite,
   explicitDenies,
@@ -137,6 +138,19 @@ describe('what changed: a change before a spike is named in the alert', () => {
     const alerts = await pipeline.run(byTime([tooOld, otherAccount, ...implicitDenies(T, 6, MEMBER, 'nightly-backup'), after]));
     expect(alerts).toHaveLength(1);
     expect(alerts[0]!.changes).toBeUndefined();
+  });
+
+  it('names a change made seconds before the first denial in the same minute, and not one made seconds after it', async () => {
+    const pipeline = await newPipeline(dynamo);
+    // The fingerprint was first seen hours earlier, so only history tells the second the spike began (09:00:30).
+    const earlier = implicitDenies(T - min(180), 1, MEMBER, 'nightly-backup');
+    const detach = iamRoleChange(T + 20_000, 'DetachRolePolicy', MEMBER, 'nightly-backup');
+    const after = iamRoleChange(T + 35_000, 'DeleteRolePolicy', MEMBER, 'nightly-backup');
+    const alerts = await pipeline.run(byTime([...earlier, detach, after, ...implicitDenies(T + 30_000, 6, MEMBER, 'nightly-backup')]));
+    expect(alerts).toHaveLength(1);
+    expect(alerts[0]!.windowFirstDenial).toBe('2026-06-01T09:00:30.000Z');
+    expect(alerts[0]!.changes).toEqual([expect.objectContaining({ eventId: detach.eventID, minutesBeforeFirstDenial: 0 })]);
+    expect(renderAlertText(alerts[0]!)).toMatch(/changed\s+seconds before: /);
   });
 
   it('ranks the denying policy first, then the most recent specific change, and names at most 3', async () => {

@@ -33,20 +33,24 @@ export interface ChangeLookup {
 export type DenialContext = Pick<Denial, 'recipientAccountId' | 'vpcEndpointId' | 'resource'>;
 
 /**
- * When the spike began: the start of the first minute of the alerting window that holds a denial, or the
- * fingerprint's first-seen time when that falls inside this minute (the first denial ever is the spike's first).
+ * When the spike began, to the second: the window's first counted denial as history holds it
+ * (`windowFirstDenial`), else the fingerprint's first-seen time, each only when it falls inside the first minute of
+ * the alerting window that holds a denial; else the start of that minute.
  *
- * Never later than the true first denial: the sample is only the first denial of its batch in arrival order, so its
- * time is not used (a change between the true first denial and the sample would be named wrongly). A change in the
- * same minute just before the first denial is therefore not named unless first-seen says when that denial came.
+ * Never later than the true first denial: history is written before a denial is counted, so the earliest record of
+ * the window is at or before it; the sample is only the first denial of its batch in arrival order, so its time is
+ * not used. A change seconds before the first denial, in the same minute, is named; one seconds after is not.
  */
 export function firstDenialMsOf(alert: AlertSummary): number {
   const windowStartMs = Date.parse(alert.windowStart);
   const inWindow = alert.countsPerMinute.slice(-alert.windowMinutes);
   const offset = Math.max(0, inWindow.findIndex((count) => count > 0));
   const minuteMs = windowStartMs + offset * 60_000;
-  const firstSeenMs = Date.parse(alert.firstSeen);
-  return Number.isFinite(firstSeenMs) && firstSeenMs > minuteMs && firstSeenMs < minuteMs + 60_000 ? firstSeenMs : minuteMs;
+  const withinMinute = (iso: string | undefined) => {
+    const ms = iso ? Date.parse(iso) : Number.NaN;
+    return Number.isFinite(ms) && ms > minuteMs && ms < minuteMs + 60_000 ? ms : null;
+  };
+  return withinMinute(alert.windowFirstDenial) ?? withinMinute(alert.firstSeen) ?? minuteMs;
 }
 
 /** The policies an explicit deny names (the message, and the diagnosis when policies were read). */

@@ -20,6 +20,7 @@ import { cutEscaped, cutMrkdwn, escapeMrkdwn, sanitizeOutput, slackCode, slackCo
 import { layerLabel } from './labels.js';
 import type { PlacedStatement } from './least-privilege.js';
 import type { Phrase } from './phrase.js';
+import { formatLeadTime } from './time.js';
 
 /** Block Kit's limits. */
 export const SLACK_LIMITS = { blocks: 50, sectionText: 3000, fields: 10, fieldText: 2000, header: 150, contextElements: 10, fallbackText: 3000, buttons: 25, buttonText: 75, url: 3000 } as const;
@@ -142,7 +143,7 @@ function topText(values: TopValues, max: number, show = 3): string {
 function changesText(changes: readonly ChangeLink[]): string {
   const lines = ['*What changed* before the first denial:'];
   for (const change of changes) {
-    const when = `${change.minutesBeforeFirstDenial} min before`;
+    const when = formatLeadTime(change.minutesBeforeFirstDenial);
     const summary = slackProse(change.summary, 200);
     const url = change.consoleUrl && /^https:\/\/[^\s<>|]+$/.test(change.consoleUrl) ? change.consoleUrl : null;
     // Slack reads `&` in a link as the start of an entity: the URL's own `&` is written `&amp;`.

@@ -13,6 +13,7 @@ import { layerLabel, principalName } from './labels.js';
 import type { PlacedStatement } from './least-privilege.js';
 import { phraseText } from './phrase.js';
 import type { Severity } from './severity.js';
+import { formatLeadTime } from './time.js';
 
 /** SNS's limits: the subject is under 100 characters; a message at most 256 KB (we stay far below). */
 export const SNS_LIMITS = { subject: 99, message: 100_000, attributeValue: 256 } as const;
@@ -35,7 +36,7 @@ export function buildSnsMessage(alert: AlertSummary, options: RenderOptions = {}
   const lines = [...leadLines(facts), '', ...factLines(facts)];
   if (facts.changes.length > 0) {
     lines.push('', 'What changed before the first denial:');
-    for (const change of facts.changes) lines.push(`  - ${change.minutesBeforeFirstDenial} min before: ${one(change.summary, 300)}${change.consoleUrl ? ` (${one(change.consoleUrl, 500)})` : ''}`);
+    for (const change of facts.changes) lines.push(`  - ${formatLeadTime(change.minutesBeforeFirstDenial)}: ${one(change.summary, 300)}${change.consoleUrl ? ` (${one(change.consoleUrl, 500)})` : ''}`);
   }
   lines.push('', ...fixLines(facts));
   if (alert.diagnosis) {

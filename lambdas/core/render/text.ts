@@ -13,7 +13,7 @@ import { cut, flatten, sanitizeOutput } from './escape.js';
 import { layerLabel } from './labels.js';
 import { phraseText } from './phrase.js';
 import type { Severity } from './severity.js';
-import { formatTime } from './time.js';
+import { formatLeadTime, formatTime } from './time.js';
 
 const LABEL: Record<AlertSummary['reason'], string> = { threshold: 'SPIKE', escalation: 'ESCALATION', 'first-seen': 'NEW', 'distinct-resources': 'MANY-RESOURCES', 'distinct-actions': 'MANY-ACTIONS' };
 
@@ -50,7 +50,7 @@ export function renderAlertText(alert: AlertSummary, options: TextRenderOptions 
   );
   if (facts.sourceIps.top.length > 0) lines.push(`  ${label('from')}${top(facts.sourceIps, 60)}`);
   if (facts.userAgents.top.length > 0) lines.push(`  ${label('agent')}${top(facts.userAgents, 100, 2)}`);
-  for (const change of facts.changes) lines.push(`  ${label('changed')}${change.minutesBeforeFirstDenial} min before: ${one(change.summary, 200)}`);
+  for (const change of facts.changes) lines.push(`  ${label('changed')}${formatLeadTime(change.minutesBeforeFirstDenial)}: ${one(change.summary, 200)}`);
   const fix = facts.fix;
   const fixLabel = label(facts.triage.investigateFirst ? 'if legit' : 'fix');
   if (fix.kind === 'allow') {

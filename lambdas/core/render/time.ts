@@ -7,6 +7,11 @@ export function formatTime(iso: string): string {
   return match ? `${match[1]} ${match[2]} UTC` : cut(flatten(iso), 40);
 }
 
+/** How long before the first denial a change was made: `12 min before`, or `seconds before` under half a minute. */
+export function formatLeadTime(minutesBefore: number): string {
+  return minutesBefore > 0 ? `${minutesBefore} min before` : 'seconds before';
+}
+
 /** A span: `2024-07-30 21:31:16–21:31:21 UTC` on one day, both full times otherwise. */
 export function formatSpan(fromIso: string, toIso: string): string {
   const from = /^(\d{4}-\d{2}-\d{2})[T ](\d{2}:\d{2}:\d{2})/.exec(fromIso);
