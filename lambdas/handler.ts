@@ -1,6 +1,7 @@
 /**
  * The Lambda entry point: SQS batches of EventBridge CloudTrail events in, alerts to their routes' Slack webhooks and
- * SNS topics out. The same engine runs in `denial-alerter replay`.
+ * SNS topics out. The same engine runs in `denial-alerter replay`. The operations topic's alarms (SNS events) go to
+ * the default route's Slack webhook (`adapters/operations-slack.ts`).
  *
  * The composition root: {@link dependenciesFromEnvironment} builds everything once per execution environment from
  * `HANDLER_ENV` / `ROUTING_ENV`, {@link makeSqsHandler} turns dependencies into a handler, and the exported `handler`
@@ -14,9 +15,14 @@ import { injectLambdaContext } from '@aws-lambda-powertools/logger/middleware';
 import { Metrics, MetricUnit } from '@aws-lambda-powertools/metrics';
 import { logMetrics } from '@aws-lambda-powertools/metrics/middleware';
 import middy from '@middy/core';
-import type { Context, SQSBatchResponse, SQSEvent } from 'aws-lambda';
+import type { Context, SNSEvent, SQSBatchResponse, SQSEvent } from 'aws-lambda';
+import { SecretsManagerClient } from '@aws-sdk/client-secrets-manager';
 import { DynamoDbDenialStore } from './adapters/dynamodb-denial-store.js';
-import { createLambdaPublisher } from './adapters/lambda-notifier.js';
+import { createLambdaPublisher, effectiveRoutes } from './adapters/lambda-notifier.js';
+import { deliverOperationsNotices, isSnsEvent, type OperationsSlackDeps } from './adapters/operations-slack.js';
+import { defaultRouteSlackSecret } from './core/routing.js';
+import { fetchSlackWebhookUrl } from './adapters/slack-webhook-secret.js';
+import { SlackWebhookSender } from './adapters/slack-webhook.js';
 import type { Diagnosis } from './core/iam-policy/diagnose.js';
 import type { Denial } from './core/types.js';
 import { settingsFromJson } from './core/config.js';
@@ -49,6 +55,32 @@ export function makeSqsHandler(dependencies: () => HandlerDependencies) {
     const now = deps.now ?? Date.now;
     const deadlineMs = deliveryDeadline(now(), context.getRemainingTimeInMillis());
     return processSqsBatch(event, deps, { deadlineMs });
+  };
+}
+
+/**
+ * The handler for both event sources: SQS batches of denials, and SNS notifications of the operations topic (alarms,
+ * to the default route's Slack). Each path's dependencies are built on its first event, then kept.
+ */
+export function makeHandler(dependencies: () => HandlerDependencies, operations: () => OperationsSlackDeps) {
+  const handleSqsBatch = makeSqsHandler(dependencies);
+  let operationsDeps: OperationsSlackDeps | undefined;
+  return async function handle(event: SQSEvent | SNSEvent, context: Pick<Context, 'getRemainingTimeInMillis'>): Promise<SQSBatchResponse | void> {
+    if (isSnsEvent(event)) {
+      operationsDeps ??= operations();
+      return deliverOperationsNotices(event, operationsDeps, deliveryDeadline(Date.now(), context.getRemainingTimeInMillis()));
+    }
+    return handleSqsBatch(event, context);
+  };
+}
+
+/** Builds the operations path from the environment: the default route's Slack webhook, read from Secrets Manager on first use. */
+export function operationsDependenciesFromEnvironment(env: NodeJS.ProcessEnv = process.env, secretsManager: () => SecretsManagerClient = () => new SecretsManagerClient({})): OperationsSlackDeps {
+  const routes = effectiveRoutes({ ...routingFromEnvironment(env), snsTopicArn: env[HANDLER_ENV.snsTopicArn], slackWebhookSecretArn: env[HANDLER_ENV.slackWebhookSecretArn] });
+  const secretId = defaultRouteSlackSecret(routes);
+  return {
+    sender: secretId ? new SlackWebhookSender({ totalTimeoutMs: 20_000, webhookUrl: () => fetchSlackWebhookUrl(secretsManager(), secretId) }) : null,
+    log: (level, message, details) => logger[level](message, details ?? {}),
   };
 }
 
@@ -134,4 +166,4 @@ function lazyPolicyDiagnoser(): (denial: Denial) => Promise<Diagnosis> {
   };
 }
 
-export const handler = middy(makeSqsHandler(() => dependenciesFromEnvironment())).use(injectLambdaContext(logger)).use(logMetrics(metrics));
+export const handler = middy(makeHandler(() => dependenciesFromEnvironment(), () => operationsDependenciesFromEnvironment())).use(injectLambdaContext(logger)).use(logMetrics(metrics));

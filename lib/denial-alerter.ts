@@ -9,11 +9,12 @@ import { EventBus, Rule } from 'aws-cdk-lib/aws-events';
 import { SnsTopic } from 'aws-cdk-lib/aws-events-targets';
 import { AccountPrincipal, AnyPrincipal, PolicyStatement, ServicePrincipal } from 'aws-cdk-lib/aws-iam';
 import { Secret, type ISecret } from 'aws-cdk-lib/aws-secretsmanager';
+import { LambdaSubscription } from 'aws-cdk-lib/aws-sns-subscriptions';
 import type { Queue } from 'aws-cdk-lib/aws-sqs';
 import { Construct } from 'constructs';
 import { MEMBER_ACCOUNTS_ENV, MEMBER_READER_ROLE_NAME, ROUTING_ENV } from '../lambdas/config/env.js';
 import { resolveSettings, type Settings } from '../lambdas/core/config.js';
-import type { Route } from '../lambdas/core/routing.js';
+import { defaultRouteSlackSecret, type Route } from '../lambdas/core/routing.js';
 import { changeEventPattern } from './change-pattern.js';
 import { AlertTopic } from './constructs/alert-topic.js';
 import { DataKey } from './constructs/data-key.js';
@@ -91,7 +92,8 @@ export class DenialAlerter extends Construct {
   public readonly operationsTopic: AlertTopic;
   public readonly handler: DenialHandler;
   public readonly ingestQueue: Queue;
-  public readonly deadLetterQueues: { readonly ingest: Queue; readonly rule: Queue; readonly record: Queue; readonly alert: Queue };
+  /** `operations`: alarms the handler could not post to Slack (after Lambda's retries), when alarms go to Slack. */
+  public readonly deadLetterQueues: { readonly ingest: Queue; readonly rule: Queue; readonly record: Queue; readonly alert: Queue; readonly operations?: Queue };
   /** The rule on the account's default bus. */
   public readonly rule: DenialRule;
   /** The bus forwarders send to (other Regions of this account; other accounts of `organizationId`). */
@@ -117,10 +119,13 @@ export class DenialAlerter extends Construct {
     this.topic = new AlertTopic(this, 'Alerts', { encryptionKey: key, emails: props.alertEmails });
     const opsEmails = props.opsEmails ?? props.alertEmails ?? [];
     this.operationsTopic = new AlertTopic(this, 'Operations', { encryptionKey: key, emails: opsEmails, displayName: 'Denial Alerter operations' });
-    if (opsEmails.length === 0) {
+    // Alarms go to the default route's Slack too, as the Lambda reads its routes (routes, else the stack's secret).
+    const routesInForce: readonly Route[] = props.routes && props.routes.length > 0 ? props.routes : props.slackWebhookSecretName ? [{ name: 'default', slackWebhookSecretName: props.slackWebhookSecretName }] : [];
+    const alarmsToSlack = defaultRouteSlackSecret(routesInForce) !== null;
+    if (opsEmails.length === 0 && !alarmsToSlack) {
       Annotations.of(this.operationsTopic).addWarningV2(
         NO_OPERATIONS_RECEIVER_WARNING,
-        'Alarms (handler errors, dead letters, delivery failures) would reach no one: the operations topic has no subscriber. Set context "opsEmails" or "alertEmails" (-c alertEmails=you@example.com), or subscribe to the OperationsTopicArn output.',
+        'Alarms (handler errors, dead letters, delivery failures) would reach no one: the operations topic has no subscriber and the default route has no Slack webhook. Set context "opsEmails" or "alertEmails" (-c alertEmails=you@example.com), a "slackWebhookSecretName", or subscribe to the OperationsTopicArn output.',
       );
     }
 
@@ -129,6 +134,7 @@ export class DenialAlerter extends Construct {
       rule: new EncryptedQueue(this, 'RuleDeadLetter', { encryptionKey: key }).queue,
       record: new EncryptedQueue(this, 'RecordDeadLetter', { encryptionKey: key }).queue,
       alert: new EncryptedQueue(this, 'AlertDeadLetter', { encryptionKey: key }).queue,
+      ...(alarmsToSlack ? { operations: new EncryptedQueue(this, 'OperationsDeadLetter', { encryptionKey: key }).queue } : {}),
     };
     this.ingestQueue = new EncryptedQueue(this, 'Ingest', {
       encryptionKey: key,
@@ -162,6 +168,16 @@ export class DenialAlerter extends Construct {
       },
     });
     this.grantRoutes(props.routes ?? []);
+    if (this.deadLetterQueues.operations) {
+      // The handler posts the operations topic's alarms to the default route's Slack (its SNS path); what Slack
+      // does not take after Lambda's two retries of the asynchronous invocation is kept in the queue.
+      // The destination is named without SqsDestination's own grant (it adds kms:ReEncrypt* and GenerateDataKey*):
+      // the role already has kms:GenerateDataKey on the data key, and sqs:SendMessage on this queue alone below.
+      const undelivered = this.deadLetterQueues.operations;
+      this.handler.function.configureAsyncInvoke({ retryAttempts: 2, onFailure: { bind: () => ({ destination: undelivered.queueArn }) } });
+      this.handler.role.addToPolicy(new PolicyStatement({ sid: 'UndeliveredAlarms', actions: ['sqs:SendMessage'], resources: [undelivered.queueArn] }));
+      this.operationsTopic.topic.addSubscription(new LambdaSubscription(this.handler.function));
+    }
 
     this.rule = this.ruleTo('Rule', undefined, { extraErrorCodes: this.settings.extraErrorCodes });
     // Always there (a custom bus costs nothing at rest), so that forwarders in this account's other Regions have a
@@ -226,7 +242,13 @@ export class DenialAlerter extends Construct {
     this.observability = new Observability(this, 'Observability', {
       handler: this.handler.function,
       topic: this.operationsTopic.topic,
-      deadLetterQueues: { Ingest: this.deadLetterQueues.ingest, Rule: this.deadLetterQueues.rule, Record: this.deadLetterQueues.record, Alert: this.deadLetterQueues.alert },
+      deadLetterQueues: {
+        Ingest: this.deadLetterQueues.ingest,
+        Rule: this.deadLetterQueues.rule,
+        Record: this.deadLetterQueues.record,
+        Alert: this.deadLetterQueues.alert,
+        ...(this.deadLetterQueues.operations ? { Operations: this.deadLetterQueues.operations } : {}),
+      },
     });
     new CfnOutput(this, 'CentralBusArn', { value: this.centralBus.eventBusArn, description: 'The forwarders\' target (context centralBusArn, or centralAccount and centralRegion)' });
     new CfnOutput(this, 'TableName', { value: this.table.table.tableName, description: 'denial-alerter history --table <this>' });

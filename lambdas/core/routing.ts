@@ -68,6 +68,16 @@ export function routingFactsOf(alert: AlertSummary, base: RoutingFacts): Routing
   return principalTags && base.principalTags === undefined ? { ...base, principalTags } : base;
 }
 
+/**
+ * The Slack webhook secret of the default route (the last one, which matches every alert), or null: where the
+ * operations topic's alarms go besides email.
+ */
+export function defaultRouteSlackSecret(routes: readonly Route[]): string | null {
+  const fallback = routes.at(-1);
+  if (!fallback || fallback.match !== undefined) return null;
+  return fallback.slackWebhookSecretArn ?? fallback.slackWebhookSecretName ?? null;
+}
+
 /** The routes an alert took and the channel ids they name, deduplicated, in route order. */
 export interface RoutingDecision {
   routes: Route[];

@@ -224,5 +224,8 @@ describe('alarms reach someone', () => {
     expect(warnings({}).filter((text) => text.includes('would reach no one'))).toHaveLength(1);
     expect(warnings({ alertEmails: 'secops@example.com' }).filter((text) => text.includes('would reach no one'))).toEqual([]);
     expect(warnings({ opsEmails: ['ops@example.com'] }).filter((text) => text.includes('would reach no one'))).toEqual([]);
+    // The default route's Slack takes the alarms too; a Slack webhook on another route only does not.
+    expect(warnings({ slackWebhookSecretName: 'denial-alerter/slack-webhook' }).filter((text) => text.includes('would reach no one'))).toEqual([]);
+    expect(warnings({ routes: [{ name: 'payments', match: { accounts: ['222233334444'] }, slackWebhookSecretName: 'payments' }, { name: 'default', snsTopicArn: 'arn:aws:sns:eu-west-1:111122223333:all' }] }).filter((text) => text.includes('would reach no one'))).toHaveLength(1);
   });
 });

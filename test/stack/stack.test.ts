@@ -242,6 +242,26 @@ describe('DenialAlerter stack: alarms, dashboard, subscriptions, trail', () => {
     for (const name of [METRICS.names.denialsProcessed, METRICS.names.alertsPublished, METRICS.names.suppressed, 'Errors', 'ApproximateNumberOfMessagesVisible']) expect(body).toContain(name);
   });
 
+  it('with Slack on the default route, the handler takes the operations topic\'s alarms; what Slack refuses goes to its own queue', () => {
+    const topics = full.central.findResources('AWS::SNS::Topic');
+    const lambdaSubscriptions = resourcesOf(full.central, 'AWS::SNS::Subscription').filter((subscription) => subscription.Properties.Protocol === 'lambda');
+    expect(lambdaSubscriptions).toHaveLength(1);
+    expect(topics[lambdaSubscriptions[0]!.Properties.TopicArn.Ref]!.Properties.DisplayName).toBe('Denial Alerter operations');
+    const [handlerId] = Object.keys(full.central.findResources('AWS::Lambda::Function', { Properties: { Handler: 'index.handler', Environment: { Variables: { [HANDLER_ENV.tableName]: Match.anyValue() } } } }));
+    expect(lambdaSubscriptions[0]!.Properties.Endpoint).toEqual({ 'Fn::GetAtt': [handlerId, 'Arn'] });
+    const [invokeConfig] = resourcesOf(full.central, 'AWS::Lambda::EventInvokeConfig');
+    expect(invokeConfig!.Properties.MaximumRetryAttempts).toBe(2);
+    const queueId = invokeConfig!.Properties.DestinationConfig.OnFailure.Destination['Fn::GetAtt'][0] as string;
+    expect(queueId).toMatch(/^OperationsDeadLetter/);
+    expect(iamStatementsOf(full.central).filter((statement) => statement.Sid === 'UndeliveredAlarms')).toEqual([
+      expect.objectContaining({ Action: 'sqs:SendMessage', Resource: { 'Fn::GetAtt': [queueId, 'Arn'] } }),
+    ]);
+    // Watched like every dead-letter queue.
+    expect(resourcesOf(full.central, 'AWS::CloudWatch::Alarm').some((alarm) => JSON.stringify(alarm.Properties.Dimensions ?? []).includes(queueId))).toBe(true);
+    plain.central.resourceCountIs('AWS::Lambda::EventInvokeConfig', 0);
+    expect(Object.keys(plain.central.findResources('AWS::SQS::Queue')).some((id) => id.startsWith('OperationsDeadLetter'))).toBe(false);
+  });
+
   it('subscribes the alert emails to the topic', () => {
     full.central.hasResourceProperties('AWS::SNS::Subscription', { Protocol: 'email', Endpoint: 'secops@example.com' });
     plain.central.resourceCountIs('AWS::SNS::Subscription', 0);
