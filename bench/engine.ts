@@ -54,7 +54,7 @@ const flood = (count: number) =>
 async function measureCost(client: DynamoDBClient, label: string, records: CloudTrailRecord[]): Promise<void> {
   const tableName = `bench-${label}`;
   await ensureTable(client, tableName);
-  const store = new DynamoDbDenialStore({ tableName, client });
+  const store = new DynamoDbDenialStore({ tableName, client, measureCapacity: true });
   const engine = createSpikeEngine({ store, settings: resolveSettings(), now: () => START });
   const reasons = new Map<string, number>();
   const started = Date.now();
