@@ -25,6 +25,8 @@ import { HISTORY_PAGE_RAW_BYTES, TABLE_SCHEMA } from './table-schema.js';
 
 const BATCH_WRITE_LIMIT = 25;
 const MAX_UNPROCESSED_ROUNDS = 10;
+/** `BatchWriteItem` requests in flight at once. */
+const WRITE_CONCURRENCY = 4;
 
 /** The pk prefix of every item of this store (H1's items never use it). */
 export const CHANGE_PK_PREFIX = 'CHG#';
@@ -97,19 +99,26 @@ export class DynamoDbChangeStore implements ChangeStore {
 
   async putChanges(changes: readonly AuthorizationChange[], expiresAtSec: number): Promise<void> {
     const items = changePagesOf(changes, expiresAtSec);
-    for (let start = 0; start < items.length; start += BATCH_WRITE_LIMIT) {
-      let requests = items.slice(start, start + BATCH_WRITE_LIMIT).map((Item) => ({ PutRequest: { Item } }));
-      try {
-        for (let round = 0; requests.length > 0; round++) {
-          if (round >= MAX_UNPROCESSED_ROUNDS) throw new Error('DynamoDB kept returning unprocessed items (throttled)');
-          if (round > 0) await this.sleep(Math.min(2000, 25 * 2 ** round));
-          this.requests++;
-          const response = await this.documents.send(new BatchWriteCommand({ RequestItems: { [this.tableName]: requests } }));
-          requests = (response.UnprocessedItems?.[this.tableName] as typeof requests | undefined) ?? [];
-        }
-      } catch (error) {
-        throw new ChangeStoreError(`could not store ${changes.length} authorization change(s): ${(error as Error).message}`, { cause: error });
-      }
+    const chunks = Array.from({ length: Math.ceil(items.length / BATCH_WRITE_LIMIT) }, (_, index) => items.slice(index * BATCH_WRITE_LIMIT, (index + 1) * BATCH_WRITE_LIMIT));
+    // Chunks are independent writes, sent a few at a time; the first failure is reported once the others are done.
+    let next = 0;
+    const outcomes = await Promise.allSettled(
+      Array.from({ length: Math.min(WRITE_CONCURRENCY, chunks.length) }, async () => {
+        while (next < chunks.length) await this.writeChunk(chunks[next++]!);
+      }),
+    );
+    const failure = outcomes.find((outcome): outcome is PromiseRejectedResult => outcome.status === 'rejected');
+    if (failure) throw new ChangeStoreError(`could not store ${changes.length} authorization change(s): ${(failure.reason as Error).message}`, { cause: failure.reason });
+  }
+
+  private async writeChunk(items: readonly ChangePageItem[]): Promise<void> {
+    let requests = items.map((Item) => ({ PutRequest: { Item } }));
+    for (let round = 0; requests.length > 0; round++) {
+      if (round >= MAX_UNPROCESSED_ROUNDS) throw new Error('DynamoDB kept returning unprocessed items (throttled)');
+      if (round > 0) await this.sleep(Math.min(2000, 25 * 2 ** round));
+      this.requests++;
+      const response = await this.documents.send(new BatchWriteCommand({ RequestItems: { [this.tableName]: requests } }));
+      requests = (response.UnprocessedItems?.[this.tableName] as typeof requests | undefined) ?? [];
     }
   }
 

@@ -155,8 +155,10 @@ export class DynamoDbDenialStore implements DenialStore {
 
   async putHistory(entries: readonly HistoryEntry[], expiresAtSec: number): Promise<void> {
     const pages = historyPagesOf(entries, expiresAtSec);
-    for (let start = 0; start < pages.length; start += BATCH_WRITE_LIMIT) {
-      const chunk = pages.slice(start, start + BATCH_WRITE_LIMIT);
+    const chunks = Array.from({ length: Math.ceil(pages.length / BATCH_WRITE_LIMIT) }, (_, index) => pages.slice(index * BATCH_WRITE_LIMIT, (index + 1) * BATCH_WRITE_LIMIT));
+    // Chunks are independent writes, sent a few at a time; a failed chunk names its denials, the others are stored.
+    const failed: Array<{ error: unknown; eventIds: string[] }> = [];
+    await forEachLimited(chunks, FLUSH_CONCURRENCY, async (chunk) => {
       let requests = chunk.map((page) => ({ PutRequest: { Item: page.item as unknown as Item } }));
       try {
         for (let round = 0; requests.length > 0; round++) {
@@ -169,9 +171,11 @@ export class DynamoDbDenialStore implements DenialStore {
           requests = response.UnprocessedItems?.[this.tableName] ?? [];
         }
       } catch (error) {
-        const notStored = pages.slice(start).flatMap((page) => page.eventIds);
-        throw new StoreError(`could not write history: ${(error as Error).message}`, notStored, { cause: error });
+        failed.push({ error, eventIds: chunk.flatMap((page) => page.eventIds) });
       }
+    });
+    if (failed.length > 0) {
+      throw new StoreError(`could not write history: ${(failed[0]!.error as Error).message}`, failed.flatMap((failure) => failure.eventIds), { cause: failed[0]!.error });
     }
   }
 
