@@ -50,7 +50,7 @@ export function registerReplayCommand(program: Command, context: CliContext): Co
   command
     .option('--json', 'JSON lines: {"type":"alert",...} per alert, then {"type":"summary",...}')
     .option('--no-progress', 'no progress bar (shown on a terminal only, on stderr)')
-    .option('--batch-size <n>', 'records per batch, as the Lambda receives them from SQS', '500')
+    .option('--batch-size <n>', 'denials and changes per batch, as the Lambda receives them from SQS (other records are counted and skipped, as the rules skip them)', '500')
     .option('--dead-letter <file>', 'where unreadable records, records not stored and undelivered alerts are kept for a later replay', 'denial-alerter-dead-letter.jsonl')
     .option('--report <file.html>', 'also write a self-contained HTML report: denials per minute per top fingerprint, alerts marked, summary table');
   command.optionsGroup(GROUPS.rules);

@@ -16,6 +16,7 @@ import { alertJson } from '../core/render/json.js';
 import { renderAlertText } from '../core/render/text.js';
 import type { PolicyDirectory } from '../io/policy-directory.js';
 import { diagnose } from '../core/iam-policy/diagnose.js';
+import { isRuleCandidate } from '../core/rule-candidate.js';
 import { writeLine } from './output.js';
 import { createProgress } from './progress.js';
 import { colourEnabled, styleFor, type Style } from './style.js';
@@ -98,11 +99,24 @@ export async function replayPipeline(options: ReplayOptions, io: ReplayIo): Prom
     io.stderr.write(`denial-alerter replay: ${warning}\n`);
   };
   const reader = readRecords(options.paths, io.stdin, { onBytes: (bytes) => progress.addBytes(bytes), onWarning, exclude: [options.deadLetter] })[Symbol.asyncIterator]();
+  const replayedTimes = eventTimeRange();
+  /**
+   * Counts a record; false for one no rule would deliver (a successful call that changes no authorization): it is
+   * skipped here as EventBridge skips it, so batches hold what the Lambda's would, and reading ahead holds little.
+   */
+  const counted = (item: InputItem): boolean => {
+    if (item.kind === 'error') return true;
+    totals.records++;
+    replayedTimes.see(item.record.eventTime);
+    if (isRuleCandidate(item.record as CloudTrailRecord)) return true;
+    progress.update({ records: totals.records, denials: totals.denials, alerts: totals.alerts });
+    return false;
+  };
   const readAhead: InputItem[] = [];
   let readAheadError: unknown = null;
   let unfinishedRead: Promise<IteratorResult<InputItem>> | null = null;
   try {
-    unfinishedRead = (await readAheadUntil(connecting, reader, readAhead, batchSize)).unfinished;
+    unfinishedRead = (await readAheadUntil(connecting, reader, readAhead, Math.max(batchSize, READ_AHEAD_CANDIDATES), counted)).unfinished;
   } catch (error) {
     readAheadError = error;
   }
@@ -180,10 +194,9 @@ export async function replayPipeline(options: ReplayOptions, io: ReplayIo): Prom
     inFlight.catch(() => undefined); // surfaced by the next await of inFlight
   };
 
-  const replayedTimes = eventTimeRange();
   try {
     if (readAheadError) throw readAheadError;
-    for await (const item of continued(readAhead, unfinishedRead, reader)) {
+    for await (const item of continued(readAhead, unfinishedRead, reader, counted)) {
       if (item.kind === 'error') {
         totals.unreadable++;
         keep(deadLetter, { reason: 'unreadable', error: item.error, ...item.location, raw: item.raw });
@@ -192,8 +205,6 @@ export async function replayPipeline(options: ReplayOptions, io: ReplayIo): Prom
         if (totals.unreadable === 11) io.stderr.write(`denial-alerter replay: more unreadable items are counted and kept in ${deadLetter}\n`);
         continue;
       }
-      totals.records++;
-      replayedTimes.see(item.record.eventTime);
       batch.push({ record: item.record as CloudTrailRecord, item });
       if (batch.length >= batchSize) await flushWhileReading();
       progress.update({ records: totals.records, denials: totals.denials, alerts: totals.alerts });
@@ -269,6 +280,7 @@ async function readAheadUntil<T>(
   items: AsyncIterator<T>,
   buffer: T[],
   limit: number,
+  keep: (item: T) => boolean,
 ): Promise<{ unfinished: Promise<IteratorResult<T>> | null }> {
   const readySignal: Promise<typeof READY> = ready.then(
     () => READY,
@@ -280,27 +292,36 @@ async function readAheadUntil<T>(
     // Wrapped: an async function returning a bare promise would wait for it.
     if (first === READY) return { unfinished: pending };
     if (first.done) return { unfinished: null };
-    buffer.push(first.value);
+    if (keep(first.value)) buffer.push(first.value);
   }
   return { unfinished: null };
 }
 
 const READY = Symbol('ready');
 
-/** What was read ahead, then the read left under way (if any), then the rest of the same reader. */
-async function* continued<T>(buffer: readonly T[], unfinished: Promise<IteratorResult<T>> | null, rest: AsyncIterator<T>): AsyncGenerator<T> {
+/**
+ * What was read ahead (already kept), then the read left under way (if any), then the rest of the same reader, each
+ * of these only when `keep` says so.
+ */
+async function* continued<T>(buffer: readonly T[], unfinished: Promise<IteratorResult<T>> | null, rest: AsyncIterator<T>, keep: (item: T) => boolean): AsyncGenerator<T> {
   yield* buffer;
   if (unfinished) {
     const next = await unfinished;
     if (next.done) return;
-    yield next.value;
+    if (keep(next.value)) yield next.value;
   }
   for (;;) {
     const next = await rest.next();
     if (next.done) return;
-    yield next.value;
+    if (keep(next.value)) yield next.value;
   }
 }
+
+/**
+ * Denials and changes read ahead at most while the embedded emulator starts (or one batch, when larger): every other
+ * record is counted and dropped as it is read, so the whole input of a typical start is read ahead in little memory.
+ */
+const READ_AHEAD_CANDIDATES = 20_000;
 
 /** The most one batch's delivery may take; the notifier's own run budget (`--delivery-budget`) is usually shorter. */
 const REPLAY_DELIVERY_DEADLINE_MS = 10 * 60_000;
