@@ -5,20 +5,23 @@
  *
  *   npx tsx scripts/render-slack-preview.ts
  */
+import { operationsNoticeOf, operationsSlackMessage } from '../lambdas/core/render/operations-notice.js';
 import { buildSlackMessage } from '../lambdas/core/render/slack.js';
+import { handlerErrorsAlarm } from '../test/render/operations-alarms.js';
 import { ec2Everything, lambdaLogStreams } from '../test/render/alerts.js';
 import { DESKTOP, PHONE, slackHtml } from '../test/render/slack-html.js';
 import { closeBrowser, screenshot } from '../test/support/browser.js';
 
 const PREVIEWS = [
-  { name: 'typical', alert: lambdaLogStreams, time: '08:59' },
-  { name: 'investigate', alert: ec2Everything, time: '21:31' },
+  { name: 'typical', message: () => buildSlackMessage(lambdaLogStreams), time: '08:59' },
+  { name: 'investigate', message: () => buildSlackMessage(ec2Everything), time: '21:31' },
+  { name: 'alarm', message: () => operationsSlackMessage(operationsNoticeOf(handlerErrorsAlarm)), time: '10:05' },
 ] as const;
 
 async function main(): Promise<void> {
   try {
     for (const preview of PREVIEWS) {
-      const html = slackHtml(buildSlackMessage(preview.alert), preview.time);
+      const html = slackHtml(preview.message(), preview.time);
       for (const [form, width] of [['phone', PHONE.width], ['desktop', DESKTOP.width]] as const) {
         const path = `docs/img/slack-${preview.name}-${form}.png`;
         const { height, consoleErrors } = await screenshot(html, path, { width });

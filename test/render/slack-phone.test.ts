@@ -4,10 +4,28 @@ import { SEVERITY_STYLE } from '../../lambdas/core/render/severity.js';
 import { closeBrowser, documentHeight, withPage } from '../support/browser.js';
 import { ec2Everything, ec2GetPasswordData, lambdaLogStreams, stsAssumeRole } from './alerts.js';
 import { PHONE, slackHtml } from './slack-html.js';
+import { operationsNoticeOf, operationsSlackMessage } from '../../lambdas/core/render/operations-notice.js';
+import { handlerErrorsAlarm } from './operations-alarms.js';
 
 afterAll(closeBrowser);
 
 describe('Slack on a phone (an HTML approximation of Slack, rendered by headless Chromium at 390 px)', () => {
+  it('an alarm from the operations topic is short: what fired, its state and where, why, and what it watches', async () => {
+    const { result, consoleErrors } = await withPage(
+      slackHtml(operationsSlackMessage(operationsNoticeOf(handlerErrorsAlarm)), '10:05'),
+      async (page) => ({
+        height: await documentHeight(page),
+        text: (await page.evaluate(`document.body.innerText`)) as string,
+        overflowing: (await page.evaluate(`document.documentElement.scrollWidth > document.documentElement.clientWidth`)) as boolean,
+      }),
+      { width: PHONE.width, height: PHONE.height },
+    );
+    expect(consoleErrors).toEqual([]);
+    expect(result.overflowing).toBe(false);
+    expect(result.height).toBeLessThanOrEqual(PHONE.height / 2);
+    expect(result.text).toMatch(/Alarm: DenialAlerter-HandlerErrors[\s\S]*State ALARM \(was OK\)[\s\S]*Why Threshold Crossed[\s\S]*What it watches The denial handler failed/);
+  });
+
   it('a typical alert fits one phone screen, shows the fix first and its severity colour, with no console error', async () => {
     const { result, consoleErrors } = await withPage(
       slackHtml(buildSlackMessage(lambdaLogStreams)),
