@@ -25,6 +25,14 @@ describe('terminal colour', () => {
 });
 
 describe('what a responder needs, in each form', () => {
+  it('"when" starts at the window\'s first counted denial when history told it, to the second', () => {
+    const exact = { ...lambdaLogStreams, firstSeen: '2026-11-29T10:00:00.000Z', windowFirstDenial: '2026-11-30T08:56:12.000Z' };
+    for (const text of [renderAlertText(exact), buildSnsMessage(exact).message]) expect(text).toContain(formatSpan('2026-11-30T08:56:12.000Z', exact.lastSeen));
+    // Without it: the window's start (first-seen is older).
+    const { windowFirstDenial: _none, ...minuteOnly } = exact;
+    expect(renderAlertText(minuteOnly)).toContain(formatSpan(exact.windowStart, exact.lastSeen));
+  });
+
   it('what changed, the route, the regression and the authorization-details link', () => {
     const slack = buildSlackMessage(ec2Everything);
     const texts = allTexts(slack).join('\n');

@@ -187,7 +187,9 @@ function topValues(window: TopValues | undefined, list: readonly ValueCount[], c
   return { top: shown, others: Math.max(0, count - sum), distinct: list.length };
 }
 
+/** When the window's denials began: its first counted denial when history told (to the second), else the later of first-seen and the window's start. */
 function windowFirst(alert: AlertSummary): string {
+  if (alert.windowFirstDenial && alert.windowFirstDenial >= alert.windowStart) return alert.windowFirstDenial;
   return alert.firstSeen > alert.windowStart ? alert.firstSeen : alert.windowStart;
 }
 
