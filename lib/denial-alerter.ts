@@ -31,6 +31,9 @@ import type { MemberTemplateProps } from './member-template.js';
 /** Name of the central bus that forwarders send to. */
 export const CENTRAL_BUS_NAME = 'denial-alerter-central';
 
+/** Id of the warning given for a route that can never match in the Lambda (tags it never reads). */
+export const UNMATCHABLE_ROUTE_WARNING = 'denial-alerter:unmatchable-route';
+
 /** Id of the warning `cdk synth --strict` fails on when alarms would reach no one. */
 export const NO_OPERATIONS_RECEIVER_WARNING = 'denial-alerter:no-operations-receiver';
 
@@ -168,6 +171,7 @@ export class DenialAlerter extends Construct {
       },
     });
     this.grantRoutes(props.routes ?? []);
+    this.warnAboutUnmatchableRoutes(props.routes ?? [], policyLookups);
     if (this.deadLetterQueues.operations) {
       // The handler posts the operations topic's alarms to the default route's Slack (its SNS path); what Slack
       // does not take after Lambda's two retries of the asynchronous invocation is kept in the queue.
@@ -299,6 +303,21 @@ export class DenialAlerter extends Construct {
       this.handler.role.addToPolicy(new PolicyStatement({ sid: 'RouteSlackWebhookSecrets', actions: ['secretsmanager:GetSecretValue'], resources: [...new Set(secrets)] }));
     }
     if (topics.length > 0) this.handler.role.addToPolicy(new PolicyStatement({ sid: 'RouteTopics', actions: ['sns:Publish'], resources: topics }));
+  }
+
+  /**
+   * Warns (so `cdk synth --strict` fails) about routes the Lambda can never take: resource tags are never read, and a
+   * principal's tags only with policy lookups (the diagnosis carries them).
+   */
+  private warnAboutUnmatchableRoutes(routes: readonly Route[], policyLookups: boolean): void {
+    for (const route of routes) {
+      const why = route.match?.resourceTags
+        ? 'it matches resourceTags, and the handler never reads a resource\'s tags'
+        : route.match?.principalTags && !policyLookups
+          ? 'it matches principalTags, and without "policyLookups" the handler never reads a principal\'s tags'
+          : null;
+      if (why) Annotations.of(this).addWarningV2(UNMATCHABLE_ROUTE_WARNING, `Route "${route.name}" can never match: ${why}. Its alerts fall through to the next route.`);
+    }
   }
 
   /** The handler may assume the reader role in accounts of the organization, and only there. */

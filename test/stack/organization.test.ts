@@ -216,6 +216,20 @@ describe('alarms reach someone', () => {
     }
   });
 
+  it('warns at synth (so --strict fails) about a route the handler can never take: resource tags, or principal tags without policy lookups', () => {
+    const warnings = (context: Record<string, unknown>) =>
+      buildCentral(context)
+        .centralStack.node.findAll()
+        .flatMap((construct) => construct.node.metadata.filter((entry) => entry.type === 'aws:cdk:warning').map((entry) => String(entry.data)))
+        .filter((text) => text.includes('can never match'));
+    const fallback = { name: 'default', snsTopicArn: 'arn:aws:sns:eu-west-1:111122223333:all' };
+    const byTeam = { name: 'team', match: { principalTags: { team: 'payments' } }, snsTopicArn: 'arn:aws:sns:eu-west-1:111122223333:payments' };
+    const byBucketTag = { name: 'data', match: { resourceTags: { classification: 'pii' } }, snsTopicArn: 'arn:aws:sns:eu-west-1:111122223333:data' };
+    expect(warnings({ routes: [byTeam, fallback], policyLookups: false })).toEqual([expect.stringContaining('Route "team" can never match: it matches principalTags, and without "policyLookups"')]);
+    expect(warnings({ routes: [byTeam, fallback], policyLookups: true })).toEqual([]);
+    expect(warnings({ routes: [byBucketTag, fallback], policyLookups: true })).toEqual([expect.stringContaining('Route "data" can never match: it matches resourceTags')]);
+  });
+
   it('warns at synth (so --strict fails) when the operations topic has no subscriber, and not otherwise', () => {
     const warnings = (context: Record<string, unknown>) =>
       buildCentral(context)
