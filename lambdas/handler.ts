@@ -26,6 +26,7 @@ import { SlackWebhookSender } from './adapters/slack-webhook.js';
 import type { Diagnosis } from './core/iam-policy/diagnose.js';
 import type { Denial } from './core/types.js';
 import { settingsFromJson } from './core/config.js';
+import { historyTableLink } from './core/render/cloudtrail-link.js';
 import { deliveryDeadline } from './config/delivery.js';
 import { HANDLER_ENV, POLICY_LOOKUPS_ENV } from './config/env.js';
 import { routingFromEnvironment } from './config/routing.js';
@@ -106,6 +107,7 @@ export function dependenciesFromEnvironment(env: NodeJS.ProcessEnv = process.env
     ...routingFromEnvironment(env),
     snsTopicArn: env[HANDLER_ENV.snsTopicArn],
     slackWebhookSecretArn: env[HANDLER_ENV.slackWebhookSecretArn],
+    historyUrl: historyTableLink(env.AWS_REGION, env[HANDLER_ENV.tableName]),
   });
   const whatChanged = whatChangedHooks(changes, settings);
   const triage = createTriageEnricher({ store, onHistoryError: (error) => logger.warn('triage history unavailable', { error: String(error) }) });

@@ -6,6 +6,9 @@
  */
 import { SecretsManagerClient } from '@aws-sdk/client-secrets-manager';
 import { SNSClient } from '@aws-sdk/client-sns';
+import type { RenderOptions } from '../core/render/alert-facts.js';
+import { buildSlackMessage } from '../core/render/slack.js';
+import { buildSnsMessage } from '../core/render/sns.js';
 import { routingFactsOf, type Route, type RoutingFacts } from '../core/routing.js';
 import type { AlertPublisher } from '../engine/alert-publisher.js';
 import { createAlertPublisher, slackAlertChannel, snsAlertChannel } from './notifier.js';
@@ -27,6 +30,8 @@ export interface LambdaPublisherOptions {
   clients?: { sns?: () => SNSClient; secretsManager?: () => SecretsManagerClient };
   /** Slack timing. @default 5 s per attempt, 20 s per message (the caller's deadline bounds both) */
   slack?: Partial<Omit<SlackWebhookOptions, 'webhookUrl'>>;
+  /** The deployment's history table in the console (`historyTableLink`): the "History" button. @default none */
+  historyUrl?: string | null;
 }
 
 /**
@@ -50,12 +55,13 @@ export function createLambdaPublisher(options: LambdaPublisherOptions): AlertPub
   const sns = once(options.clients?.sns ?? (() => new SNSClient({})));
   const secretsManager = once(options.clients?.secretsManager ?? (() => new SecretsManagerClient({})));
   const slackSenders = new Map<string, SlackWebhookSender>();
+  const render: RenderOptions = { historyUrl: options.historyUrl ?? null };
   const organization: RoutingFacts = options.accountOrganizationalUnits ? { accountOrganizationalUnits: options.accountOrganizationalUnits } : {};
   return createAlertPublisher({
     routes: effectiveRoutes(options),
     facts: (alert) => routingFactsOf(alert, organization),
     channel(id, route) {
-      if (id.startsWith('sns:')) return snsAlertChannel(id, new SnsPublisher(sns(), id.slice('sns:'.length)));
+      if (id.startsWith('sns:')) return snsAlertChannel(id, new SnsPublisher(sns(), id.slice('sns:'.length), (alert) => buildSnsMessage(alert, render)));
       const secretId = route.slackWebhookSecretArn ?? route.slackWebhookSecretName;
       if (secretId === undefined) return undefined;
       let sender = slackSenders.get(secretId);
@@ -65,7 +71,7 @@ export function createLambdaPublisher(options: LambdaPublisherOptions): AlertPub
         sender = new SlackWebhookSender({ totalTimeoutMs: 20_000, ...options.slack, webhookUrl: () => fetchSlackWebhookUrl(secretsManager(), secretId) });
         slackSenders.set(secretId, sender);
       }
-      return slackAlertChannel(id, sender);
+      return slackAlertChannel(id, sender, (alert) => buildSlackMessage(alert, render));
     },
   });
 }

@@ -8,6 +8,7 @@ import { createLambdaPublisher, effectiveRoutes } from '../../lambdas/adapters/l
 import { deliveryDeadline, DELIVERY_SAFETY_MARGIN_MS } from '../../lambdas/config/delivery.js';
 import type { AlertSummary } from '../../lambdas/core/alert.js';
 import type { Diagnosis } from '../../lambdas/core/iam-policy/diagnose.js';
+import { historyTableLink } from '../../lambdas/core/render/cloudtrail-link.js';
 import { routesFromJson } from '../../lambdas/core/routing.js';
 import { stsAssumeRole } from '../render/alerts.js';
 import { useHttpServers, type Respond } from '../support/http-server.js';
@@ -70,6 +71,24 @@ describe('the Lambda publisher', () => {
       expect.stringContaining('route: audit+dev'),
       expect.stringContaining('route: audit+prod'),
     ]);
+  });
+
+  it('gives Slack a History button and SNS a History line to the deployment\'s table in the console', async () => {
+    const webhook = await server(ok);
+    const sns = await fakeSns();
+    servers.track(sns);
+    const secrets = await secretsManager({ 'slack/all': `${webhook.url}/services/T/ALL/x` });
+    const historyUrl = historyTableLink('eu-west-1', 'DenialAlerter-History');
+    const publisher = createLambdaPublisher({
+      routes: routesFromJson(JSON.stringify([{ name: 'all', slackWebhookSecretName: 'slack/all', snsTopicArn: TOPIC }])),
+      clients: { secretsManager: () => secrets.client, sns: () => snsClient(sns.origin) },
+      historyUrl,
+    });
+    await publisher.publish([{ alert: alertIn('111111111111', 'h1'), alreadyDelivered: [] }], { deadlineMs: deadline() });
+    const posted = JSON.parse(webhook.requests[0]!.body) as { blocks: unknown[]; attachments?: Array<{ blocks: unknown[] }> };
+    const buttons = JSON.stringify([...posted.blocks, ...(posted.attachments ?? []).flatMap((attachment) => attachment.blocks)]);
+    expect(buttons).toContain(`"url":"${historyUrl}"`);
+    expect(parsePublish(sns.requests[0]!).message).toContain(`History: ${historyUrl}`);
   });
 
   it('routes by the principal\'s tags when policy lookups read them with its policies; without them, to the default', async () => {
