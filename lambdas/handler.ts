@@ -82,6 +82,7 @@ export function operationsDependenciesFromEnvironment(env: NodeJS.ProcessEnv = p
   return {
     sender: secretId ? new SlackWebhookSender({ totalTimeoutMs: 20_000, webhookUrl: () => fetchSlackWebhookUrl(secretsManager(), secretId) }) : null,
     log: (level, message, details) => logger[level](message, details ?? {}),
+    metric: (name, value) => metrics.addMetric(name, MetricUnit.Count, value),
   };
 }
 

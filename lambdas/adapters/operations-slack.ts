@@ -5,6 +5,7 @@
  * and then sends it to the function's on-failure queue; the topic's email subscribers got it either way.
  */
 import type { SNSEvent } from 'aws-lambda';
+import { METRICS } from '../config/metrics.js';
 import { operationsNoticeOf, operationsSlackMessage } from '../core/render/operations-notice.js';
 import type { SlackWebhookSender } from './slack-webhook.js';
 
@@ -19,6 +20,8 @@ export interface OperationsSlackDeps {
   /** The default route's sender; null when that route has no Slack webhook (notices are then only logged). */
   sender: SlackWebhookSender | null;
   log(level: 'info' | 'warn' | 'error', message: string, details?: Record<string, unknown>): void;
+  /** Counts the notices posted (`OperationsNoticesSent`). @default none */
+  metric?(name: string, value: number): void;
 }
 
 /**
@@ -28,6 +31,7 @@ export interface OperationsSlackDeps {
  */
 export async function deliverOperationsNotices(event: SNSEvent, deps: OperationsSlackDeps, deadlineMs: number): Promise<void> {
   const failures: Error[] = [];
+  let sent = 0;
   for (const record of event.Records) {
     const notice = operationsNoticeOf(record.Sns.Message, record.Sns.Subject);
     if (!deps.sender) {
@@ -36,11 +40,13 @@ export async function deliverOperationsNotices(event: SNSEvent, deps: Operations
     }
     try {
       await deps.sender.send(operationsSlackMessage(notice), { deadlineMs });
+      sent++;
       deps.log('info', 'operations notice sent to Slack', { title: notice.title, state: notice.state });
     } catch (error) {
       failures.push(error as Error);
       deps.log('error', 'operations notice not delivered to Slack', { title: notice.title, state: notice.state, error: (error as Error).message });
     }
   }
+  deps.metric?.(METRICS.names.operationsNoticesSent, sent);
   if (failures.length > 0) throw new Error(`${failures.length} operations notice(s) not delivered to Slack: ${failures[0]!.message}`, { cause: failures[0] });
 }

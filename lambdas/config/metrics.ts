@@ -12,5 +12,7 @@ export const METRICS = {
     untrustedEvents: 'UntrustedEvents',
     /** Decided alerts still in the outbox after an invocation (sent again by the next one). */
     alertsPending: 'AlertsPending',
+    /** Operations-topic alarms posted to the default route's Slack. */
+    operationsNoticesSent: 'OperationsNoticesSent',
   },
 } as const;

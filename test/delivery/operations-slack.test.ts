@@ -44,14 +44,15 @@ async function handlerWith(env: NodeJS.ProcessEnv, webhooks: Record<string, stri
   });
   const client = new SecretsManagerClient({ endpoint: secrets.origin, region: 'us-east-1', credentials: { accessKeyId: 'x', secretAccessKey: 'y' }, maxAttempts: 1 });
   const logged: string[] = [];
+  const counted: Array<[string, number]> = [];
   const operations = operationsDependenciesFromEnvironment(env, () => client);
   const handler = makeHandler(
     () => {
       throw new Error('an SNS event must not build the SQS path');
     },
-    () => ({ ...operations, log: (level, message) => logged.push(`${level}: ${message}`) }),
+    () => ({ ...operations, log: (level, message) => logged.push(`${level}: ${message}`), metric: (name, value) => counted.push([name, value]) }),
   );
-  return { handler, logged, secrets };
+  return { handler, logged, counted, secrets };
 }
 
 const context = { getRemainingTimeInMillis: () => 30_000 };
@@ -65,7 +66,7 @@ describe('alarms on the operations topic to Slack', () => {
       { name: 'payments', match: { accounts: ['111122223333'] }, slackWebhookSecretName: 'slack/payments' },
       { name: 'all', slackWebhookSecretName: 'slack/all' },
     ];
-    const { handler, logged } = await handlerWith({ DENIAL_ALERTER_ROUTES: JSON.stringify(routes) }, { 'slack/payments': `${payments.url}/services/T/P/x`, 'slack/all': `${everyone.url}/services/T/A/x` });
+    const { handler, logged, counted } = await handlerWith({ DENIAL_ALERTER_ROUTES: JSON.stringify(routes) }, { 'slack/payments': `${payments.url}/services/T/P/x`, 'slack/all': `${everyone.url}/services/T/A/x` });
     await handler(alarmEvent('ALARM'), context);
     expect(payments.requests).toHaveLength(0);
     expect(everyone.requests).toHaveLength(1);
@@ -73,14 +74,16 @@ describe('alarms on the operations topic to Slack', () => {
     expect(posted.text).toBe('Alarm: DenialAlerter-AlertDeadLetters (ALARM)');
     expect(posted.blocks[0]!.text!.text).toBe('\u{1F6A8} Alarm: DenialAlerter-AlertDeadLetters');
     expect(logged).toEqual(['info: operations notice sent to Slack']);
+    expect(counted).toEqual([['OperationsNoticesSent', 1]]);
   });
 
   it('fails the invocation when Slack refuses the notice (Lambda retries it, then keeps it in the on-failure queue)', async () => {
     const refusing = await servers.start((_, res) => void res.writeHead(400).end('invalid_payload'));
-    const { handler, logged } = await handlerWith({ SLACK_WEBHOOK_SECRET_ARN: 'arn:aws:secretsmanager:us-east-1:111122223333:secret:slack-AbCdEf' }, { 'arn:aws:secretsmanager:us-east-1:111122223333:secret:slack-AbCdEf': `${refusing.url}/services/T/B/x` });
+    const { handler, logged, counted } = await handlerWith({ SLACK_WEBHOOK_SECRET_ARN: 'arn:aws:secretsmanager:us-east-1:111122223333:secret:slack-AbCdEf' }, { 'arn:aws:secretsmanager:us-east-1:111122223333:secret:slack-AbCdEf': `${refusing.url}/services/T/B/x` });
     await expect(handler(alarmEvent('ALARM'), context)).rejects.toThrow(/1 operations notice\(s\) not delivered to Slack: .*400/);
     expect(refusing.requests).toHaveLength(1);
     expect(logged).toEqual(['error: operations notice not delivered to Slack']);
+    expect(counted).toEqual([['OperationsNoticesSent', 0]]);
   });
 
   it('only logs the notice when the default route has no Slack webhook (the topic\'s email subscribers have it)', async () => {
