@@ -86,7 +86,7 @@ export async function replayPipeline(options: ReplayOptions, io: ReplayIo): Prom
   const { settings, batchSize, notifier, policies } = options;
   const now = io.now ?? Date.now;
   const started = now();
-  // The embedded emulator starts (a JVM: seconds) while the first batch is read and classified.
+  // The embedded emulator starts (a JVM: seconds) while the input is read (up to READ_AHEAD_CANDIDATES denials and changes).
   const connecting = connectStore(options.store, (line) => io.stderr.write(`${line}\n`));
   connecting.catch(() => undefined); // awaited below; this only keeps an early failure from being "unhandled"
   const showProgress = options.progress && Boolean((io.stderr as { isTTY?: boolean }).isTTY);
