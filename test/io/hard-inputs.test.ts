@@ -198,14 +198,14 @@ describe('excluded files', () => {
 });
 
 describe('unreadable entries', () => {
-  // Permissions do not stop root: as root, the reader runs as "nobody" in a child process.
+  // Permissions do not stop root: as root, the CLI runs without the two capabilities that bypass them (setpriv, from
+  // util-linux). It stays root, so it still reaches a checkout in a private directory (mktemp -d is 0700).
   const asRoot = process.getuid?.() === 0;
   const BIN = fileURLToPath(new URL('../../bin/denial-alerter.mjs', import.meta.url));
-  // "nobody" must reach the checkout to run the CLI: a clone inside a private directory (mktemp -d is 0700) cannot be
-  // tested this way, and the test says so instead of failing on the checkout's location.
-  const nobodyCanRun = !asRoot || spawnSync(process.execPath, ['-e', `require('node:fs').accessSync(${JSON.stringify(BIN)})`], { uid: 65534, gid: 65534 }).status === 0;
+  const bounded = (args: string[]): [string, string[]] =>
+    asRoot ? ['setpriv', ['--bounding-set', '-dac_override,-dac_read_search', '--', process.execPath, ...args]] : [process.execPath, args];
 
-  it.skipIf(!nobodyCanRun)('an unreadable subdirectory and an unreadable file are reported, and the rest is read', () => {
+  it('an unreadable subdirectory and an unreadable file are reported, and the rest is read', () => {
     const tree = join(dir, 'locked-tree');
     mkdirSync(join(tree, 'a-locked'), { recursive: true });
     mkdirSync(join(tree, 'b-open'), { recursive: true });
@@ -219,11 +219,7 @@ describe('unreadable entries', () => {
     chmodSync(join(tree, 'd-open.jsonl'), 0o644);
     chmodSync(join(tree, 'a-locked'), 0o000);
     chmodSync(join(tree, 'c-secret.jsonl'), 0o000);
-    const result = spawnSync(process.execPath, [BIN, 'explain', '--json', tree], {
-      encoding: 'utf8',
-      ...(asRoot ? { uid: 65534, gid: 65534 } : {}),
-      env: { ...process.env, HOME: dir },
-    });
+    const result = spawnSync(...bounded([BIN, 'explain', '--json', tree]), { encoding: 'utf8', env: { ...process.env, HOME: dir } });
     const lines = result.stdout.trim().split('\n').map((line) => JSON.parse(line));
     expect(lines.map((line) => line.eventId ?? line.error)).toEqual([
       expect.stringMatching(/cannot read directory .*a-locked: EACCES: permission denied/),

@@ -17,7 +17,7 @@ export const CHROMIUM_CANDIDATES = ['/usr/bin/chromium', '/usr/bin/chromium-brow
 /** Flags for root and CI containers: no sandbox (root), new headless mode, no GPU, /tmp instead of a small /dev/shm. */
 export const CHROMIUM_FLAGS = ['--no-sandbox', '--headless=new', '--disable-gpu', '--disable-dev-shm-usage'] as const;
 
-/** The Chromium executable, or null when none is installed (tests can `skipIf(!chromiumPath())` with a reason). */
+/** The Chromium executable, or null when none is installed (`.ci/run` installs Debian's chromium; `browser()` then fails, naming the paths tried). */
 export function chromiumPath(): string | null {
   const fromEnv = process.env.CHROMIUM_PATH;
   if (fromEnv) return existsSync(fromEnv) ? fromEnv : null;
