@@ -6,6 +6,7 @@ import { suggestFix } from '../../lambdas/core/render/least-privilege.js';
 import { buildSlackMessage } from '../../lambdas/core/render/slack.js';
 import { buildSnsMessage } from '../../lambdas/core/render/sns.js';
 import { renderAlertText } from '../../lambdas/core/render/text.js';
+import { topValuesOf, UNKNOWN_RESOURCE } from '../../lambdas/core/spike/window-context.js';
 import type { Denial } from '../../lambdas/core/types.js';
 import { readJsonl } from '../support/corpus.js';
 import { lambdaLogStreams } from './alerts.js';
@@ -36,13 +37,8 @@ function corpusGroups(): Map<string, Denial[]> {
 /** The alert the engine would raise for a group: window-wide top values over every denial of the group. */
 function alertOf(denials: Denial[]): AlertSummary {
   const first = denials[0]!;
-  const top = (pick: (denial: Denial) => string | null) => {
-    const counts = new Map<string, number>();
-    for (const denial of denials) counts.set(pick(denial) ?? '(unknown)', (counts.get(pick(denial) ?? '(unknown)') ?? 0) + 1);
-    const sorted = [...counts].sort((a, b) => b[1] - a[1]);
-    const shown = sorted.slice(0, 5).map(([value, count]) => ({ value, count }));
-    return { top: shown, others: denials.length - shown.reduce((sum, entry) => sum + entry.count, 0), distinct: counts.size };
-  };
+  // Every denial counted, a missing value as "(unknown)": the counts add up to the window count.
+  const top = (pick: (denial: Denial) => string | null) => topValuesOf(denials.map((denial) => pick(denial) ?? UNKNOWN_RESOURCE));
   return {
     ...lambdaLogStreams,
     alertId: `${first.fingerprint}-corpus`,
