@@ -14,7 +14,7 @@ import type { Queue } from 'aws-cdk-lib/aws-sqs';
 import { Construct } from 'constructs';
 import { MEMBER_ACCOUNTS_ENV, MEMBER_READER_ROLE_NAME, ROUTING_ENV } from '../lambdas/config/env.js';
 import { resolveSettings, type Settings } from '../lambdas/core/config.js';
-import { defaultRouteSlackSecret, type Route } from '../lambdas/core/routing.js';
+import { defaultRouteSlackSecret, routesInForce, type Route } from '../lambdas/core/routing.js';
 import { changeEventPattern } from './change-pattern.js';
 import { AlertTopic } from './constructs/alert-topic.js';
 import { DataKey } from './constructs/data-key.js';
@@ -123,8 +123,7 @@ export class DenialAlerter extends Construct {
     const opsEmails = props.opsEmails ?? props.alertEmails ?? [];
     this.operationsTopic = new AlertTopic(this, 'Operations', { encryptionKey: key, emails: opsEmails, displayName: 'Denial Alerter operations' });
     // Alarms go to the default route's Slack too, as the Lambda reads its routes (routes, else the stack's secret).
-    const routesInForce: readonly Route[] = props.routes && props.routes.length > 0 ? props.routes : props.slackWebhookSecretName ? [{ name: 'default', slackWebhookSecretName: props.slackWebhookSecretName }] : [];
-    const alarmsToSlack = defaultRouteSlackSecret(routesInForce) !== null;
+    const alarmsToSlack = defaultRouteSlackSecret(routesInForce(props.routes, { slackWebhookSecretName: props.slackWebhookSecretName })) !== null;
     if (opsEmails.length === 0 && !alarmsToSlack) {
       Annotations.of(this.operationsTopic).addWarningV2(
         NO_OPERATIONS_RECEIVER_WARNING,

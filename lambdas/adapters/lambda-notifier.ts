@@ -9,15 +9,12 @@ import { SNSClient } from '@aws-sdk/client-sns';
 import type { RenderOptions } from '../core/render/alert-facts.js';
 import { buildSlackMessage } from '../core/render/slack.js';
 import { buildSnsMessage } from '../core/render/sns.js';
-import { routingFactsOf, type Route, type RoutingFacts } from '../core/routing.js';
+import { routesInForce, routingFactsOf, type Route, type RoutingFacts } from '../core/routing.js';
 import type { AlertPublisher } from '../engine/alert-publisher.js';
 import { createAlertPublisher, slackAlertChannel, snsAlertChannel } from './notifier.js';
 import { fetchSlackWebhookUrl } from './slack-webhook-secret.js';
 import { SlackWebhookSender, type SlackWebhookOptions } from './slack-webhook.js';
 import { SnsPublisher } from './sns-publisher.js';
-
-/** The name of the route built from the single topic and secret when no routes are configured. */
-export const DEFAULT_ROUTE_NAME = 'default';
 
 export interface LambdaPublisherOptions {
   /** Routes from `DENIAL_ALERTER_ROUTES`; when absent, one default route takes `snsTopicArn` and `slackWebhookSecretArn`. */
@@ -34,20 +31,9 @@ export interface LambdaPublisherOptions {
   historyUrl?: string | null;
 }
 
-/**
- * The routes in force: the configured ones, or a single default route over the stack's topic and secret (none when
- * neither is set: alerts are then only logged and counted).
- */
+/** The routes in force: the configured ones, or one default route over the stack's topic and secret ({@link routesInForce}). */
 export function effectiveRoutes(options: Pick<LambdaPublisherOptions, 'routes' | 'snsTopicArn' | 'slackWebhookSecretArn'>): Route[] {
-  if (options.routes !== undefined && options.routes.length > 0) return [...options.routes];
-  if (!options.snsTopicArn && !options.slackWebhookSecretArn) return [];
-  return [
-    {
-      name: DEFAULT_ROUTE_NAME,
-      ...(options.slackWebhookSecretArn ? { slackWebhookSecretArn: options.slackWebhookSecretArn } : {}),
-      ...(options.snsTopicArn ? { snsTopicArn: options.snsTopicArn } : {}),
-    },
-  ];
+  return routesInForce(options.routes, { snsTopicArn: options.snsTopicArn, slackWebhookSecretArn: options.slackWebhookSecretArn });
 }
 
 /** Builds the Lambda's routed publisher (nothing is created until the first alert). */

@@ -68,6 +68,19 @@ export function routingFactsOf(alert: AlertSummary, base: RoutingFacts): Routing
   return principalTags && base.principalTags === undefined ? { ...base, principalTags } : base;
 }
 
+/** The name of the route built from a single topic and secret when no routes are configured. */
+export const DEFAULT_ROUTE_NAME = 'default';
+
+/**
+ * The routes in force: the configured ones, or else one default route over `fallback`'s topic and Slack secret (none
+ * when it has neither: alerts are then only logged and counted).
+ */
+export function routesInForce(routes: readonly Route[] | undefined, fallback: Pick<Route, 'snsTopicArn' | 'slackWebhookSecretArn' | 'slackWebhookSecretName'>): Route[] {
+  if (routes !== undefined && routes.length > 0) return [...routes];
+  const channels = Object.fromEntries(Object.entries(fallback).filter(([, value]) => Boolean(value)));
+  return Object.keys(channels).length > 0 ? [{ name: DEFAULT_ROUTE_NAME, ...channels }] : [];
+}
+
 /**
  * The Slack webhook secret of the default route (the last one, which matches every alert), or null: where the
  * operations topic's alarms go besides email.
