@@ -14,6 +14,7 @@
  * there, not 40 items. The page id is a hash of its event ids, so a batch delivered again writes the same pages; a
  * batch regrouped writes copies that reading deduplicates by event id. TTL `expiresAt`.
  */
+import { chunksOf, forEachLimited } from '../core/batching.js';
 import type { DynamoDBClient } from '@aws-sdk/client-dynamodb';
 import { BatchWriteCommand, DynamoDBDocumentClient, QueryCommand } from '@aws-sdk/lib-dynamodb';
 import { createHash } from 'node:crypto';
@@ -99,16 +100,10 @@ export class DynamoDbChangeStore implements ChangeStore {
 
   async putChanges(changes: readonly AuthorizationChange[], expiresAtSec: number): Promise<void> {
     const items = changePagesOf(changes, expiresAtSec);
-    const chunks = Array.from({ length: Math.ceil(items.length / BATCH_WRITE_LIMIT) }, (_, index) => items.slice(index * BATCH_WRITE_LIMIT, (index + 1) * BATCH_WRITE_LIMIT));
     // Chunks are independent writes, sent a few at a time; the first failure is reported once the others are done.
-    let next = 0;
-    const outcomes = await Promise.allSettled(
-      Array.from({ length: Math.min(WRITE_CONCURRENCY, chunks.length) }, async () => {
-        while (next < chunks.length) await this.writeChunk(chunks[next++]!);
-      }),
-    );
-    const failure = outcomes.find((outcome): outcome is PromiseRejectedResult => outcome.status === 'rejected');
-    if (failure) throw new ChangeStoreError(`could not store ${changes.length} authorization change(s): ${(failure.reason as Error).message}`, { cause: failure.reason });
+    const failures: unknown[] = [];
+    await forEachLimited(chunksOf(items, BATCH_WRITE_LIMIT), WRITE_CONCURRENCY, (chunk) => this.writeChunk(chunk).catch((error: unknown) => void failures.push(error)));
+    if (failures.length > 0) throw new ChangeStoreError(`could not store ${changes.length} authorization change(s): ${(failures[0] as Error).message}`, { cause: failures[0] });
   }
 
   private async writeChunk(items: readonly ChangePageItem[]): Promise<void> {

@@ -3,6 +3,7 @@
  * DynamoDB commands only: no spike logic here. Every call asks for `ReturnConsumedCapacity: INDEXES`, so the write
  * and read units DynamoDB bills are counted (`consumed`), DynamoDB Local included.
  */
+import { chunksOf, forEachLimited } from '../core/batching.js';
 import { ConditionalCheckFailedException, TransactionCanceledException, type DynamoDBClient } from '@aws-sdk/client-dynamodb';
 import {
   BatchGetCommand,
@@ -110,7 +111,7 @@ export class DynamoDbDenialStore implements DenialStore {
       for (const [attribute, set] of bucket.sets) item[attribute] = new Set([...set].map((member) => Buffer.from(member, 'hex')));
       return item;
     });
-    const chunks = Array.from({ length: Math.ceil(items.length / BATCH_WRITE_LIMIT) }, (_, index) => items.slice(index * BATCH_WRITE_LIMIT, (index + 1) * BATCH_WRITE_LIMIT));
+    const chunks = chunksOf(items, BATCH_WRITE_LIMIT);
     try {
       await forEachLimited(chunks, FLUSH_CONCURRENCY, async (chunk) => {
         let requests = chunk.map((item) => ({ PutRequest: { Item: item } }));
@@ -155,7 +156,7 @@ export class DynamoDbDenialStore implements DenialStore {
 
   async putHistory(entries: readonly HistoryEntry[], expiresAtSec: number): Promise<void> {
     const pages = historyPagesOf(entries, expiresAtSec);
-    const chunks = Array.from({ length: Math.ceil(pages.length / BATCH_WRITE_LIMIT) }, (_, index) => pages.slice(index * BATCH_WRITE_LIMIT, (index + 1) * BATCH_WRITE_LIMIT));
+    const chunks = chunksOf(pages, BATCH_WRITE_LIMIT);
     // Chunks are independent writes, sent a few at a time; a failed chunk names its denials, the others are stored.
     const failed: Array<{ error: unknown; eventIds: string[] }> = [];
     await forEachLimited(chunks, FLUSH_CONCURRENCY, async (chunk) => {
@@ -580,12 +581,6 @@ function heldMembersOf(layout: BucketLayout, bucket: number, sets: ReadonlyMap<s
   return minutes;
 }
 
-async function forEachLimited<T>(items: readonly T[], limit: number, work: (item: T) => Promise<void>): Promise<void> {
-  let next = 0;
-  await Promise.all(Array.from({ length: Math.min(limit, items.length) }, async () => {
-    while (next < items.length) await work(items[next++]!);
-  }));
-}
 
 function membersOfBucket(layout: BucketLayout, bucket: number, item: Item): MinuteMembers {
   const minutes: MinuteMembers = new Map();

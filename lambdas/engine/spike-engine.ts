@@ -12,6 +12,7 @@
  */
 import { createHash } from 'node:crypto';
 import type { AlertReason, AlertScope, AlertSummary } from '../core/alert.js';
+import { forEachLimited } from '../core/batching.js';
 import { classify } from '../core/classify.js';
 import { correlateHiddenDenies } from '../core/correlate.js';
 import type { Settings } from '../core/config.js';
@@ -530,10 +531,3 @@ export function diagnosisEnricher(diagnose: NonNullable<SpikeEngineDeps['diagnos
   };
 }
 
-async function forEachLimited<T>(items: readonly T[], limit: number, work: (item: T) => Promise<void>): Promise<void> {
-  let next = 0;
-  const workers = Array.from({ length: Math.min(limit, items.length) }, async () => {
-    while (next < items.length) await work(items[next++]!);
-  });
-  await Promise.all(workers);
-}
