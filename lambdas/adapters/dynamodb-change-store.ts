@@ -17,12 +17,12 @@
 import { chunksOf, forEachLimited } from '../core/batching.js';
 import type { DynamoDBClient } from '@aws-sdk/client-dynamodb';
 import { BatchWriteCommand, DynamoDBDocumentClient, QueryCommand } from '@aws-sdk/lib-dynamodb';
-import { createHash } from 'node:crypto';
-import { gunzipSync, gzipSync } from 'node:zlib';
+import { gunzipSync } from 'node:zlib';
 import type { AuthorizationChange } from '../core/changes/change.js';
 import { accountKey, ORGANIZATION_KEY, storageKeysOf, type ChangeQuery, type ChangeStore } from '../core/changes/change-store.js';
 import { targetKey } from '../core/changes/targets.js';
-import { HISTORY_PAGE_RAW_BYTES, TABLE_SCHEMA } from './table-schema.js';
+import { jsonPagesOf, pageIdOf } from './json-pages.js';
+import { TABLE_SCHEMA } from './table-schema.js';
 
 const BATCH_WRITE_LIMIT = 25;
 const MAX_UNPROCESSED_ROUNDS = 10;
@@ -198,11 +198,11 @@ export class DynamoDbChangeStore implements ChangeStore {
 }
 
 /**
- * The pages of a batch of changes: per key it touches and per hour, at most {@link HISTORY_PAGE_RAW_BYTES} of JSON
+ * The pages of a batch of changes: per key it touches and per hour, at most `HISTORY_PAGE_RAW_BYTES` of JSON
  * each; and per caller, action and hour, the earliest time it succeeded.
  */
 export function changePagesOf(changes: readonly AuthorizationChange[], expiresAtSec: number): ChangePageItem[] {
-  const targets = new Map<string, Array<{ change: AuthorizationChange; json: string; timeMs: number }>>();
+  const targets = new Map<string, Array<{ eventId: string; json: string; timeMs: number }>>();
   const actors = new Map<string, { ids: string[]; first: number }>();
   for (const change of changes) {
     const timeMs = Date.parse(change.eventTime);
@@ -213,7 +213,7 @@ export function changePagesOf(changes: readonly AuthorizationChange[], expiresAt
       const group = `${targetPk(key)}\n${hour}`;
       let list = targets.get(group);
       if (!list) targets.set(group, (list = []));
-      list.push({ change, json, timeMs });
+      list.push({ eventId: change.eventId, json, timeMs });
     }
     if (change.actorArn) {
       const group = `${actorPk(targetKey(change.actorArn), change.action)}\n${hour}`;
@@ -226,28 +226,10 @@ export function changePagesOf(changes: readonly AuthorizationChange[], expiresAt
   const items: ChangePageItem[] = [];
   for (const [group, list] of targets) {
     const [pk, hour] = group.split('\n') as [string, string];
-    list.sort((a, b) => (a.change.eventId < b.change.eventId ? -1 : a.change.eventId > b.change.eventId ? 1 : 0));
-    let chunk: typeof list = [];
-    let bytes = 0;
-    const flush = () => {
-      if (chunk.length === 0) return;
-      items.push({
-        pk,
-        sk: `${hour}#${pageIdOf(chunk.map((entry) => entry.change.eventId))}`,
-        first: Math.min(...chunk.map((entry) => entry.timeMs)),
-        n: chunk.length,
-        d: gzipSync(`[${chunk.map((entry) => entry.json).join(',')}]`),
-        [TABLE_SCHEMA.ttlAttribute]: expiresAtSec,
-      } as ChangePageItem);
-      chunk = [];
-      bytes = 0;
-    };
-    for (const entry of list) {
-      if (bytes + entry.json.length > HISTORY_PAGE_RAW_BYTES) flush();
-      chunk.push(entry);
-      bytes += entry.json.length + 1;
+    for (const page of jsonPagesOf(list)) {
+      const first = Math.min(...page.entries.map((entry) => entry.timeMs));
+      items.push({ pk, sk: `${hour}#${page.pageId}`, first, n: page.entries.length, d: page.gzip, [TABLE_SCHEMA.ttlAttribute]: expiresAtSec } as ChangePageItem);
     }
-    flush();
   }
   for (const [group, { ids, first }] of actors) {
     const [pk, hour] = group.split('\n') as [string, string];
@@ -256,7 +238,6 @@ export function changePagesOf(changes: readonly AuthorizationChange[], expiresAt
   return items;
 }
 
-const pageIdOf = (eventIds: readonly string[]): string => createHash('sha256').update(eventIds.join('\n')).digest('hex').slice(0, 20);
 
 function changesOfPage(page: ChangePageItem): AuthorizationChange[] {
   return page.d instanceof Uint8Array ? (JSON.parse(gunzipSync(page.d).toString('utf8')) as AuthorizationChange[]) : [];

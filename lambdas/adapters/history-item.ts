@@ -8,9 +8,10 @@
  * event id. Every string field is cut at {@link MAX_FIELD_CHARS}, so a poison record cannot make a page too large.
  */
 import { createHash } from 'node:crypto';
-import { gunzipSync, gzipSync } from 'node:zlib';
+import { gunzipSync } from 'node:zlib';
 import type { HistoryEntry, HistoryRecord } from '../engine/denial-store.js';
-import { HISTORY_PAGE_RAW_BYTES, KEY_PREFIX, TABLE_SCHEMA } from './table-schema.js';
+import { jsonPagesOf } from './json-pages.js';
+import { KEY_PREFIX, TABLE_SCHEMA } from './table-schema.js';
 
 /** Longest string kept in a history field; longer ones are cut and marked. */
 export const MAX_FIELD_CHARS = 2_048;
@@ -87,7 +88,7 @@ export interface HistoryPageItem {
   expiresAt: number;
 }
 
-/** Splits entries into pages: per principal, per 10-minute span, at most {@link HISTORY_PAGE_RAW_BYTES} of JSON each. */
+/** Splits entries into pages: per principal, per 10-minute span, at most `HISTORY_PAGE_RAW_BYTES` of JSON each. */
 export function historyPagesOf(entries: readonly HistoryEntry[], expiresAtSec: number): Array<{ item: HistoryPageItem; eventIds: string[] }> {
   const groups = new Map<string, { principalHash: string; hour: string; records: HistoryRecord[] }>();
   for (const entry of entries) {
@@ -101,37 +102,20 @@ export function historyPagesOf(entries: readonly HistoryEntry[], expiresAtSec: n
   }
   const pages: Array<{ item: HistoryPageItem; eventIds: string[] }> = [];
   for (const { principalHash, hour, records } of groups.values()) {
-    records.sort((a, b) => (a.eventId < b.eventId ? -1 : a.eventId > b.eventId ? 1 : 0));
-    let chunk: string[] = [];
-    let ids: string[] = [];
-    let bytes = 0;
-    const flush = () => {
-      if (chunk.length === 0) return;
-      const pageId = createHash('sha256').update(ids.join('\n')).digest('hex').slice(0, 20);
+    for (const page of jsonPagesOf(records.map((record) => ({ eventId: record.eventId, json: JSON.stringify(record) })))) {
       pages.push({
-        eventIds: ids,
+        eventIds: page.eventIds,
         item: {
           pk: `${KEY_PREFIX.historyPage}${principalHash}`,
-          sk: `${hour}#${pageId}`,
+          sk: `${hour}#${page.pageId}`,
           tpk: `${KEY_PREFIX.timeIndex}${hour.slice(0, 10)}`,
-          tsk: `${hour}#${principalHash}#${pageId}`,
-          n: chunk.length,
-          d: gzipSync(`[${chunk.join(',')}]`),
+          tsk: `${hour}#${principalHash}#${page.pageId}`,
+          n: page.entries.length,
+          d: page.gzip,
           expiresAt: expiresAtSec,
         },
       });
-      chunk = [];
-      ids = [];
-      bytes = 0;
-    };
-    for (const record of records) {
-      const json = JSON.stringify(record);
-      if (bytes + json.length > HISTORY_PAGE_RAW_BYTES) flush();
-      chunk.push(json);
-      ids.push(record.eventId);
-      bytes += json.length + 1;
     }
-    flush();
   }
   return pages;
 }
