@@ -11,6 +11,7 @@ import { iamResourceArn, partitionOf, partitionOfArn, resourceFromRequest } from
 import { resourceFamily } from './resource-family.js';
 import { consoleSessionOf } from './spike/suppression.js';
 import type { CloudTrailRecord, Denial } from './types.js';
+import { textOf as text } from './text.js';
 
 /** Options of the classifier. */
 export interface ClassifyOptions {
@@ -18,7 +19,6 @@ export interface ClassifyOptions {
   extraErrorCodes?: ReadonlySet<string>;
 }
 
-const text = (value: unknown): string | null => (typeof value === 'string' && value !== '' ? value : null);
 
 /**
  * Classifies a record. Pure and total: any object gives a result, with null for what the record does not tell.

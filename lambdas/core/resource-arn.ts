@@ -8,6 +8,7 @@
 import { resourceArnFormat } from './iam-catalog.js';
 import type { WordedResource } from './deny-message.js';
 import type { CloudTrailRecord } from './types.js';
+import { textOf as str } from './text.js';
 
 /** Where an ARN is built: the record's partition, region and account. */
 export interface ArnContext {
@@ -25,7 +26,6 @@ interface ResourceRule {
   variables: (params: Params) => Record<string, string> | null;
 }
 
-const str = (value: unknown): string | null => (typeof value === 'string' && value !== '' ? value : null);
 const firstItem = (value: unknown, key: string): string | null => {
   const items = (value as { items?: unknown[] } | undefined)?.items;
   return Array.isArray(items) ? str((items[0] as Params | undefined)?.[key]) : null;

@@ -7,6 +7,7 @@ import type { CloudTrailRecord } from '../types.js';
 import { catalogEntryOf, type ChangeCatalogEntry } from './catalog.js';
 import type { AuthorizationChange, OrganizationPolicyType } from './change.js';
 import { iamPrincipalArn } from './targets.js';
+import { textOf as text } from '../text.js';
 
 /** Longest kept request parameter value (a policy document is cut here, with `…`). */
 export const MAX_PARAMETER_CHARS = 600;
@@ -17,7 +18,6 @@ const MAX_TEXT_CHARS = 200;
 
 type Params = Record<string, unknown>;
 
-const text = (value: unknown): string | null => (typeof value === 'string' && value !== '' ? value : null);
 const cut = (value: string, max: number): string => (value.length > max ? `${value.slice(0, max - 1)}…` : value);
 
 /** The change a record makes, or null when it is not a successful authorization change. */

@@ -3,6 +3,7 @@
  * window (read back from history), not only the batch that crossed the threshold.
  */
 import type { TopValues, ValueCount, WindowContext } from '../alert.js';
+import { textOf as text } from '../text.js';
 
 /** The fields of a stored denial the context reads. */
 export interface ContextRecord {
@@ -34,7 +35,6 @@ export function topValuesOf(values: Iterable<string | null>, limit = TOP_VALUES_
   return { top, others: total - top.reduce((sum, entry) => sum + entry.count, 0), distinct: counts.size };
 }
 
-const text = (value: unknown): string | null => (typeof value === 'string' && value !== '' ? value : null);
 
 /** The window context of a set of stored denials (already limited to the alert's window and key). */
 export function windowContextOf(records: readonly ContextRecord[]): WindowContext {
