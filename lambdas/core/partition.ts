@@ -121,7 +121,8 @@ export function partitionOfArn(arn: string | null | undefined): Partition | null
 
 /**
  * The partition of a record: its ARNs first (they say it outright), else its Region; the commercial partition when
- * neither tells (the records of every public sample).
+ * neither tells, as the AWS SDK's `partition()` falls back to `aws` for a Region it does not know (the anonymised
+ * Regions of the public samples).
  */
 export function partitionOf(facts: { arns?: ReadonlyArray<string | null | undefined>; region?: string | null }): Partition {
   for (const arn of facts.arns ?? []) {
@@ -157,7 +158,8 @@ export function withCommercialPartition(arn: string): string {
  */
 export function consoleBaseUrl(region: string | null | undefined): string | null {
   if (!region || !/^[a-z]{2,}(?:-[a-z0-9]+)+$/.test(region)) return null;
-  const partition = partitionOfRegion(region);
+  // A plain Region name no partition claims is taken as commercial, as the AWS SDK's own `partition()` does.
+  const partition = partitionOfRegion(region) ?? BY_ID.get('aws');
   const host = partition ? CONSOLE_HOSTS[partition.id] : undefined;
   return host ? `https://${host(region)}` : null;
 }

@@ -65,6 +65,7 @@ describe('the partition model', () => {
     expect(consoleBaseUrl('us-gov-west-1')).toBe('https://console.amazonaws-us-gov.com');
     expect(consoleBaseUrl('cn-northwest-1')).toBe('https://console.amazonaws.cn');
     expect(consoleBaseUrl('us-iso-east-1')).toBeNull();
+    expect(consoleBaseUrl('apiso-northsouth-3r')).toBe('https://apiso-northsouth-3r.console.aws.amazon.com');
     expect(consoleBaseUrl('eu-west-1/../evil')).toBeNull();
   });
 

@@ -12,7 +12,7 @@ import { cloudTrailEventLink } from './cloudtrail-link.js';
 import { diagnosisSummary } from './diagnosis-summary.js';
 import { principalName } from './labels.js';
 import { exactAction, simulateCommand, suggestFix, type Fix } from './least-privilege.js';
-import { managedPolicySuggestions } from './managed-policy-suggestions.js';
+import { managedPoliciesCaveat, managedPolicySuggestions } from './managed-policy-suggestions.js';
 import type { Phrase } from './phrase.js';
 import type { ResourceScope } from './resource-scope.js';
 import { SEVERITY_STYLE } from './severity.js';
@@ -65,6 +65,11 @@ export interface AlertFacts {
   /** The resource line: what the alert is about. */
   resourceLine: Phrase;
   managedPolicies: ManagedPolicyMatch[];
+  /**
+   * Said beside the managed policies outside the commercial partition: they come from the commercial partition's
+   * list, and whether each exists in the record's partition is not known here. Null in `aws`.
+   */
+  managedPoliciesCaveat: string | null;
   diagnosisSummary: string | null;
   /**
    * Who decided the diagnosis (AWS's Access Troubleshooter record, or this project's evaluation of the policies it
@@ -99,6 +104,7 @@ export function alertFacts(alert: AlertSummary, options: RenderOptions = {}): Al
   const action = exactAction(alert.action);
   const fix = suggestFix(alert);
   const scope = fix.kind === 'none' ? null : fix.scope;
+  const managedPolicies = managedPolicySuggestions(alert, action, scope);
   return {
     alert,
     severity,
@@ -110,7 +116,8 @@ export function alertFacts(alert: AlertSummary, options: RenderOptions = {}): Al
     simulate: simulateCommand(alert, fix),
     scope,
     resourceLine: resourceLine(alert, scope),
-    managedPolicies: managedPolicySuggestions(alert, action, scope),
+    managedPolicies,
+    managedPoliciesCaveat: managedPoliciesCaveat(managedPolicies),
     diagnosisSummary: alert.diagnosis ? diagnosisSummary(alert.diagnosis) : null,
     verdict: verdictOf(alert),
     otherLayerChanges: otherLayerChanges(alert, scope),

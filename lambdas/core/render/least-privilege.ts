@@ -15,6 +15,7 @@
 import type { AlertSummary } from '../alert.js';
 import { actionResourceTypes, canonicalAction } from '../iam-catalog.js';
 import { identityChangeWhere, isAwsManagedPolicy, principalOwner } from '../iam-policy/editable.js';
+import { partitionOfArn, partitionOfRegion } from '../partition.js';
 import type { DenyLayer } from '../types.js';
 import type { Phrase } from './phrase.js';
 import { resourceScope, UNKNOWN_RESOURCE, type ResourceScope } from './resource-scope.js';
@@ -230,12 +231,16 @@ export function simulateCommand(alert: AlertSummary, fix: Fix = suggestFix(alert
   if (fix.kind === 'none') return null;
   const resources = simulatedResources(fix);
   const resourceArgs = resources.length === 1 && resources[0] === '*' ? '' : ` --resource-arns ${resources.map(shellQuote).join(' ')}`;
+  // IAM answers in its partition's home Region; naming it keeps a GovCloud or China alert's command off the
+  // commercial endpoint whatever the responder's default Region is.
+  const region = iamRegionOf(alert);
+  const regionArg = region ? ` --region ${region}` : '';
   if (alert.principalArn && IAM_USER_OR_ROLE.test(alert.principalArn)) {
-    return `aws iam simulate-principal-policy --policy-source-arn ${shellQuote(alert.principalArn)} --action-names ${shellQuote(fix.action)}${resourceArgs}`;
+    return `aws iam simulate-principal-policy${regionArg} --policy-source-arn ${shellQuote(alert.principalArn)} --action-names ${shellQuote(fix.action)}${resourceArgs}`;
   }
   if (fix.kind !== 'allow') return null;
   const statement: AllowStatement = { Effect: 'Allow', Action: fix.action, Resource: fix.primary.statement.Resource ?? scopeResource(fix.scope) };
-  return `aws iam simulate-custom-policy --policy-input-list ${shellQuote(policyDocument([statement]))} --action-names ${shellQuote(fix.action)}${resourceArgs}`;
+  return `aws iam simulate-custom-policy${regionArg} --policy-input-list ${shellQuote(policyDocument([statement]))} --action-names ${shellQuote(fix.action)}${resourceArgs}`;
 }
 
 /**
@@ -250,4 +255,10 @@ function simulatedResources(fix: Exclude<Fix, { kind: 'none' }>): string[] {
 
 function scopeResource(scope: ResourceScope): string | string[] {
   return scope.resources.length === 1 ? scope.resources[0]! : scope.resources;
+}
+
+/** IAM's Region in the partition of the alert (its principal's ARN, else its Region); null when neither tells. */
+function iamRegionOf(alert: Pick<AlertSummary, 'principalArn' | 'region'>): string | null {
+  const partition = partitionOfArn(alert.principalArn) ?? partitionOfRegion(alert.region);
+  return partition ? partition.iamRegion : null;
 }
