@@ -9,6 +9,7 @@ import { identityChangeWhere, isAwsManagedPolicy, principalOwner } from './edita
 import { evaluateRequest, type Decision, type LayerReport, type StatementRef } from './evaluate.js';
 import { managedPoliciesGranting, type ManagedPolicyMatch } from './managed-policies.js';
 import type { AwsAuthorizationVerdict, PolicyLayer, PolicySet, RequestContext, Statement } from './types.js';
+import { arnIn, partitionOf } from '../partition.js';
 
 /** A change that would let exactly this request through. */
 export interface PolicyChange {
@@ -85,7 +86,9 @@ export function requestContextOf(denial: Denial, principalTags: Record<string, s
   else absent.push('aws:sourcevpce');
   if (denial.sourceIdentity) set('aws:SourceIdentity', denial.sourceIdentity);
   const resourceAccount = denial.resource ? ACCOUNT_OF_ARN.exec(denial.resource)?.[1] ?? null : null;
-  set('aws:ResourceAccount', resourceAccount ?? (denial.resource?.startsWith('arn:aws:s3:::') ? null : denial.recipientAccountId));
+  // An S3 ARN has no account field in any partition (`arn:aws:s3:::`, `arn:aws-us-gov:s3:::`, `arn:aws-cn:s3:::`): the
+  // bucket's account is not known from it, whatever the recipient.
+  set('aws:ResourceAccount', resourceAccount ?? (denial.resource && /^arn:[a-z0-9-]+:s3:::/.test(denial.resource) ? null : denial.recipientAccountId));
   for (const [tag, value] of Object.entries(principalTags)) set(`aws:PrincipalTag/${tag}`, value);
   if (tagsKnown) absent.push('aws:principaltag/*');
   if (denial.principalType) set('aws:PrincipalIsAWSService', String(denial.principalType === 'AWSService'));
@@ -94,7 +97,7 @@ export function requestContextOf(denial: Denial, principalTags: Record<string, s
     // A KMS call made by another service for the caller (S3 encrypting an object): kms:ViaService names it.
     const via = denial.invokedBy && denial.region ? /^([a-z0-9-]+)\.amazonaws\.com$/.exec(denial.invokedBy) : null;
     if (denial.eventSource === 'kms.amazonaws.com') {
-      if (via) set('kms:ViaService', `${via[1]}.${denial.region}.amazonaws.com`);
+      if (via) set('kms:ViaService', `${via[1]}.${denial.region}.${partitionOf({ region: denial.region }).dnsSuffix}`);
       else if (!denial.invokedBy) absent.push('kms:viaservice');
     }
   }
@@ -123,7 +126,7 @@ export function diagnose(denial: Denial, policies: PolicySet, principalTags?: Re
   const context = requestContextOf(denial, tags, policies.principalTags !== undefined);
   const decision = evaluateRequest(context, policies);
   const changes = decision.decision === 'implicit-deny' || decision.decision === 'undetermined' ? decision.missingAllows.map((layer) => changeFor(layer, denial, context, policies.permissionsBoundary?.arn)) : [];
-  const managedPolicies = decision.missingAllows.includes('identity-policy') && denial.action ? managedPoliciesGranting(denial.action, 3, context.resource) : [];
+  const managedPolicies = decision.missingAllows.includes('identity-policy') && denial.action ? managedPoliciesGranting(denial.action, 3, context.resource, partitionOf({ arns: [context.resource, denial.principalArn], region: denial.region }).id) : [];
   const denying = decision.denyingStatement;
   return {
     decision: decision.decision,
@@ -192,7 +195,8 @@ function denyChangeFor(ref: StatementRef, context: RequestContext): DenyChange {
 function changeFor(layer: PolicyLayer, denial: Denial, context: RequestContext, boundaryArn?: string): PolicyChange {
   const action = context.action;
   const { resource } = statementResource(action, denial.resource);
-  const principal = denial.principalArn ?? `arn:aws:iam::${denial.accountId ?? '111122223333'}:root`;
+  const partition = partitionOf({ arns: [denial.principalArn, denial.resource], region: denial.region });
+  const principal = denial.principalArn ?? arnIn(partition, 'iam', '', denial.accountId ?? '111122223333', 'root');
   const sid = `Allow${action.replace(/[^A-Za-z0-9]/g, '')}`;
   const identityStatement: Statement = { Sid: sid, Effect: 'Allow', Action: action, Resource: resource };
   switch (layer) {
