@@ -29,6 +29,7 @@ import type { Lookup } from './lookup-result.js';
 import { memberAccountSourcesFromEnvironment } from './member-account-sources.js';
 import { OrganizationPolicies } from './organization-policies.js';
 import { createTtlCache } from './ttl-cache.js';
+import { partitionOf } from '../../core/partition.js';
 
 /** Environment variables of the Access Troubleshooter (all optional). */
 export const ACCESS_TROUBLESHOOTER_ENV = {
@@ -92,6 +93,8 @@ type Verdict = ReturnType<typeof verdictOf>;
 async function askAws(reader: AuthorizationDetailsReader, denial: Denial, nowMs: number, maxPolicyReads: number): Promise<{ diagnosis: Verdict | null; note: string | null }> {
   const id = denial.authorizationId;
   if (!id) return { diagnosis: null, note: null };
+  const partition = partitionOf({ arns: [denial.principalArn, denial.resource], region: denial.region });
+  if (!partition.accessTroubleshooter) return { diagnosis: null, note: `Access Troubleshooter: not offered in ${partition.name} (not asked)` };
   const eventMs = denial.eventTime ? Date.parse(denial.eventTime) : Number.NaN;
   if (Number.isFinite(eventMs) && nowMs - eventMs > AUTHORIZATION_DETAILS_RETENTION_MS) {
     return { diagnosis: null, note: `Access Troubleshooter: authorization id ${id} is older than the 24 hours AWS keeps its record (not asked)` };

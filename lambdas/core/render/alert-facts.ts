@@ -6,6 +6,7 @@
 import type { AlertSummary, ChangeLink, Severity, TopValues, Triage, ValueCount } from '../alert.js';
 import type { PolicyChange } from '../iam-policy/diagnose.js';
 import type { ManagedPolicyMatch } from '../iam-policy/managed-policies.js';
+import { partitionOf } from '../partition.js';
 import { triageAlert } from '../triage/triage.js';
 import { authorizationDecoding, errorMessageForDisplay, type AuthorizationDecoding } from './authorization.js';
 import { cloudTrailEventLink } from './cloudtrail-link.js';
@@ -132,7 +133,8 @@ export function alertFacts(alert: AlertSummary, options: RenderOptions = {}): Al
     changes: (alert.changes ?? []).slice(0, 3),
     links: {
       cloudTrail: cloudTrailEventLink(alert.region, alert.sampleEventIds[0]),
-      authorizationDetails: safeUrl(alert.authorizationDetailsUrl),
+      // Access Troubleshooter exists in the commercial partition only: no offer elsewhere, whatever the message says.
+      authorizationDetails: partitionOf({ arns: [alert.principalArn], region: alert.region }).accessTroubleshooter ? safeUrl(alert.authorizationDetailsUrl) : null,
       history: safeUrl(options.historyUrl),
     },
     historyCommand: `npx denial-alerter history --fingerprint ${alert.fingerprint.replace(/[^A-Za-z0-9#_-]/g, '')}${/^\d{4}-\d{2}-\d{2}T\d{2}:\d{2}:\d{2}/.test(alert.windowStart) ? ` --since ${alert.windowStart.slice(0, 19)}Z` : ''}`,
