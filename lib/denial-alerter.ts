@@ -27,6 +27,7 @@ import { Observability } from './constructs/observability.js';
 import { OptionalTrail } from './constructs/optional-trail.js';
 import { OrganizationRollout } from './constructs/organization-rollout.js';
 import type { MemberTemplateProps } from './member-template.js';
+import { organizationRegions } from './partition-regions.js';
 
 /** Name of the central bus that forwarders send to. */
 export const CENTRAL_BUS_NAME = 'denial-alerter-central';
@@ -41,7 +42,7 @@ export const NO_OPERATIONS_RECEIVER_WARNING = 'denial-alerter:no-operations-rece
 export interface DenialAlerterOrganizationProps {
   /** The organization root (`r-…`) and/or organizational units (`ou-…`): every current and future account gets the member stack. */
   readonly targets: readonly string[];
-  /** Regions the forwarder runs in. us-east-1 is always added (IAM, STS global endpoint and CloudFront denials land there; the reader role is created there). */
+  /** Regions the forwarder runs in, of one partition. Its IAM Region is always added (IAM, STS global endpoint and CloudFront denials land there; the reader role is created there). */
   readonly regions: readonly string[];
   /** Accounts of those units to leave out. @default [] */
   readonly excludeAccounts?: readonly string[];
@@ -185,7 +186,9 @@ export class DenialAlerter extends Construct {
     this.rule = this.ruleTo('Rule', undefined, { extraErrorCodes: this.settings.extraErrorCodes });
     // Always there (a custom bus costs nothing at rest), so that forwarders in this account's other Regions have a
     // target; other accounts may put events on it only with `organizationId`.
-    this.centralBus = new EventBus(this, 'CentralBus', { eventBusName: CENTRAL_BUS_NAME, description: 'Denial Alerter: denials forwarded from other Regions and accounts' });
+    // No Description: AWS GovCloud (US)'s schema of AWS::Events::EventBus has none (cfn-lint's us-gov-west-1 schema),
+    // and an `Fn::If` on the partition still fails its check; the bus's name says what it is in every partition.
+    this.centralBus = new EventBus(this, 'CentralBus', { eventBusName: CENTRAL_BUS_NAME });
     if (props.organizationId) {
       this.centralBus.addToResourcePolicy(
         new PolicyStatement({
@@ -228,7 +231,7 @@ export class DenialAlerter extends Construct {
     if (props.organization) {
       this.rollout = new OrganizationRollout(this, 'Organization', {
         targets: props.organization.targets,
-        regions: [...new Set(['us-east-1', ...props.organization.regions])],
+        regions: organizationRegions(props.organization.regions),
         excludeAccounts: props.organization.excludeAccounts,
         callAs: props.organization.callAs,
         organizationId: props.organizationId!,

@@ -5,6 +5,7 @@
 import type { Node } from 'constructs';
 import { resolveSettings, type Settings } from '../lambdas/core/config.js';
 import { parseAccountOrganizationalUnits, parseRoutes, type Route } from '../lambdas/core/routing.js';
+import { organizationRegions } from './partition-regions.js';
 
 /** Data events the optional trail can log. */
 export const TRAIL_DATA_EVENT_KINDS = ['s3', 'lambda'] as const;
@@ -64,7 +65,10 @@ export interface StackConfig {
 export interface OrganizationRollout {
   /** The organization root (`r-…`) and/or organizational units (`ou-…`) whose accounts, current and future, get the stack. */
   readonly targets: readonly string[];
-  /** Regions the forwarder runs in; us-east-1 is always added (IAM, STS global endpoint and CloudFront events land there). */
+  /**
+   * Regions the forwarder runs in, all of one partition; the partition's IAM Region (us-east-1, us-gov-west-1,
+   * cn-north-1) is always added, and cn-northwest-1 in AWS China (IAM, STS global endpoint and CloudFront events).
+   */
   readonly regions: readonly string[];
   /** Accounts of those units to leave out. @default [] */
   readonly excludeAccounts: readonly string[];
@@ -206,14 +210,22 @@ function organizationFrom(value: unknown, organizationId: string | undefined): O
   };
   const rollout: OrganizationRollout = {
     targets: list('targets', targets, ORGANIZATION_TARGET, 'root ids ("r-…") or organizational unit ids ("ou-…")', true),
-    // us-east-1 first: IAM, STS (global endpoint) and CloudFront denials are recorded there, and the reader role (IAM is
-    // global) is created there only.
-    regions: [...new Set(['us-east-1', ...list('regions', regions, REGION, 'Region names like "eu-west-1"', true)])],
+    // The partition's IAM Region first: IAM, STS (global endpoint) and CloudFront denials are recorded there, and the
+    // reader role (IAM is global) is created there only (lib/partition-regions.ts).
+    regions: regionsOf(list('regions', regions, REGION, 'Region names like "eu-west-1"', true), fail),
     excludeAccounts: list('excludeAccounts', excludeAccounts, ACCOUNT, '12-digit account ids', false),
     callAs: callAs === 'SELF' || callAs === 'DELEGATED_ADMIN' ? callAs : fail(`"callAs" must be "SELF" or "DELEGATED_ADMIN", got ${JSON.stringify(callAs)}`),
   };
   if (!organizationId) fail('needs context "organizationId" (aws organizations describe-organization --query Organization.Id): the reader role trusts only principals of that organization');
   return rollout;
+}
+
+function regionsOf(regions: string[], fail: (message: string) => never): string[] {
+  try {
+    return organizationRegions(regions);
+  } catch (error) {
+    return fail(`"regions": ${(error as Error).message}`);
+  }
 }
 
 /** Validates context `routes` with the routing module's own parser (the handler and `replay` use the same). */

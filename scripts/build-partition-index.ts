@@ -5,7 +5,8 @@
  *   pattern, Regions, and its "implicit global Region" (where a partition's global services, CloudFront among them,
  *   are signed: us-east-1, cn-northwest-1, us-gov-west-1, …);
  * - `@aws-sdk/client-iam`'s endpoint rules: the Region IAM's endpoint signs in for each partition (IAM's "home"
- *   Region, where IAM and STS global-endpoint events are recorded: us-east-1, cn-north-1, us-gov-west-1, …).
+ *   Region, where IAM and STS global-endpoint events are recorded: us-east-1, cn-north-1, us-gov-west-1, …);
+ * - `@aws-sdk/client-organizations`' endpoint rules: the Region Organizations answers in (cn-northwest-1 in China).
  *
  * Run `npm run build:partition-index` after upgrading the SDK; a test checks the file matches the installed SDK.
  */
@@ -14,6 +15,7 @@ import { createRequire } from 'node:module';
 import { dirname, join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { IAMClient } from '@aws-sdk/client-iam';
+import { OrganizationsClient } from '@aws-sdk/client-organizations';
 import type { PartitionData } from '../lambdas/core/partitions.generated.js';
 
 interface SdkPartition {
@@ -34,9 +36,9 @@ function sdkPartitions(): { version: string; partitions: SdkPartition[] } {
   return { version, partitions: (JSON.parse(body) as { partitions: SdkPartition[] }).partitions };
 }
 
-/** The Region IAM's endpoint signs in, for a Region of the partition (from the IAM client's endpoint rules). */
-function iamSigningRegion(region: string): string {
-  const client = new IAMClient({ region });
+/** The Region a global service's endpoint signs in, for a Region of the partition (from its client's endpoint rules). */
+function signingRegion(Client: typeof IAMClient | typeof OrganizationsClient, region: string): string {
+  const client = new Client({ region });
   const endpoint = client.config.endpointProvider({ Region: region, UseFIPS: false, UseDualStack: false });
   const schemes = (endpoint.properties?.authSchemes ?? []) as Array<{ signingRegion?: string }>;
   return schemes[0]?.signingRegion ?? region;
@@ -55,7 +57,8 @@ export function buildPartitionData(): PartitionData {
         regionPattern: partition.regionRegex,
         regions,
         globalRegion: partition.outputs.implicitGlobalRegion,
-        iamRegion: iamSigningRegion(regions[0] ?? partition.outputs.implicitGlobalRegion),
+        iamRegion: signingRegion(IAMClient, regions[0] ?? partition.outputs.implicitGlobalRegion),
+        organizationsRegion: signingRegion(OrganizationsClient, regions[0] ?? partition.outputs.implicitGlobalRegion),
       };
     }),
   };
@@ -77,6 +80,8 @@ if (process.argv[1] === fileURLToPath(import.meta.url)) {
     '  globalRegion: string;',
     '  /** The Region IAM\'s endpoint signs in (IAM and the STS global endpoint record their events there). */',
     '  iamRegion: string;',
+    '  /** The Region AWS Organizations\' endpoint signs in. */',
+    '  organizationsRegion: string;',
     '}',
     '/** The generated data and where it came from. */',
     'export interface PartitionData {',

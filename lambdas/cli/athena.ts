@@ -22,6 +22,7 @@ import { listUnloadedFiles, mergedLines, writeMergedLines, type UnloadedFile } f
 import { UsageError, type CliContext, type CliIo } from './command-kit.js';
 import { terminalSafe } from './style.js';
 import { parseTimeBound } from './time-bound.js';
+import { partitionById, partitionOf, requirePartitionOfRegion } from '../core/partition.js';
 
 /** What `athena run` talks to; tests give loopback clients, the CLI builds them from the environment. */
 export interface AthenaCommandDeps {
@@ -88,7 +89,7 @@ export function registerAthenaCommand(program: Command, context: CliContext, dep
   backtestOptions(athena.command('sql').summary('print the table DDL and the extraction query').description(SQL_DESCRIPTION))
     .addHelpText('after', `\n${AFTER}`)
     .action(async (flags: BacktestFlags) => {
-      const spec = specOf(flags, context, { discoveredAccounts: null, defaultRegions: await commercialRegions(), maxPartitions: MAX_PARTITIONS_PER_QUERY });
+      const spec = specOf(flags, context, { discoveredAccounts: null, defaultRegions: partitionRegions(context), maxPartitions: MAX_PARTITIONS_PER_QUERY });
       printSql(spec, context.io);
       if (spec.accounts.length === 0) {
         context.io.stderr.write('denial-alerter athena sql: no --accounts: fill the <ACCOUNT_IDS> placeholder of the query with the account ids of the organization\n');
@@ -123,7 +124,7 @@ function backtestOptions(command: Command): Command {
     .option('--database <name>', 'Athena database', 'denial_alerter')
     .option('--table <name>', 'Athena table', 'cloudtrail_organization')
     .option('--accounts <list>', 'comma-separated member account ids [all]')
-    .option('--regions <list>', 'comma-separated Regions the trail logs [every commercial Region]')
+    .option('--regions <list>', 'comma-separated Regions the trail logs [every Region of AWS_REGION\'s partition]')
     .option('--output <s3-uri>', 'where UNLOAD writes (an empty prefix) [s3://BUCKET/PREFIX/denial-alerter-backtest/...]')
     .option('--extra-error-codes <list>', 'more errorCodes to extract and count as denials (e.g. AuthorizationError)')
     .addOption(new Option('--no-changes', 'extract denials only, not the policy changes of the "what changed" catalogue'));
@@ -131,10 +132,17 @@ function backtestOptions(command: Command): Command {
 
 const list = (value: string | undefined): string[] => (value ?? '').split(',').map((item) => item.trim()).filter(Boolean);
 
-/** Every Region of the commercial partition, from the CDK's region facts (a maintained list). */
-async function commercialRegions(): Promise<string[]> {
-  const { RegionInfo } = await import('aws-cdk-lib/region-info');
-  return RegionInfo.regions.filter((region) => region.partition === 'aws').map((region) => region.name);
+/**
+ * Every Region of the partition of the Region the command runs in (AWS_REGION; commercial when unset), from AWS's
+ * endpoint data. A Region of no partition is a usage error naming it.
+ */
+function partitionRegions(context: CliContext): string[] {
+  const region = context.env.AWS_REGION ?? context.env.AWS_DEFAULT_REGION;
+  try {
+    return [...(region ? requirePartitionOfRegion(region) : partitionById('aws')!).regions];
+  } catch (error) {
+    throw new UsageError(`AWS_REGION: ${(error as Error).message}`);
+  }
 }
 
 function specOf(
@@ -205,7 +213,7 @@ const shellWord = (text: string): string => (/^[\w@%+=:,./-]+$/.test(text) ? tex
 /** Runs the back-test; returns the exit status (the replay's, 130 when stopped). */
 async function runBacktest(replayArgs: string[], flags: RunFlags, context: CliContext, deps: AthenaCommandDeps): Promise<number> {
   const { io, env } = context;
-  const defaultRegions = flags.regions ? [] : await commercialRegions();
+  const defaultRegions = flags.regions ? [] : partitionRegions(context);
   // Check every flag before anything is sent to AWS.
   specOf(flags, context, { discoveredAccounts: null, defaultRegions });
   const clients = clientsOf(env, deps);
@@ -373,7 +381,9 @@ function clientsOf(env: NodeJS.ProcessEnv, deps: AthenaCommandDeps): { athena: A
   return {
     athena: deps.athena ?? new AthenaClient({ ...base, endpoint: endpoint('ATHENA') }),
     s3: deps.s3 ?? new S3Client({ ...base, endpoint: endpoint('S3'), forcePathStyle: Boolean(endpoint('S3')) }),
-    // Organizations answers from us-east-1 in the commercial partition.
-    organizations: deps.organizations ?? new OrganizationsClient({ ...base, region: endpoint('ORGANIZATIONS') ? region : 'us-east-1', endpoint: endpoint('ORGANIZATIONS') }),
+    // Organizations answers in one Region of each partition (us-east-1, us-gov-west-1, cn-northwest-1).
+    organizations:
+      deps.organizations ??
+      new OrganizationsClient({ ...base, region: endpoint('ORGANIZATIONS') ? region : partitionOf({ region }).organizationsRegion, endpoint: endpoint('ORGANIZATIONS') }),
   };
 }

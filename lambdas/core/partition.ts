@@ -26,6 +26,8 @@ export interface Partition {
   iamRegion: string;
   /** Where the partition's global services sign and record (CloudFront's events land there). */
   globalRegion: string;
+  /** Where AWS Organizations answers. */
+  organizationsRegion: string;
   /** Whether the alerter supports the partition end to end (alerts, deploys, advice). */
   supported: boolean;
   /** Whether IAM's Access Troubleshooter (`GetRequestAuthorizationDetails`, a preview) can be called there. */
@@ -81,6 +83,7 @@ function toPartition(row: PartitionRow): Partition {
     regions: row.regions,
     iamRegion: row.iamRegion,
     globalRegion: row.globalRegion,
+    organizationsRegion: row.organizationsRegion,
     supported: (SUPPORTED_PARTITIONS as readonly string[]).includes(row.id),
     accessTroubleshooter: FEATURES[row.id]?.accessTroubleshooter ?? false,
     securityHub: FEATURES[row.id]?.securityHub ?? false,

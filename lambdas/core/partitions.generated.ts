@@ -10,6 +10,8 @@ export interface PartitionRow {
   globalRegion: string;
   /** The Region IAM's endpoint signs in (IAM and the STS global endpoint record their events there). */
   iamRegion: string;
+  /** The Region AWS Organizations' endpoint signs in. */
+  organizationsRegion: string;
 }
 /** The generated data and where it came from. */
 export interface PartitionData {
@@ -62,7 +64,8 @@ export const PARTITION_DATA: PartitionData = {
         "us-west-2"
       ],
       "globalRegion": "us-east-1",
-      "iamRegion": "us-east-1"
+      "iamRegion": "us-east-1",
+      "organizationsRegion": "us-east-1"
     },
     {
       "id": "aws-cn",
@@ -73,7 +76,8 @@ export const PARTITION_DATA: PartitionData = {
         "cn-northwest-1"
       ],
       "globalRegion": "cn-northwest-1",
-      "iamRegion": "cn-north-1"
+      "iamRegion": "cn-north-1",
+      "organizationsRegion": "cn-northwest-1"
     },
     {
       "id": "aws-eusc",
@@ -83,7 +87,8 @@ export const PARTITION_DATA: PartitionData = {
         "eusc-de-east-1"
       ],
       "globalRegion": "eusc-de-east-1",
-      "iamRegion": "eusc-de-east-1"
+      "iamRegion": "eusc-de-east-1",
+      "organizationsRegion": "eusc-de-east-1"
     },
     {
       "id": "aws-iso",
@@ -94,7 +99,8 @@ export const PARTITION_DATA: PartitionData = {
         "us-iso-west-1"
       ],
       "globalRegion": "us-iso-east-1",
-      "iamRegion": "us-iso-east-1"
+      "iamRegion": "us-iso-east-1",
+      "organizationsRegion": "us-iso-east-1"
     },
     {
       "id": "aws-iso-b",
@@ -105,7 +111,8 @@ export const PARTITION_DATA: PartitionData = {
         "us-isob-west-1"
       ],
       "globalRegion": "us-isob-east-1",
-      "iamRegion": "us-isob-east-1"
+      "iamRegion": "us-isob-east-1",
+      "organizationsRegion": "us-isob-east-1"
     },
     {
       "id": "aws-iso-e",
@@ -115,7 +122,8 @@ export const PARTITION_DATA: PartitionData = {
         "eu-isoe-west-1"
       ],
       "globalRegion": "eu-isoe-west-1",
-      "iamRegion": "eu-isoe-west-1"
+      "iamRegion": "eu-isoe-west-1",
+      "organizationsRegion": "eu-isoe-west-1"
     },
     {
       "id": "aws-iso-f",
@@ -126,7 +134,8 @@ export const PARTITION_DATA: PartitionData = {
         "us-isof-south-1"
       ],
       "globalRegion": "us-isof-south-1",
-      "iamRegion": "us-isof-south-1"
+      "iamRegion": "us-isof-south-1",
+      "organizationsRegion": "us-isof-south-1"
     },
     {
       "id": "aws-us-gov",
@@ -137,7 +146,8 @@ export const PARTITION_DATA: PartitionData = {
         "us-gov-west-1"
       ],
       "globalRegion": "us-gov-west-1",
-      "iamRegion": "us-gov-west-1"
+      "iamRegion": "us-gov-west-1",
+      "organizationsRegion": "us-gov-west-1"
     }
   ]
 };

@@ -111,7 +111,7 @@ describe('organization rollout: the member template', () => {
     });
   });
 
-  it('forwards nowhere in the central account\'s own Region, and creates the reader role in us-east-1 only (IAM is global)', () => {
+  it('forwards nowhere in the central account\'s own Region, and creates the reader role only in its partition\'s IAM Region (IAM is global)', () => {
     const resources = member.toJSON().Resources as Record<string, { Type: string; Condition?: string }>;
     for (const resource of Object.values(resources)) expect(['ForwardsHere', 'ReaderRoleRegion'], resource.Type).toContain(resource.Condition);
     const readerResources = Object.values(resources).filter((resource) => resource.Condition === 'ReaderRoleRegion').map((resource) => resource.Type).sort();
@@ -120,7 +120,13 @@ describe('organization rollout: the member template', () => {
       ForwardsHere: {
         'Fn::Not': [{ 'Fn::And': [{ 'Fn::Equals': [{ Ref: 'AWS::AccountId' }, { Ref: 'CentralAccountId' }] }, { 'Fn::Equals': [{ Ref: 'AWS::Region' }, { Ref: 'CentralRegion' }] }] }],
       },
-      ReaderRoleRegion: { 'Fn::Equals': [{ Ref: 'AWS::Region' }, 'us-east-1'] },
+      ReaderRoleRegion: {
+        'Fn::Or': [
+          { 'Fn::Equals': [{ Ref: 'AWS::Region' }, 'us-east-1'] },
+          { 'Fn::Equals': [{ Ref: 'AWS::Region' }, 'us-gov-west-1'] },
+          { 'Fn::Equals': [{ Ref: 'AWS::Region' }, 'cn-north-1'] },
+        ],
+      },
     });
   });
 
