@@ -92,9 +92,10 @@ describe('least-privilege statement', () => {
     expect(fix).toMatchObject({ kind: 'explicit-deny', action: 's3:PutObject', layer: 'identity-policy', policyArn: 'arn:aws:iam::111111111111:policy/deny-uploads' });
     expect(JSON.stringify(fix)).not.toContain('"Effect"');
     expect(fix.kind === 'explicit-deny' && fix.showPolicyCommand).toBe(
-      `aws iam get-policy-version --policy-arn 'arn:aws:iam::111111111111:policy/deny-uploads' --version-id "$(aws iam get-policy --policy-arn 'arn:aws:iam::111111111111:policy/deny-uploads' --query Policy.DefaultVersionId --output text)"`,
+      `aws iam get-policy-version --region us-east-1 --policy-arn 'arn:aws:iam::111111111111:policy/deny-uploads' --version-id "$(aws iam get-policy --region us-east-1 --policy-arn 'arn:aws:iam::111111111111:policy/deny-uploads' --query Policy.DefaultVersionId --output text)"`,
     );
-    expect(showPolicyCommand('arn:aws:organizations::111122223333:policy/o-abc123/resource_control_policy/p-def456')).toBe("aws organizations describe-policy --policy-id 'p-def456'");
+    expect(showPolicyCommand('arn:aws:organizations::111122223333:policy/o-abc123/resource_control_policy/p-def456')).toBe("aws organizations describe-policy --region us-east-1 --policy-id 'p-def456'");
+    expect(showPolicyCommand('arn:aws-cn:organizations::111122223333:policy/o-abc123/service_control_policy/p-def456')).toBe("aws organizations describe-policy --region cn-northwest-1 --policy-id 'p-def456'");
     expect(showPolicyCommand('arn:aws:s3:::not-a-policy')).toBeNull();
   });
 });

@@ -104,7 +104,7 @@ describe('rendering of alerts built from real corpus records', () => {
     expect(text).toContain('*Explicit deny*: no Allow can override it');
     expect(text).toContain('a service control policy over account `123456789012`');
     expect(text).toContain('`arn:aws:organizations::111122223333:policy/o-exampleorgid/service_control_policy/p-examplepolicyid111`');
-    expect(text).toContain("aws organizations describe-policy --policy-id 'p-examplepolicyid111'");
+    expect(text).toContain("aws organizations describe-policy --region us-east-1 --policy-id 'p-examplepolicyid111'");
     const sns = buildSnsMessage(lambdaExplicitDeny).message;
     expect(sns).toContain('whichever layer holds it (the record does not name it)');
     expect(sns).not.toContain('"Effect": "Allow"');

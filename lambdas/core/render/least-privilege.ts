@@ -201,10 +201,13 @@ function denyLocation(alert: AlertSummary, principal: Phrase): Phrase {
 /** A command that prints a named policy: an SCP/RCP by its id, an IAM managed policy by its default version. */
 export function showPolicyCommand(policyArn: string): string | null {
   const organizations = /^arn:aws[a-z-]*:organizations::\d{12}:policy\/o-[a-z0-9]+\/[a-z_]+\/(p-[a-z0-9_]+)$/.exec(policyArn);
-  if (organizations) return `aws organizations describe-policy --policy-id ${shellQuote(organizations[1]!)}`;
+  // Both are global services of the policy's partition, answering in its own Region (Organizations, IAM).
+  const partition = partitionOfArn(policyArn);
+  if (organizations) return `aws organizations describe-policy${partition ? ` --region ${partition.organizationsRegion}` : ''} --policy-id ${shellQuote(organizations[1]!)}`;
   if (/^arn:aws[a-z-]*:iam::(?:\d{12}|aws):policy\/[\w+=,.@/-]+$/.test(policyArn)) {
     const arn = shellQuote(policyArn);
-    return `aws iam get-policy-version --policy-arn ${arn} --version-id "$(aws iam get-policy --policy-arn ${arn} --query Policy.DefaultVersionId --output text)"`;
+    const region = partition ? ` --region ${partition.iamRegion}` : '';
+    return `aws iam get-policy-version${region} --policy-arn ${arn} --version-id "$(aws iam get-policy${region} --policy-arn ${arn} --query Policy.DefaultVersionId --output text)"`;
   }
   return null;
 }
