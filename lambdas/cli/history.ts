@@ -101,6 +101,7 @@ async function history(flags: HistoryFlags, { io, env }: CliContext): Promise<nu
       return 0;
     }
     if (principal?.note) io.stderr.write(`--principal: ${principal.note}\n`);
+    connection.store.onLegacyPages = (message) => io.stderr.write(`note: ${message}\n`);
     const { items, capped } = await findDenials(connection, { principal, action, fingerprint: flags.fingerprint, ...window, limit }, nowMs);
     const style = styleFor(io.stdout, env);
     if (!flags.json && isTerminal(io.stdout)) {
