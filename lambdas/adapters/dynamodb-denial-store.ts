@@ -682,17 +682,20 @@ function packAlert(record: AlertRecord): Uint8Array {
 }
 
 /**
- * An alert item: its summary and delivery state as plain attributes (and in the `byDay` index under `A#<day>`), the
+ * An alert item: its summary and delivery state as plain attributes (and in the `byDay` index under `A#<day of its
+ * window>`), the
  * whole alert and its sample denial as gzip JSON (`a`).
  */
 function alertItemOf(record: AlertRecord, expiresAtSec: number): Item {
   const { alert } = record;
   const createdAt = new Date(record.createdMs).toISOString();
+  // Filed under the day of its window (the denials' day, also in a replay of old logs), not of its creation.
+  const windowStart = Number.isFinite(Date.parse(alert.windowStart)) ? new Date(alert.windowStart).toISOString() : createdAt;
   return {
     pk: alertPk(alert.alertId),
     sk: 'ALERT',
-    dpk: `${KEY_PREFIX.alertDayIndex}${createdAt.slice(0, 10)}`,
-    dsk: `${createdAt}#${alert.alertId}`,
+    dpk: `${KEY_PREFIX.alertDayIndex}${windowStart.slice(0, 10)}`,
+    dsk: `${windowStart}#${alert.alertId}`,
     alertId: alert.alertId,
     reason: alert.reason,
     fingerprint: alert.fingerprint,

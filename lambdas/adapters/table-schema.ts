@@ -15,7 +15,7 @@
  * (per principal): DynamoDB's set `ADD` is idempotent, so a redelivered event can never be counted twice.
  *
  * Index `byDay` (`D#<yyyy-mm-dd>` / `<yyyy-mm-ddThh:m>#<page>` on history pages, `A#<yyyy-mm-dd>` /
- * `<created ISO>#<alertId>` on alerts), INCLUDE of small attributes only (the page's principal, count and the sets of
+ * `<window start ISO>#<alertId>` on alerts), INCLUDE of small attributes only (the page's principal, count and the sets of
  * its actions, accounts and fingerprints; the alert's summary and state): one small index write per page, never a copy
  * of the denials. Index `byTime` (KEYS_ONLY) holds only old pages (new items carry no `tpk`), so it costs nothing
  * and can be dropped once they expired. Prefix `CHG#` belongs to the change store (what changed).
