@@ -27,6 +27,7 @@ const HISTORY_AFTER = `Examples:
   denial-alerter history --principal arn:aws:sts::123456789012:assumed-role/deploy/ci-run-42   (a session: its role)
 
 The embedded DynamoDB Local needs Java, also for reading; --endpoint or --table read an existing table without it.
+The same table answers the AWS CLI and PartiQL directly (by principal ARN, day, action, fingerprint): docs/history-table.md.
 Exit status: 0 (also when nothing matched: a hint on stderr names the stored time range), 2 on a usage error.`;
 
 interface HistoryFlags extends Record<string, unknown> {
