@@ -100,6 +100,16 @@ describe('the sample, read with the commands of docs/history-table.md', () => {
     expect([...distinctById(denialsOfPages(ofPrincipal.Items).filter((denial) => denial.action === 'ec2:GetPasswordData')).keys()].sort()).toEqual(expected);
   });
 
+  it("one account's denials on one day: the day's pages from byDay, then those pages", async () => {
+    const account = '321848314756';
+    const expected = sampleDenials.filter((denial) => denial.accountId === account && denial.eventTime!.startsWith('2024-07-31')).map((denial) => denial.eventId).sort();
+    expect(expected.length).toBeGreaterThan(0);
+    await runBlock(dynamo.client(), block('contains(accounts, :account)'), variables);
+    const pages = await runBlock(dynamo.client(), block('batch-get-item'), variables);
+    const denials = denialsOfPages(pages.Responses[variables.TABLE!]).filter((denial) => denial.accountId === account);
+    expect([...distinctById(denials).keys()].sort()).toEqual(expected);
+  });
+
   it('the alerts and their state, by day (query and PartiQL), and the outbox', async () => {
     const alerts = await runBlock(dynamo.client(), block('"A#2024-07-30"'), variables);
     expect(alerts.Items).toHaveLength(1);
