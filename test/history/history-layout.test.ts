@@ -19,6 +19,11 @@ import { runCli } from '../cli/run-cli.js';
 import { useDynamoDbLocal } from '../support/dynamodb.js';
 import { syntheticDenial } from '../support/records.js';
 import { legacyHistoryItemsOf } from './legacy-layout.js';
+import type { AlertSummary } from '../../lambdas/core/alert.js';
+import { DAY_MS } from '../../lambdas/core/triage/history.js';
+import { createTriageEnricher } from '../../lambdas/engine/enrichers/triage.js';
+import { ec2GetPasswordDataWindow } from '../render/alerts.js';
+import { readJsonl } from '../support/corpus.js';
 
 const dynamo = useDynamoDbLocal();
 const T0 = Date.parse('2025-03-04T10:00:00Z');
@@ -205,5 +210,27 @@ describe('upgrade from the gzip layout', () => {
     expect(result.status).toBe(0);
     expect(result.lines().map((line) => line.eventId).sort()).toEqual(all);
     expect(result.stderr).toMatch(/note: history holds pages of the previous layout/);
+  });
+});
+
+describe('triage over old pages', () => {
+  it('reads a principal known only from gzip pages (a new source IP is seen as new) and says it met them', async () => {
+    const sample = classify(readJsonl('stratus-red-team-detonation-logs/denied.jsonl').find((record) => record.eventID === '450230d4-b39e-4a18-a6a0-d07a6e2105cb')!);
+    const windowStart = Date.parse(ec2GetPasswordDataWindow.windowStart);
+    const alert: AlertSummary = { ...ec2GetPasswordDataWindow, principalArn: sample.principalArn, accountId: sample.accountId, triage: undefined };
+    const known = [20, 12, 3].map((days, index): HistoryEntry => {
+      const timeMs = windowStart - days * DAY_MS;
+      return { denial: { ...sample, sourceIp: '198.51.100.7', eventId: `old-${index}`, eventTime: new Date(timeMs).toISOString() } as HistoryEntry['denial'], timeMs, suppressedBy: null };
+    });
+    const { tableName } = await dynamo.newTable();
+    await dynamo.client().send(
+      new BatchWriteItemCommand({ RequestItems: { [tableName]: legacyHistoryItemsOf(known, EXPIRES).map((item) => ({ PutRequest: { Item: marshall(item) } })) } }),
+    );
+    const notices: string[] = [];
+    const store = new DynamoDbDenialStore({ tableName, client: dynamo.client(), onLegacyPages: (message) => notices.push(message) });
+    const triaged = await createTriageEnricher({ store })(alert, { sample, nowMs: windowStart + 300_000 });
+    expect(triaged.triage!.signals.map((signal) => signal.id)).toContain('new-source-ip');
+    expect(triaged.triage!.historyNote).toBeUndefined();
+    expect(notices).toEqual([expect.stringMatching(/previous layout/)]);
   });
 });
