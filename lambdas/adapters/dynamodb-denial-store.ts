@@ -103,16 +103,18 @@ export class DynamoDbDenialStore implements DenialStore {
   /** Whether the table holds any page of the previous layout (asked once: `byTime` holds only those). */
   private legacyPresent: Promise<boolean> | null = null;
 
+  /**
+   * True when `byTime` holds a key (only old pages carry one). A role without `dynamodb:Scan` on the index (the
+   * Lambda's) or any other failure answers true: the old partitions are then queried too, beside the new ones
+   * (in parallel, an empty query each), which is never wrong.
+   */
   private hasLegacyPages(): Promise<boolean> {
     this.legacyPresent ??= this.send<{ Items?: Item[] }>(
-      new ScanCommand({ TableName: this.tableName, IndexName: TABLE_SCHEMA.indexes.byTime.name, Limit: 1 }),
+      new ScanCommand({ TableName: this.tableName, IndexName: TABLE_SCHEMA.indexes.byTime.name, Limit: 1, ProjectionExpression: 'pk' }),
       'read',
     ).then(
       (response) => (response.Items ?? []).length > 0,
-      () => {
-        this.legacyPresent = null;
-        return true;
-      },
+      () => true,
     );
     return this.legacyPresent;
   }
