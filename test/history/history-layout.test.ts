@@ -103,7 +103,7 @@ describe('a history page', () => {
     const pages = historyPagesOf(poison, EXPIRES);
     expect(pages.length).toBeGreaterThan(1);
     expect(pages.flatMap((page) => page.eventIds)).toHaveLength(400);
-    for (const page of [...pages, ...stormPages]) expect(itemBytes(page.item as unknown as Record<string, unknown>)).toBeLessThan(300 * 1024);
+    for (const page of [...pages, ...stormPages]) expect(itemBytes(page.item as unknown as Record<string, unknown>)).toBeLessThan(200 * 1024);
     expect(pages[0]!.item.denials[0]!.resource).toHaveLength(MAX_FIELD_CHARS + `…[cut ${5_000 - MAX_FIELD_CHARS} chars]`.length);
   });
 });
