@@ -2,8 +2,8 @@
  * The readable history layout: what a page holds and how big it can get, hard input stored and found exactly as
  * recorded, and an upgrade from the gzip layout that loses nothing.
  */
-import { BatchWriteItemCommand, CreateTableCommand, QueryCommand, type AttributeValue } from '@aws-sdk/client-dynamodb';
-import { marshall } from '@aws-sdk/util-dynamodb';
+import { CreateTableCommand, QueryCommand, type AttributeValue } from '@aws-sdk/client-dynamodb';
+import { BatchWriteCommand, DynamoDBDocumentClient } from '@aws-sdk/lib-dynamodb';
 import { createHash } from 'node:crypto';
 import { mkdtempSync } from 'node:fs';
 import { tmpdir } from 'node:os';
@@ -52,6 +52,10 @@ function itemBytes(item: Record<string, unknown>): number {
   };
   return Object.entries(item).reduce((sum, [name, value]) => sum + Buffer.byteLength(name) + (value === undefined ? 0 : valueBytes(value)), 0);
 }
+
+/** Writes items as they are (the old version's pages). */
+const writeLegacy = (tableName: string, items: Array<Record<string, unknown>>) =>
+  DynamoDBDocumentClient.from(dynamo.client()).send(new BatchWriteCommand({ RequestItems: { [tableName]: items.map((Item) => ({ PutRequest: { Item } })) } }));
 
 const queryPk = async (tableName: string, pk: string) =>
   (await dynamo.client().send(new QueryCommand({ TableName: tableName, KeyConditionExpression: 'pk = :pk', ExpressionAttributeValues: { ':pk': { S: pk } } }))).Items ?? [];
@@ -181,9 +185,7 @@ describe('upgrade from the gzip layout', () => {
       }),
     );
     const old = [entry(T0), entry(T0 + 60_000)];
-    await dynamo.client().send(
-      new BatchWriteItemCommand({ RequestItems: { [tableName]: legacyHistoryItemsOf(old, EXPIRES).map((item) => ({ PutRequest: { Item: marshall(item) } })) } }),
-    );
+    await writeLegacy(tableName, legacyHistoryItemsOf(old, EXPIRES));
     await ensureTable(dynamo.client(), tableName); // what the new version does on start: adds byDay
     const notices: string[] = [];
     const store = new DynamoDbDenialStore({ tableName, client: dynamo.client(), onLegacyPages: (message) => notices.push(message) });
@@ -223,9 +225,7 @@ describe('triage over old pages', () => {
       return { denial: { ...sample, sourceIp: '198.51.100.7', eventId: `old-${index}`, eventTime: new Date(timeMs).toISOString() } as HistoryEntry['denial'], timeMs, suppressedBy: null };
     });
     const { tableName } = await dynamo.newTable();
-    await dynamo.client().send(
-      new BatchWriteItemCommand({ RequestItems: { [tableName]: legacyHistoryItemsOf(known, EXPIRES).map((item) => ({ PutRequest: { Item: marshall(item) } })) } }),
-    );
+    await writeLegacy(tableName, legacyHistoryItemsOf(known, EXPIRES));
     const notices: string[] = [];
     const store = new DynamoDbDenialStore({ tableName, client: dynamo.client(), onLegacyPages: (message) => notices.push(message) });
     const triaged = await createTriageEnricher({ store })(alert, { sample, nowMs: windowStart + 300_000 });
