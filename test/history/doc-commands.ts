@@ -109,6 +109,10 @@ export async function runAwsCommand(client: DynamoDBClient, line: string, variab
     if (!words[index]!.startsWith('--')) throw new Error(`unexpected word ${words[index]} in ${line}`);
     flags[words[index]!.slice(2)] = words[++index]!;
   }
+  // A flag the model does not know (a typo in the page) fails rather than being ignored.
+  const known = ['table-name', 'index-name', 'key-condition-expression', 'filter-expression', 'projection-expression', 'expression-attribute-values', 'request-items', 'statement', 'query', 'output'];
+  for (const flag of Object.keys(flags)) if (!known.includes(flag)) throw new Error(`--${flag} not modelled (in ${line})`);
+  if (flags.output && flags.output !== 'json') throw new Error(`--output ${flags.output} not modelled`);
   const values = flags['expression-attribute-values'] ? (JSON.parse(flags['expression-attribute-values']) as Record<string, AttributeValue>) : undefined;
   let output: any;
   if (operation === 'query' || operation === 'scan') {
