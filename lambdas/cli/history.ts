@@ -27,6 +27,7 @@ const HISTORY_AFTER = `Examples:
   denial-alerter history --principal arn:aws:sts::123456789012:assumed-role/deploy/ci-run-42   (a session: its role)
 
 The embedded DynamoDB Local needs Java, also for reading; --endpoint or --table read an existing table without it.
+The same table answers the AWS CLI and PartiQL directly (by principal ARN, day, action, fingerprint): docs/history-table.md.
 Exit status: 0 (also when nothing matched: a hint on stderr names the stored time range), 2 on a usage error.`;
 
 interface HistoryFlags extends Record<string, unknown> {
@@ -101,6 +102,7 @@ async function history(flags: HistoryFlags, { io, env }: CliContext): Promise<nu
       return 0;
     }
     if (principal?.note) io.stderr.write(`--principal: ${principal.note}\n`);
+    connection.store.onLegacyPages = (message) => io.stderr.write(`note: ${message}\n`);
     const { items, capped } = await findDenials(connection, { principal, action, fingerprint: flags.fingerprint, ...window, limit }, nowMs);
     const style = styleFor(io.stdout, env);
     if (!flags.json && isTerminal(io.stdout)) {
