@@ -9,6 +9,7 @@
  * | key state        | same pk as its counters         | `STATE`                   | spike state, `version` for optimistic locking      |
  * | alert            | `ALERT#<alertId>`               | `ALERT`                   | the alert (gzip JSON), channels delivered / dead-lettered, lease |
  * | outbox marker    | `OUTBOX`                        | `<alertId>`               | present while the alert is not delivered everywhere |
+ * | responder items  | `RSP#…`                         | see `dynamodb-responder-store.ts` | Slack threads, snoozes, Expected, audit log, seen requests |
  *
  * Counter members are hashes of event ids (per fingerprint), of resources (per principal and action) and of actions
  * (per principal): DynamoDB's set `ADD` is idempotent, so a redelivered event can never be counted twice.
@@ -34,6 +35,7 @@ export const KEY_PREFIX = {
   alert: 'ALERT#',
   outbox: 'OUTBOX',
   timeIndex: 'T#',
+  responder: 'RSP#',
 } as const;
 
 /** How a key's counters are cut into bucket items. */
