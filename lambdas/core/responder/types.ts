@@ -1,3 +1,5 @@
+import type { AlertSummary } from '../alert.js';
+
 /**
  * What responders do from Slack (issue 21): the incident thread of a fingerprint, its snooze, its "Expected"
  * suppression (two people), and the audit log of every click. Plain data; the `ResponderStore` port keeps it.
@@ -21,6 +23,8 @@ export interface Incident {
   latestReason: string;
   acknowledgedBy?: string;
   acknowledgedAtMs?: number;
+  /** The alert of the parent message, kept so that `chat.update` can render it again with a new status line. */
+  firstAlert?: AlertSummary;
 }
 
 /** A time-bounded suppression of one fingerprint (Snooze 1 h / 24 h / 7 d). */
