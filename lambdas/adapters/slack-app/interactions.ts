@@ -105,15 +105,16 @@ export function makeInteractionHandler(deps: InteractionDeps): (request: Interac
 }
 
 /** Reads the fingerprint's state, plans the click and writes what it changes (audit line included). */
-export async function applyClick(store: ResponderStore, click: Click, nowMs: number): Promise<ClickPlan> {
+export async function applyClick(store: ResponderStore, click: Click, nowMs: number, attempt = 1): Promise<ClickPlan> {
   const [incident, snooze, expected] = await Promise.all([store.incident(click.channelId, click.fingerprint), store.snooze(click.fingerprint, nowMs), store.expected(click.fingerprint)]);
   const plan = planClick(click, { incident, snooze, expected }, nowMs);
   if (plan.incident) await store.putIncident(plan.incident);
   if (plan.snooze === 'delete') await store.deleteSnooze(click.fingerprint);
   else if (plan.snooze) await store.putSnooze(plan.snooze);
   if (plan.expected && !(await store.putExpected(plan.expected.next, plan.expected.previous))) {
-    // Another click changed Expected in between: plan again over what is stored now.
-    return applyClick(store, click, nowMs);
+    // Another click changed Expected in between: plan again over what is stored now (a few times at most).
+    if (attempt >= 3) throw new Error('Expected kept changing under this click; try again');
+    return applyClick(store, click, nowMs, attempt + 1);
   }
   await store.audit(plan.audit);
   return plan;
