@@ -28,7 +28,8 @@ import type { Denial } from './core/types.js';
 import { settingsFromJson } from './core/config.js';
 import { historyTableLink } from './core/render/cloudtrail-link.js';
 import { deliveryDeadline } from './config/delivery.js';
-import { HANDLER_ENV, POLICY_LOOKUPS_ENV } from './config/env.js';
+import { HANDLER_ENV, POLICY_LOOKUPS_ENV, SLACK_APP_ENV } from './config/env.js';
+import { slackAppDelivery } from './adapters/slack-app/lambda-wiring.js';
 import { routingFromEnvironment } from './config/routing.js';
 import { METRICS } from './config/metrics.js';
 import { processSqsBatch, type SqsBatchDeps } from './engine/process-sqs-batch.js';
@@ -104,12 +105,17 @@ export function dependenciesFromEnvironment(env: NodeJS.ProcessEnv = process.env
     'unreadable-record': env[HANDLER_ENV.recordDeadLetterQueueUrl],
     'undelivered-alert': env[HANDLER_ENV.alertDeadLetterQueueUrl],
   } as const;
-  const publisher = createLambdaPublisher({
-    ...routingFromEnvironment(env),
-    snsTopicArn: env[HANDLER_ENV.snsTopicArn],
-    slackWebhookSecretArn: env[HANDLER_ENV.slackWebhookSecretArn],
-    historyUrl: historyTableLink(env.AWS_REGION, env[HANDLER_ENV.tableName]),
-  });
+  // Slack app mode (threads, buttons the engine obeys) when the stack set SLACK_APP_SECRET_ARN; else webhooks as before.
+  const slackApp = slackAppDelivery(env[SLACK_APP_ENV.secretArn], { tableName: required(env, HANDLER_ENV.tableName), dynamodb, log: (level, message, details) => logger[level](message, details ?? {}) });
+  const publisher = slackApp.obey(
+    createLambdaPublisher({
+      ...routingFromEnvironment(env),
+      snsTopicArn: env[HANDLER_ENV.snsTopicArn],
+      slackWebhookSecretArn: env[HANDLER_ENV.slackWebhookSecretArn],
+      historyUrl: historyTableLink(env.AWS_REGION, env[HANDLER_ENV.tableName]),
+      slackApp: slackApp.channels,
+    }),
+  );
   const whatChanged = whatChangedHooks(changes, settings);
   const triage = createTriageEnricher({ store, onHistoryError: (error) => logger.warn('triage history unavailable', { error: String(error) }) });
   return {

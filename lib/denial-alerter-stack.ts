@@ -36,6 +36,7 @@ export function alerterPropsFrom(config: StackConfig): DenialAlerterProps {
   return {
     settings: config.settings,
     slackWebhookSecretName: config.slackWebhookSecretName,
+    slackAppSecretName: config.slackAppSecretName,
     alertEmails: config.alertEmails,
     opsEmails: config.opsEmails,
     logRetentionDays: config.logRetentionDays,

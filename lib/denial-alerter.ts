@@ -12,7 +12,8 @@ import { Secret, type ISecret } from 'aws-cdk-lib/aws-secretsmanager';
 import { LambdaSubscription } from 'aws-cdk-lib/aws-sns-subscriptions';
 import type { Queue } from 'aws-cdk-lib/aws-sqs';
 import { Construct } from 'constructs';
-import { MEMBER_ACCOUNTS_ENV, MEMBER_READER_ROLE_NAME, ROUTING_ENV } from '../lambdas/config/env.js';
+import { MEMBER_ACCOUNTS_ENV, MEMBER_READER_ROLE_NAME, ROUTING_ENV, SLACK_APP_ENV } from '../lambdas/config/env.js';
+import { SlackInteractions } from './constructs/slack-interactions.js';
 import { resolveSettings, type Settings } from '../lambdas/core/config.js';
 import { defaultRouteSlackSecret, routesInForce, type Route } from '../lambdas/core/routing.js';
 import { changeEventPattern } from './change-pattern.js';
@@ -77,6 +78,8 @@ export interface DenialAlerterProps {
   readonly maxConcurrency?: number;
   /** Alert routes (`lambdas/core/routing.ts`, already parsed). @default one default route: the alert topic and `slackWebhookSecretName` */
   readonly routes?: readonly Route[];
+  /** Slack app mode: name of the JSON secret `{botToken, signingSecret, channel}` (threads, buttons, `SlackInteractionsUrl`). @default incoming webhooks */
+  readonly slackAppSecretName?: string;
   /** Account id → its OU and root ids, for routes matching `organizationalUnits`. @default none */
   readonly accountOrganizationalUnits?: Readonly<Record<string, readonly string[]>>;
   /** Ingest policy-change events ("what changed", docs/what-changed.md): a second rule into the ingest queue, and in every member forwarder. @default true */
@@ -88,6 +91,8 @@ export interface DenialAlerterProps {
 }
 
 export class DenialAlerter extends Construct {
+  /** The Slack interaction endpoint (Slack app mode only). */
+  public slackInteractions?: SlackInteractions;
   public readonly key: DataKey;
   public readonly table: DenialTable;
   /** Alerts (the default route's SNS channel). */
@@ -170,6 +175,7 @@ export class DenialAlerter extends Construct {
         ...(props.organization && policyLookups ? { [MEMBER_ACCOUNTS_ENV.readerRoleArnPattern]: readerRoleArnPattern, [MEMBER_ACCOUNTS_ENV.ownAccountId]: Aws.ACCOUNT_ID } : {}),
       },
     });
+    if (props.slackAppSecretName) this.slackInteractions = this.slackApp(props.slackAppSecretName);
     this.grantRoutes(props.routes ?? []);
     this.warnAboutUnmatchableRoutes(props.routes ?? [], policyLookups);
     if (this.deadLetterQueues.operations) {
@@ -287,6 +293,16 @@ export class DenialAlerter extends Construct {
       );
     }
     return rule;
+  }
+
+  /** Slack app mode: the handler reads the app secret and threads alerts; the interaction endpoint takes clicks. */
+  private slackApp(secretName: string): SlackInteractions {
+    const appSecret = Secret.fromSecretNameV2(this, 'SlackApp', secretName);
+    this.handler.function.addEnvironment(SLACK_APP_ENV.secretArn, appSecret.secretArn);
+    this.handler.role.addToPolicy(new PolicyStatement({ sid: 'SlackAppSecret', actions: ['secretsmanager:GetSecretValue'], resources: [`${appSecret.secretArn}-??????`] }));
+    const interactions = new SlackInteractions(this, 'SlackInteractions', { table: this.table.table, encryptionKey: this.key.key, appSecret });
+    new CfnOutput(this, 'SlackInteractionsUrl', { value: interactions.url.url, description: 'The Slack app\'s interactivity request URL (denial-alerter slack manifest --interactions-url <this>)' });
+    return interactions;
   }
 
   /** Each route's own webhook secret and topic, and nothing else. */

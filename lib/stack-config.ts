@@ -15,6 +15,8 @@ export type TrailDataEventKind = (typeof TRAIL_DATA_EVENT_KINDS)[number];
 export interface StackConfig {
   /** Name of an existing Secrets Manager secret holding the Slack webhook URL. @default no Slack */
   readonly slackWebhookSecretName?: string;
+  /** Slack app mode: name of the JSON secret `{botToken, signingSecret, channel}`. @default incoming webhooks */
+  readonly slackAppSecretName?: string;
   /** Email addresses subscribed to the alert topic (`-c alertEmails=a@b.c` or a JSON array). @default [] */
   readonly alertEmails: readonly string[];
   /** Email addresses subscribed to the operations topic that receives the alarms. @default `alertEmails` */
@@ -168,6 +170,7 @@ export function stackConfigFrom(node: Node): StackConfig {
   const maxConcurrency = get('maxConcurrency');
   return {
     slackWebhookSecretName: optionalString('slackWebhookSecretName', /^[\w/+=.@-]{1,512}$/),
+    slackAppSecretName: optionalString('slackAppSecretName', /^[\w/+=.@-]{1,512}$/),
     alertEmails,
     opsEmails: emails('opsEmails') ?? alertEmails,
     settings,

@@ -10,6 +10,7 @@
  * | key state        | same pk as its counters         | `STATE`                   | spike state, `version` for optimistic locking      |
  * | alert            | `ALERT#<alertId>`               | `ALERT`                   | plain summary and state (`status`, `delivered`, …), gzip JSON of the whole alert (`a`), lease |
  * | outbox marker    | `OUTBOX`                        | `<alertId>`               | present while the alert is not delivered everywhere |
+ * | responder items  | `RSP#…`                         | see `dynamodb-responder-store.ts` | Slack threads, snoozes, Expected, audit log, seen requests |
  *
  * Counter members are hashes of event ids (per fingerprint), of resources (per principal and action) and of actions
  * (per principal): DynamoDB's set `ADD` is idempotent, so a redelivered event can never be counted twice.
@@ -67,6 +68,7 @@ export const KEY_PREFIX = {
   dayIndex: 'D#',
   /** Alerts in `byDay`. */
   alertDayIndex: 'A#',
+  responder: 'RSP#',
 } as const;
 
 /** DynamoDB's limit on a partition key's value (bytes of UTF-8); longer principal keys are hashed. */

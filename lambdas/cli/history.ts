@@ -13,6 +13,7 @@ import { readStoredRange, type StoredRange } from './stored-range.js';
 import { isTerminal, styleFor } from './style.js';
 import { DynamoDbChangeStore } from '../adapters/dynamodb-change-store.js';
 import { formatChangeLine } from '../core/changes/format.js';
+import { printResponses } from './history-responses.js';
 
 /**
  * Without `--since`, a table elsewhere is searched this far back; the embedded store's default window is the event-time
@@ -40,6 +41,7 @@ interface HistoryFlags extends Record<string, unknown> {
   json?: boolean;
   changes?: boolean;
   resource?: string;
+  responses?: boolean;
 }
 
 /** Adds `history` to the program. */
@@ -57,7 +59,8 @@ export function registerHistoryCommand(program: Command, context: CliContext): C
     .option('--until <when>', 'end: same forms, after --since [now]')
     .option('--limit <n>', 'at most N denials', '50')
     .option('--changes', 'list the authorization changes ("what changed") touching --principal or --resource instead of denials')
-    .option('--resource <arn>', 'with --changes: a resource ARN (an S3 object means its bucket), a policy ARN or a VPC endpoint id');
+    .option('--resource <arn>', 'with --changes: a resource ARN (an S3 object means its bucket), a policy ARN or a VPC endpoint id')
+    .option('--responses', 'list the Slack responses instead (acknowledged, snoozed, expected, alerts kept silent), optionally of --fingerprint');
   command.optionsGroup('Output:');
   command.option('--json', 'JSON lines even on a terminal');
   for (const option of optionsFromParseArgs(STORE_OPTIONS, STORE_HELP, 'Where data is kept:')) command.addOption(option);
@@ -92,6 +95,10 @@ async function history(flags: HistoryFlags, { io, env }: CliContext): Promise<nu
     io.stderr.write('Starting DynamoDB Local (Java) to read the stored denials; --endpoint URL or --table NAME read an existing table without Java\n'),
   );
   try {
+    if (flags.responses) {
+      await printResponses(connection, { fingerprint: flags.fingerprint, ...timeWindow(flags.since, flags.until, nowMs, nowMs - DEFAULT_LOOKBACK_MS), limit }, io, Boolean(flags.json));
+      return 0;
+    }
     if (flags.changes) {
       // Changes come before the denials they explain: without --since, look a day before the stored range.
       const sinceMs = flags.since === undefined ? window.sinceMs - 86_400_000 : window.sinceMs;

@@ -11,6 +11,7 @@ import { checkInputPaths } from './input-paths.js';
 import { replayPipeline, type ReplayObserver } from './replay.js';
 import { createReplayNotifier, NOTIFY_HELP, NOTIFY_OPTIONS } from './replay-notifier.js';
 import { readSettingsFile } from './settings-file.js';
+import { SLACK_APP_REPLAY_FLAGS, withReplaySlackApp } from './replay-slack-app.js';
 import { STORE_HELP, STORE_OPTIONS, storeTargetOf } from './store-connection.js';
 
 const REPLAY_DESCRIPTION =
@@ -68,6 +69,7 @@ export function registerReplayCommand(program: Command, context: CliContext): Co
     .option('--settings <file>', 'JSON settings file (flags win over it)')
     .option('--policies <dir>', "evaluate each alert's denial against policy documents on disk (layout: docs/policies.md)");
   for (const option of optionsFromParseArgs(NOTIFY_OPTIONS, NOTIFY_HELP, GROUPS.notify)) command.addOption(option);
+  for (const [flag, help] of Object.values(SLACK_APP_REPLAY_FLAGS)) command.addOption(new Option(flag, help).helpGroup(GROUPS.notify));
   for (const option of optionsFromParseArgs(STORE_OPTIONS, STORE_HELP, GROUPS.store)) command.addOption(option);
   command.addOption(new Option('--fresh', 'empty the embedded emulator\'s data directory first (what npm start does with its own directory)').helpGroup(GROUPS.store));
   command.addHelpText('after', `\n${REPLAY_AFTER}`);
@@ -97,6 +99,7 @@ export function registerReplayCommand(program: Command, context: CliContext): Co
     } catch (error) {
       throw new UsageError((error as Error).message);
     }
+    notifier = withReplaySlackApp(notifier, flags as { slackChannel?: string; slackApiUrl?: string }, env);
     const report = flags.report ? await startReport(flags.report, settings) : null;
     const inputs = await setAsideDeadLetterInput(paths, flags.deadLetter, (line) => io.stderr.write(`${line}\n`));
     context.status = await replayPipeline(

@@ -23,6 +23,7 @@ import { colourEnabled, styleFor, type Style } from './style.js';
 import { connectStore, historyHint, type StoreTarget } from './store-connection.js';
 import { eventTimeRange, widenStoredRange } from './stored-range.js';
 import type { ReplayNotifier } from './replay-notifier.js';
+import { replayPublisher } from './replay-slack-app.js';
 import { DynamoDbChangeStore } from '../adapters/dynamodb-change-store.js';
 import { DynamoDbDenialStore } from '../adapters/dynamodb-denial-store.js';
 import { whatChangedHooks } from '../engine/enrichers/changes.js';
@@ -140,7 +141,7 @@ export async function replayPipeline(options: ReplayOptions, io: ReplayIo): Prom
   // Alerts go out from the outbox, as in the Lambda: what a run could not deliver is published by the next one.
   const outbox = createAlertOutbox({
     store,
-    publisher: notifier.publisher,
+    publisher: replayPublisher(notifier, connection),
     deadLetter: async (_kind, body) => keep(deadLetter, { reason: 'delivery-failed', ...body }),
     enrich: (record, nowMs) => engine.enrich(record, nowMs),
     now: Date.now,
