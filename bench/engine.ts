@@ -15,7 +15,7 @@ import { PassThrough, Readable } from 'node:stream';
 import { gunzipSync, gzipSync } from 'node:zlib';
 import { DynamoDbDenialStore } from '../lambdas/adapters/dynamodb-denial-store.js';
 import { ensureTable, LOCAL_CREDENTIALS, startDynamoDbLocal } from '../lambdas/adapters/dynamodb-local.js';
-import { runReplay } from '../lambdas/cli/replay.js';
+import { runReplay } from '../lambdas/cli/main.js';
 import { resolveSettings } from '../lambdas/core/config.js';
 import type { CloudTrailRecord } from '../lambdas/core/types.js';
 import { createSpikeEngine } from '../lambdas/engine/spike-engine.js';

@@ -20,7 +20,7 @@ import { AthenaQueryError, AthenaQueryRunner, type QueryProgress } from '../adap
 import { listOrganizationAccountIds } from '../adapters/athena-organization-accounts.js';
 import { listUnloadedFiles, mergedLines, writeMergedLines, type UnloadedFile } from '../adapters/athena-unload-files.js';
 import { UsageError, type CliContext, type CliIo } from './command-kit.js';
-import { terminalSafe } from './style.js';
+import { terminalSafe } from '../terminal/style.js';
 import { parseTimeBound } from './time-bound.js';
 
 /** What `athena run` talks to; tests give loopback clients, the CLI builds them from the environment. */
@@ -36,7 +36,7 @@ export interface AthenaCommandDeps {
   maxPartitionsPerQuery?: number;
   /** Open S3 bodies the merge may hold at once before it copies the files locally first (default 32). */
   maxOpenStreams?: number;
-  /** Replays the unloaded lines (`-` reads them from `io.stdin`); defaults to `runReplay` of `replay.ts`. */
+  /** Replays the unloaded lines (`-` reads them from `io.stdin`); the CLI passes its own `replay` command (`main.ts`). */
   replay?: (argv: string[], io: CliIo) => Promise<number>;
 }
 
@@ -297,7 +297,7 @@ async function runBacktest(replayArgs: string[], flags: RunFlags, context: CliCo
           for await (const line of partLines()) yield `${line}\n`;
         })(),
       );
-      const replay = deps.replay ?? (async (argv, replayIo) => (await import('./replay.js')).runReplay(argv, replayIo));
+      const replay = deps.replay ?? missingReplay;
       status = await replay([...replayArgsWith(replayArgs, spec), '-'], { ...io, stdin: lines });
     }
     if (parts.length > 1) io.stderr.write(`Athena scanned ${formatBytes(scanned)} in ${parts.length} queries, ~${formatUsd(estimatedQueryCostUsd(scanned))}\n`);
@@ -376,4 +376,9 @@ function clientsOf(env: NodeJS.ProcessEnv, deps: AthenaCommandDeps): { athena: A
     // Organizations answers from us-east-1 in the commercial partition.
     organizations: deps.organizations ?? new OrganizationsClient({ ...base, region: endpoint('ORGANIZATIONS') ? region : 'us-east-1', endpoint: endpoint('ORGANIZATIONS') }),
   };
+}
+
+/** Without a replay runner (one is given by `main.ts`), `athena run` cannot replay what it extracted. */
+async function missingReplay(): Promise<number> {
+  throw new Error('athena run was registered without a replay runner');
 }

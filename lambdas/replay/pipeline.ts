@@ -1,7 +1,7 @@
 /**
  * The replay pipeline: runs the Lambda's pipeline (the same spike engine) over CloudTrail files, against an embedded
  * DynamoDB Local or a real table, printing alerts as they fire and a summary. Argument handling is in
- * `replay-command.ts`; this file only runs validated `ReplayOptions`.
+ * `cli/replay-command.ts`; this file only runs validated `ReplayOptions`.
  */
 import { appendFileSync } from 'node:fs';
 import type { Readable, Writable } from 'node:stream';
@@ -17,12 +17,12 @@ import { renderAlertText } from '../core/render/text.js';
 import type { PolicyDirectory } from '../io/policy-directory.js';
 import { diagnose } from '../core/iam-policy/diagnose.js';
 import { isRuleCandidate } from '../core/rule-candidate.js';
-import { writeLine } from './output.js';
-import { createProgress } from './progress.js';
-import { colourEnabled, styleFor, type Style } from './style.js';
+import { writeLine } from '../terminal/output.js';
+import { createProgress } from '../terminal/progress.js';
+import { colourEnabled, styleFor, type Style } from '../terminal/style.js';
 import { connectStore, historyHint, type StoreTarget } from './store-connection.js';
 import { eventTimeRange, widenStoredRange } from './stored-range.js';
-import type { ReplayNotifier } from './replay-notifier.js';
+import type { ReplayNotifier } from './notifier.js';
 import { DynamoDbChangeStore } from '../adapters/dynamodb-change-store.js';
 import { DynamoDbDenialStore } from '../adapters/dynamodb-denial-store.js';
 import { whatChangedHooks } from '../engine/enrichers/changes.js';
@@ -74,12 +74,6 @@ export interface ReplayObserver {
 
 /** Standard streams (and, for tests, environment and clock). */
 export type ReplayIo = { stdin: Readable; stdout: Writable; stderr: Writable; env?: NodeJS.ProcessEnv; now?: () => number };
-
-/** Runs `replay` from command-line arguments (without the command name); returns the exit status. */
-export async function runReplay(argv: string[], io: ReplayIo): Promise<number> {
-  const { main } = await import('./main.js');
-  return main(['replay', ...argv], io);
-}
 
 /** Runs the pipeline over the inputs: prints alerts as they fire and the summary; returns the exit status. */
 export async function replayPipeline(options: ReplayOptions, io: ReplayIo): Promise<number> {
