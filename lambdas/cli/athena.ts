@@ -69,7 +69,7 @@ const SQL_DESCRIPTION = [
 
 const RUN_DESCRIPTION = [
   'Runs the same with your AWS credentials: creates the table if needed, starts the extraction query in a workgroup, shows its progress (state, data scanned, estimated cost at $5 per TB), waits, then merges the unloaded gzip JSON files from S3 into one stream in event-time order and replays it (or writes it to --out DIR). Ctrl-C stops the query.',
-  'Options after "--" go to "replay" (e.g. -- --in-memory --threshold 10 --json).',
+  'Options after "--" go to "replay" (e.g. -- --threshold 10 --json). The replay is held in this process (replay --in-memory) unless given --table, --endpoint or --data-dir.',
 ].join('\n\n');
 
 const AFTER = `Accounts: the account partition is "injected" (Athena's guidance for values not known in advance: accounts
@@ -319,6 +319,8 @@ async function runBacktest(replayArgs: string[], flags: RunFlags, context: CliCo
 function replayArgsWith(replayArgs: readonly string[], spec: BacktestSpec): string[] {
   const args = [...replayArgs];
   if (spec.extraErrorCodes.length > 0 && !args.some((arg) => arg.startsWith('--extra-error-codes'))) args.push('--extra-error-codes', spec.extraErrorCodes.join(','));
+  // A back-test keeps nothing unless told where to: the in-process store (no Java), unless a table is named.
+  if (!args.some((arg) => /^--(table|endpoint|data-dir|fresh|in-memory)(=|$)/.test(arg))) args.push('--in-memory');
   return args;
 }
 
