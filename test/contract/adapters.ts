@@ -37,7 +37,7 @@ export const memoryAdapter: StoreAdapter = {
     // The denial store and the change store share one request count and plan, as the two DynamoDB adapters share
     // one client in the harness.
     const store = new MemoryDenialStore({ faults: plan ? (request) => plan({ ...request, input: {} }) : null });
-    const changes = new MemoryChangeStore();
+    const changes = new MemoryChangeStore({ gate: store.gate });
     return {
       store,
       changes,

@@ -25,8 +25,9 @@ export class MemoryChangeStore implements ChangeStore {
   /** Successful calls by `<actor key>#<action>`: event times (earliest per hour kept) and expiry. */
   private readonly successes = new Map<string, Map<string, { first: number; expiresAtSec: number }>>();
 
-  constructor(options: { faults?: MemoryFaultPlan | null } = {}) {
-    this.gate = new RequestGate(options.faults ?? null);
+  /** `gate`: share another store's requests and faults (as two DynamoDB adapters share one client). */
+  constructor(options: { faults?: MemoryFaultPlan | null; gate?: RequestGate } = {}) {
+    this.gate = options.gate ?? new RequestGate(options.faults ?? null);
   }
 
   /** Requests an equivalent DynamoDB store would have sent (for the replay's summary). */
