@@ -136,8 +136,9 @@ export async function replayPipeline(options: ReplayOptions, io: ReplayIo): Prom
     now: Date.now,
   });
   /**
-   * Bounds an in-process run's memory: once event time has moved on an hour, counters a day older and history older
-   * than triage's look-back are dropped (no later decision reads them; see `MemoryDenialStore.forgetBefore`).
+   * Bounds an in-process run's memory: once event time has moved on an hour, counters a day older, history older
+   * than triage's look-back and changes older than the change look-back and a day are dropped (no later decision
+   * reads them; see `MemoryDenialStore.forgetBefore`).
    */
   let forgottenAt = 0;
   let newestMs = 0;
@@ -150,7 +151,7 @@ export async function replayPipeline(options: ReplayOptions, io: ReplayIo): Prom
     }
     if (!connection.forgetBefore || newestMs - forgottenAt < FORGET_EVERY_MS) return;
     forgottenAt = newestMs;
-    connection.forgetBefore(Math.floor((newestMs - KEEP_COUNTERS_MS) / 60_000), newestMs - KEEP_HISTORY_MS);
+    connection.forgetBefore(Math.floor((newestMs - KEEP_COUNTERS_MS) / 60_000), newestMs - KEEP_HISTORY_MS, newestMs - (settings.changeLookbackHours * 3_600_000 + KEEP_COUNTERS_MS));
   };
   let batch: Array<{ record: CloudTrailRecord; item: InputItem }> = [];
   let stopped: Error | null = null;

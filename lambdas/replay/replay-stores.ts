@@ -15,8 +15,8 @@ export interface ReplayStores {
   description: string;
   /** The embedded emulator's data directory (null: in process, or a table elsewhere). */
   dataDir: string | null;
-  /** Drops what no later decision can read (the in-process store only); see `MemoryDenialStore.forgetBefore`. */
-  forgetBefore?: (counterMinute: number, historyMs: number) => void;
+  /** Drops what no later decision can read (the in-process stores only); see `MemoryDenialStore.forgetBefore`. */
+  forgetBefore?: (counterMinute: number, historyMs: number, changesMs: number) => void;
   close(): Promise<void>;
 }
 
@@ -30,12 +30,16 @@ export async function openReplayStores(target: StoreTarget, announce: (line: str
   if (isInProcess(target)) {
     const [{ MemoryDenialStore }, { MemoryChangeStore }] = await Promise.all([import('../adapters/memory/memory-denial-store.js'), import('../adapters/memory/memory-change-store.js')]);
     const store = new MemoryDenialStore();
+    const changeStore = new MemoryChangeStore();
     return {
       store,
-      changeStore: new MemoryChangeStore(),
+      changeStore,
       description: 'memory (this process; nothing is kept)',
       dataDir: null,
-      forgetBefore: (counterMinute, historyMs) => store.forgetBefore(counterMinute, historyMs),
+      forgetBefore: (counterMinute, historyMs, changesMs) => {
+        store.forgetBefore(counterMinute, historyMs);
+        changeStore.forgetBefore(changesMs);
+      },
       close: async () => undefined,
     };
   }

@@ -103,6 +103,17 @@ export class MemoryChangeStore implements ChangeStore {
     return false;
   }
 
+  /**
+   * Drops changes with event time before `beforeMs` (a replay calls it as event time moves on, beyond the alerts'
+   * look-back); the record of who succeeded with what is kept (one entry per caller, action and hour).
+   */
+  forgetBefore(beforeMs: number): void {
+    for (const [key, byId] of this.byKey) {
+      for (const [eventId, stored] of byId) if (stored.timeMs < beforeMs) byId.delete(eventId);
+      if (byId.size === 0) this.byKey.delete(key);
+    }
+  }
+
   private pass(command: string, what: string): void {
     try {
       this.gate.pass(command);
