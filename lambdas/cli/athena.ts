@@ -20,7 +20,7 @@ import { AthenaQueryError, AthenaQueryRunner, type QueryProgress } from '../adap
 import { listOrganizationAccountIds } from '../adapters/athena-organization-accounts.js';
 import { listUnloadedFiles, mergedLines, writeMergedLines, type UnloadedFile } from '../adapters/athena-unload-files.js';
 import { UsageError, type CliContext, type CliIo } from './command-kit.js';
-import { terminalSafe } from './style.js';
+import { terminalSafe } from '../terminal/style.js';
 import { parseTimeBound } from './time-bound.js';
 import { partitionById, partitionOf, requirePartitionOfRegion } from '../core/partition.js';
 
@@ -37,7 +37,7 @@ export interface AthenaCommandDeps {
   maxPartitionsPerQuery?: number;
   /** Open S3 bodies the merge may hold at once before it copies the files locally first (default 32). */
   maxOpenStreams?: number;
-  /** Replays the unloaded lines (`-` reads them from `io.stdin`); defaults to `runReplay` of `replay.ts`. */
+  /** Replays the unloaded lines (`-` reads them from `io.stdin`); the CLI passes its own `replay` command (`main.ts`). */
   replay?: (argv: string[], io: CliIo) => Promise<number>;
 }
 
@@ -70,7 +70,7 @@ const SQL_DESCRIPTION = [
 
 const RUN_DESCRIPTION = [
   'Runs the same with your AWS credentials: creates the table if needed, starts the extraction query in a workgroup, shows its progress (state, data scanned, estimated cost at $5 per TB), waits, then merges the unloaded gzip JSON files from S3 into one stream in event-time order and replays it (or writes it to --out DIR). Ctrl-C stops the query.',
-  'Options after "--" go to "replay" (e.g. -- --in-memory --threshold 10 --json).',
+  'Options after "--" go to "replay" (e.g. -- --threshold 10 --json). The replay is held in this process (replay --in-memory) unless given --table, --endpoint or --data-dir.',
 ].join('\n\n');
 
 const AFTER = `Accounts: the account partition is "injected" (Athena's guidance for values not known in advance: accounts
@@ -305,7 +305,7 @@ async function runBacktest(replayArgs: string[], flags: RunFlags, context: CliCo
           for await (const line of partLines()) yield `${line}\n`;
         })(),
       );
-      const replay = deps.replay ?? (async (argv, replayIo) => (await import('./replay.js')).runReplay(argv, replayIo));
+      const replay = deps.replay ?? missingReplay;
       status = await replay([...replayArgsWith(replayArgs, spec), '-'], { ...io, stdin: lines });
     }
     if (parts.length > 1) io.stderr.write(`Athena scanned ${formatBytes(scanned)} in ${parts.length} queries, ~${formatUsd(estimatedQueryCostUsd(scanned))}\n`);
@@ -327,6 +327,8 @@ async function runBacktest(replayArgs: string[], flags: RunFlags, context: CliCo
 function replayArgsWith(replayArgs: readonly string[], spec: BacktestSpec): string[] {
   const args = [...replayArgs];
   if (spec.extraErrorCodes.length > 0 && !args.some((arg) => arg.startsWith('--extra-error-codes'))) args.push('--extra-error-codes', spec.extraErrorCodes.join(','));
+  // A back-test keeps nothing unless told where to: the in-process store (no Java), unless a table is named.
+  if (!args.some((arg) => /^--(table|endpoint|data-dir|fresh|in-memory)(=|$)/.test(arg))) args.push('--in-memory');
   return args;
 }
 
@@ -386,4 +388,9 @@ function clientsOf(env: NodeJS.ProcessEnv, deps: AthenaCommandDeps): { athena: A
       deps.organizations ??
       new OrganizationsClient({ ...base, region: endpoint('ORGANIZATIONS') ? region : partitionOf({ region }).organizationsRegion, endpoint: endpoint('ORGANIZATIONS') }),
   };
+}
+
+/** Without a replay runner (one is given by `main.ts`), `athena run` cannot replay what it extracted. */
+async function missingReplay(): Promise<number> {
+  throw new Error('athena run was registered without a replay runner');
 }

@@ -5,9 +5,9 @@
 import { DynamoDbResponderStore } from '../adapters/dynamodb-responder-store.js';
 import type { AuditEntry } from '../core/responder/types.js';
 import type { CliIo } from './command-kit.js';
-import { writeLine } from './output.js';
-import type { StoreConnection } from './store-connection.js';
-import { isTerminal } from './style.js';
+import { writeLine } from '../terminal/output.js';
+import type { StoreConnection } from '../replay/store-connection.js';
+import { isTerminal } from '../terminal/style.js';
 
 /** Prints the audit lines of the window (`--fingerprint` narrows); returns how many. */
 export async function printResponses(connection: StoreConnection, query: { fingerprint?: string; sinceMs: number; untilMs: number; limit: number }, io: CliIo, json: boolean): Promise<number> {

@@ -3,14 +3,13 @@
  * that fits the terminal, JSON lines when piped or with `--json`; when nothing matches, the stored time range.
  */
 import type { Command } from 'commander';
-import { main } from './main.js';
-import { optionsFromParseArgs, valuesByFlagName, wholeNumber, type CliContext, type CliIo } from './command-kit.js';
+import { optionsFromParseArgs, valuesByFlagName, wholeNumber, type CliContext } from './command-kit.js';
 import { actionFilter, principalFilter, timeWindow, type ActionFilter, type PrincipalFilter } from './history-filters.js';
 import { renderHistoryTable } from './history-table.js';
-import { writeLine } from './output.js';
-import { connectStore, DEFAULT_DATA_DIR, embeddedDataDir, needsEmbeddedEmulator, STORE_HELP, STORE_OPTIONS, storeTargetOf, type StoreConnection, type StoreTarget } from './store-connection.js';
-import { readStoredRange, type StoredRange } from './stored-range.js';
-import { isTerminal, styleFor } from './style.js';
+import { writeLine } from '../terminal/output.js';
+import { connectStore, DEFAULT_DATA_DIR, embeddedDataDir, needsEmbeddedEmulator, STORE_HELP, STORE_OPTIONS, storeTargetOf, type StoreConnection, type StoreTarget } from '../replay/store-connection.js';
+import { readStoredRange, type StoredRange } from '../replay/stored-range.js';
+import { isTerminal, styleFor } from '../terminal/style.js';
 import { DynamoDbChangeStore } from '../adapters/dynamodb-change-store.js';
 import { formatChangeLine } from '../core/changes/format.js';
 import { printResponses } from './history-responses.js';
@@ -184,9 +183,4 @@ function noMatchHint(connection: StoreConnection, window: { sinceMs: number; unt
 function terminalColumns(stream: unknown): number {
   const columns = (stream as { columns?: number }).columns;
   return columns && columns >= 40 ? columns : 80;
-}
-
-/** Runs `history` from its arguments (without the command name); returns the exit status. */
-export function runHistory(argv: string[], io: CliIo): Promise<number> {
-  return main(['history', ...argv], io);
 }

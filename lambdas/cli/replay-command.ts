@@ -8,11 +8,11 @@ import { resolveSettings, SettingsError, type Settings, type SuppressionRule } f
 import { loadPolicyDirectory, type PolicyDirectory } from '../io/policy-directory.js';
 import { optionsFromParseArgs, UsageError, valuesByFlagName, wholeNumber, type CliContext } from './command-kit.js';
 import { checkInputPaths } from './input-paths.js';
-import { replayPipeline, type ReplayObserver } from './replay.js';
-import { createReplayNotifier, NOTIFY_HELP, NOTIFY_OPTIONS } from './replay-notifier.js';
-import { readSettingsFile } from './settings-file.js';
+import { replayPipeline, type ReplayObserver } from '../replay/pipeline.js';
+import { createReplayNotifier, NOTIFY_HELP, NOTIFY_OPTIONS } from '../replay/notifier.js';
+import { readSettingsFile } from '../replay/settings-file.js';
+import { STORE_HELP, STORE_OPTIONS, storeTargetOf } from '../replay/store-connection.js';
 import { SLACK_APP_REPLAY_FLAGS, withReplaySlackApp } from './replay-slack-app.js';
-import { STORE_HELP, STORE_OPTIONS, storeTargetOf } from './store-connection.js';
 
 const REPLAY_DESCRIPTION =
   'Runs the same pipeline as the deployed Lambda (classification, spike detection, DynamoDB history and alert state) over CloudTrail files and directories, ' +

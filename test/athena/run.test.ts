@@ -8,7 +8,7 @@ import { Readable } from 'node:stream';
 import { afterEach, describe, expect, it } from 'vitest';
 import { registerAthenaCommand, type AthenaCommandDeps } from '../../lambdas/cli/athena.js';
 import type { CliContext } from '../../lambdas/cli/command-kit.js';
-import { main } from '../../lambdas/cli/main.js';
+import { main, runReplay } from '../../lambdas/cli/main.js';
 import { classify } from '../../lambdas/core/classify.js';
 import { catalogEntryOf } from '../../lambdas/core/changes/catalog.js';
 import { readRecords } from '../../lambdas/io/read-records.js';
@@ -46,7 +46,7 @@ async function athena(args: string[], endpoint: string, deps: AthenaCommandDeps 
   };
   const context: CliContext = { io: { stdin: Readable.from([]), stdout: io.stdout, stderr: io.stderr, env }, env, status: -1 };
   const program = new Command('denial-alerter').exitOverride();
-  registerAthenaCommand(program, context, { pollIntervalMs: 1, ...deps });
+  registerAthenaCommand(program, context, { pollIntervalMs: 1, replay: runReplay, ...deps });
   await program.parseAsync(['athena', ...args], { from: 'user' });
   return { status: context.status, stdout: io.out(), stderr: io.err() };
 }
