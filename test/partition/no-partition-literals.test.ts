@@ -10,8 +10,8 @@ import { describe, expect, it } from 'vitest';
 
 const ROOT = fileURLToPath(new URL('../../', import.meta.url));
 const MODEL = new Set(['lambdas/core/partition.ts', 'lambdas/core/partitions.generated.ts']);
-/** Example ARNs in `--help` text (what a user types), not ARNs the alerter writes. */
-const HELP_EXAMPLES = new Set(['lambdas/cli/history.ts']);
+/** Example ARNs in `--help` text and usage errors (what a user types), not ARNs the alerter writes. */
+const HELP_EXAMPLES = new Set(['lambdas/cli/history.ts', 'lambdas/cli/history-filters.ts']);
 
 function sourceFiles(dir: string): string[] {
   return readdirSync(dir).flatMap((name) => {
