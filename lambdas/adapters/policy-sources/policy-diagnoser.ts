@@ -19,7 +19,7 @@ import { SNSClient } from '@aws-sdk/client-sns';
 import { SQSClient } from '@aws-sdk/client-sqs';
 import { STSClient } from '@aws-sdk/client-sts';
 import { decidedByAws, policyUrisToRead, verdictOf } from '../../core/iam-policy/authorization-details.js';
-import { diagnose, type Diagnosis } from '../../core/iam-policy/diagnose.js';
+import { diagnose, refusalDiagnosis, type Diagnosis } from '../../core/iam-policy/diagnose.js';
 import type { PolicyDocument } from '../../core/iam-policy/types.js';
 import type { Denial } from '../../core/types.js';
 import { IamToolboxHttpReader, type AuthorizationDetailsReader } from './access-troubleshooter.js';
@@ -82,6 +82,8 @@ export function createPolicyDiagnoser(options: PolicyDiagnoserOptions = {}): (de
   const maxPolicyReads = options.maxPolicyReads ?? 5;
 
   return async function diagnoseDenial(denial: Denial): Promise<Diagnosis> {
+    // A refusal no policy lifts: nothing to read or ask.
+    if (denial.serviceRefusal) return refusalDiagnosis(denial.serviceRefusal);
     let own: Diagnosis | null = null;
     if (sources) {
       const { policies, notChecked, decoded } = await gatherPolicies(denial, sources);
