@@ -28,7 +28,7 @@ import type { Denial } from './core/types.js';
 import { settingsFromJson } from './core/config.js';
 import { historyTableLink } from './core/render/cloudtrail-link.js';
 import { deliveryDeadline } from './config/delivery.js';
-import { HANDLER_ENV, POLICY_LOOKUPS_ENV } from './config/env.js';
+import { HANDLER_ENV, MEMBER_ACCOUNTS_ENV, POLICY_LOOKUPS_ENV } from './config/env.js';
 import { routingFromEnvironment } from './config/routing.js';
 import { METRICS } from './config/metrics.js';
 import { processSqsBatch, type SqsBatchDeps } from './engine/process-sqs-batch.js';
@@ -125,6 +125,9 @@ export function dependenciesFromEnvironment(env: NodeJS.ProcessEnv = process.env
       observers: whatChanged.observers,
       // Changes before triage: routes read the severity, and triage may weigh a linked change.
       enrichers: [...whatChanged.enrichers, triage],
+      // The alerter's own roles: their denials are an operations matter, never a responders' alert or a lookup.
+      ownRoles: { handlerFunctionName: env.AWS_LAMBDA_FUNCTION_NAME, handlerAccountId: env[MEMBER_ACCOUNTS_ENV.ownAccountId], readerRoleArnPattern: env[MEMBER_ACCOUNTS_ENV.readerRoleArnPattern] },
+      onOwnRoleDenial: (notice) => logger.warn(notice.message, { ownRole: notice.role, key: notice.key, subject: notice.subject }),
     }),
     async deadLetter(kind, body) {
       const queueUrl = queues[kind];
