@@ -25,10 +25,11 @@ import { fetchSlackWebhookUrl } from './adapters/slack-webhook-secret.js';
 import { SlackWebhookSender } from './adapters/slack-webhook.js';
 import type { Diagnosis } from './core/iam-policy/diagnose.js';
 import type { Denial } from './core/types.js';
+import type { OwnRoleNotice } from './core/service-rules/own-roles.js';
 import { settingsFromJson } from './core/config.js';
 import { historyTableLink } from './core/render/cloudtrail-link.js';
 import { deliveryDeadline } from './config/delivery.js';
-import { HANDLER_ENV, POLICY_LOOKUPS_ENV, SLACK_APP_ENV } from './config/env.js';
+import { HANDLER_ENV, MEMBER_ACCOUNTS_ENV, POLICY_LOOKUPS_ENV, SLACK_APP_ENV } from './config/env.js';
 import { slackAppDelivery } from './adapters/slack-app/lambda-wiring.js';
 import { routingFromEnvironment } from './config/routing.js';
 import { METRICS } from './config/metrics.js';
@@ -87,6 +88,26 @@ export function operationsDependenciesFromEnvironment(env: NodeJS.ProcessEnv = p
   };
 }
 
+/**
+ * Delivers a notice about a denial of the alerter's own roles on the operations path (logged, and posted like the
+ * operations topic's notices), at most once an hour per role, account and action in a warm container.
+ */
+function ownRoleNoticeDelivery(env: NodeJS.ProcessEnv) {
+  const lastSent = new Map<string, number>();
+  let operations: OperationsSlackDeps | undefined;
+  return {
+    async deliver(notice: OwnRoleNotice): Promise<void> {
+      logger.warn(notice.message, { ownRole: notice.role, key: notice.key, subject: notice.subject });
+      const now = Date.now();
+      if ((lastSent.get(notice.key) ?? -Infinity) > now - 3_600_000) return;
+      lastSent.set(notice.key, now);
+      operations ??= operationsDependenciesFromEnvironment(env);
+      const event = { Records: [{ Sns: { Message: notice.message, Subject: notice.subject } }] } as unknown as SNSEvent;
+      await deliverOperationsNotices(event, operations, now + 10_000);
+    },
+  };
+}
+
 /** Reads a required environment variable; the error names it. */
 function required(env: NodeJS.ProcessEnv, name: string): string {
   const value = env[name];
@@ -117,6 +138,7 @@ export function dependenciesFromEnvironment(env: NodeJS.ProcessEnv = process.env
     }),
   );
   const whatChanged = whatChangedHooks(changes, settings);
+  const ownRoleNotices = ownRoleNoticeDelivery(env);
   const triage = createTriageEnricher({ store, onHistoryError: (error) => logger.warn('triage history unavailable', { error: String(error) }) });
   return {
     store,
@@ -131,6 +153,9 @@ export function dependenciesFromEnvironment(env: NodeJS.ProcessEnv = process.env
       observers: whatChanged.observers,
       // Changes before triage: routes read the severity, and triage may weigh a linked change.
       enrichers: [...whatChanged.enrichers, triage],
+      // The alerter's own roles: their denials are an operations matter, never a responders' alert or a lookup.
+      ownRoles: { handlerFunctionName: env.AWS_LAMBDA_FUNCTION_NAME, handlerAccountId: env[MEMBER_ACCOUNTS_ENV.ownAccountId], readerRoleArnPattern: env[MEMBER_ACCOUNTS_ENV.readerRoleArnPattern] },
+      onOwnRoleDenial: (notice) => ownRoleNotices.deliver(notice),
     }),
     async deadLetter(kind, body) {
       const queueUrl = queues[kind];

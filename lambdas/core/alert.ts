@@ -1,4 +1,5 @@
 import type { Diagnosis } from './iam-policy/diagnose.js';
+import type { ServiceRefusal } from './service-rules/service-refusal.js';
 import type { DenyKind, DenyLayer } from './types.js';
 
 /**
@@ -148,4 +149,6 @@ export interface AlertSummary {
   authorizationDetailsUrl?: string | null;
   /** The route that chose this alert's channels. */
   route?: string;
+  /** A refusal no policy change fixes (cross-account PassRole, failed authentication): every path says so and what does. */
+  serviceRefusal?: ServiceRefusal;
 }

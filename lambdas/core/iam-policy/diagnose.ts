@@ -4,6 +4,7 @@
  */
 import { statementResource } from '../render/least-privilege.js';
 import { allowedVerdict } from './allowed-verdict.js';
+import { refusalSentence, type ServiceRefusal } from '../service-rules/service-refusal.js';
 import type { Denial, DenyLayer } from '../types.js';
 import { identityChangeWhere, isAwsManagedPolicy, principalOwner } from './editable.js';
 import { evaluateRequest, type Decision, type LayerReport, type StatementRef } from './evaluate.js';
@@ -121,6 +122,7 @@ export function requestContextOf(denial: Denial, principalTags: Record<string, s
  * @param principalTags - the principal's tags (merged over `policies.principalTags`), for `aws:PrincipalTag/…`.
  */
 export function diagnose(denial: Denial, policies: PolicySet, principalTags?: Record<string, string>): Diagnosis {
+  if (denial.serviceRefusal) return refusalDiagnosis(denial.serviceRefusal);
   const tags = { ...policies.principalTags, ...principalTags };
   const tagsKnown = policies.principalTags !== undefined || principalTags !== undefined;
   const context = requestContextOf(denial, tags, policies.principalTags !== undefined);
@@ -141,6 +143,23 @@ export function diagnose(denial: Denial, policies: PolicySet, principalTags?: Re
     summary: summaryOf(decision, denial),
     ...(tagsKnown ? { principalTags: tags } : {}),
     decidedBy: 'policy-evaluation',
+  };
+}
+
+/**
+ * The diagnosis of a refusal no policy lifts (cross-account PassRole, failed authentication): no policy is evaluated
+ * and no change suggested; the summary says what fixes it instead.
+ */
+export function refusalDiagnosis(refusal: ServiceRefusal): Diagnosis {
+  return {
+    decision: 'undetermined',
+    layer: null,
+    denyingStatement: null,
+    changes: [],
+    managedPolicies: [],
+    dependsOn: [],
+    notChecked: [`policies: not read, ${refusal.category === 'authentication' ? 'a failed authentication' : 'a rule of the service'} that no policy decides`],
+    summary: refusalSentence(refusal),
   };
 }
 

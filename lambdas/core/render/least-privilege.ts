@@ -14,6 +14,7 @@
  */
 import type { AlertSummary } from '../alert.js';
 import { actionResourceTypes, canonicalAction } from '../iam-catalog.js';
+import { refusalSentence } from '../service-rules/service-refusal.js';
 import { identityChangeWhere, isAwsManagedPolicy, principalOwner } from '../iam-policy/editable.js';
 import { partitionOfArn, partitionOfRegion } from '../partition.js';
 import type { DenyLayer } from '../types.js';
@@ -92,6 +93,8 @@ export function statementResource(action: string, resource: string | null): { re
 
 /** The fix for an alert. */
 export function suggestFix(alert: AlertSummary): Fix {
+  // A refusal no policy lifts (cross-account PassRole, failed authentication): say so and what does, grant nothing.
+  if (alert.serviceRefusal) return { kind: 'none', reason: refusalSentence(alert.serviceRefusal) };
   if (alert.reason === 'distinct-actions') {
     // One caller denied on many actions: granting the sample's one action would be one member of many, and the
     // pattern (enumeration) is the finding.

@@ -51,7 +51,7 @@ export function identityLayerMayFix(alert: Pick<AlertSummary, 'denyLayer' | 'den
  */
 export function managedPolicySuggestions(alert: AlertSummary, action: string | null, scope: ResourceScope | null): ManagedPolicyMatch[] {
   // A service-linked role's policies are its service's: nothing can be attached to it.
-  if (!action || !identityLayerMayFix(alert) || NO_SUGGESTION_ACTIONS.test(action) || principalOwner(alert.principalArn) === 'service') return [];
+  if (!action || alert.serviceRefusal || !identityLayerMayFix(alert) || NO_SUGGESTION_ACTIONS.test(action) || principalOwner(alert.principalArn) === 'service') return [];
   const fromDiagnosis = alert.diagnosis?.managedPolicies ?? [];
   const resource = scope?.examples[0] ?? (scope && scope.kind !== 'unknown' && scope.kind !== 'any' ? scope.resources[0]! : null);
   const partition = partitionOf({ arns: [resource, alert.principalArn], region: alert.region }).id;
