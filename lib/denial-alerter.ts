@@ -15,7 +15,8 @@ import { Construct } from 'constructs';
 import { MEMBER_ACCOUNTS_ENV, MEMBER_READER_ROLE_NAME, ROUTING_ENV } from '../lambdas/config/env.js';
 import { resolveSettings, type Settings } from '../lambdas/core/config.js';
 import { defaultRouteSlackSecret, routesInForce, type Route } from '../lambdas/core/routing.js';
-import { changeEventPattern } from './change-pattern.js';
+import { changeEventPatterns } from './change-pattern.js';
+import { checkAwsLimits } from './limits/limit-checks.js';
 import { AlertTopic } from './constructs/alert-topic.js';
 import { DataKey } from './constructs/data-key.js';
 import { alarmStatePattern, RULE_RETRY_POLICY } from './constructs/denial-forwarder.js';
@@ -80,8 +81,8 @@ export interface DenialAlerterProps {
   readonly accountOrganizationalUnits?: Readonly<Record<string, readonly string[]>>;
   /** Ingest policy-change events ("what changed", docs/what-changed.md): a second rule into the ingest queue, and in every member forwarder. @default true */
   readonly whatChanged?: boolean;
-  /** The pattern of those events. @default `changeEventPattern()` of `lib/change-pattern.ts` */
-  readonly changeEventPattern?: Record<string, unknown>;
+  /** The patterns of those events, one rule each (each within EventBridge's pattern size). @default `changeEventPatterns()` of `lib/change-pattern.ts` */
+  readonly changeEventPatterns?: ReadonlyArray<Record<string, unknown>>;
   /** Called with the member stage before its template is synthesized (e.g. to add cdk-nag). @default nothing */
   readonly configureMemberStage?: MemberTemplateProps['configureStage'];
 }
@@ -102,7 +103,7 @@ export class DenialAlerter extends Construct {
   /** The bus forwarders send to (other Regions of this account; other accounts of `organizationId`). */
   public readonly centralBus: EventBus;
   public readonly centralRule: DenialRule;
-  /** "What changed" rules on the default and central bus, when a pattern is given. */
+  /** "What changed" rules on the default and central bus (one per pattern on each), when patterns are given. */
   public readonly changeRules: readonly DenialRule[];
   /** Forwarders' alarms arriving on the central bus, to the operations topic. */
   public readonly forwardedAlarmsRule: Rule;
@@ -114,6 +115,7 @@ export class DenialAlerter extends Construct {
 
   constructor(scope: Construct, id: string, props: DenialAlerterProps = {}) {
     super(scope, id);
+    checkAwsLimits(this);
     this.settings = resolveSettings(props.settings ?? {});
     if (props.organization && !props.organizationId) throw new Error('DenialAlerter: "organization" needs "organizationId" (the reader roles trust only principals of that organization)');
     this.key = new DataKey(this, 'DataKey');
@@ -211,13 +213,13 @@ export class DenialAlerter extends Construct {
       extraErrorCodes: this.settings.extraErrorCodes,
       description: 'Denial Alerter: denials forwarded to the central bus',
     });
-    const changes = props.whatChanged === false ? undefined : (props.changeEventPattern ?? changeEventPattern());
-    this.changeRules = changes
-      ? [
-          this.ruleTo('ChangeRule', undefined, { eventPattern: changes, description: 'Denial Alerter: policy changes ("what changed")' }),
-          this.ruleTo('CentralChangeRule', this.centralBus.eventBusName, { eventPattern: changes, description: 'Denial Alerter: policy changes forwarded to the central bus' }),
-        ]
-      : [];
+    const changes = props.whatChanged === false ? undefined : (props.changeEventPatterns ?? changeEventPatterns());
+    // One rule per pattern (EventBridge's pattern size quota); the first keeps the id the single rule had.
+    const shardId = (id: string, index: number) => (index === 0 ? id : `${id}${index + 1}`);
+    this.changeRules = (changes ?? []).flatMap((eventPattern, index) => [
+      this.ruleTo(shardId('ChangeRule', index), undefined, { eventPattern, description: 'Denial Alerter: policy changes ("what changed")' }),
+      this.ruleTo(shardId('CentralChangeRule', index), this.centralBus.eventBusName, { eventPattern, description: 'Denial Alerter: policy changes forwarded to the central bus' }),
+    ]);
     this.forwardedAlarmsRule = new Rule(this, 'ForwardedAlarms', {
       eventBus: this.centralBus,
       description: 'Denial Alerter: forwarders\' alarms (dead letters in member accounts and Regions) to the operations topic',
@@ -236,7 +238,7 @@ export class DenialAlerter extends Construct {
         handlerRoleArn: this.handler.role.roleArn,
         operationsTopic: this.operationsTopic.topic,
         extraErrorCodes: this.settings.extraErrorCodes,
-        changeEventPattern: changes,
+        changeEventPatterns: changes,
         configureStage: props.configureMemberStage,
       });
       this.grantMemberReads(readerRoleArnPattern, props.organizationId!);
