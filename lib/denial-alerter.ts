@@ -123,7 +123,7 @@ export class DenialAlerter extends Construct {
     this.table = new DenialTable(this, 'History', { encryptionKey: key });
     this.topic = new AlertTopic(this, 'Alerts', { encryptionKey: key, emails: props.alertEmails });
     const opsEmails = props.opsEmails ?? props.alertEmails ?? [];
-    this.operationsTopic = new AlertTopic(this, 'Operations', { encryptionKey: key, emails: opsEmails, displayName: 'Denial Alerter operations' });
+    this.operationsTopic = new AlertTopic(this, 'Operations', { encryptionKey: key, emails: opsEmails, displayName: 'Denial Alerter operations', cloudWatchAlarms: true });
     // Alarms go to the default route's Slack too, as the Lambda reads its routes (routes, else the stack's secret).
     const alarmsToSlack = defaultRouteSlackSecret(routesInForce(props.routes, { slackWebhookSecretName: props.slackWebhookSecretName })) !== null;
     if (opsEmails.length === 0 && !alarmsToSlack) {

@@ -114,9 +114,10 @@ describe('DenialAlerter stack: rules', () => {
       .flatMap((policy) => policy.Properties.PolicyDocument.Statement)
       .filter((statement: any) => statement.Principal?.Service === 'events.amazonaws.com')
       .map((statement: any) => statement.Condition.ArnEquals['aws:SourceArn']['Fn::GetAtt'][0]);
-    // Denials and policy changes ("what changed"), each on the default and the central bus.
-    expect(sourceArns).toHaveLength(8);
-    expect(new Set(sourceArns).size).toBe(4);
+    // Denials and each shard of the policy changes ("what changed"), each on the default and the central bus; two queues.
+    const rules = 2 * (1 + changeEventPatterns().length);
+    expect(sourceArns).toHaveLength(2 * rules);
+    expect(new Set(sourceArns).size).toBe(rules);
   });
 
   it('lets accounts outside the organization put events on the central bus with externalAccounts, and no one else', () => {
