@@ -211,12 +211,16 @@ describe('least privilege', () => {
     expect(everything.map((statement) => statement.Sid).sort()).toEqual(unscopable.map((grant) => grant.sid).sort());
   });
 
-  it('gives the handler exactly its DynamoDB item actions, on the table only', () => {
+  it('gives the handler exactly its DynamoDB item actions on the table, and Query on the byTime index (triage reads history by time)', () => {
     const table = iamStatementsOf(plain.central).filter((statement) => [statement.Action].flat().some((action: string) => action.startsWith('dynamodb:')));
     expect(table).toEqual([
       expect.objectContaining({
         Action: ['dynamodb:BatchGetItem', 'dynamodb:BatchWriteItem', 'dynamodb:DeleteItem', 'dynamodb:GetItem', 'dynamodb:PutItem', 'dynamodb:Query', 'dynamodb:UpdateItem'],
         Resource: { 'Fn::GetAtt': [expect.stringMatching(/^HistoryTable/), 'Arn'] },
+      }),
+      expect.objectContaining({
+        Action: 'dynamodb:Query',
+        Resource: { 'Fn::Join': ['', [{ 'Fn::GetAtt': [expect.stringMatching(/^HistoryTable/), 'Arn'] }, '/index/byTime']] },
       }),
     ]);
   });
