@@ -205,3 +205,14 @@ describe('the app\'s own stacks', () => {
     );
   });
 });
+
+describe('the handler\'s configuration file (lambdas/config/configuration-file.ts)', () => {
+  it('adds the file\'s variables under the environment\'s own, and names the file on bad input', async () => {
+    const { withConfigurationFile, CONFIGURATION_FILE_ENV } = await import('../../lambdas/config/configuration-file.js');
+    expect(withConfigurationFile({ A: '1' }, () => { throw new Error('never read'); })).toEqual({ A: '1' });
+    const env = { [CONFIGURATION_FILE_ENV]: '/opt/x.json', A: '1' };
+    expect(withConfigurationFile(env, () => '{"A":"file","B":"2"}')).toEqual({ ...env, B: '2' });
+    expect(() => withConfigurationFile(env, () => '{"B":2}')).toThrow('configuration file /opt/x.json (DENIAL_ALERTER_CONFIGURATION_FILE): expected a JSON object of strings');
+    expect(() => withConfigurationFile(env, () => { throw new Error('ENOENT: no such file'); })).toThrow('configuration file /opt/x.json (DENIAL_ALERTER_CONFIGURATION_FILE): ENOENT: no such file');
+  });
+});
