@@ -32,6 +32,7 @@ import { deliveryDeadline } from './config/delivery.js';
 import { HANDLER_ENV, MEMBER_ACCOUNTS_ENV, POLICY_LOOKUPS_ENV, SLACK_APP_ENV } from './config/env.js';
 import { slackAppDelivery } from './adapters/slack-app/lambda-wiring.js';
 import { routingFromEnvironment } from './config/routing.js';
+import { withConfigurationFile } from './config/configuration-file.js';
 import { METRICS } from './config/metrics.js';
 import { processSqsBatch, type SqsBatchDeps } from './engine/process-sqs-batch.js';
 import { createSpikeEngine } from './engine/spike-engine.js';
@@ -200,4 +201,4 @@ function lazyPolicyDiagnoser(): (denial: Denial) => Promise<Diagnosis> {
   };
 }
 
-export const handler = middy(makeHandler(() => dependenciesFromEnvironment(), () => operationsDependenciesFromEnvironment())).use(injectLambdaContext(logger)).use(logMetrics(metrics));
+export const handler = middy(makeHandler(() => dependenciesFromEnvironment(withConfigurationFile(process.env)), () => operationsDependenciesFromEnvironment(withConfigurationFile(process.env)))).use(injectLambdaContext(logger)).use(logMetrics(metrics));

@@ -16,7 +16,8 @@ import { MEMBER_ACCOUNTS_ENV, MEMBER_READER_ROLE_NAME, ROUTING_ENV, SLACK_APP_EN
 import { SlackInteractions } from './constructs/slack-interactions.js';
 import { resolveSettings, type Settings } from '../lambdas/core/config.js';
 import { defaultRouteSlackSecret, routesInForce, type Route } from '../lambdas/core/routing.js';
-import { changeEventPattern } from './change-pattern.js';
+import { changeEventPatterns } from './change-pattern.js';
+import { checkAwsLimits } from './limits/limit-checks.js';
 import { AlertTopic } from './constructs/alert-topic.js';
 import { DataKey } from './constructs/data-key.js';
 import { alarmStatePattern, RULE_RETRY_POLICY } from './constructs/denial-forwarder.js';
@@ -84,8 +85,8 @@ export interface DenialAlerterProps {
   readonly accountOrganizationalUnits?: Readonly<Record<string, readonly string[]>>;
   /** Ingest policy-change events ("what changed", docs/what-changed.md): a second rule into the ingest queue, and in every member forwarder. @default true */
   readonly whatChanged?: boolean;
-  /** The pattern of those events. @default `changeEventPattern()` of `lib/change-pattern.ts` */
-  readonly changeEventPattern?: Record<string, unknown>;
+  /** The patterns of those events, one rule each (each within EventBridge's pattern size). @default `changeEventPatterns()` of `lib/change-pattern.ts` */
+  readonly changeEventPatterns?: ReadonlyArray<Record<string, unknown>>;
   /** Called with the member stage before its template is synthesized (e.g. to add cdk-nag). @default nothing */
   readonly configureMemberStage?: MemberTemplateProps['configureStage'];
 }
@@ -108,7 +109,7 @@ export class DenialAlerter extends Construct {
   /** The bus forwarders send to (other Regions of this account; other accounts of `organizationId`). */
   public readonly centralBus: EventBus;
   public readonly centralRule: DenialRule;
-  /** "What changed" rules on the default and central bus, when a pattern is given. */
+  /** "What changed" rules on the default and central bus (one per pattern on each), when patterns are given. */
   public readonly changeRules: readonly DenialRule[];
   /** Forwarders' alarms arriving on the central bus, to the operations topic. */
   public readonly forwardedAlarmsRule: Rule;
@@ -120,6 +121,7 @@ export class DenialAlerter extends Construct {
 
   constructor(scope: Construct, id: string, props: DenialAlerterProps = {}) {
     super(scope, id);
+    checkAwsLimits(this);
     this.settings = resolveSettings(props.settings ?? {});
     if (props.organization && !props.organizationId) throw new Error('DenialAlerter: "organization" needs "organizationId" (the reader roles trust only principals of that organization)');
     this.key = new DataKey(this, 'DataKey');
@@ -127,7 +129,7 @@ export class DenialAlerter extends Construct {
     this.table = new DenialTable(this, 'History', { encryptionKey: key });
     this.topic = new AlertTopic(this, 'Alerts', { encryptionKey: key, emails: props.alertEmails });
     const opsEmails = props.opsEmails ?? props.alertEmails ?? [];
-    this.operationsTopic = new AlertTopic(this, 'Operations', { encryptionKey: key, emails: opsEmails, displayName: 'Denial Alerter operations' });
+    this.operationsTopic = new AlertTopic(this, 'Operations', { encryptionKey: key, emails: opsEmails, displayName: 'Denial Alerter operations', cloudWatchAlarms: true });
     // Alarms go to the default route's Slack too, as the Lambda reads its routes (routes, else the stack's secret).
     const alarmsToSlack = defaultRouteSlackSecret(routesInForce(props.routes, { slackWebhookSecretName: props.slackWebhookSecretName })) !== null;
     if (opsEmails.length === 0 && !alarmsToSlack) {
@@ -220,13 +222,13 @@ export class DenialAlerter extends Construct {
       extraErrorCodes: this.settings.extraErrorCodes,
       description: 'Denial Alerter: denials forwarded to the central bus',
     });
-    const changes = props.whatChanged === false ? undefined : (props.changeEventPattern ?? changeEventPattern());
-    this.changeRules = changes
-      ? [
-          this.ruleTo('ChangeRule', undefined, { eventPattern: changes, description: 'Denial Alerter: policy changes ("what changed")' }),
-          this.ruleTo('CentralChangeRule', this.centralBus.eventBusName, { eventPattern: changes, description: 'Denial Alerter: policy changes forwarded to the central bus' }),
-        ]
-      : [];
+    const changes = props.whatChanged === false ? undefined : (props.changeEventPatterns ?? changeEventPatterns());
+    // One rule per pattern (EventBridge's pattern size quota); the first keeps the id the single rule had.
+    const shardId = (id: string, index: number) => (index === 0 ? id : `${id}${index + 1}`);
+    this.changeRules = (changes ?? []).flatMap((eventPattern, index) => [
+      this.ruleTo(shardId('ChangeRule', index), undefined, { eventPattern, description: 'Denial Alerter: policy changes ("what changed")' }),
+      this.ruleTo(shardId('CentralChangeRule', index), this.centralBus.eventBusName, { eventPattern, description: 'Denial Alerter: policy changes forwarded to the central bus' }),
+    ]);
     this.forwardedAlarmsRule = new Rule(this, 'ForwardedAlarms', {
       eventBus: this.centralBus,
       description: 'Denial Alerter: forwarders\' alarms (dead letters in member accounts and Regions) to the operations topic',
@@ -245,7 +247,7 @@ export class DenialAlerter extends Construct {
         handlerRoleArn: this.handler.role.roleArn,
         operationsTopic: this.operationsTopic.topic,
         extraErrorCodes: this.settings.extraErrorCodes,
-        changeEventPattern: changes,
+        changeEventPatterns: changes,
         configureStage: props.configureMemberStage,
       });
       this.grantMemberReads(readerRoleArnPattern, props.organizationId!);

@@ -31,8 +31,8 @@ export const MEMBER_TEMPLATE_PARAMETERS = {
 export interface MemberTemplateProps {
   /** Opt-in extra error codes, the same as the central stack's. @default [] */
   readonly extraErrorCodes?: readonly string[];
-  /** The "what changed" pattern, forwarded by a second rule (the central construct passes `lib/change-pattern.ts`'s). @default no second rule */
-  readonly changeEventPattern?: Record<string, unknown>;
+  /** The "what changed" patterns, forwarded by one rule each (the central construct passes `lib/change-pattern.ts`'s). @default no change rules */
+  readonly changeEventPatterns?: ReadonlyArray<Record<string, unknown>>;
   /** Called with the member stage before synthesis (e.g. to add cdk-nag's checks). @default nothing */
   readonly configureStage?: (stage: Stage) => void;
 }
@@ -62,8 +62,8 @@ export class MemberStack extends Stack {
     this.forwarder = new DenialAlerterForwarder(this, 'Forwarder', {
       centralBusArn,
       extraErrorCodes: props.extraErrorCodes,
-      whatChanged: props.changeEventPattern !== undefined,
-      changeEventPattern: props.changeEventPattern,
+      whatChanged: props.changeEventPatterns !== undefined && props.changeEventPatterns.length > 0,
+      changeEventPatterns: props.changeEventPatterns,
     });
     this.readerRole = new ReaderRole(this, 'Reader', { handlerRoleArn, organizationId });
     conditionAll(this.forwarder, forwards);

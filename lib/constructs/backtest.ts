@@ -9,6 +9,7 @@ import { dayPartition, organizationLogsLocation, resolveBacktestSpec, type Backt
 import { CLOUDTRAIL_STORAGE, glueColumns, PARTITION_KEYS, projectionProperties } from '../../lambdas/core/athena/ddl.js';
 import { AthenaInputError } from '../../lambdas/core/athena/sql-text.js';
 import { partitionById, partitionOfRegion } from '../../lambdas/core/partition.js';
+import { checkAwsLimits } from '../limits/limit-checks.js';
 
 /** Props of {@link Backtest}: where the organization trail writes, and the limits of a back-test. */
 export interface BacktestProps {
@@ -73,6 +74,7 @@ export class Backtest extends Construct {
 
   constructor(scope: Construct, id: string, props: BacktestProps) {
     super(scope, id);
+    checkAwsLimits(this);
     const databaseName = props.databaseName ?? DEFAULTS.databaseName;
     const tableName = props.tableName ?? DEFAULTS.tableName;
     const workGroupName = props.workGroupName ?? DEFAULTS.workGroupName;
