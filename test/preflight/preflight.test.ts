@@ -129,6 +129,17 @@ describe('denial-alerter preflight', () => {
       expect(run.check('org-targets')).toMatchObject({ verdict: 'fail', detail: 'ou-ab12-abcdefgh does not exist in the organization' });
       expect(run.check('org-features')?.verdict).toBe('fail');
     });
+    it('passes the management account with callAs SELF, and fails it with the default DELEGATED_ADMIN', async () => {
+      const management = org((state) => ((state.managementAccount = '111122223333'), (state.organization!.delegatedAdmins = [])));
+      const self = await preflight(management, [...ORG, '-c', 'organization={"targets":["r-ab12"],"regions":["eu-west-1"],"callAs":"SELF"}']);
+      expect(self.check('org-caller')).toMatchObject({ verdict: 'pass', detail: 'account 111122223333 is the management account (callAs SELF)' });
+      const delegated = await preflight(management, ORG);
+      expect(delegated.check('org-caller')).toMatchObject({ verdict: 'fail', fix: 'set "callAs": "SELF" in context "organization"' });
+    });
+    it('fails when context organizationId names another organization', async () => {
+      const run = await preflight(org(), [...ORG, '-c', 'organizationId=o-zzzzzzzzzz']);
+      expect(run.check('org-caller')).toMatchObject({ verdict: 'fail', fix: 'set context "organizationId" to o-a1b2c3d4e5' });
+    });
     it('--organization checks the organization without the context', async () => {
       const run = await preflight(() => undefined, ['--organization', '--json']);
       expect(run.check('org-caller')).toMatchObject({ verdict: 'fail', detail: 'account 111122223333 is not in an organization' });
@@ -199,6 +210,12 @@ describe('denial-alerter preflight', () => {
       expect(run.stdout).toMatch(/PASS {2}CDK bootstrap/);
       expect(run.status).toBe(0);
     });
+    it('warns for one service it cannot reach (a per-service endpoint override, AWS_ENDPOINT_URL_<SERVICE>), and goes on', async () => {
+      const run = await preflight(() => undefined, ['--json'], { AWS_ENDPOINT_URL_SERVICE_QUOTAS: await closedPort() });
+      expect(run.check('pattern-quota')).toMatchObject({ verdict: 'warn', detail: expect.stringMatching(/servicequotas:GetServiceQuota could not reach its endpoint \(Service Quotas endpoint: ECONNREFUSED\)/) });
+      expect(run.check('trail')?.verdict).toBe('pass');
+      expect(run.status).toBe(0);
+    });
     it('ends in one line on an expired session', async () => {
       const run = await preflight((state) => void (state.failures.GetCallerIdentity = 'ExpiredToken'));
       expect(run.stderr.trim().split('\n')).toEqual(['denial-alerter preflight: the AWS session has expired (STS said ExpiredToken): refresh your credentials (aws sso login, or new temporary keys) and run preflight again']);
@@ -216,6 +233,13 @@ describe('denial-alerter preflight', () => {
       expect(run.stderr).toMatch(/could not reach AWS \(STS endpoint: ECONNREFUSED\)/);
       expect(run.status).toBe(1);
     });
+  });
+
+  it('prints its help, exit 0', async () => {
+    const run = await runCli(['preflight', '--help'], { env: ENV });
+    expect(run.stdout).toMatch(/--profile <name>/);
+    expect(run.stdout).toMatch(/Exit status: 0 ready/);
+    expect(run.status).toBe(0);
   });
 
   describe('usage errors (exit 2)', () => {
