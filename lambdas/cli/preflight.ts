@@ -7,7 +7,7 @@ import { GetCallerIdentityCommand } from '@aws-sdk/client-sts';
 import type { Command } from 'commander';
 import { existsSync, readFileSync } from 'node:fs';
 import type { Node } from 'constructs';
-import { stackConfigFrom, StackConfigError, type StackConfig } from '../../lib/stack-config.js';
+import type { StackConfig } from '../../lib/stack-config.js';
 import { judgeBootstrap } from '../core/preflight/bootstrap.js';
 import { exitStatusOf, summarize, type CheckResult } from '../core/preflight/checklist.js';
 import { judgeNameCollisions } from '../core/preflight/name-collisions.js';
@@ -27,7 +27,6 @@ import { gatherSlackSecrets } from '../adapters/preflight/slack-secrets.js';
 import { gatherPendingSubscriptions } from '../adapters/preflight/subscriptions.js';
 import { gatherTrails } from '../adapters/preflight/trails.js';
 import { UsageError, withHelpAfter, type CliContext } from './command-kit.js';
-import { appEventPatterns } from './preflight-patterns.js';
 import { styleFor } from './style.js';
 
 /** The same as `CENTRAL_BUS_NAME` of lib/denial-alerter.ts (a test holds them equal), without loading aws-cdk-lib. */
@@ -67,8 +66,23 @@ export function registerPreflightCommand(program: Command, context: CliContext):
   return withHelpAfter(command, 'Exit status: 0 ready (warnings allowed), 1 a blocker or a failure to check, 2 a usage error.\nExample: npx denial-alerter preflight --profile security --region eu-west-1');
 }
 
+/**
+ * The app's own modules (its configuration and its patterns), loaded when preflight runs: they live in the
+ * repository's `lib/`, which the npm package does not ship, so a missing one is one clear line.
+ */
+async function appModules() {
+  try {
+    const [config, patterns] = await Promise.all([import('../../lib/stack-config.js'), import('./preflight-patterns.js')]);
+    return { stackConfigFrom: config.stackConfigFrom, StackConfigError: config.StackConfigError, appEventPatterns: patterns.appEventPatterns };
+  } catch (error) {
+    throw new UsageError(`preflight reads the CDK app's configuration and patterns from the repository (lib/): run it in a clone of denial-alerter (${(error as Error).message.split('\n')[0]})`);
+  }
+}
+
+type AppModules = Awaited<ReturnType<typeof appModules>>;
+
 /** Reads cdk.json's context and the `-c` values into the stack's own configuration. */
-function configFrom(flags: PreflightFlags): StackConfig {
+function configFrom(flags: PreflightFlags, { stackConfigFrom, StackConfigError }: AppModules): StackConfig {
   let fileContext: Record<string, unknown> = {};
   if (existsSync(flags.app)) {
     try {
@@ -93,7 +107,8 @@ function configFrom(flags: PreflightFlags): StackConfig {
 
 async function runPreflight(flags: PreflightFlags, context: CliContext): Promise<number> {
   const { io, env } = context;
-  const config = configFrom(flags);
+  const app = await appModules();
+  const config = configFrom(flags, app);
   const region = flags.region ?? env.AWS_REGION ?? env.AWS_DEFAULT_REGION;
   if (!region) throw new UsageError('no Region: give --region or set AWS_REGION');
   if (!REGION.test(region)) throw new UsageError(`--region "${region}": not a Region name like eu-west-1`);
@@ -113,7 +128,7 @@ async function runPreflight(flags: PreflightFlags, context: CliContext): Promise
       throw new PreflightAbort(failure.kind === 'unreachable' ? `could not reach AWS (${failure.message}): check the network, the Region and any endpoint override` : `sts:GetCallerIdentity failed: ${failure.message}`);
     }
     const account = identity.Account ?? '';
-    const results = await checks(clients, config, { account, region, flags });
+    const results = await checks(clients, config, { account, region, flags, appEventPatterns: app.appEventPatterns });
     const header = `denial-alerter preflight: account ${account}, Region ${region}, as ${identity.Arn ?? '?'}`;
     if (flags.json) io.stdout.write(`${JSON.stringify({ account, region, caller: identity.Arn, checks: results, summary: summarize(results), ready: exitStatusOf(results) === 0 }, null, 2)}\n`);
     else io.stdout.write(`${checklistLines(header, results, style).join('\n')}\n`);
@@ -130,8 +145,8 @@ async function runPreflight(flags: PreflightFlags, context: CliContext): Promise
 }
 
 /** Runs every check (their calls in parallel) and returns the results in a fixed order. */
-async function checks(clients: ReturnType<typeof preflightClients>, config: StackConfig, options: { account: string; region: string; flags: PreflightFlags }): Promise<CheckResult[]> {
-  const { account, region, flags } = options;
+async function checks(clients: ReturnType<typeof preflightClients>, config: StackConfig, options: { account: string; region: string; flags: PreflightFlags; appEventPatterns: AppModules['appEventPatterns'] }): Promise<CheckResult[]> {
+  const { account, region, flags, appEventPatterns } = options;
   const organizationMode = Boolean(config.organization) || flags.organization === true;
   const secrets = new Map<string, string[]>();
   if (config.slackWebhookSecretName && !(config.routes ?? []).length) secrets.set(config.slackWebhookSecretName, ['default']);
