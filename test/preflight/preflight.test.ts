@@ -89,8 +89,8 @@ describe('denial-alerter preflight', () => {
       expect(run.account.operations()).toEqual(expect.arrayContaining(['GetServiceQuota', 'GetAWSDefaultServiceQuota']));
     });
     it('fails on a low applied value too', async () => {
-      const run = await preflight((state) => void (state.patternQuota = 1000), ['--json']);
-      expect(run.check('pattern-quota')).toMatchObject({ verdict: 'fail', detail: expect.stringContaining('1,000 characters (applied value') });
+      const run = await preflight((state) => void (state.patternQuota = 500), ['--json']);
+      expect(run.check('pattern-quota')).toMatchObject({ verdict: 'fail', detail: expect.stringContaining('500 characters (applied value') });
     });
   });
 
