@@ -25,7 +25,12 @@ import { fetchSlackWebhookUrl } from './adapters/slack-webhook-secret.js';
 import { SlackWebhookSender } from './adapters/slack-webhook.js';
 import type { Diagnosis } from './core/iam-policy/diagnose.js';
 import type { Denial } from './core/types.js';
-import { settingsFromJson } from './core/config.js';
+import { settingsFromJson, type Settings } from './core/config.js';
+import { SecurityHubClient } from '@aws-sdk/client-securityhub';
+import { DynamoDbIncidentStore } from './adapters/dynamodb-incident-store.js';
+import { SecurityHubFindings } from './adapters/security-hub.js';
+import { incidentQuietPeriod } from './core/findings/incident.js';
+import { SECURITY_HUB_ENV } from './config/security-hub.js';
 import { historyTableLink } from './core/render/cloudtrail-link.js';
 import { deliveryDeadline } from './config/delivery.js';
 import { HANDLER_ENV, POLICY_LOOKUPS_ENV } from './config/env.js';
@@ -40,8 +45,11 @@ import { createTriageEnricher } from './engine/enrichers/triage.js';
 const logger = new Logger({ serviceName: METRICS.service });
 const metrics = new Metrics({ namespace: METRICS.namespace, serviceName: METRICS.service });
 
-/** What the handler is built from: the batch processor's dependencies (engine, store, publisher, dead letters, clock). */
-export type HandlerDependencies = SqsBatchDeps;
+/**
+ * What the handler is built from: the batch processor's dependencies (engine, store, publisher, dead letters, clock),
+ * and, with Security Hub on, the round that archives quiet incidents' findings after each batch.
+ */
+export type HandlerDependencies = SqsBatchDeps & { archiveQuietFindings?: (deadlineMs: number) => Promise<unknown> };
 
 /**
  * Builds the SQS handler from its dependencies (created on the first invocation, then kept).
@@ -55,7 +63,10 @@ export function makeSqsHandler(dependencies: () => HandlerDependencies) {
     deps ??= dependencies();
     const now = deps.now ?? Date.now;
     const deadlineMs = deliveryDeadline(now(), context.getRemainingTimeInMillis());
-    return processSqsBatch(event, deps, { deadlineMs });
+    const response = await processSqsBatch(event, deps, { deadlineMs });
+    // Never fails the batch: what is not archived now stays open for the next batch's round.
+    await deps.archiveQuietFindings?.(deadlineMs).catch((error: unknown) => deps!.log?.('warn', 'archiving quiet Security Hub findings failed', { error: String(error) }));
+    return response;
   };
 }
 
@@ -104,8 +115,10 @@ export function dependenciesFromEnvironment(env: NodeJS.ProcessEnv = process.env
     'unreadable-record': env[HANDLER_ENV.recordDeadLetterQueueUrl],
     'undelivered-alert': env[HANDLER_ENV.alertDeadLetterQueueUrl],
   } as const;
+  const securityHub = securityHubFromEnvironment(env, dynamodb, settings);
   const publisher = createLambdaPublisher({
     ...routingFromEnvironment(env),
+    securityHub: securityHub?.channel(),
     snsTopicArn: env[HANDLER_ENV.snsTopicArn],
     slackWebhookSecretArn: env[HANDLER_ENV.slackWebhookSecretArn],
     historyUrl: historyTableLink(env.AWS_REGION, env[HANDLER_ENV.tableName]),
@@ -136,7 +149,21 @@ export function dependenciesFromEnvironment(env: NodeJS.ProcessEnv = process.env
     },
     metric: (name, value) => metrics.addMetric(name, MetricUnit.Count, value),
     log: (level, message, details) => logger[level](message, details ?? {}),
+    archiveQuietFindings: securityHub ? (deadlineMs) => securityHub.archiveQuiet({ deadlineMs }) : undefined,
   };
+}
+
+/** The Security Hub channel when the stack turned it on (`SECURITY_HUB_ACCOUNT_ID`), else undefined. */
+function securityHubFromEnvironment(env: NodeJS.ProcessEnv, dynamodb: DynamoDBClient, settings: Settings): SecurityHubFindings | undefined {
+  const accountId = env[SECURITY_HUB_ENV.accountId];
+  if (!accountId) return undefined;
+  return new SecurityHubFindings({
+    client: new SecurityHubClient({}),
+    store: new DynamoDbIncidentStore({ tableName: required(env, HANDLER_ENV.tableName), client: dynamodb }),
+    accountId,
+    region: required(env, 'AWS_REGION'),
+    quietMs: incidentQuietPeriod(settings),
+  });
 }
 
 /**

@@ -77,7 +77,7 @@ function descriptionOf(facts: AlertFacts): string {
 
 function recommendationOf(facts: AlertFacts): string {
   const fix = facts.fix;
-  if (facts.triage.investigateFirst) return `Investigate first: ${facts.triage.signals[0]?.reason ?? 'the triage flags this spike'}. Grant nothing until the caller is known.`;
+  if (facts.triage.investigateFirst) return `Investigate first: ${(facts.triage.signals[0]?.reason ?? 'the triage flags this spike').replace(/\.$/, '')}. Grant nothing until the caller is known.`;
   if (fix.kind === 'allow') return `If the caller should be allowed: add an Allow of ${fix.action} in ${phraseText(fix.primary.where, 200)}.`;
   if (fix.kind === 'explicit-deny') return `An explicit Deny refuses ${fix.action}: look at ${phraseText(fix.lookAt, 200)} before granting anything.`;
   return `No fix suggested: ${fix.reason}.`;
