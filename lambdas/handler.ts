@@ -26,7 +26,12 @@ import { SlackWebhookSender } from './adapters/slack-webhook.js';
 import type { Diagnosis } from './core/iam-policy/diagnose.js';
 import type { Denial } from './core/types.js';
 import type { OwnRoleNotice } from './core/service-rules/own-roles.js';
-import { settingsFromJson } from './core/config.js';
+import { settingsFromJson, type Settings } from './core/config.js';
+import { SecurityHubClient } from '@aws-sdk/client-securityhub';
+import { DynamoDbIncidentStore } from './adapters/dynamodb-incident-store.js';
+import { SecurityHubFindings } from './adapters/security-hub.js';
+import { incidentQuietPeriod } from './core/findings/incident.js';
+import { SECURITY_HUB_ENV } from './config/security-hub.js';
 import { historyTableLink } from './core/render/cloudtrail-link.js';
 import { deliveryDeadline } from './config/delivery.js';
 import { HANDLER_ENV, MEMBER_ACCOUNTS_ENV, POLICY_LOOKUPS_ENV, SLACK_APP_ENV } from './config/env.js';
@@ -43,8 +48,11 @@ import { createTriageEnricher } from './engine/enrichers/triage.js';
 const logger = new Logger({ serviceName: METRICS.service });
 const metrics = new Metrics({ namespace: METRICS.namespace, serviceName: METRICS.service });
 
-/** What the handler is built from: the batch processor's dependencies (engine, store, publisher, dead letters, clock). */
-export type HandlerDependencies = SqsBatchDeps;
+/**
+ * What the handler is built from: the batch processor's dependencies (engine, store, publisher, dead letters, clock),
+ * and, with Security Hub on, the round that archives quiet incidents' findings after each batch.
+ */
+export type HandlerDependencies = SqsBatchDeps & { archiveQuietFindings?: (deadlineMs: number) => Promise<unknown> };
 
 /**
  * Builds the SQS handler from its dependencies (created on the first invocation, then kept).
@@ -58,7 +66,10 @@ export function makeSqsHandler(dependencies: () => HandlerDependencies) {
     deps ??= dependencies();
     const now = deps.now ?? Date.now;
     const deadlineMs = deliveryDeadline(now(), context.getRemainingTimeInMillis());
-    return processSqsBatch(event, deps, { deadlineMs });
+    const response = await processSqsBatch(event, deps, { deadlineMs });
+    // Never fails the batch: what is not archived now stays open for the next batch's round.
+    await deps.archiveQuietFindings?.(deadlineMs).catch((error: unknown) => deps!.log?.('warn', 'archiving quiet Security Hub findings failed', { error: String(error) }));
+    return response;
   };
 }
 
@@ -129,9 +140,11 @@ export function dependenciesFromEnvironment(env: NodeJS.ProcessEnv = process.env
   } as const;
   // Slack app mode (threads, buttons the engine obeys) when the stack set SLACK_APP_SECRET_ARN; else webhooks as before.
   const slackApp = slackAppDelivery(env[SLACK_APP_ENV.secretArn], { tableName: required(env, HANDLER_ENV.tableName), dynamodb, log: (level, message, details) => logger[level](message, details ?? {}) });
+  const securityHub = securityHubFromEnvironment(env, dynamodb, settings);
   const publisher = slackApp.obey(
     createLambdaPublisher({
       ...routingFromEnvironment(env),
+      securityHub: securityHub?.channel(),
       snsTopicArn: env[HANDLER_ENV.snsTopicArn],
       slackWebhookSecretArn: env[HANDLER_ENV.slackWebhookSecretArn],
       historyUrl: historyTableLink(env.AWS_REGION, env[HANDLER_ENV.tableName]),
@@ -168,7 +181,21 @@ export function dependenciesFromEnvironment(env: NodeJS.ProcessEnv = process.env
     },
     metric: (name, value) => metrics.addMetric(name, MetricUnit.Count, value),
     log: (level, message, details) => logger[level](message, details ?? {}),
+    archiveQuietFindings: securityHub ? (deadlineMs) => securityHub.archiveQuiet({ deadlineMs }) : undefined,
   };
+}
+
+/** The Security Hub channel when the stack turned it on (`SECURITY_HUB_ACCOUNT_ID`), else undefined. */
+function securityHubFromEnvironment(env: NodeJS.ProcessEnv, dynamodb: DynamoDBClient, settings: Settings): SecurityHubFindings | undefined {
+  const accountId = env[SECURITY_HUB_ENV.accountId];
+  if (!accountId) return undefined;
+  return new SecurityHubFindings({
+    client: new SecurityHubClient({}),
+    store: new DynamoDbIncidentStore({ tableName: required(env, HANDLER_ENV.tableName), client: dynamodb }),
+    accountId,
+    region: required(env, 'AWS_REGION'),
+    quietMs: incidentQuietPeriod(settings),
+  });
 }
 
 /**

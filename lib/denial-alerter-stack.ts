@@ -44,6 +44,7 @@ export function alerterPropsFrom(config: StackConfig): DenialAlerterProps {
     organizationId: config.organizationId,
     organization: config.organization,
     policyLookups: config.policyLookups,
+    securityHub: config.securityHub,
     batchSize: config.batchSize,
     maxConcurrency: config.maxConcurrency,
     whatChanged: config.whatChanged,

@@ -14,6 +14,7 @@ import type { Queue } from 'aws-cdk-lib/aws-sqs';
 import { Construct } from 'constructs';
 import { MEMBER_ACCOUNTS_ENV, MEMBER_READER_ROLE_NAME, ROUTING_ENV, SLACK_APP_ENV } from '../lambdas/config/env.js';
 import { SlackInteractions } from './constructs/slack-interactions.js';
+import { SECURITY_HUB_ENV } from '../lambdas/config/security-hub.js';
 import { resolveSettings, type Settings } from '../lambdas/core/config.js';
 import { defaultRouteSlackSecret, routesInForce, type Route } from '../lambdas/core/routing.js';
 import { changeEventPatterns } from './change-pattern.js';
@@ -75,6 +76,8 @@ export interface DenialAlerterProps {
   readonly policyLookups?: boolean;
   /** SQS messages per handler invocation. @default 1000 */
   readonly batchSize?: number;
+  /** Also import every alert as an AWS Security Hub finding of the account's default product (docs/security-hub.md). @default false */
+  readonly securityHub?: boolean;
   /** Maximum concurrent handler invocations from the ingest queue (2 to 1000). @default no limit */
   readonly maxConcurrency?: number;
   /** Alert routes (`lambdas/core/routing.ts`, already parsed). @default one default route: the alert topic and `slackWebhookSecretName` */
@@ -175,9 +178,16 @@ export class DenialAlerter extends Construct {
         ...(props.routes ? { [ROUTING_ENV.routes]: JSON.stringify(props.routes) } : {}),
         ...(props.accountOrganizationalUnits ? { [ROUTING_ENV.accountOrganizationalUnits]: JSON.stringify(props.accountOrganizationalUnits) } : {}),
         ...(props.organization && policyLookups ? { [MEMBER_ACCOUNTS_ENV.readerRoleArnPattern]: readerRoleArnPattern, [MEMBER_ACCOUNTS_ENV.ownAccountId]: Aws.ACCOUNT_ID } : {}),
+        ...(props.securityHub ? { [SECURITY_HUB_ENV.accountId]: Aws.ACCOUNT_ID } : {}),
       },
     });
     if (props.slackAppSecretName) this.slackInteractions = this.slackApp(props.slackAppSecretName);
+    if (props.securityHub) {
+      // BatchImportFindings authorizes on the product (Service Authorization Reference, resource type `product`).
+      this.handler.role.addToPolicy(
+        new PolicyStatement({ sid: 'SecurityHubFindings', actions: ['securityhub:BatchImportFindings'], resources: [`arn:${Aws.PARTITION}:securityhub:${Aws.REGION}:${Aws.ACCOUNT_ID}:product/${Aws.ACCOUNT_ID}/default`] }),
+      );
+    }
     this.grantRoutes(props.routes ?? []);
     this.warnAboutUnmatchableRoutes(props.routes ?? [], policyLookups);
     if (this.deadLetterQueues.operations) {

@@ -35,6 +35,8 @@ export interface StackConfig {
   readonly organizationId?: string;
   /** Let the handler read principals' and resources' policies (read-only actions). @default false */
   readonly policyLookups: boolean;
+  /** Import alerts as AWS Security Hub findings (`BatchImportFindings` on the account's default product). @default false */
+  readonly securityHub: boolean;
   /** SQS messages per handler invocation. @default 1000 */
   readonly batchSize: number;
   /** ARN of the central event bus the forwarder sends to; overrides `centralAccount`/`centralRegion`. */
@@ -181,6 +183,7 @@ export function stackConfigFrom(node: Node): StackConfig {
     organizationId,
     // The organization's member accounts are read through their reader roles: lookups are what the rollout is for.
     policyLookups: get('policyLookups') === undefined && organization ? true : boolean('policyLookups'),
+    securityHub: boolean('securityHub'),
     batchSize: number('batchSize', 1000, 1, 10_000),
     centralBusArn,
     centralAccount,

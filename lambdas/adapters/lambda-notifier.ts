@@ -11,7 +11,7 @@ import { buildSlackMessage } from '../core/render/slack.js';
 import { buildSnsMessage } from '../core/render/sns.js';
 import { APP_SECRET_CHANNEL, routesInForce, routingFactsOf, type Route, type RoutingFacts } from '../core/routing.js';
 import type { AlertPublisher } from '../engine/alert-publisher.js';
-import { createAlertPublisher, slackAlertChannel, snsAlertChannel } from './notifier.js';
+import { createAlertPublisher, slackAlertChannel, snsAlertChannel, type AlertChannel } from './notifier.js';
 import { fetchSlackWebhookUrl } from './slack-webhook-secret.js';
 import { SlackWebhookSender, type SlackWebhookOptions } from './slack-webhook.js';
 import { SnsPublisher } from './sns-publisher.js';
@@ -32,6 +32,8 @@ export interface LambdaPublisherOptions {
   historyUrl?: string | null;
   /** Slack app mode (`SLACK_APP_SECRET_ARN`): every route's Slack alerts are threaded through the app. @default webhooks */
   slackApp?: Omit<SlackAppChannelsOptions, 'render'>;
+  /** A channel every alert also goes to, whatever its route (the Security Hub findings, `adapters/security-hub.ts`). */
+  securityHub?: AlertChannel;
 }
 
 /** The routes in force: the configured ones, or one default route over the stack's topic and secret ({@link routesInForce}). */
@@ -50,7 +52,9 @@ export function createLambdaPublisher(options: LambdaPublisherOptions): AlertPub
   return createAlertPublisher({
     routes: effectiveRoutes(options),
     facts: (alert) => routingFactsOf(alert, organization),
+    everyAlert: options.securityHub ? [options.securityHub.id] : [],
     channel(id, route) {
+      if (options.securityHub && id === options.securityHub.id) return options.securityHub;
       if (id.startsWith('sns:')) return snsAlertChannel(id, new SnsPublisher(sns(), id.slice('sns:'.length), (alert) => buildSnsMessage(alert, render)));
       if (appChannel) return appChannel(id, route);
       const secretId = route.slackWebhookSecretArn ?? route.slackWebhookSecretName;

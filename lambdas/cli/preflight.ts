@@ -27,7 +27,7 @@ import { gatherSlackSecrets } from '../adapters/preflight/slack-secrets.js';
 import { gatherPendingSubscriptions } from '../adapters/preflight/subscriptions.js';
 import { gatherTrails } from '../adapters/preflight/trails.js';
 import { UsageError, withHelpAfter, type CliContext } from './command-kit.js';
-import { styleFor } from './style.js';
+import { styleFor } from '../terminal/style.js';
 
 /** The same as `CENTRAL_BUS_NAME` of lib/denial-alerter.ts (a test holds them equal), without loading aws-cdk-lib. */
 export const CENTRAL_BUS_NAME = 'denial-alerter-central';

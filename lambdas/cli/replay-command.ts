@@ -7,6 +7,7 @@ import { realpath, rename } from 'node:fs/promises';
 import { resolveSettings, SettingsError, type Settings, type SuppressionRule } from '../core/config.js';
 import { loadPolicyDirectory, type PolicyDirectory } from '../io/policy-directory.js';
 import { optionsFromParseArgs, UsageError, valuesByFlagName, wholeNumber, type CliContext } from './command-kit.js';
+import { bothObservers, PACKAGE_VERSION, startFindingFiles } from './finding-files.js';
 import { checkInputPaths } from './input-paths.js';
 import { replayPipeline, type ReplayObserver } from '../replay/pipeline.js';
 import { createReplayNotifier, NOTIFY_HELP, NOTIFY_OPTIONS } from '../replay/notifier.js';
@@ -34,6 +35,8 @@ type ReplayFlags = Record<string, unknown> & {
   batchSize: string;
   deadLetter: string;
   report?: string;
+  asff?: string;
+  ocsf?: string;
   settings?: string;
   policies?: string;
   suppress?: string[];
@@ -53,7 +56,9 @@ export function registerReplayCommand(program: Command, context: CliContext): Co
     .option('--no-progress', 'no progress bar (shown on a terminal only, on stderr)')
     .option('--batch-size <n>', 'denials and changes per batch, as the Lambda receives them from SQS (other records are counted and skipped, as the rules skip them)', '500')
     .option('--dead-letter <file>', 'where unreadable records, records not stored and undelivered alerts are kept for a later replay', 'denial-alerter-dead-letter.jsonl')
-    .option('--report <file.html>', 'also write a self-contained HTML report: denials per minute per top fingerprint, alerts marked, summary table');
+    .option('--report <file.html>', 'also write a self-contained HTML report: denials per minute per top fingerprint, alerts marked, summary table')
+    .option('--asff <file>', 'also write the alerts as AWS Security Hub findings (ASFF), one JSON object per line')
+    .option('--ocsf <file>', 'also write the alerts as OCSF 1.1.0 Detection Findings, one JSON object per line');
   command.optionsGroup(GROUPS.rules);
   command
     .option('--threshold <n>', 'denials of one fingerprint within the window that alert [5]')
@@ -101,6 +106,7 @@ export function registerReplayCommand(program: Command, context: CliContext): Co
     }
     notifier = withReplaySlackApp(notifier, flags as { slackChannel?: string; slackApiUrl?: string }, env);
     const report = flags.report ? await startReport(flags.report, settings) : null;
+    const findings = startFindingFiles({ asff: flags.asff, ocsf: flags.ocsf }, settings, PACKAGE_VERSION);
     const inputs = await setAsideDeadLetterInput(paths, flags.deadLetter, (line) => io.stderr.write(`${line}\n`));
     context.status = await replayPipeline(
       {
@@ -113,10 +119,14 @@ export function registerReplayCommand(program: Command, context: CliContext): Co
         store,
         notifier,
         policies,
-        observer: report?.observer,
+        observer: bothObservers(report?.observer, findings?.observer),
       },
       io,
     );
+    if (findings) {
+      const written = await findings.close();
+      io.stderr.write(`Findings written: ${written.asff} ASFF, ${written.ocsf} OCSF${written.skipped ? ` (${written.skipped} alerts without an account id have no ASFF finding)` : ''}\n`);
+    }
     if (report) {
       await report.write();
       io.stderr.write(`Report written to ${flags.report}\n`);

@@ -1,4 +1,5 @@
 import { Stack, Token } from 'aws-cdk-lib';
+import { SECURITY_HUB_ENV } from '../../lambdas/config/security-hub.js';
 import { Capture, Match } from 'aws-cdk-lib/assertions';
 import { describe, expect, it } from 'vitest';
 import { TABLE_SCHEMA } from '../../lambdas/adapters/table-schema.js';
@@ -167,7 +168,7 @@ describe('DenialAlerter stack: handler', () => {
   it('sets exactly the environment variables the handler reads, plus Powertools\'', () => {
     const variables = handlerOf(full.central).Environment.Variables;
     expect(HANDLER_ENV).not.toEqual({});
-    const optional: string[] = [POLICY_LOOKUPS_ENV, ...Object.values(ROUTING_ENV), ...Object.values(MEMBER_ACCOUNTS_ENV)];
+    const optional: string[] = [POLICY_LOOKUPS_ENV, ...Object.values(ROUTING_ENV), ...Object.values(MEMBER_ACCOUNTS_ENV), ...Object.values(SECURITY_HUB_ENV)];
     const own = Object.keys(variables).filter((name) => !name.startsWith('POWERTOOLS_') && name !== 'NODE_OPTIONS' && !optional.includes(name));
     expect(own.sort()).toEqual(Object.values(HANDLER_ENV).sort());
     // With every option on, every optional variable is set too.
