@@ -175,11 +175,17 @@ export class DenialHandler extends Construct {
         resources: [props.table.tableArn],
       }),
     );
-    // Triage reads recent history by time through the `byTime` index: a Query on an index is authorized on the index's
-    // own ARN, not the table's ("IAM policy to grant access to a specific DynamoDB table and its indexes",
+    // Triage reads recent history by day (`byDay`) and, for pages of the previous layout, by time (`byTime`); the
+    // store asks once, with a one-item Scan of `byTime`, whether the table holds old pages at all. A Query or Scan on
+    // an index is authorized on the index's own ARN, not the table's ("IAM policy to grant access to a specific
+    // DynamoDB table and its indexes",
     // https://docs.aws.amazon.com/amazondynamodb/latest/developerguide/iam-policy-specific-table-indexes.html).
+    const indexArn = (name: string) => `${props.table.tableArn}/index/${name}`;
     this.role.addToPolicy(
-      new PolicyStatement({ sid: 'DenialTableByTime', actions: ['dynamodb:Query'], resources: [`${props.table.tableArn}/index/${TABLE_SCHEMA.indexes.byTime.name}`] }),
+      new PolicyStatement({ sid: 'DenialTableByDay', actions: ['dynamodb:Query'], resources: [indexArn(TABLE_SCHEMA.indexes.byDay.name)] }),
+    );
+    this.role.addToPolicy(
+      new PolicyStatement({ sid: 'DenialTableByTime', actions: ['dynamodb:Query', 'dynamodb:Scan'], resources: [indexArn(TABLE_SCHEMA.indexes.byTime.name)] }),
     );
     this.role.addToPolicy(new PolicyStatement({ sid: 'PublishAlerts', actions: ['sns:Publish'], resources: [props.topic.topicArn] }));
     this.role.addToPolicy(

@@ -212,7 +212,7 @@ describe('least privilege', () => {
     expect(everything.map((statement) => statement.Sid).sort()).toEqual(unscopable.map((grant) => grant.sid).sort());
   });
 
-  it('gives the handler exactly its DynamoDB item actions on the table, and Query on the byTime index (triage reads history by time)', () => {
+  it('gives the handler exactly its DynamoDB item actions on the table, Query on byDay, and Query and a Scan on byTime (old pages)', () => {
     const table = iamStatementsOf(plain.central).filter((statement) => [statement.Action].flat().some((action: string) => action.startsWith('dynamodb:')));
     expect(table).toEqual([
       expect.objectContaining({
@@ -221,6 +221,10 @@ describe('least privilege', () => {
       }),
       expect.objectContaining({
         Action: 'dynamodb:Query',
+        Resource: { 'Fn::Join': ['', [{ 'Fn::GetAtt': [expect.stringMatching(/^HistoryTable/), 'Arn'] }, '/index/byDay']] },
+      }),
+      expect.objectContaining({
+        Action: ['dynamodb:Query', 'dynamodb:Scan'],
         Resource: { 'Fn::Join': ['', [{ 'Fn::GetAtt': [expect.stringMatching(/^HistoryTable/), 'Arn'] }, '/index/byTime']] },
       }),
     ]);
