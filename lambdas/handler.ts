@@ -36,6 +36,9 @@ import { createSpikeEngine } from './engine/spike-engine.js';
 import { DynamoDbChangeStore } from './adapters/dynamodb-change-store.js';
 import { whatChangedHooks } from './engine/enrichers/changes.js';
 import { createTriageEnricher } from './engine/enrichers/triage.js';
+import { neverBlindHooks } from './engine/never-blind.js';
+import { alerterResourcesFromJson } from './core/blinding/own-resources.js';
+import { NEVER_BLIND_ENV } from './config/never-blind.js';
 
 const logger = new Logger({ serviceName: METRICS.service });
 const metrics = new Metrics({ namespace: METRICS.namespace, serviceName: METRICS.service });
@@ -123,6 +126,7 @@ export function dependenciesFromEnvironment(env: NodeJS.ProcessEnv = process.env
       clock: 'arrival',
       diagnose: env[POLICY_LOOKUPS_ENV] === 'true' ? lazyPolicyDiagnoser() : undefined,
       observers: whatChanged.observers,
+      ...neverBlindHooks(store, settings, alerterResourcesFromJson(env[NEVER_BLIND_ENV.ownResources])),
       // Changes before triage: routes read the severity, and triage may weigh a linked change.
       enrichers: [...whatChanged.enrichers, triage],
     }),

@@ -3,6 +3,7 @@
  * DynamoDB Local or a real table, printing alerts as they fire and a summary. Argument handling is in
  * `replay-command.ts`; this file only runs validated `ReplayOptions`.
  */
+import { neverBlindHooks } from '../engine/never-blind.js';
 import { appendFileSync } from 'node:fs';
 import type { Readable, Writable } from 'node:stream';
 import type { AlertSummary } from '../core/alert.js';
@@ -134,6 +135,7 @@ export async function replayPipeline(options: ReplayOptions, io: ReplayIo): Prom
     now,
     diagnose: policies ? (denial) => diagnose(denial, policies.policySetFor(denial), policies.principalTagsFor(denial)) : undefined,
     observers: whatChanged.observers,
+    ...neverBlindHooks(store, settings),
     // As in the Lambda: changes, then triage (history signals stay silent until the table holds 7 days of the account).
     enrichers: [...whatChanged.enrichers, createTriageEnricher({ store })],
   });
