@@ -37,6 +37,7 @@ import { DynamoDbChangeStore } from './adapters/dynamodb-change-store.js';
 import { whatChangedHooks } from './engine/enrichers/changes.js';
 import { createTriageEnricher } from './engine/enrichers/triage.js';
 import { neverBlindHooks } from './engine/never-blind.js';
+import { DynamoDbCanaryStore } from './adapters/dynamodb-canary-store.js';
 import { alerterResourcesFromJson } from './core/blinding/own-resources.js';
 import { NEVER_BLIND_ENV } from './config/never-blind.js';
 
@@ -114,6 +115,10 @@ export function dependenciesFromEnvironment(env: NodeJS.ProcessEnv = process.env
     historyUrl: historyTableLink(env.AWS_REGION, env[HANDLER_ENV.tableName]),
   });
   const whatChanged = whatChangedHooks(changes, settings);
+  const neverBlind = neverBlindHooks(store, settings, {
+    own: alerterResourcesFromJson(env[NEVER_BLIND_ENV.ownResources]),
+    canaries: new DynamoDbCanaryStore({ tableName: required(env, HANDLER_ENV.tableName), client: dynamodb }),
+  });
   const triage = createTriageEnricher({ store, onHistoryError: (error) => logger.warn('triage history unavailable', { error: String(error) }) });
   return {
     store,
@@ -125,8 +130,8 @@ export function dependenciesFromEnvironment(env: NodeJS.ProcessEnv = process.env
       now: Date.now,
       clock: 'arrival',
       diagnose: env[POLICY_LOOKUPS_ENV] === 'true' ? lazyPolicyDiagnoser() : undefined,
-      observers: whatChanged.observers,
-      ...neverBlindHooks(store, settings, alerterResourcesFromJson(env[NEVER_BLIND_ENV.ownResources])),
+      ...neverBlind,
+      observers: [...whatChanged.observers, ...neverBlind.observers],
       // Changes before triage: routes read the severity, and triage may weigh a linked change.
       enrichers: [...whatChanged.enrichers, triage],
     }),

@@ -4,6 +4,7 @@
  * `replay-command.ts`; this file only runs validated `ReplayOptions`.
  */
 import { neverBlindHooks } from '../engine/never-blind.js';
+import { DynamoDbCanaryStore } from '../adapters/dynamodb-canary-store.js';
 import { appendFileSync } from 'node:fs';
 import type { Readable, Writable } from 'node:stream';
 import type { AlertSummary } from '../core/alert.js';
@@ -129,13 +130,14 @@ export async function replayPipeline(options: ReplayOptions, io: ReplayIo): Prom
     : connection.store;
   const changeStore = new DynamoDbChangeStore({ tableName: connection.tableName, client: connection.client });
   const whatChanged = whatChangedHooks(changeStore, settings);
+  const neverBlind = neverBlindHooks(store, settings, { canaries: new DynamoDbCanaryStore({ tableName: connection.tableName, client: connection.client }) });
   const engine = createSpikeEngine({
     store,
     settings,
     now,
     diagnose: policies ? (denial) => diagnose(denial, policies.policySetFor(denial), policies.principalTagsFor(denial)) : undefined,
-    observers: whatChanged.observers,
-    ...neverBlindHooks(store, settings),
+    ...neverBlind,
+    observers: [...whatChanged.observers, ...neverBlind.observers],
     // As in the Lambda: changes, then triage (history signals stay silent until the table holds 7 days of the account).
     enrichers: [...whatChanged.enrichers, createTriageEnricher({ store })],
   });

@@ -10,6 +10,8 @@ import { useDynamoDbLocal } from '../support/dynamodb.js';
 import { replayCaptured } from '../support/replay.js';
 import { explicitDenies } from '../changes/support/timeline.js';
 import { ACCOUNT, call } from './fixtures.js';
+import { DynamoDbCanaryStore } from '../../lambdas/adapters/dynamodb-canary-store.js';
+import { roleSession } from '../changes/support/timeline.js';
 
 const dynamo = useDynamoDbLocal();
 const workDir = mkdtempSync(join(tmpdir(), 'denial-blinding-'));
@@ -37,5 +39,23 @@ describe('replay: a trail stopped, then denials', () => {
     const fresh = await dynamo.newTable();
     const rendered = await replayCaptured(['--endpoint', dynamo.emulator().endpoint, '--table', fresh.tableName, '--dead-letter', join(workDir, 'dl2.jsonl'), file], {});
     expect(rendered.stdout.split('\n').slice(0, 3).join('\n')).toMatch(/^\[BLINDING\/critical\] StopLogging by arn:aws:iam::111122223333:role\/ops-admin \(session mallory\)\n  INVESTIGATE BEFORE ANYTHING ELSE\n  what      CloudTrail logging stopped on trail org-trail/);
+  });
+
+  it('never counts a canary denial, and keeps its last arrival per account and Region', async () => {
+    const canaries = [0, 15, 30].map((minutes) => ({
+      ...call('ssm.amazonaws.com', 'PutParameter', { name: '/denial-alerter/canary/probe', type: 'String', overwrite: true }, {}, T + minutes * 60_000),
+      userIdentity: roleSession(ACCOUNT, 'DenialAlerterCanary-eu-west-1', 'canary'),
+      errorCode: 'AccessDenied',
+      errorMessage: `User: arn:aws:sts::${ACCOUNT}:assumed-role/DenialAlerterCanary-eu-west-1/canary is not authorized to perform: ssm:PutParameter with an explicit deny in an identity-based policy`,
+    }));
+    const file = join(workDir, 'canaries.jsonl');
+    writeFileSync(file, canaries.map((record) => JSON.stringify(record)).join('\n'));
+    const { tableName } = await dynamo.newTable();
+    const run = await replayCaptured(['--json', '--endpoint', dynamo.emulator().endpoint, '--table', tableName, '--dead-letter', join(workDir, 'dl3.jsonl'), file], {});
+    expect(run.status).toBe(0);
+    const summary = JSON.parse(run.stdout.trim().split('\n').at(-1)!);
+    expect(summary).toMatchObject({ type: 'summary', records: 3, denials: 0, alerts: 0 });
+    const states = await new DynamoDbCanaryStore({ tableName, client: dynamo.client() }).states();
+    expect(states).toEqual([{ accountId: ACCOUNT, region: 'eu-west-1', lastArrivalMs: T + 30 * 60_000, blind: false }]);
   });
 });
