@@ -22,6 +22,7 @@ const COMMANDS = {
   replay: { summary: 'run the whole pipeline (spike detection, DynamoDB, alerts) over CloudTrail files', load: async () => (await import('./replay-command.js')).registerReplayCommand },
   history: { summary: 'query the stored denials by principal, action, fingerprint or time', load: async () => (await import('./history.js')).registerHistoryCommand },
   athena: { summary: "back-test an organization's CloudTrail on Amazon Athena, then replay what it extracts", load: async () => (await import('./athena.js')).registerAthenaCommand },
+  status: { summary: 'the last canary per account and Region (blind ones first) and the last blinding change seen', load: async () => (await import('./status.js')).registerStatusCommand },
 } as const satisfies Record<string, { summary: string; load: () => Promise<(program: Command, context: CliContext) => Command> }>;
 
 /**
