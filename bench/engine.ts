@@ -4,18 +4,20 @@
  * - cost: write units, read units and requests per stored denial, from DynamoDB's own `ConsumedCapacity`
  *   (`ReturnConsumedCapacity: INDEXES` on every call), for a mix of 200 fingerprints, a 50,000-denial storm on one
  *   fingerprint and a flood of 50,000 distinct resources by one principal, each in batches of 1,000.
- * - replay: `replay` over 100,000 records in gzip S3 log files (2% denials), start-up included, against
- *   `zcat … | jq -c '.Records[] | select(.errorCode)'` and against Node's own read + gunzip + JSON.parse of the same files.
+ * - replay: the `denial-alerter replay` command (a new process, start-up included) over 100,000 records in gzip S3 log
+ *   files (2% denials), in process (`--in-memory`) and on DynamoDB Local (`--data-dir`), against
+ *   `zcat … | jq -c '.Records[] | select(.errorCode)'` and against Node's own read + gunzip + JSON.parse of the same files;
+ *   a long run of the same mix generated into `replay --in-memory -` (BENCH_LONG_RECORDS, default 10,000,000): records/s
+ *   and peak memory; the command's `--version` and `--help` against a bare `node -e 0`.
  */
 import { DynamoDBClient } from '@aws-sdk/client-dynamodb';
-import { execFileSync, spawnSync } from 'node:child_process';
+import { execFileSync, spawn, spawnSync } from 'node:child_process';
 import { mkdirSync, readFileSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
-import { PassThrough, Readable } from 'node:stream';
+import { Readable } from 'node:stream';
 import { gunzipSync, gzipSync } from 'node:zlib';
 import { DynamoDbDenialStore } from '../lambdas/adapters/dynamodb-denial-store.js';
 import { ensureTable, LOCAL_CREDENTIALS, startDynamoDbLocal } from '../lambdas/adapters/dynamodb-local.js';
-import { runReplay } from '../lambdas/cli/replay.js';
 import { resolveSettings } from '../lambdas/core/config.js';
 import type { CloudTrailRecord } from '../lambdas/core/types.js';
 import { createSpikeEngine } from '../lambdas/engine/spike-engine.js';
@@ -51,6 +53,9 @@ const flood = (count: number) =>
     return record;
   });
 
+/** Write units per denial allowed, per workload (readable history, docs/history-table.md). */
+const WRITE_UNIT_TARGETS: Record<string, number> = { mix: 1.5, storm: 0.3, flood: 3 };
+
 async function measureCost(client: DynamoDBClient, label: string, records: CloudTrailRecord[]): Promise<void> {
   const tableName = `bench-${label}`;
   await ensureTable(client, tableName);
@@ -65,7 +70,7 @@ async function measureCost(client: DynamoDBClient, label: string, records: Cloud
   const alerts = [...reasons].map(([reason, count]) => `${count} ${reason}`).join(', ') || 'none';
   console.log(
     `cost      ${label.padEnd(6)} ${records.length} denials: ${per(store.consumed.writeUnits)} WCU, ${per(store.consumed.readUnits)} RCU, ` +
-      `${per(store.requestCount)} requests per denial (targets <= 3 WCU, < 0.1 RCU); alerts: ${alerts}; ${((Date.now() - started) / 1000).toFixed(1)} s`,
+      `${per(store.requestCount)} requests per denial (targets <= ${WRITE_UNIT_TARGETS[label] ?? 3} WCU, < 0.1 RCU); alerts: ${alerts}; ${((Date.now() - started) / 1000).toFixed(1)} s`,
   );
 }
 
@@ -95,6 +100,31 @@ function seconds(work: () => void): number {
   return Number(process.hrtime.bigint() - start) / 1e9;
 }
 
+/** The command a user runs (the compiled CLI, built by `npm ci`'s prepare step). */
+const BIN = new URL('../bin/denial-alerter.mjs', import.meta.url).pathname;
+
+/** Runs the CLI as a user does (a new process, start-up included): its seconds, peak memory (KiB) and stdout. */
+function timedCli(args: string[], input?: NodeJS.ReadableStream): Promise<{ seconds: number; maxRssKiB: number; stdout: string; stderr: string }> {
+  return new Promise((resolvePromise, reject) => {
+    const start = process.hrtime.bigint();
+    // GNU time reports the child's peak resident memory.
+    const child = spawn('/usr/bin/time', ['-f', 'maxrss=%M', process.execPath, BIN, ...args], { stdio: [input ? 'pipe' : 'ignore', 'pipe', 'pipe'] });
+    const out: string[] = [];
+    const err: string[] = [];
+    child.stdout!.on('data', (chunk) => out.push(String(chunk)));
+    child.stderr!.on('data', (chunk) => err.push(String(chunk)));
+    if (input) input.pipe(child.stdin!);
+    child.on('error', reject);
+    child.on('close', () => {
+      const seconds = Number(process.hrtime.bigint() - start) / 1e9;
+      const stderr = err.join('');
+      resolvePromise({ seconds, maxRssKiB: Number(/maxrss=(\d+)/.exec(stderr)?.[1] ?? 0), stdout: out.join(''), stderr });
+    });
+  });
+}
+
+const summaryOf = (stdout: string) => JSON.parse(stdout.trim().split('\n').at(-1)!) as Record<string, number>;
+
 async function benchReplay(work: string): Promise<void> {
   const dir = join(work, 'logs');
   const total = generateLogDirectory(dir, 40, 2_500);
@@ -107,24 +137,58 @@ async function benchReplay(work: string): Promise<void> {
   const jqSeconds = seconds(() => {
     jqFound = spawnSync('sh', ['-c', `zcat ${files.join(' ')} | jq -c '.Records[] | select(.errorCode)' | wc -l`], { encoding: 'utf8', maxBuffer: 1 << 26 }).stdout.trim();
   });
-  const stdout = new PassThrough();
-  const chunks: string[] = [];
-  stdout.on('data', (chunk) => chunks.push(String(chunk)));
-  const replayStart = process.hrtime.bigint();
-  await runReplay(['--json', '--in-memory', '--batch-size', '10000', '--dead-letter', join(work, 'dl.jsonl'), dir], {
-    stdin: Readable.from([]),
-    stdout,
-    stderr: new PassThrough(),
-    env: {},
-  });
-  const replaySeconds = Number(process.hrtime.bigint() - replayStart) / 1e9;
-  const summary = JSON.parse(chunks.join('').trim().split('\n').at(-1)!) as Record<string, number>;
+  const nodeStart = seconds(() => void spawnSync(process.execPath, ['-e', '0']));
+  const inProcess = await timedCli(['replay', '--json', '--in-memory', '--batch-size', '10000', '--dead-letter', join(work, 'dl.jsonl'), dir]);
+  const persisted = await timedCli(['replay', '--json', '--data-dir', join(work, 'dynamodb'), '--batch-size', '10000', '--dead-letter', join(work, 'dl2.jsonl'), dir]);
+  const summary = summaryOf(inProcess.stdout);
   const rate = (s: number) => Math.round(total / s).toLocaleString('en-US');
-  console.log(`replay    ${total} records in ${files.length} gzip files, ${summary.denials} denials (Node floor found ${found}, jq ${jqFound}); ${summary.dynamodbRequests} DynamoDB requests`);
-  console.log(
-    `          Node read+gunzip+parse ${rate(floorSeconds)}/s (floor), zcat|jq ${rate(jqSeconds)}/s, replay (start included) ${rate(replaySeconds)}/s: ` +
-      `${(replaySeconds / floorSeconds).toFixed(1)}x the floor, ${(jqSeconds / replaySeconds).toFixed(2)}x jq's speed`,
+  console.log(`replay    ${total} records in ${files.length} gzip files, ${summary.denials} denials (Node floor found ${found}, jq ${jqFound}); node -e 0 takes ${nodeStart.toFixed(2)} s`);
+  console.log(`          Node read+gunzip+parse ${floorSeconds.toFixed(2)} s (floor), zcat|jq ${jqSeconds.toFixed(2)} s`);
+  for (const [label, run] of [['in process (--in-memory)', inProcess], ['DynamoDB Local (--data-dir)', persisted]] as const) {
+    console.log(
+      `          replay ${label}, whole process: ${run.seconds.toFixed(2)} s, ${rate(run.seconds)}/s, ${Math.round(run.maxRssKiB / 1024)} MiB peak: ` +
+        `${(run.seconds / jqSeconds).toFixed(2)}x jq's time (target <= 0.5x in process), ${(run.seconds / floorSeconds).toFixed(1)}x the floor (target <= 2x in process)`,
+    );
+  }
+}
+
+/**
+ * A long run of the same mix (2% denials), generated as JSON lines into `replay --in-memory -` and never stored:
+ * records/s and the process's peak memory (target < 1 GiB).
+ */
+async function benchLongReplay(work: string, count: number): Promise<void> {
+  const stratus = readFileSync(new URL('../../shared/corpus/stratus-red-team-detonation-logs/all_events.jsonl', import.meta.url), 'utf8').trim().split('\n');
+  const successes = stratus.map((line) => JSON.parse(line) as Record<string, unknown>).filter((record) => !record.errorCode);
+  const lines = Readable.from(
+    (function* () {
+      const chunk: string[] = [];
+      for (let index = 0; index < count; index++) {
+        const time = START + index * 100;
+        const record =
+          index % 50 === 0
+            ? syntheticDenial({ time, principal: `team-${index % 7}`, key: `p${index % 13}/obj-${index}` })
+            : { ...successes[index % successes.length], eventID: `long-${index}`, eventTime: new Date(time).toISOString() };
+        chunk.push(JSON.stringify(record));
+        if (chunk.length === 1_000) yield `${chunk.splice(0).join('\n')}\n`;
+      }
+      if (chunk.length > 0) yield `${chunk.join('\n')}\n`;
+    })(),
   );
+  const run = await timedCli(['replay', '--json', '--in-memory', '--no-progress', '--batch-size', '10000', '--dead-letter', join(work, 'dl-long.jsonl'), '-'], lines);
+  const summary = summaryOf(run.stdout);
+  console.log(
+    `long      ${summary.records.toLocaleString('en-US')} generated records (${summary.denials.toLocaleString('en-US')} denials) into replay --in-memory: ` +
+      `${Math.round(summary.records / run.seconds).toLocaleString('en-US')} records/s, ${run.seconds.toFixed(1)} s, peak ${Math.round(run.maxRssKiB / 1024)} MiB (target < 1024 MiB)`,
+  );
+}
+
+/** `--version` and `--help` of the command a user runs, against a bare `node -e 0` (target < 100 ms beyond). */
+async function benchCliStart(): Promise<void> {
+  const best = (args: string[]) => Math.min(...Array.from({ length: 5 }, () => seconds(() => void spawnSync(process.execPath, args))));
+  const bare = best(['-e', '0']);
+  const version = best([BIN, '--version']);
+  const help = best([BIN, '--help']);
+  console.log(`cli       node -e 0 ${Math.round(bare * 1000)} ms; --version ${Math.round(version * 1000)} ms (+${Math.round((version - bare) * 1000)}), --help ${Math.round(help * 1000)} ms (+${Math.round((help - bare) * 1000)}) (target < +100 ms; best of 5)`);
 }
 
 /** Runs the engine benches; `work` is a scratch directory. */
@@ -141,7 +205,11 @@ export async function benchEngine(work: string, options: { cost?: boolean; repla
       await emulator.stop();
     }
   }
-  if (options.replay !== false) await benchReplay(work);
+  if (options.replay !== false) {
+    await benchCliStart();
+    await benchReplay(work);
+    await benchLongReplay(work, Number(process.env.BENCH_LONG_RECORDS ?? 10_000_000));
+  }
 }
 
 // Run one part alone: `npx tsx bench/engine.ts replay` (or `cost`).

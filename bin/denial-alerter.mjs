@@ -1,8 +1,25 @@
 #!/usr/bin/env node
-// The `denial-alerter` command: runs the TypeScript CLI through tsx, so that `npm ci` is the only build step.
-import { register } from 'tsx/esm/api';
+// The `denial-alerter` command: runs the CLI compiled to dist/cli/ (built by `npm ci`'s prepare step, and by
+// `npm pack`), each command's modules loaded only when it runs. When the TypeScript sources are newer than that build
+// (a developer's edit), or it is missing, it runs the sources through tsx instead, so the command never runs stale code.
+import { existsSync, readdirSync, statSync } from 'node:fs';
 
-register();
+const COMPILED = new URL('../dist/cli/main.js', import.meta.url);
+const SOURCES = new URL('../lambdas/', import.meta.url);
+
+function compiledIsCurrent() {
+  if (process.env.DENIAL_ALERTER_FROM_SOURCE === '1' || !existsSync(COMPILED)) return false;
+  if (!existsSync(SOURCES)) return true;
+  const built = statSync(COMPILED).mtimeMs;
+  for (const path of readdirSync(SOURCES, { recursive: true, encoding: 'utf8' })) {
+    if (path.endsWith('.ts') && statSync(new URL(path, SOURCES)).mtimeMs > built) return false;
+  }
+  return true;
+}
+
+const compiled = compiledIsCurrent();
+if (compiled) process.setSourceMapsEnabled(true);
+else (await import('tsx/esm/api')).register();
 // The AWS SDK warns on every run under Node 20 that future versions need Node 22: once is enough, in the README.
 const emitWarning = process.emitWarning.bind(process);
 process.emitWarning = (warning, ...rest) => {
@@ -16,6 +33,6 @@ process.stdout.on('error', (error) => {
   if (error.code === 'EPIPE') process.exit(process.exitCode ?? 0);
   throw error;
 });
-const { main } = await import('../lambdas/cli/main.ts');
+const { main } = compiled ? await import(COMPILED.href) : await import('../lambdas/cli/main.ts');
 const status = await main(process.argv.slice(2), { stdin: process.stdin, stdout: process.stdout, stderr: process.stderr });
 process.exitCode = status;

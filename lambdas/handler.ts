@@ -25,11 +25,19 @@ import { fetchSlackWebhookUrl } from './adapters/slack-webhook-secret.js';
 import { SlackWebhookSender } from './adapters/slack-webhook.js';
 import type { Diagnosis } from './core/iam-policy/diagnose.js';
 import type { Denial } from './core/types.js';
-import { settingsFromJson } from './core/config.js';
+import type { OwnRoleNotice } from './core/service-rules/own-roles.js';
+import { settingsFromJson, type Settings } from './core/config.js';
+import { SecurityHubClient } from '@aws-sdk/client-securityhub';
+import { DynamoDbIncidentStore } from './adapters/dynamodb-incident-store.js';
+import { SecurityHubFindings } from './adapters/security-hub.js';
+import { incidentQuietPeriod } from './core/findings/incident.js';
+import { SECURITY_HUB_ENV } from './config/security-hub.js';
 import { historyTableLink } from './core/render/cloudtrail-link.js';
 import { deliveryDeadline } from './config/delivery.js';
-import { HANDLER_ENV, POLICY_LOOKUPS_ENV } from './config/env.js';
+import { HANDLER_ENV, MEMBER_ACCOUNTS_ENV, POLICY_LOOKUPS_ENV, SLACK_APP_ENV } from './config/env.js';
+import { slackAppDelivery } from './adapters/slack-app/lambda-wiring.js';
 import { routingFromEnvironment } from './config/routing.js';
+import { withConfigurationFile } from './config/configuration-file.js';
 import { METRICS } from './config/metrics.js';
 import { processSqsBatch, type SqsBatchDeps } from './engine/process-sqs-batch.js';
 import { createSpikeEngine } from './engine/spike-engine.js';
@@ -44,8 +52,11 @@ import { NEVER_BLIND_ENV } from './config/never-blind.js';
 const logger = new Logger({ serviceName: METRICS.service });
 const metrics = new Metrics({ namespace: METRICS.namespace, serviceName: METRICS.service });
 
-/** What the handler is built from: the batch processor's dependencies (engine, store, publisher, dead letters, clock). */
-export type HandlerDependencies = SqsBatchDeps;
+/**
+ * What the handler is built from: the batch processor's dependencies (engine, store, publisher, dead letters, clock),
+ * and, with Security Hub on, the round that archives quiet incidents' findings after each batch.
+ */
+export type HandlerDependencies = SqsBatchDeps & { archiveQuietFindings?: (deadlineMs: number) => Promise<unknown> };
 
 /**
  * Builds the SQS handler from its dependencies (created on the first invocation, then kept).
@@ -59,7 +70,10 @@ export function makeSqsHandler(dependencies: () => HandlerDependencies) {
     deps ??= dependencies();
     const now = deps.now ?? Date.now;
     const deadlineMs = deliveryDeadline(now(), context.getRemainingTimeInMillis());
-    return processSqsBatch(event, deps, { deadlineMs });
+    const response = await processSqsBatch(event, deps, { deadlineMs });
+    // Never fails the batch: what is not archived now stays open for the next batch's round.
+    await deps.archiveQuietFindings?.(deadlineMs).catch((error: unknown) => deps!.log?.('warn', 'archiving quiet Security Hub findings failed', { error: String(error) }));
+    return response;
   };
 }
 
@@ -90,6 +104,26 @@ export function operationsDependenciesFromEnvironment(env: NodeJS.ProcessEnv = p
   };
 }
 
+/**
+ * Delivers a notice about a denial of the alerter's own roles on the operations path (logged, and posted like the
+ * operations topic's notices), at most once an hour per role, account and action in a warm container.
+ */
+function ownRoleNoticeDelivery(env: NodeJS.ProcessEnv) {
+  const lastSent = new Map<string, number>();
+  let operations: OperationsSlackDeps | undefined;
+  return {
+    async deliver(notice: OwnRoleNotice): Promise<void> {
+      logger.warn(notice.message, { ownRole: notice.role, key: notice.key, subject: notice.subject });
+      const now = Date.now();
+      if ((lastSent.get(notice.key) ?? -Infinity) > now - 3_600_000) return;
+      lastSent.set(notice.key, now);
+      operations ??= operationsDependenciesFromEnvironment(env);
+      const event = { Records: [{ Sns: { Message: notice.message, Subject: notice.subject } }] } as unknown as SNSEvent;
+      await deliverOperationsNotices(event, operations, now + 10_000);
+    },
+  };
+}
+
 /** Reads a required environment variable; the error names it. */
 function required(env: NodeJS.ProcessEnv, name: string): string {
   const value = env[name];
@@ -108,17 +142,25 @@ export function dependenciesFromEnvironment(env: NodeJS.ProcessEnv = process.env
     'unreadable-record': env[HANDLER_ENV.recordDeadLetterQueueUrl],
     'undelivered-alert': env[HANDLER_ENV.alertDeadLetterQueueUrl],
   } as const;
-  const publisher = createLambdaPublisher({
-    ...routingFromEnvironment(env),
-    snsTopicArn: env[HANDLER_ENV.snsTopicArn],
-    slackWebhookSecretArn: env[HANDLER_ENV.slackWebhookSecretArn],
-    historyUrl: historyTableLink(env.AWS_REGION, env[HANDLER_ENV.tableName]),
-  });
+  // Slack app mode (threads, buttons the engine obeys) when the stack set SLACK_APP_SECRET_ARN; else webhooks as before.
+  const slackApp = slackAppDelivery(env[SLACK_APP_ENV.secretArn], { tableName: required(env, HANDLER_ENV.tableName), dynamodb, log: (level, message, details) => logger[level](message, details ?? {}) });
+  const securityHub = securityHubFromEnvironment(env, dynamodb, settings);
+  const publisher = slackApp.obey(
+    createLambdaPublisher({
+      ...routingFromEnvironment(env),
+      securityHub: securityHub?.channel(),
+      snsTopicArn: env[HANDLER_ENV.snsTopicArn],
+      slackWebhookSecretArn: env[HANDLER_ENV.slackWebhookSecretArn],
+      historyUrl: historyTableLink(env.AWS_REGION, env[HANDLER_ENV.tableName]),
+      slackApp: slackApp.channels,
+    }),
+  );
   const whatChanged = whatChangedHooks(changes, settings);
   const neverBlind = neverBlindHooks(store, settings, {
     own: alerterResourcesFromJson(env[NEVER_BLIND_ENV.ownResources]),
     canaries: new DynamoDbCanaryStore({ tableName: required(env, HANDLER_ENV.tableName), client: dynamodb }),
   });
+  const ownRoleNotices = ownRoleNoticeDelivery(env);
   const triage = createTriageEnricher({ store, onHistoryError: (error) => logger.warn('triage history unavailable', { error: String(error) }) });
   return {
     store,
@@ -134,6 +176,9 @@ export function dependenciesFromEnvironment(env: NodeJS.ProcessEnv = process.env
       observers: [...whatChanged.observers, ...neverBlind.observers],
       // Changes before triage: routes read the severity, and triage may weigh a linked change.
       enrichers: [...whatChanged.enrichers, triage],
+      // The alerter's own roles: their denials are an operations matter, never a responders' alert or a lookup.
+      ownRoles: { handlerFunctionName: env.AWS_LAMBDA_FUNCTION_NAME, handlerAccountId: env[MEMBER_ACCOUNTS_ENV.ownAccountId], readerRoleArnPattern: env[MEMBER_ACCOUNTS_ENV.readerRoleArnPattern] },
+      onOwnRoleDenial: (notice) => ownRoleNotices.deliver(notice),
     }),
     async deadLetter(kind, body) {
       const queueUrl = queues[kind];
@@ -145,7 +190,21 @@ export function dependenciesFromEnvironment(env: NodeJS.ProcessEnv = process.env
     },
     metric: (name, value) => metrics.addMetric(name, MetricUnit.Count, value),
     log: (level, message, details) => logger[level](message, details ?? {}),
+    archiveQuietFindings: securityHub ? (deadlineMs) => securityHub.archiveQuiet({ deadlineMs }) : undefined,
   };
+}
+
+/** The Security Hub channel when the stack turned it on (`SECURITY_HUB_ACCOUNT_ID`), else undefined. */
+function securityHubFromEnvironment(env: NodeJS.ProcessEnv, dynamodb: DynamoDBClient, settings: Settings): SecurityHubFindings | undefined {
+  const accountId = env[SECURITY_HUB_ENV.accountId];
+  if (!accountId) return undefined;
+  return new SecurityHubFindings({
+    client: new SecurityHubClient({}),
+    store: new DynamoDbIncidentStore({ tableName: required(env, HANDLER_ENV.tableName), client: dynamodb }),
+    accountId,
+    region: required(env, 'AWS_REGION'),
+    quietMs: incidentQuietPeriod(settings),
+  });
 }
 
 /**
@@ -178,4 +237,4 @@ function lazyPolicyDiagnoser(): (denial: Denial) => Promise<Diagnosis> {
   };
 }
 
-export const handler = middy(makeHandler(() => dependenciesFromEnvironment(), () => operationsDependenciesFromEnvironment())).use(injectLambdaContext(logger)).use(logMetrics(metrics));
+export const handler = middy(makeHandler(() => dependenciesFromEnvironment(withConfigurationFile(process.env)), () => operationsDependenciesFromEnvironment(withConfigurationFile(process.env)))).use(injectLambdaContext(logger)).use(logMetrics(metrics));

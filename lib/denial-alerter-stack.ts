@@ -36,6 +36,7 @@ export function alerterPropsFrom(config: StackConfig): DenialAlerterProps {
   return {
     settings: config.settings,
     slackWebhookSecretName: config.slackWebhookSecretName,
+    slackAppSecretName: config.slackAppSecretName,
     alertEmails: config.alertEmails,
     opsEmails: config.opsEmails,
     logRetentionDays: config.logRetentionDays,
@@ -43,6 +44,7 @@ export function alerterPropsFrom(config: StackConfig): DenialAlerterProps {
     organizationId: config.organizationId,
     organization: config.organization,
     policyLookups: config.policyLookups,
+    securityHub: config.securityHub,
     batchSize: config.batchSize,
     maxConcurrency: config.maxConcurrency,
     whatChanged: config.whatChanged,

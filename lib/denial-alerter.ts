@@ -12,10 +12,13 @@ import { Secret, type ISecret } from 'aws-cdk-lib/aws-secretsmanager';
 import { LambdaSubscription } from 'aws-cdk-lib/aws-sns-subscriptions';
 import type { Queue } from 'aws-cdk-lib/aws-sqs';
 import { Construct } from 'constructs';
-import { MEMBER_ACCOUNTS_ENV, MEMBER_READER_ROLE_NAME, ROUTING_ENV } from '../lambdas/config/env.js';
+import { MEMBER_ACCOUNTS_ENV, MEMBER_READER_ROLE_NAME, ROUTING_ENV, SLACK_APP_ENV } from '../lambdas/config/env.js';
+import { SlackInteractions } from './constructs/slack-interactions.js';
+import { SECURITY_HUB_ENV } from '../lambdas/config/security-hub.js';
 import { resolveSettings, type Settings } from '../lambdas/core/config.js';
 import { defaultRouteSlackSecret, routesInForce, type Route } from '../lambdas/core/routing.js';
-import { changeEventPattern } from './change-pattern.js';
+import { changeEventPatterns } from './change-pattern.js';
+import { checkAwsLimits } from './limits/limit-checks.js';
 import { AlertTopic } from './constructs/alert-topic.js';
 import { DataKey } from './constructs/data-key.js';
 import { alarmStatePattern, RULE_RETRY_POLICY } from './constructs/denial-forwarder.js';
@@ -27,6 +30,7 @@ import { Observability } from './constructs/observability.js';
 import { OptionalTrail } from './constructs/optional-trail.js';
 import { OrganizationRollout } from './constructs/organization-rollout.js';
 import type { MemberTemplateProps } from './member-template.js';
+import { organizationRegions } from './partition-regions.js';
 
 /** Name of the central bus that forwarders send to. */
 export const CENTRAL_BUS_NAME = 'denial-alerter-central';
@@ -41,7 +45,7 @@ export const NO_OPERATIONS_RECEIVER_WARNING = 'denial-alerter:no-operations-rece
 export interface DenialAlerterOrganizationProps {
   /** The organization root (`r-…`) and/or organizational units (`ou-…`): every current and future account gets the member stack. */
   readonly targets: readonly string[];
-  /** Regions the forwarder runs in. us-east-1 is always added (IAM, STS global endpoint and CloudFront denials land there; the reader role is created there). */
+  /** Regions the forwarder runs in, of one partition. Its IAM Region is always added (IAM, STS global endpoint and CloudFront denials land there; the reader role is created there). */
   readonly regions: readonly string[];
   /** Accounts of those units to leave out. @default [] */
   readonly excludeAccounts?: readonly string[];
@@ -72,21 +76,27 @@ export interface DenialAlerterProps {
   readonly policyLookups?: boolean;
   /** SQS messages per handler invocation. @default 1000 */
   readonly batchSize?: number;
+  /** Also import every alert as an AWS Security Hub finding of the account's default product (docs/security-hub.md). @default false */
+  readonly securityHub?: boolean;
   /** Maximum concurrent handler invocations from the ingest queue (2 to 1000). @default no limit */
   readonly maxConcurrency?: number;
   /** Alert routes (`lambdas/core/routing.ts`, already parsed). @default one default route: the alert topic and `slackWebhookSecretName` */
   readonly routes?: readonly Route[];
+  /** Slack app mode: name of the JSON secret `{botToken, signingSecret, channel}` (threads, buttons, `SlackInteractionsUrl`). @default incoming webhooks */
+  readonly slackAppSecretName?: string;
   /** Account id → its OU and root ids, for routes matching `organizationalUnits`. @default none */
   readonly accountOrganizationalUnits?: Readonly<Record<string, readonly string[]>>;
   /** Ingest policy-change events ("what changed", docs/what-changed.md): a second rule into the ingest queue, and in every member forwarder. @default true */
   readonly whatChanged?: boolean;
-  /** The pattern of those events. @default `changeEventPattern()` of `lib/change-pattern.ts` */
-  readonly changeEventPattern?: Record<string, unknown>;
+  /** The patterns of those events, one rule each (each within EventBridge's pattern size). @default `changeEventPatterns()` of `lib/change-pattern.ts` */
+  readonly changeEventPatterns?: ReadonlyArray<Record<string, unknown>>;
   /** Called with the member stage before its template is synthesized (e.g. to add cdk-nag). @default nothing */
   readonly configureMemberStage?: MemberTemplateProps['configureStage'];
 }
 
 export class DenialAlerter extends Construct {
+  /** The Slack interaction endpoint (Slack app mode only). */
+  public slackInteractions?: SlackInteractions;
   public readonly key: DataKey;
   public readonly table: DenialTable;
   /** Alerts (the default route's SNS channel). */
@@ -102,7 +112,7 @@ export class DenialAlerter extends Construct {
   /** The bus forwarders send to (other Regions of this account; other accounts of `organizationId`). */
   public readonly centralBus: EventBus;
   public readonly centralRule: DenialRule;
-  /** "What changed" rules on the default and central bus, when a pattern is given. */
+  /** "What changed" rules on the default and central bus (one per pattern on each), when patterns are given. */
   public readonly changeRules: readonly DenialRule[];
   /** Forwarders' alarms arriving on the central bus, to the operations topic. */
   public readonly forwardedAlarmsRule: Rule;
@@ -114,6 +124,7 @@ export class DenialAlerter extends Construct {
 
   constructor(scope: Construct, id: string, props: DenialAlerterProps = {}) {
     super(scope, id);
+    checkAwsLimits(this);
     this.settings = resolveSettings(props.settings ?? {});
     if (props.organization && !props.organizationId) throw new Error('DenialAlerter: "organization" needs "organizationId" (the reader roles trust only principals of that organization)');
     this.key = new DataKey(this, 'DataKey');
@@ -121,7 +132,7 @@ export class DenialAlerter extends Construct {
     this.table = new DenialTable(this, 'History', { encryptionKey: key });
     this.topic = new AlertTopic(this, 'Alerts', { encryptionKey: key, emails: props.alertEmails });
     const opsEmails = props.opsEmails ?? props.alertEmails ?? [];
-    this.operationsTopic = new AlertTopic(this, 'Operations', { encryptionKey: key, emails: opsEmails, displayName: 'Denial Alerter operations' });
+    this.operationsTopic = new AlertTopic(this, 'Operations', { encryptionKey: key, emails: opsEmails, displayName: 'Denial Alerter operations', cloudWatchAlarms: true });
     // Alarms go to the default route's Slack too, as the Lambda reads its routes (routes, else the stack's secret).
     const alarmsToSlack = defaultRouteSlackSecret(routesInForce(props.routes, { slackWebhookSecretName: props.slackWebhookSecretName })) !== null;
     if (opsEmails.length === 0 && !alarmsToSlack) {
@@ -167,8 +178,16 @@ export class DenialAlerter extends Construct {
         ...(props.routes ? { [ROUTING_ENV.routes]: JSON.stringify(props.routes) } : {}),
         ...(props.accountOrganizationalUnits ? { [ROUTING_ENV.accountOrganizationalUnits]: JSON.stringify(props.accountOrganizationalUnits) } : {}),
         ...(props.organization && policyLookups ? { [MEMBER_ACCOUNTS_ENV.readerRoleArnPattern]: readerRoleArnPattern, [MEMBER_ACCOUNTS_ENV.ownAccountId]: Aws.ACCOUNT_ID } : {}),
+        ...(props.securityHub ? { [SECURITY_HUB_ENV.accountId]: Aws.ACCOUNT_ID } : {}),
       },
     });
+    if (props.slackAppSecretName) this.slackInteractions = this.slackApp(props.slackAppSecretName);
+    if (props.securityHub) {
+      // BatchImportFindings authorizes on the product (Service Authorization Reference, resource type `product`).
+      this.handler.role.addToPolicy(
+        new PolicyStatement({ sid: 'SecurityHubFindings', actions: ['securityhub:BatchImportFindings'], resources: [`arn:${Aws.PARTITION}:securityhub:${Aws.REGION}:${Aws.ACCOUNT_ID}:product/${Aws.ACCOUNT_ID}/default`] }),
+      );
+    }
     this.grantRoutes(props.routes ?? []);
     this.warnAboutUnmatchableRoutes(props.routes ?? [], policyLookups);
     if (this.deadLetterQueues.operations) {
@@ -185,7 +204,9 @@ export class DenialAlerter extends Construct {
     this.rule = this.ruleTo('Rule', undefined, { extraErrorCodes: this.settings.extraErrorCodes });
     // Always there (a custom bus costs nothing at rest), so that forwarders in this account's other Regions have a
     // target; other accounts may put events on it only with `organizationId`.
-    this.centralBus = new EventBus(this, 'CentralBus', { eventBusName: CENTRAL_BUS_NAME, description: 'Denial Alerter: denials forwarded from other Regions and accounts' });
+    // No Description: AWS GovCloud (US)'s schema of AWS::Events::EventBus has none (cfn-lint's us-gov-west-1 schema),
+    // and an `Fn::If` on the partition still fails its check; the bus's name says what it is in every partition.
+    this.centralBus = new EventBus(this, 'CentralBus', { eventBusName: CENTRAL_BUS_NAME });
     if (props.organizationId) {
       this.centralBus.addToResourcePolicy(
         new PolicyStatement({
@@ -211,13 +232,13 @@ export class DenialAlerter extends Construct {
       extraErrorCodes: this.settings.extraErrorCodes,
       description: 'Denial Alerter: denials forwarded to the central bus',
     });
-    const changes = props.whatChanged === false ? undefined : (props.changeEventPattern ?? changeEventPattern());
-    this.changeRules = changes
-      ? [
-          this.ruleTo('ChangeRule', undefined, { eventPattern: changes, description: 'Denial Alerter: policy changes ("what changed")' }),
-          this.ruleTo('CentralChangeRule', this.centralBus.eventBusName, { eventPattern: changes, description: 'Denial Alerter: policy changes forwarded to the central bus' }),
-        ]
-      : [];
+    const changes = props.whatChanged === false ? undefined : (props.changeEventPatterns ?? changeEventPatterns());
+    // One rule per pattern (EventBridge's pattern size quota); the first keeps the id the single rule had.
+    const shardId = (id: string, index: number) => (index === 0 ? id : `${id}${index + 1}`);
+    this.changeRules = (changes ?? []).flatMap((eventPattern, index) => [
+      this.ruleTo(shardId('ChangeRule', index), undefined, { eventPattern, description: 'Denial Alerter: policy changes ("what changed")' }),
+      this.ruleTo(shardId('CentralChangeRule', index), this.centralBus.eventBusName, { eventPattern, description: 'Denial Alerter: policy changes forwarded to the central bus' }),
+    ]);
     this.forwardedAlarmsRule = new Rule(this, 'ForwardedAlarms', {
       eventBus: this.centralBus,
       description: 'Denial Alerter: forwarders\' alarms (dead letters in member accounts and Regions) to the operations topic',
@@ -228,7 +249,7 @@ export class DenialAlerter extends Construct {
     if (props.organization) {
       this.rollout = new OrganizationRollout(this, 'Organization', {
         targets: props.organization.targets,
-        regions: [...new Set(['us-east-1', ...props.organization.regions])],
+        regions: organizationRegions(props.organization.regions),
         excludeAccounts: props.organization.excludeAccounts,
         callAs: props.organization.callAs,
         organizationId: props.organizationId!,
@@ -236,7 +257,7 @@ export class DenialAlerter extends Construct {
         handlerRoleArn: this.handler.role.roleArn,
         operationsTopic: this.operationsTopic.topic,
         extraErrorCodes: this.settings.extraErrorCodes,
-        changeEventPattern: changes,
+        changeEventPatterns: changes,
         configureStage: props.configureMemberStage,
       });
       this.grantMemberReads(readerRoleArnPattern, props.organizationId!);
@@ -284,6 +305,16 @@ export class DenialAlerter extends Construct {
       );
     }
     return rule;
+  }
+
+  /** Slack app mode: the handler reads the app secret and threads alerts; the interaction endpoint takes clicks. */
+  private slackApp(secretName: string): SlackInteractions {
+    const appSecret = Secret.fromSecretNameV2(this, 'SlackApp', secretName);
+    this.handler.function.addEnvironment(SLACK_APP_ENV.secretArn, appSecret.secretArn);
+    this.handler.role.addToPolicy(new PolicyStatement({ sid: 'SlackAppSecret', actions: ['secretsmanager:GetSecretValue'], resources: [`${appSecret.secretArn}-??????`] }));
+    const interactions = new SlackInteractions(this, 'SlackInteractions', { table: this.table.table, encryptionKey: this.key.key, appSecret });
+    new CfnOutput(this, 'SlackInteractionsUrl', { value: interactions.url.url, description: 'The Slack app\'s interactivity request URL (denial-alerter slack manifest --interactions-url <this>)' });
+    return interactions;
   }
 
   /** Each route's own webhook secret and topic, and nothing else. */

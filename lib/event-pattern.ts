@@ -17,6 +17,13 @@ export const CLOUDTRAIL_DETAIL_TYPES_FOR_RULE = ['AWS API Call via CloudTrail', 
  */
 export const AWS_SOURCE_FILTER = [{ prefix: 'aws.' }] as const;
 
+/**
+ * EventBridge "Event pattern size": 2,048 characters by default, 4,096 only after a Service Quotas increase (EventBridge
+ * User Guide, "Amazon EventBridge quotas"); a larger pattern makes PutRule fail. The pattern, written as compact JSON,
+ * must fit the default.
+ */
+export const EVENT_PATTERN_MAX_CHARACTERS = 2048;
+
 /** The event pattern; `extraErrorCodes` are the opt-in codes of the `extraErrorCodes` setting. */
 export function denialEventPattern(extraErrorCodes: readonly string[] = []): Record<string, unknown> {
   const rules = denialCandidateRules(extraErrorCodes);

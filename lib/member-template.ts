@@ -1,7 +1,7 @@
 /**
  * The template every member account and Region gets from the organization StackSet: the forwarder (denials, policy
- * changes and its own alarm to the central bus) and, in us-east-1 only (IAM is global), the `DenialAlerterReader`
- * role. Built as a CDK stack in its own stage and synthesized to a plain template: no assets, no bootstrap-version
+ * changes and its own alarm to the central bus) and, in the partition's IAM Region only (IAM is global: us-east-1,
+ * us-gov-west-1, cn-north-1), the `DenialAlerterReader` role. Built as a CDK stack in its own stage and synthesized to a plain template: no assets, no bootstrap-version
  * parameter, so member accounts need no `cdk bootstrap`.
  */
 import { mkdtempSync, rmSync } from 'node:fs';
@@ -11,8 +11,12 @@ import { App, Aws, CfnCondition, CfnParameter, CfnResource, CliCredentialsStackS
 import type { IConstruct } from 'constructs';
 import { DenialAlerterForwarder } from './constructs/denial-forwarder.js';
 import { ReaderRole } from './constructs/reader-role.js';
+import { readerRoleRegions } from './partition-regions.js';
 
-/** The one Region where the reader role is created (and which every rollout includes). */
+/**
+ * The commercial partition's Region where the reader role is created (and which every commercial rollout includes).
+ * @deprecated The role is created in the IAM Region of each partition: see `readerRoleRegions()`.
+ */
 export const READER_ROLE_REGION = 'us-east-1';
 
 /** The template's parameters; the StackSet fills them from the central stack. */
@@ -27,8 +31,8 @@ export const MEMBER_TEMPLATE_PARAMETERS = {
 export interface MemberTemplateProps {
   /** Opt-in extra error codes, the same as the central stack's. @default [] */
   readonly extraErrorCodes?: readonly string[];
-  /** The "what changed" pattern, forwarded by a second rule (the central construct passes `lib/change-pattern.ts`'s). @default no second rule */
-  readonly changeEventPattern?: Record<string, unknown>;
+  /** The "what changed" patterns, forwarded by one rule each (the central construct passes `lib/change-pattern.ts`'s). @default no change rules */
+  readonly changeEventPatterns?: ReadonlyArray<Record<string, unknown>>;
   /** Called with the member stage before synthesis (e.g. to add cdk-nag's checks). @default nothing */
   readonly configureStage?: (stage: Stage) => void;
 }
@@ -52,13 +56,14 @@ export class MemberStack extends Stack {
     const forwards = new CfnCondition(this, 'ForwardsHere', {
       expression: Fn.conditionNot(Fn.conditionAnd(Fn.conditionEquals(Aws.ACCOUNT_ID, centralAccountId), Fn.conditionEquals(Aws.REGION, centralRegion))),
     });
-    const readerRegion = new CfnCondition(this, 'ReaderRoleRegion', { expression: Fn.conditionEquals(Aws.REGION, READER_ROLE_REGION) });
+    // The reader role is created once per account, in the IAM Region of the account's partition.
+    const readerRegion = new CfnCondition(this, 'ReaderRoleRegion', { expression: Fn.conditionOr(...readerRoleRegions().map((region) => Fn.conditionEquals(Aws.REGION, region))) });
 
     this.forwarder = new DenialAlerterForwarder(this, 'Forwarder', {
       centralBusArn,
       extraErrorCodes: props.extraErrorCodes,
-      whatChanged: props.changeEventPattern !== undefined,
-      changeEventPattern: props.changeEventPattern,
+      whatChanged: props.changeEventPatterns !== undefined && props.changeEventPatterns.length > 0,
+      changeEventPatterns: props.changeEventPatterns,
     });
     this.readerRole = new ReaderRole(this, 'Reader', { handlerRoleArn, organizationId });
     conditionAll(this.forwarder, forwards);

@@ -5,6 +5,7 @@
 import type { Node } from 'constructs';
 import { resolveSettings, type Settings } from '../lambdas/core/config.js';
 import { parseAccountOrganizationalUnits, parseRoutes, type Route } from '../lambdas/core/routing.js';
+import { organizationRegions } from './partition-regions.js';
 
 /** Data events the optional trail can log. */
 export const TRAIL_DATA_EVENT_KINDS = ['s3', 'lambda'] as const;
@@ -14,6 +15,8 @@ export type TrailDataEventKind = (typeof TRAIL_DATA_EVENT_KINDS)[number];
 export interface StackConfig {
   /** Name of an existing Secrets Manager secret holding the Slack webhook URL. @default no Slack */
   readonly slackWebhookSecretName?: string;
+  /** Slack app mode: name of the JSON secret `{botToken, signingSecret, channel}`. @default incoming webhooks */
+  readonly slackAppSecretName?: string;
   /** Email addresses subscribed to the alert topic (`-c alertEmails=a@b.c` or a JSON array). @default [] */
   readonly alertEmails: readonly string[];
   /** Email addresses subscribed to the operations topic that receives the alarms. @default `alertEmails` */
@@ -32,6 +35,8 @@ export interface StackConfig {
   readonly organizationId?: string;
   /** Let the handler read principals' and resources' policies (read-only actions). @default false */
   readonly policyLookups: boolean;
+  /** Import alerts as AWS Security Hub findings (`BatchImportFindings` on the account's default product). @default false */
+  readonly securityHub: boolean;
   /** SQS messages per handler invocation. @default 1000 */
   readonly batchSize: number;
   /** ARN of the central event bus the forwarder sends to; overrides `centralAccount`/`centralRegion`. */
@@ -64,7 +69,10 @@ export interface StackConfig {
 export interface OrganizationRollout {
   /** The organization root (`r-…`) and/or organizational units (`ou-…`) whose accounts, current and future, get the stack. */
   readonly targets: readonly string[];
-  /** Regions the forwarder runs in; us-east-1 is always added (IAM, STS global endpoint and CloudFront events land there). */
+  /**
+   * Regions the forwarder runs in, all of one partition; the partition's IAM Region (us-east-1, us-gov-west-1,
+   * cn-north-1) is always added, and cn-northwest-1 in AWS China (IAM, STS global endpoint and CloudFront events).
+   */
   readonly regions: readonly string[];
   /** Accounts of those units to leave out. @default [] */
   readonly excludeAccounts: readonly string[];
@@ -164,6 +172,7 @@ export function stackConfigFrom(node: Node): StackConfig {
   const maxConcurrency = get('maxConcurrency');
   return {
     slackWebhookSecretName: optionalString('slackWebhookSecretName', /^[\w/+=.@-]{1,512}$/),
+    slackAppSecretName: optionalString('slackAppSecretName', /^[\w/+=.@-]{1,512}$/),
     alertEmails,
     opsEmails: emails('opsEmails') ?? alertEmails,
     settings,
@@ -174,6 +183,7 @@ export function stackConfigFrom(node: Node): StackConfig {
     organizationId,
     // The organization's member accounts are read through their reader roles: lookups are what the rollout is for.
     policyLookups: get('policyLookups') === undefined && organization ? true : boolean('policyLookups'),
+    securityHub: boolean('securityHub'),
     batchSize: number('batchSize', 1000, 1, 10_000),
     centralBusArn,
     centralAccount,
@@ -206,14 +216,22 @@ function organizationFrom(value: unknown, organizationId: string | undefined): O
   };
   const rollout: OrganizationRollout = {
     targets: list('targets', targets, ORGANIZATION_TARGET, 'root ids ("r-…") or organizational unit ids ("ou-…")', true),
-    // us-east-1 first: IAM, STS (global endpoint) and CloudFront denials are recorded there, and the reader role (IAM is
-    // global) is created there only.
-    regions: [...new Set(['us-east-1', ...list('regions', regions, REGION, 'Region names like "eu-west-1"', true)])],
+    // The partition's IAM Region first: IAM, STS (global endpoint) and CloudFront denials are recorded there, and the
+    // reader role (IAM is global) is created there only (lib/partition-regions.ts).
+    regions: regionsOf(list('regions', regions, REGION, 'Region names like "eu-west-1"', true), fail),
     excludeAccounts: list('excludeAccounts', excludeAccounts, ACCOUNT, '12-digit account ids', false),
     callAs: callAs === 'SELF' || callAs === 'DELEGATED_ADMIN' ? callAs : fail(`"callAs" must be "SELF" or "DELEGATED_ADMIN", got ${JSON.stringify(callAs)}`),
   };
   if (!organizationId) fail('needs context "organizationId" (aws organizations describe-organization --query Organization.Id): the reader role trusts only principals of that organization');
   return rollout;
+}
+
+function regionsOf(regions: string[], fail: (message: string) => never): string[] {
+  try {
+    return organizationRegions(regions);
+  } catch (error) {
+    return fail(`"regions": ${(error as Error).message}`);
+  }
 }
 
 /** Validates context `routes` with the routing module's own parser (the handler and `replay` use the same). */

@@ -24,5 +24,7 @@ for (const file of readdirSync(`${ROOT}lambdas`, { recursive: true, encoding: 'u
 await build(handlerBuildOptions(`${ROOT}lambdas/handler.ts`, `${ROOT}dist/handler/index.mjs`));
 // The same completion as NodejsFunction's after-bundling hook: lazy modules and data files beside index.mjs.
 for (const command of afterBundlingCommands(ROOT.replace(/\/$/, ''), `${ROOT}dist/handler`)) execSync(command, { cwd: ROOT, stdio: ['ignore', process.stderr, process.stderr] });
+// The command line, compiled (dist/ was emptied above).
+execFileSync(process.execPath, [`${ROOT}scripts/build-cli.mjs`], { cwd: ROOT, stdio: ['ignore', process.stderr, process.stderr] });
 // stderr: `npm pack --json` owns stdout.
 console.error(`dist/lib and dist/handler/index.mjs (${Math.round(statSync(`${ROOT}dist/handler/index.mjs`).size / 1024)} KiB) built`);

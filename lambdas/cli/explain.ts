@@ -8,11 +8,10 @@ import type { Denial } from '../core/types.js';
 import { diagnose } from '../core/iam-policy/diagnose.js';
 import { readRecords } from '../io/read-records.js';
 import { loadPolicyDirectory } from '../io/policy-directory.js';
-import { main } from './main.js';
-import { UsageError, type CliContext, type CliIo } from './command-kit.js';
-import { writeLine } from './output.js';
+import { UsageError, type CliContext } from './command-kit.js';
+import { writeLine } from '../terminal/output.js';
 import { checkInputPaths } from './input-paths.js';
-import { isTerminal, styleFor, terminalSafe, type Style } from './style.js';
+import { isTerminal, styleFor, terminalSafe, type Style } from '../terminal/style.js';
 
 const EXPLAIN_DESCRIPTION =
   'Reads CloudTrail records and says, per record, in input order, whether it is an authorization denial and, if so, who was denied what, on which resource, and which policy layer said no.';
@@ -114,9 +113,4 @@ export function explainLine(denial: Denial, style: Style): string {
   const layer = `[${denial.denyLayer ?? 'unknown'}, ${denial.denyKind ?? 'unknown'}]`;
   const resource = denial.resource ? ` → ${terminalSafe(denial.resource)}` : '';
   return `${style.red(style.bold('DENIED'))}  ${time}  ${style.bold(action)}  ${style.cyan(who)}${resource}  ${style.yellow(layer)}  ${style.dim(denial.fingerprint ?? '')}`;
-}
-
-/** Runs `explain` from its arguments (without the command name); returns the exit status. */
-export function runExplain(argv: string[], io: CliIo): Promise<number> {
-  return main(['explain', ...argv], io);
 }

@@ -23,6 +23,9 @@ const SESSION_ARN = /^arn:(aws[a-z-]*):sts::(\d{12}):assumed-role\/([^/]+)(?:\/(
  * `userIdentity.arn` shows it) becomes its role, matched with any role path.
  */
 export function principalFilter(value: string): PrincipalFilter {
+  if (!/^arn:[a-z-]+:[a-z0-9-]*:[^:]*:[^:]*:.+/.test(value.trim())) {
+    throw new UsageError(`--principal ${JSON.stringify(value)} is not an ARN: give a user, role or session ARN (arn:aws:iam::123456789012:role/deploy)`);
+  }
   const session = SESSION_ARN.exec(value.trim());
   if (!session) return { arn: value.trim() };
   const [, partition, account, role, sessionName] = session;

@@ -3,7 +3,7 @@
  * ARN columns share the rest, and a long ARN is shortened in its middle so both its account and its name show.
  */
 import Table from 'cli-table3';
-import { shortenMiddle, terminalSafe, type Style } from './style.js';
+import { shortenMiddle, terminalSafe, type Style } from '../terminal/style.js';
 
 interface Column {
   key: string;

@@ -3,16 +3,16 @@
  * that fits the terminal, JSON lines when piped or with `--json`; when nothing matches, the stored time range.
  */
 import type { Command } from 'commander';
-import { main } from './main.js';
-import { optionsFromParseArgs, valuesByFlagName, wholeNumber, type CliContext, type CliIo } from './command-kit.js';
+import { optionsFromParseArgs, valuesByFlagName, wholeNumber, type CliContext } from './command-kit.js';
 import { actionFilter, principalFilter, timeWindow, type ActionFilter, type PrincipalFilter } from './history-filters.js';
 import { renderHistoryTable } from './history-table.js';
-import { writeLine } from './output.js';
-import { connectStore, DEFAULT_DATA_DIR, embeddedDataDir, needsEmbeddedEmulator, STORE_HELP, STORE_OPTIONS, storeTargetOf, type StoreConnection, type StoreTarget } from './store-connection.js';
-import { readStoredRange, type StoredRange } from './stored-range.js';
-import { isTerminal, styleFor } from './style.js';
+import { writeLine } from '../terminal/output.js';
+import { connectStore, DEFAULT_DATA_DIR, embeddedDataDir, needsEmbeddedEmulator, STORE_HELP, STORE_OPTIONS, storeTargetOf, type StoreConnection, type StoreTarget } from '../replay/store-connection.js';
+import { readStoredRange, type StoredRange } from '../replay/stored-range.js';
+import { isTerminal, styleFor } from '../terminal/style.js';
 import { DynamoDbChangeStore } from '../adapters/dynamodb-change-store.js';
 import { formatChangeLine } from '../core/changes/format.js';
+import { printResponses } from './history-responses.js';
 
 /**
  * Without `--since`, a table elsewhere is searched this far back; the embedded store's default window is the event-time
@@ -27,6 +27,7 @@ const HISTORY_AFTER = `Examples:
   denial-alerter history --principal arn:aws:sts::123456789012:assumed-role/deploy/ci-run-42   (a session: its role)
 
 The embedded DynamoDB Local needs Java, also for reading; --endpoint or --table read an existing table without it.
+The same table answers the AWS CLI and PartiQL directly (by principal ARN, day, action, fingerprint): docs/history-table.md.
 Exit status: 0 (also when nothing matched: a hint on stderr names the stored time range), 2 on a usage error.`;
 
 interface HistoryFlags extends Record<string, unknown> {
@@ -39,6 +40,7 @@ interface HistoryFlags extends Record<string, unknown> {
   json?: boolean;
   changes?: boolean;
   resource?: string;
+  responses?: boolean;
 }
 
 /** Adds `history` to the program. */
@@ -56,7 +58,8 @@ export function registerHistoryCommand(program: Command, context: CliContext): C
     .option('--until <when>', 'end: same forms, after --since [now]')
     .option('--limit <n>', 'at most N denials', '50')
     .option('--changes', 'list the authorization changes ("what changed") touching --principal or --resource instead of denials')
-    .option('--resource <arn>', 'with --changes: a resource ARN (an S3 object means its bucket), a policy ARN or a VPC endpoint id');
+    .option('--resource <arn>', 'with --changes: a resource ARN (an S3 object means its bucket), a policy ARN or a VPC endpoint id')
+    .option('--responses', 'list the Slack responses instead (acknowledged, snoozed, expected, alerts kept silent), optionally of --fingerprint');
   command.optionsGroup('Output:');
   command.option('--json', 'JSON lines even on a terminal');
   for (const option of optionsFromParseArgs(STORE_OPTIONS, STORE_HELP, 'Where data is kept:')) command.addOption(option);
@@ -91,6 +94,10 @@ async function history(flags: HistoryFlags, { io, env }: CliContext): Promise<nu
     io.stderr.write('Starting DynamoDB Local (Java) to read the stored denials; --endpoint URL or --table NAME read an existing table without Java\n'),
   );
   try {
+    if (flags.responses) {
+      await printResponses(connection, { fingerprint: flags.fingerprint, ...timeWindow(flags.since, flags.until, nowMs, nowMs - DEFAULT_LOOKBACK_MS), limit }, io, Boolean(flags.json));
+      return 0;
+    }
     if (flags.changes) {
       // Changes come before the denials they explain: without --since, look a day before the stored range.
       const sinceMs = flags.since === undefined ? window.sinceMs - 86_400_000 : window.sinceMs;
@@ -101,6 +108,7 @@ async function history(flags: HistoryFlags, { io, env }: CliContext): Promise<nu
       return 0;
     }
     if (principal?.note) io.stderr.write(`--principal: ${principal.note}\n`);
+    connection.store.onLegacyPages = (message) => io.stderr.write(`note: ${message}\n`);
     const { items, capped } = await findDenials(connection, { principal, action, fingerprint: flags.fingerprint, ...window, limit }, nowMs);
     const style = styleFor(io.stdout, env);
     if (!flags.json && isTerminal(io.stdout)) {
@@ -175,9 +183,4 @@ function noMatchHint(connection: StoreConnection, window: { sinceMs: number; unt
 function terminalColumns(stream: unknown): number {
   const columns = (stream as { columns?: number }).columns;
   return columns && columns >= 40 ? columns : 80;
-}
-
-/** Runs `history` from its arguments (without the command name); returns the exit status. */
-export function runHistory(argv: string[], io: CliIo): Promise<number> {
-  return main(['history', ...argv], io);
 }

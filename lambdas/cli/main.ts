@@ -6,7 +6,7 @@ import { Command, CommanderError } from 'commander';
 import { readFileSync } from 'node:fs';
 import { UsageError, type CliContext, type CliIo } from './command-kit.js';
 import picocolors from 'picocolors';
-import { colourEnabled, styleFor } from './style.js';
+import { colourEnabled, styleFor } from '../terminal/style.js';
 
 export type { CliIo };
 
@@ -21,7 +21,15 @@ const COMMANDS = {
   explain: { summary: 'classify CloudTrail records: who was denied what, and which policy layer said no', load: async () => (await import('./explain.js')).registerExplainCommand },
   replay: { summary: 'run the whole pipeline (spike detection, DynamoDB, alerts) over CloudTrail files', load: async () => (await import('./replay-command.js')).registerReplayCommand },
   history: { summary: 'query the stored denials by principal, action, fingerprint or time', load: async () => (await import('./history.js')).registerHistoryCommand },
-  athena: { summary: "back-test an organization's CloudTrail on Amazon Athena, then replay what it extracts", load: async () => (await import('./athena.js')).registerAthenaCommand },
+  athena: {
+    summary: "back-test an organization's CloudTrail on Amazon Athena, then replay what it extracts",
+    load: async () => {
+      const { registerAthenaCommand } = await import('./athena.js');
+      return (program: Command, context: CliContext) => registerAthenaCommand(program, context, { replay: runReplay });
+    },
+  },
+  slack: { summary: 'Slack app mode: print the app manifest, check the bot token and channel', load: async () => (await import('./slack.js')).registerSlackCommand },
+  preflight: { summary: 'check the target account and Region before cdk deploy (trail, quotas, bootstrap, organization, secrets)', load: async () => (await import('./preflight.js')).registerPreflightCommand },
   status: { summary: 'the last canary per account and Region (blind ones first) and the last blinding change seen', load: async () => (await import('./status.js')).registerStatusCommand },
 } as const satisfies Record<string, { summary: string; load: () => Promise<(program: Command, context: CliContext) => Command> }>;
 
@@ -85,6 +93,21 @@ export async function main(argv: string[], io: CliIo): Promise<number> {
     io.stderr.write(`${style.red(`${who}: ${(error as Error).message}`)}\n`);
     return 1;
   }
+}
+
+/** Runs `replay` from its arguments (without the command name); returns the exit status. */
+export function runReplay(argv: string[], io: CliIo): Promise<number> {
+  return main(['replay', ...argv], io);
+}
+
+/** Runs `explain` from its arguments (without the command name); returns the exit status. */
+export function runExplain(argv: string[], io: CliIo): Promise<number> {
+  return main(['explain', ...argv], io);
+}
+
+/** Runs `history` from its arguments (without the command name); returns the exit status. */
+export function runHistory(argv: string[], io: CliIo): Promise<number> {
+  return main(['history', ...argv], io);
 }
 
 function terminalWidth(stream: unknown): number {

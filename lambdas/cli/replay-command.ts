@@ -7,11 +7,13 @@ import { realpath, rename } from 'node:fs/promises';
 import { resolveSettings, SettingsError, type Settings, type SuppressionRule } from '../core/config.js';
 import { loadPolicyDirectory, type PolicyDirectory } from '../io/policy-directory.js';
 import { optionsFromParseArgs, UsageError, valuesByFlagName, wholeNumber, type CliContext } from './command-kit.js';
+import { bothObservers, PACKAGE_VERSION, startFindingFiles } from './finding-files.js';
 import { checkInputPaths } from './input-paths.js';
-import { replayPipeline, type ReplayObserver } from './replay.js';
-import { createReplayNotifier, NOTIFY_HELP, NOTIFY_OPTIONS } from './replay-notifier.js';
-import { readSettingsFile } from './settings-file.js';
-import { STORE_HELP, STORE_OPTIONS, storeTargetOf } from './store-connection.js';
+import { replayPipeline, type ReplayObserver } from '../replay/pipeline.js';
+import { createReplayNotifier, NOTIFY_HELP, NOTIFY_OPTIONS } from '../replay/notifier.js';
+import { readSettingsFile } from '../replay/settings-file.js';
+import { STORE_HELP, STORE_OPTIONS, storeTargetOf } from '../replay/store-connection.js';
+import { SLACK_APP_REPLAY_FLAGS, withReplaySlackApp } from './replay-slack-app.js';
 
 const REPLAY_DESCRIPTION =
   'Runs the same pipeline as the deployed Lambda (classification, spike detection, DynamoDB history and alert state) over CloudTrail files and directories, ' +
@@ -33,6 +35,8 @@ type ReplayFlags = Record<string, unknown> & {
   batchSize: string;
   deadLetter: string;
   report?: string;
+  asff?: string;
+  ocsf?: string;
   settings?: string;
   policies?: string;
   suppress?: string[];
@@ -52,7 +56,9 @@ export function registerReplayCommand(program: Command, context: CliContext): Co
     .option('--no-progress', 'no progress bar (shown on a terminal only, on stderr)')
     .option('--batch-size <n>', 'denials and changes per batch, as the Lambda receives them from SQS (other records are counted and skipped, as the rules skip them)', '500')
     .option('--dead-letter <file>', 'where unreadable records, records not stored and undelivered alerts are kept for a later replay', 'denial-alerter-dead-letter.jsonl')
-    .option('--report <file.html>', 'also write a self-contained HTML report: denials per minute per top fingerprint, alerts marked, summary table');
+    .option('--report <file.html>', 'also write a self-contained HTML report: denials per minute per top fingerprint, alerts marked, summary table')
+    .option('--asff <file>', 'also write the alerts as AWS Security Hub findings (ASFF), one JSON object per line')
+    .option('--ocsf <file>', 'also write the alerts as OCSF 1.1.0 Detection Findings, one JSON object per line');
   command.optionsGroup(GROUPS.rules);
   command
     .option('--threshold <n>', 'denials of one fingerprint within the window that alert [5]')
@@ -68,6 +74,7 @@ export function registerReplayCommand(program: Command, context: CliContext): Co
     .option('--settings <file>', 'JSON settings file (flags win over it)')
     .option('--policies <dir>', "evaluate each alert's denial against policy documents on disk (layout: docs/policies.md)");
   for (const option of optionsFromParseArgs(NOTIFY_OPTIONS, NOTIFY_HELP, GROUPS.notify)) command.addOption(option);
+  for (const [flag, help] of Object.values(SLACK_APP_REPLAY_FLAGS)) command.addOption(new Option(flag, help).helpGroup(GROUPS.notify));
   for (const option of optionsFromParseArgs(STORE_OPTIONS, STORE_HELP, GROUPS.store)) command.addOption(option);
   command.addOption(new Option('--fresh', 'empty the embedded emulator\'s data directory first (what npm start does with its own directory)').helpGroup(GROUPS.store));
   command.addHelpText('after', `\n${REPLAY_AFTER}`);
@@ -97,7 +104,9 @@ export function registerReplayCommand(program: Command, context: CliContext): Co
     } catch (error) {
       throw new UsageError((error as Error).message);
     }
+    notifier = withReplaySlackApp(notifier, flags as { slackChannel?: string; slackApiUrl?: string }, env);
     const report = flags.report ? await startReport(flags.report, settings) : null;
+    const findings = startFindingFiles({ asff: flags.asff, ocsf: flags.ocsf }, settings, PACKAGE_VERSION);
     const inputs = await setAsideDeadLetterInput(paths, flags.deadLetter, (line) => io.stderr.write(`${line}\n`));
     context.status = await replayPipeline(
       {
@@ -110,10 +119,14 @@ export function registerReplayCommand(program: Command, context: CliContext): Co
         store,
         notifier,
         policies,
-        observer: report?.observer,
+        observer: bothObservers(report?.observer, findings?.observer),
       },
       io,
     );
+    if (findings) {
+      const written = await findings.close();
+      io.stderr.write(`Findings written: ${written.asff} ASFF, ${written.ocsf} OCSF${written.skipped ? ` (${written.skipped} alerts without an account id have no ASFF finding)` : ''}\n`);
+    }
     if (report) {
       await report.write();
       io.stderr.write(`Report written to ${flags.report}\n`);

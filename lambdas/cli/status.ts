@@ -8,8 +8,8 @@ import { DynamoDBDocumentClient, ScanCommand } from '@aws-sdk/lib-dynamodb';
 import { DynamoDbCanaryStore } from '../adapters/dynamodb-canary-store.js';
 import { checkCanary, DEFAULT_OVERDUE_MINUTES, type CanaryState } from '../core/canary/overdue.js';
 import { optionsFromParseArgs, valuesByFlagName, type CliContext } from './command-kit.js';
-import { writeLine } from './output.js';
-import { connectStore, STORE_HELP, STORE_OPTIONS, storeTargetOf } from './store-connection.js';
+import { writeLine } from '../terminal/output.js';
+import { connectStore, STORE_HELP, STORE_OPTIONS, storeTargetOf } from '../replay/store-connection.js';
 
 /** One account and Region as `status` shows it. */
 export interface CanaryStatusLine {

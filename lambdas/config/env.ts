@@ -25,6 +25,12 @@ export type HandlerEnvName = (typeof HANDLER_ENV)[keyof typeof HANDLER_ENV];
  */
 export const POLICY_LOOKUPS_ENV = 'POLICY_LOOKUPS';
 
+/** Slack app mode (context `slackAppSecretName`): the secret's ARN; without it, Slack is incoming webhooks as before. */
+export const SLACK_APP_ENV = {
+  /** ARN of the JSON secret `{botToken, signingSecret, channel}` (never its value). */
+  secretArn: 'SLACK_APP_SECRET_ARN',
+} as const;
+
 /**
  * Optional routing variables (set by the stack from the `routes` and `accountOrganizationalUnits` context). Without
  * `routes`, one default route takes `ALERT_TOPIC_ARN` and `SLACK_WEBHOOK_SECRET_ARN`.

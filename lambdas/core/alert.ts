@@ -1,4 +1,5 @@
 import type { Diagnosis } from './iam-policy/diagnose.js';
+import type { ServiceRefusal } from './service-rules/service-refusal.js';
 import type { DenyKind, DenyLayer } from './types.js';
 
 /**
@@ -149,6 +150,8 @@ export interface AlertSummary {
   authorizationDetailsUrl?: string | null;
   /** The route that chose this alert's channels. */
   route?: string;
+  /** A refusal no policy change fixes (cross-account PassRole, failed authentication): every path says so and what does. */
+  serviceRefusal?: ServiceRefusal;
   /** Set on a `blinding` alert: the change that blinds the alerter (rendered by `render/blinding.ts`). */
   blinding?: BlindingFacts;
 }

@@ -9,6 +9,7 @@ import { fingerprintOf } from './fingerprint.js';
 import { accountOfPrincipalArn, principalOfArn, resolvePrincipal } from './principal.js';
 import { iamResourceArn, partitionOf, partitionOfArn, resourceFromRequest } from './resource-arn.js';
 import { resourceFamily } from './resource-family.js';
+import { refusalAction, serviceRefusalOf } from './service-rules/service-refusal.js';
 import { consoleSessionOf } from './spike/suppression.js';
 import type { CloudTrailRecord, Denial } from './types.js';
 import { textOf as text } from './text.js';
@@ -70,13 +71,17 @@ export function classify(record: CloudTrailRecord, options: ClassifyOptions = {}
     correlatedEventId: null,
     consoleSession: consoleSessionOf(record),
     readOnly: typeof record.readOnly === 'boolean' ? record.readOnly : null,
+    serviceRefusal: null,
   };
   if (!denied) {
     base.action = resolveAction(null, base.eventSource, base.eventName);
     return base;
   }
   const message = parseDenyMessage(errorMessage);
-  const action = resolveAction(message.action, base.eventSource, base.eventName);
+  // A refusal no policy lifts names its own action (`iam:PassRole` for a role passed across accounts) and resource.
+  const refusal = serviceRefusalOf(record, { errorMessage, eventSource: base.eventSource, eventName: base.eventName, accountId: principal.accountId ?? accountOfPrincipalArn(message.principalArn) });
+  base.serviceRefusal = refusal;
+  const action = refusalAction(refusal) ?? resolveAction(message.action, base.eventSource, base.eventName);
   // A record without userIdentity still names its caller in the message: a session counts as its role.
   const messagePrincipal = principal.principalType === 'AWSAccount' ? null : principalOfArn(message.principalArn);
   const principalArn = principal.principalArn ?? messagePrincipal;
@@ -85,6 +90,7 @@ export function classify(record: CloudTrailRecord, options: ClassifyOptions = {}
   const partition = partitionOfArn(principal.callerArn ?? message.principalArn) ?? partitionOf(base.region);
   const arnContext = { partition, region: base.region ?? '', account: recipientAccountId ?? accountId ?? '' };
   const resource =
+    refusal?.passedRoleArn ??
     message.resource ??
     (message.wordedResource ? iamResourceArn(message.wordedResource, arnContext) : null) ??
     (service ? resourceFromRequest(record, service, arnContext) : null);

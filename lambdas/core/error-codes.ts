@@ -28,11 +28,23 @@ export const DENIAL_ERROR_CODE_PREFIX = 'AccessDenied';
 export const DENIAL_ERROR_CODE_SUFFIXES = ['UnauthorizedOperation', 'AccessDenied'] as const;
 
 /**
- * Codes that are a denial from one service whatever the message says (event source → codes). SNS's authorization
- * refusal is `AuthorizationError` ("User: … is not authorized to perform: SNS:Publish on resource: …").
+ * Codes that are a denial from one service whatever the message says (event source → codes), each from the service's
+ * own API reference. The EventBridge rule (`lib/event-pattern.ts`) and the Athena predicate
+ * (`athena/denial-predicate.ts`) are written from this table, so the three agree.
  */
 export const SERVICE_DENIAL_ERROR_CODES: Readonly<Record<string, readonly string[]>> = {
+  // SNS API Reference, Publish, Errors: "AuthorizationError: Indicates that the user has been denied access to the
+  // requested resource." (HTTP 403), with IAM's "is not authorized to perform: SNS:Publish" message.
   'sns.amazonaws.com': ['AuthorizationError'],
+  // AWS Resource Explorer API Reference, UnauthorizedException: "The principal making the request isn't permitted to
+  // perform the operation." (HTTP 401)
+  'resource-explorer-2.amazonaws.com': ['UnauthorizedException'],
+  // API Gateway (REST management API) Reference, UnauthorizedException: "The request is denied because the caller has
+  // insufficient permissions." (HTTP 401)
+  'apigateway.amazonaws.com': ['UnauthorizedException'],
+  // AWS Resource Groups API Reference, ForbiddenException: "The caller isn't authorized to make the request. Check
+  // permissions." (HTTP 403)
+  'resource-groups.amazonaws.com': ['ForbiddenException'],
 };
 
 /**

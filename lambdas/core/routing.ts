@@ -45,6 +45,11 @@ export interface Route {
   slackWebhookSecretName?: string;
   /** SNS topic ARN. */
   snsTopicArn?: string;
+  /**
+   * Slack app mode (`slackAppSecretName`): the channel id (`C…`/`G…`) this route's alerts are threaded in;
+   * {@link APP_SECRET_CHANNEL} for the app secret's own channel. @default the app secret's channel
+   */
+  slackChannel?: string;
   /** Also try the following routes after this one matched. @default false */
   continue?: boolean;
 }
@@ -68,6 +73,9 @@ export function routingFactsOf(alert: AlertSummary, base: RoutingFacts): Routing
   return principalTags && base.principalTags === undefined ? { ...base, principalTags } : base;
 }
 
+/** `slackChannel` of a route that posts to the Slack app secret's own channel (the default route in app mode). */
+export const APP_SECRET_CHANNEL = 'app-secret-channel';
+
 /** The name of the route built from a single topic and secret when no routes are configured. */
 export const DEFAULT_ROUTE_NAME = 'default';
 
@@ -75,7 +83,7 @@ export const DEFAULT_ROUTE_NAME = 'default';
  * The routes in force: the configured ones, or else one default route over `fallback`'s topic and Slack secret (none
  * when it has neither: alerts are then only logged and counted).
  */
-export function routesInForce(routes: readonly Route[] | undefined, fallback: Pick<Route, 'snsTopicArn' | 'slackWebhookSecretArn' | 'slackWebhookSecretName'>): Route[] {
+export function routesInForce(routes: readonly Route[] | undefined, fallback: Pick<Route, 'snsTopicArn' | 'slackWebhookSecretArn' | 'slackWebhookSecretName' | 'slackChannel'>): Route[] {
   if (routes !== undefined && routes.length > 0) return [...routes];
   const channels = Object.fromEntries(Object.entries(fallback).filter(([, value]) => Boolean(value)));
   return Object.keys(channels).length > 0 ? [{ name: DEFAULT_ROUTE_NAME, ...channels }] : [];
@@ -124,14 +132,14 @@ export function snsChannelId(topicArn: string): string {
 /** The channel ids one route delivers to. */
 export function channelsOfRoute(route: Route): string[] {
   const channels: string[] = [];
-  if (route.slackWebhookSecretArn !== undefined || route.slackWebhookSecretName !== undefined) {
+  if (route.slackWebhookSecretArn !== undefined || route.slackWebhookSecretName !== undefined || route.slackChannel !== undefined) {
     channels.push(slackChannelId(route.name));
   }
   if (route.snsTopicArn !== undefined) channels.push(snsChannelId(route.snsTopicArn));
   return channels;
 }
 
-const ROUTE_KEYS = ['name', 'match', 'slackWebhookSecretArn', 'slackWebhookSecretName', 'snsTopicArn', 'continue'] as const;
+const ROUTE_KEYS = ['name', 'match', 'slackWebhookSecretArn', 'slackWebhookSecretName', 'snsTopicArn', 'slackChannel', 'continue'] as const;
 const MATCH_KEYS = [
   'accounts',
   'organizationalUnits',
@@ -234,6 +242,9 @@ function parseRoute(value: unknown, where: string, names: Set<string>): Route {
   }
   if (value.snsTopicArn !== undefined) {
     route.snsTopicArn = patterned(value.snsTopicArn, `${at}.snsTopicArn`, TOPIC_ARN, 'an SNS topic ARN');
+  }
+  if (value.slackChannel !== undefined) {
+    route.slackChannel = patterned(value.slackChannel, `${at}.slackChannel`, /^[CG][A-Z0-9]{6,20}$/, 'a Slack channel id (C… or G…; Slack app mode)');
   }
   if (value.continue !== undefined) {
     if (typeof value.continue !== 'boolean') throw new RouteConfigError(`${at}.continue must be true or false`);

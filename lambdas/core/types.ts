@@ -4,6 +4,8 @@
  * Nothing here imports the AWS SDK: these types describe JSON as CloudTrail writes it.
  */
 
+import type { ServiceRefusal } from './service-rules/service-refusal.js';
+
 /** A CloudTrail record as written to S3 or carried in an EventBridge event's `detail`. Loosely typed on purpose. */
 export interface CloudTrailRecord {
   eventID?: string;
@@ -133,4 +135,9 @@ export interface Denial extends PrincipalInfo {
   consoleSession: boolean;
   /** CloudTrail's `readOnly` (the call only reads), or null when the record does not say. */
   readOnly: boolean | null;
+  /**
+   * A refusal no policy can lift (cross-account PassRole, a failed authentication), or null when a policy may decide
+   * it. See `service-rules/service-refusal.ts`.
+   */
+  serviceRefusal: ServiceRefusal | null;
 }

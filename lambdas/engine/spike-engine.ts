@@ -23,6 +23,7 @@ import { aggregateByFingerprint, buildAlertSummary, type FingerprintBatch, type 
 import { decideCardinality } from '../core/spike/cardinality.js';
 import { decideSpikes, EMPTY_SPIKE_STATE, windowCount, type SpikeDecision } from '../core/spike/spike-rules.js';
 import { BUILT_IN_SUPPRESSIONS, compileSuppressions } from '../core/spike/suppression.js';
+import { ownRoleNotice, ownRoleOf, type OwnRoleNotice, type OwnRoles } from '../core/service-rules/own-roles.js';
 import { UNKNOWN_RESOURCE, windowContextOf, type ContextRecord } from '../core/spike/window-context.js';
 import type { CloudTrailRecord, Denial } from '../core/types.js';
 import type { AlertEnricher, AlertSource, RecordObserver } from './alert-enrichment.js';
@@ -85,6 +86,10 @@ export interface SpikeEngineDeps {
   log?: (level: 'info' | 'warn' | 'error', message: string, details?: Record<string, unknown>) => void;
   /** Waits between conflicting decision attempts; injectable for tests. */
   sleep?: (ms: number) => Promise<void>;
+  /** The alerter's own roles: their denials are kept in history, never counted, and reported once per batch. */
+  ownRoles?: OwnRoles;
+  /** Receives one operations notice per own-role key and batch. @default a `warn` log line */
+  onOwnRoleDenial?: (notice: OwnRoleNotice) => Promise<void> | void;
 }
 
 /** The engine's surface. */
@@ -185,9 +190,12 @@ export function createSpikeEngine(deps: SpikeEngineDeps): SpikeEngine {
     const oldestCounted = nowMs - (COUNTER_HORIZON_MINUTES - settings.windowMinutes - SPARKLINE_MINUTES) * 60_000;
     const history: HistoryEntry[] = [];
     const counted: TimedDenial[] = [];
+    const ownNotices = new Map<string, OwnRoleNotice>();
     for (const timed of byId.values()) {
       const distrust = clock === 'arrival' ? distrustOf(timed.timeMs, nowMs, oldestCounted) : null;
-      const suppressedBy = explainedKms.has(timed.denial.eventId) ? `hidden-deny-of:${timed.denial.correlatedEventId}` : suppressionOf(timed.denial);
+      const ownRole = deps.ownRoles ? ownRoleOf(timed.denial, deps.ownRoles) : null;
+      if (ownRole) ownNotices.set(ownRoleNotice(timed.denial, ownRole).key, ownRoleNotice(timed.denial, ownRole));
+      const suppressedBy = ownRole ? `own-role:${ownRole}` : explainedKms.has(timed.denial.eventId) ? `hidden-deny-of:${timed.denial.correlatedEventId}` : suppressionOf(timed.denial);
       history.push({ denial: timed.denial, timeMs: timed.timeMs, suppressedBy, distrust });
       if (distrust) stats.untrusted++;
       else if (suppressedBy) stats.suppressed++;
@@ -196,6 +204,14 @@ export function createSpikeEngine(deps: SpikeEngineDeps): SpikeEngine {
 
     // 1. History first: an event counted is always in history (window context reads it back).
     await store.putHistory(history, Math.floor(nowMs / 1000) + settings.historyDays * 86_400);
+    for (const notice of ownNotices.values()) {
+      try {
+        if (deps.onOwnRoleDenial) await deps.onOwnRoleDenial(notice);
+        else log('warn', notice.message, { ownRole: notice.role, key: notice.key });
+      } catch (error) {
+        log('error', 'own-role notice not delivered', { key: notice.key, error: (error as Error).message });
+      }
+    }
 
     // 2. Counters and decisions per key. Keys fail independently; a failure fails the batch after the others are done
     //    (their alerts are committed and will be delivered from the outbox).

@@ -21,6 +21,7 @@ import { parser } from 'stream-json/core/parser.js';
 import { pick } from 'stream-json/core/filters/pick.js';
 import { streamArray } from 'stream-json/core/streamers/stream-array.js';
 import { splitJsonSequence, unwrapDocument, type Unwrapped } from '../core/unwrap.js';
+import { once, readWholeIfSmall, WHOLE_INFLATED_BYTES } from './whole-file.js';
 
 /** Where an input item stood: file (or `-` for stdin), line (1-based) and, inside a document, index (0-based). */
 export interface InputLocation {
@@ -188,6 +189,17 @@ function fileError(path: string, error: unknown, what: 'file' | 'directory' | 'l
 }
 
 async function* readFile(path: string, settings: ReadOptions): AsyncGenerator<InputItem> {
+  // A small file (CloudTrail's S3 files are a few hundred KB) is read and inflated whole (whole-file.ts).
+  const whole = await readWholeIfSmall(path, Math.min(WHOLE_INFLATED_BYTES, settings.maxInflatedBytes ?? DEFAULTS.maxInflatedBytes));
+  if (whole) {
+    settings.onBytes?.(whole.diskBytes);
+    try {
+      yield* readSource(once(whole.content), path, settings);
+    } catch (error) {
+      yield { kind: 'error', error: `cannot read ${path}: ${(error as Error).message}`, location: { source: path, line: 0 } };
+    }
+    return;
+  }
   let gzip: boolean;
   try {
     const handle = await open(path, 'r');

@@ -6,7 +6,7 @@ import type { AlertSummary } from '../core/alert.js';
 import { classify } from '../core/classify.js';
 import type { Settings } from '../core/config.js';
 import type { CloudTrailRecord } from '../core/types.js';
-import type { ReplayObserver, ReplaySummary } from '../cli/replay.js';
+import type { ReplayObserver, ReplaySummary } from '../replay/pipeline.js';
 
 /** One fingerprint's description and its counts. */
 export interface FingerprintSeries {

@@ -1,14 +1,15 @@
-import { Aws, CfnOutput, Duration, RemovalPolicy, Stack, Validations } from 'aws-cdk-lib';
+import { Aws, CfnOutput, Duration, RemovalPolicy, Stack, Token, Validations } from 'aws-cdk-lib';
 import { CfnWorkGroup } from 'aws-cdk-lib/aws-athena';
 import { CfnDatabase, CfnTable } from 'aws-cdk-lib/aws-glue';
 import { AccountRootPrincipal, PolicyStatement, Role, type IPrincipal } from 'aws-cdk-lib/aws-iam';
 import { Key, type IKey } from 'aws-cdk-lib/aws-kms';
 import { BlockPublicAccess, Bucket, BucketEncryption, CfnBucket, ObjectOwnership } from 'aws-cdk-lib/aws-s3';
-import { RegionInfo } from 'aws-cdk-lib/region-info';
 import { Construct } from 'constructs';
 import { dayPartition, organizationLogsLocation, resolveBacktestSpec, type BacktestSpec } from '../../lambdas/core/athena/backtest-spec.js';
 import { CLOUDTRAIL_STORAGE, glueColumns, PARTITION_KEYS, projectionProperties } from '../../lambdas/core/athena/ddl.js';
 import { AthenaInputError } from '../../lambdas/core/athena/sql-text.js';
+import { partitionById, partitionOfRegion } from '../../lambdas/core/partition.js';
+import { checkAwsLimits } from '../limits/limit-checks.js';
 
 /** Props of {@link Backtest}: where the organization trail writes, and the limits of a back-test. */
 export interface BacktestProps {
@@ -73,10 +74,11 @@ export class Backtest extends Construct {
 
   constructor(scope: Construct, id: string, props: BacktestProps) {
     super(scope, id);
+    checkAwsLimits(this);
     const databaseName = props.databaseName ?? DEFAULTS.databaseName;
     const tableName = props.tableName ?? DEFAULTS.tableName;
     const workGroupName = props.workGroupName ?? DEFAULTS.workGroupName;
-    this.spec = specOf(props, databaseName, tableName);
+    this.spec = specOf(props, databaseName, tableName, Stack.of(this).region);
     const stack = Stack.of(this);
 
     this.encryptionKey =
@@ -218,7 +220,7 @@ export class Backtest extends Construct {
   }
 }
 
-function specOf(props: BacktestProps, database: string, table: string): BacktestSpec {
+function specOf(props: BacktestProps, database: string, table: string, stackRegion: string): BacktestSpec {
   const historyStart = props.historyStart ?? DEFAULTS.historyStart;
   const sinceMs = Date.parse(`${historyStart}T00:00:00Z`);
   if (Number.isNaN(sinceMs)) throw new Error(`context backtest.historyStart "${historyStart}": expected yyyy-mm-dd`);
@@ -234,7 +236,8 @@ function specOf(props: BacktestProps, database: string, table: string): Backtest
       untilMs: sinceMs + 1,
       output: 's3://unused/',
       accountProjection: 'injected',
-      regions: props.regions ?? RegionInfo.regions.filter((region) => region.partition === 'aws').map((region) => region.name),
+      // Every Region of the stack's partition when it is known at synth (the stack's env), else commercial.
+      regions: props.regions ?? [...(partitionOfRegion(Token.isUnresolved(stackRegion) ? null : stackRegion) ?? partitionById('aws')!).regions],
     });
   } catch (error) {
     if (error instanceof AthenaInputError) throw new Error(`context backtest: ${error.message.replace(/^--(bucket|prefix|organization-id|regions|database|table)/, (_, key: string) => BACKTEST_CONTEXT_KEYS[key] ?? key)}`);

@@ -3,7 +3,8 @@ import { Alarm, ComparisonOperator, TreatMissingData } from 'aws-cdk-lib/aws-clo
 import { PolicyStatement, Role, ServicePrincipal } from 'aws-cdk-lib/aws-iam';
 import type { Queue } from 'aws-cdk-lib/aws-sqs';
 import { Construct } from 'constructs';
-import { changeEventPattern } from '../change-pattern.js';
+import { changeEventPatterns } from '../change-pattern.js';
+import { checkAwsLimits } from '../limits/limit-checks.js';
 import { DenialRule } from './denial-rule.js';
 import { EncryptedQueue } from './encrypted-queue.js';
 
@@ -31,8 +32,8 @@ export interface DenialAlerterForwarderProps {
   readonly extraErrorCodes?: readonly string[];
   /** Forward policy-change events ("what changed", docs/what-changed.md) with a second rule. @default true */
   readonly whatChanged?: boolean;
-  /** The pattern of those events. @default `changeEventPattern()` of `lib/change-pattern.ts` */
-  readonly changeEventPattern?: Record<string, unknown>;
+  /** The patterns of those events, one rule each. @default `changeEventPatterns()` of `lib/change-pattern.ts` */
+  readonly changeEventPatterns?: ReadonlyArray<Record<string, unknown>>;
 }
 
 /**
@@ -43,8 +44,8 @@ export interface DenialAlerterForwarderProps {
 export class DenialAlerterForwarder extends Construct {
   /** The denial rule on the default bus. */
   public readonly rule: DenialRule;
-  /** The rule for the "what changed" events, when a pattern was given. */
-  public readonly changeRule?: DenialRule;
+  /** The rules for the "what changed" events (one per pattern), when patterns were given. */
+  public readonly changeRules: readonly DenialRule[];
   /** Forwards this forwarder's alarm state changes to the central bus, so the operations topic hears them. */
   public readonly alarmRule: DenialRule;
   /** Lets EventBridge put events on the central bus (required for another Region, and for another account). */
@@ -56,6 +57,7 @@ export class DenialAlerterForwarder extends Construct {
 
   constructor(scope: Construct, id: string, props: DenialAlerterForwarderProps) {
     super(scope, id);
+    checkAwsLimits(this);
     // SQS-managed encryption: no KMS key to pay for in every account and Region.
     this.deadLetterQueue = new EncryptedQueue(this, 'ForwardDeadLetter').queue;
     this.role = new Role(this, 'PutEventsRole', { assumedBy: new ServicePrincipal('events.amazonaws.com'), description: 'Denial Alerter: forwards denials to the central bus' });
@@ -72,21 +74,23 @@ export class DenialAlerterForwarder extends Construct {
       extraErrorCodes: props.extraErrorCodes,
       target: target('CentralBus'),
     });
-    const changes = props.whatChanged === false ? undefined : (props.changeEventPattern ?? changeEventPattern());
-    if (changes) {
-      this.changeRule = new DenialRule(this, 'ChangeRule', {
-        description: 'Denial Alerter forwarder: policy changes ("what changed") to the central bus',
-        eventPattern: changes,
-        target: target('CentralBus'),
-      });
-    }
+    const changes = props.whatChanged === false ? [] : (props.changeEventPatterns ?? changeEventPatterns());
+    // One rule per pattern (EventBridge's pattern size quota); the first keeps the id the single rule had.
+    this.changeRules = changes.map(
+      (eventPattern, index) =>
+        new DenialRule(this, index === 0 ? 'ChangeRule' : `ChangeRule${index + 1}`, {
+          description: 'Denial Alerter forwarder: policy changes ("what changed") to the central bus',
+          eventPattern,
+          target: target('CentralBus'),
+        }),
+    );
     this.alarmRule = new DenialRule(this, 'AlarmRule', {
       description: 'Denial Alerter forwarder: its alarms to the central bus (operations topic)',
       eventPattern: alarmStatePattern(),
       target: target('CentralBus'),
       state: 'ENABLED',
     });
-    const rules = [this.rule, this.changeRule, this.alarmRule].filter((rule): rule is DenialRule => rule !== undefined);
+    const rules = [this.rule, ...this.changeRules, this.alarmRule];
     this.deadLetterQueue.addToResourcePolicy(
       new PolicyStatement({
         sid: 'EventBridgeDeadLetter',

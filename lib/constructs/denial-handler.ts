@@ -12,10 +12,12 @@ import type { Queue } from 'aws-cdk-lib/aws-sqs';
 import { Construct } from 'constructs';
 import { fileURLToPath } from 'node:url';
 import { afterBundlingCommands, HANDLER_BUNDLING, HANDLER_ENTRY, prebuiltHandlerDirectory } from './handler-bundling.js';
-import { HANDLER_ENV, POLICY_LOOKUPS_ENV } from '../../lambdas/config/env.js';
+import { HANDLER_ENV, POLICY_LOOKUPS_ENV, ROUTING_ENV } from '../../lambdas/config/env.js';
+import { HandlerConfiguration, splitEnvironment } from './handler-configuration.js';
 import { METRICS } from '../../lambdas/config/metrics.js';
 import type { Settings } from '../../lambdas/core/config.js';
 import { policyLookupGrants } from '../policy-lookups.js';
+import { TABLE_SCHEMA } from '../../lambdas/adapters/table-schema.js';
 
 export interface DenialHandlerProps {
   /** History, counters and alert state. */
@@ -68,6 +70,8 @@ export class DenialHandler extends Construct {
   public readonly function: LambdaFunction;
   public readonly role: Role;
   public readonly logGroup: LogGroup;
+  /** The configuration that did not fit Lambda's 4 KB environment, as a layer, when there was such configuration. */
+  public readonly configuration?: HandlerConfiguration;
 
   constructor(scope: Construct, id: string, props: DenialHandlerProps) {
     super(scope, id);
@@ -86,6 +90,21 @@ export class DenialHandler extends Construct {
     }
     if (props.policyLookups) this.grantPolicyLookups(props.organizationId);
 
+    // Lambda takes 4 KB of environment in all: what grows with the configuration moves to a file in a layer when needed.
+    const split = splitEnvironment({
+      [HANDLER_ENV.tableName]: props.table.tableName,
+      [HANDLER_ENV.snsTopicArn]: props.topic.topicArn,
+      [HANDLER_ENV.alertDeadLetterQueueUrl]: props.alertDeadLetterQueue.queueUrl,
+      [HANDLER_ENV.recordDeadLetterQueueUrl]: props.recordDeadLetterQueue.queueUrl,
+      [HANDLER_ENV.settings]: JSON.stringify(props.settings),
+      ...(props.slackWebhookSecret ? { [HANDLER_ENV.slackWebhookSecretArn]: props.slackWebhookSecret.secretArn } : {}),
+      ...(props.policyLookups ? { [POLICY_LOOKUPS_ENV]: 'true' } : {}),
+      ...props.environment,
+      POWERTOOLS_SERVICE_NAME: METRICS.service,
+      POWERTOOLS_METRICS_NAMESPACE: METRICS.namespace,
+    }, [HANDLER_ENV.settings, ROUTING_ENV.routes, ROUTING_ENV.accountOrganizationalUnits]);
+    if (Object.keys(split.file).length > 0) this.configuration = new HandlerConfiguration(this, 'Configuration', { variables: split.file, architecture: Architecture.ARM_64 });
+
     const common: Omit<FunctionProps, 'code' | 'handler'> = {
       runtime: Runtime.NODEJS_22_X,
       architecture: Architecture.ARM_64,
@@ -95,18 +114,8 @@ export class DenialHandler extends Construct {
       logGroup: this.logGroup,
       loggingFormat: LoggingFormat.JSON,
       description: 'Denial Alerter: CloudTrail denials to spike alerts',
-      environment: {
-        [HANDLER_ENV.tableName]: props.table.tableName,
-        [HANDLER_ENV.snsTopicArn]: props.topic.topicArn,
-        [HANDLER_ENV.alertDeadLetterQueueUrl]: props.alertDeadLetterQueue.queueUrl,
-        [HANDLER_ENV.recordDeadLetterQueueUrl]: props.recordDeadLetterQueue.queueUrl,
-        [HANDLER_ENV.settings]: JSON.stringify(props.settings),
-        ...(props.slackWebhookSecret ? { [HANDLER_ENV.slackWebhookSecretArn]: props.slackWebhookSecret.secretArn } : {}),
-        ...(props.policyLookups ? { [POLICY_LOOKUPS_ENV]: 'true' } : {}),
-        ...props.environment,
-        POWERTOOLS_SERVICE_NAME: METRICS.service,
-        POWERTOOLS_METRICS_NAMESPACE: METRICS.namespace,
-      },
+      environment: split.environment,
+      ...(this.configuration ? { layers: [this.configuration.layer] } : {}),
     };
     const prebuilt = prebuiltHandlerDirectory();
     this.function = prebuilt
@@ -160,12 +169,17 @@ export class DenialHandler extends Construct {
     this.role.addToPolicy(
       new PolicyStatement({
         sid: 'DenialTable',
-        // What the engine calls (lambdas/adapters/dynamodb-denial-store.ts). History queries on the indexes run from
-        // the CLI with the operator's own credentials, so the handler gets no index access.
+        // What the engine calls (lambdas/adapters/dynamodb-denial-store.ts).
         // A transaction needs the actions of its items (the engine's hold Puts); IAM has no TransactWriteItems action.
         actions: ['dynamodb:BatchGetItem', 'dynamodb:BatchWriteItem', 'dynamodb:GetItem', 'dynamodb:Query', 'dynamodb:PutItem', 'dynamodb:UpdateItem', 'dynamodb:DeleteItem'],
         resources: [props.table.tableArn],
       }),
+    );
+    // Triage reads recent history by time through the `byTime` index: a Query on an index is authorized on the index's
+    // own ARN, not the table's ("IAM policy to grant access to a specific DynamoDB table and its indexes",
+    // https://docs.aws.amazon.com/amazondynamodb/latest/developerguide/iam-policy-specific-table-indexes.html).
+    this.role.addToPolicy(
+      new PolicyStatement({ sid: 'DenialTableByTime', actions: ['dynamodb:Query'], resources: [`${props.table.tableArn}/index/${TABLE_SCHEMA.indexes.byTime.name}`] }),
     );
     this.role.addToPolicy(new PolicyStatement({ sid: 'PublishAlerts', actions: ['sns:Publish'], resources: [props.topic.topicArn] }));
     this.role.addToPolicy(

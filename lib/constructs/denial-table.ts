@@ -29,12 +29,13 @@ export class DenialTable extends Construct {
       removalPolicy: props.removalPolicy ?? RemovalPolicy.RETAIN,
     });
     for (const index of Object.values(TABLE_SCHEMA.indexes)) {
-      // KEYS_ONLY: the index finds history pages by time; the pages themselves are read from the table.
+      // Small projections: the indexes find history pages and alerts by day; the pages themselves are read from the table.
       this.table.addGlobalSecondaryIndex({
         indexName: index.name,
         partitionKey: key(index.partitionKey),
         sortKey: key(index.sortKey),
         projectionType: ProjectionType[index.projection],
+        ...('nonKeyAttributes' in index ? { nonKeyAttributes: [...index.nonKeyAttributes] } : {}),
       });
     }
   }

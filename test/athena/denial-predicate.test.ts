@@ -61,6 +61,9 @@ describe('the denial filter of the extraction query', () => {
       "(errorcode IN ('AccessDenied', 'AccessDeniedException', 'Client.AccessDenied', 'UnauthorizedOperation', 'Client.UnauthorizedOperation', 'VpceAccessDenied', 'AccessDeniedForDependencyException')" +
         " OR errorcode LIKE 'AccessDenied%' OR errorcode LIKE '%UnauthorizedOperation' OR errorcode LIKE '%AccessDenied'" +
         " OR (eventsource = 'sns.amazonaws.com' AND errorcode IN ('AuthorizationError'))" +
+        " OR (eventsource = 'resource-explorer-2.amazonaws.com' AND errorcode IN ('UnauthorizedException'))" +
+        " OR (eventsource = 'apigateway.amazonaws.com' AND errorcode IN ('UnauthorizedException'))" +
+        " OR (eventsource = 'resource-groups.amazonaws.com' AND errorcode IN ('ForbiddenException'))" +
         " OR (errorcode IN ('AuthorizationError', 'AuthorizationErrorException', 'UnauthorizedException', 'ForbiddenException', 'NotAuthorizedException') AND eventsource NOT IN ('cognito-idp.amazonaws.com', 'cognito-identity.amazonaws.com') AND errormessage LIKE '%is not authorized to perform%'))",
     );
   });

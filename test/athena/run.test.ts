@@ -8,7 +8,7 @@ import { Readable } from 'node:stream';
 import { afterEach, describe, expect, it } from 'vitest';
 import { registerAthenaCommand, type AthenaCommandDeps } from '../../lambdas/cli/athena.js';
 import type { CliContext } from '../../lambdas/cli/command-kit.js';
-import { main } from '../../lambdas/cli/main.js';
+import { main, runReplay } from '../../lambdas/cli/main.js';
 import { classify } from '../../lambdas/core/classify.js';
 import { catalogEntryOf } from '../../lambdas/core/changes/catalog.js';
 import { readRecords } from '../../lambdas/io/read-records.js';
@@ -34,10 +34,10 @@ afterEach(async () => {
   aws = undefined;
 });
 
-async function athena(args: string[], endpoint: string, deps: AthenaCommandDeps = {}) {
+async function athena(args: string[], endpoint: string, deps: AthenaCommandDeps = {}, region = 'us-east-1') {
   const io = streams();
   const env = {
-    AWS_REGION: 'us-east-1',
+    AWS_REGION: region,
     AWS_ACCESS_KEY_ID: 'AKIDLOCAL',
     AWS_SECRET_ACCESS_KEY: 'local',
     AWS_ENDPOINT_URL_ATHENA: endpoint,
@@ -46,7 +46,7 @@ async function athena(args: string[], endpoint: string, deps: AthenaCommandDeps 
   };
   const context: CliContext = { io: { stdin: Readable.from([]), stdout: io.stdout, stderr: io.stderr, env }, env, status: -1 };
   const program = new Command('denial-alerter').exitOverride();
-  registerAthenaCommand(program, context, { pollIntervalMs: 1, ...deps });
+  registerAthenaCommand(program, context, { pollIntervalMs: 1, replay: runReplay, ...deps });
   await program.parseAsync(['athena', ...args], { from: 'user' });
   return { status: context.status, stdout: io.out(), stderr: io.err() };
 }
@@ -207,7 +207,7 @@ describe('denial-alerter athena run', () => {
     const manyAccounts = Array.from({ length: 100 }, (_, i) => String(100_000_000_000 + i)).join(',');
     // "sql" prints one query: over Athena's partition limit it says how to split ("run" splits by itself).
     await expect(athena(['sql', '--bucket', 'org-trail', '--organization-id', 'o-exampleorg', '--since', '2025-01-01', '--until', '2026-01-01', '--accounts', manyAccounts], aws.url)).rejects.toThrow(
-      /1281000 partitions; Athena reads at most 1000000 in one query: split the range into runs of at most 284 days/,
+      /100 account\(s\) x 36 Region\(s\) x the days asked for make 1317600 partitions; Athena reads at most 1000000 in one query: split the range into runs of at most 276 days/,
     );
     expect(aws.server.requests).toHaveLength(0);
     // Without --accounts and without the right to list them, it says what to give.
@@ -259,5 +259,12 @@ describe('denial-alerter athena sql', () => {
     expect(result.stdout).toContain("TO 's3://b/denial-alerter-backtest/2026-06-01_2026-07-01/'\nWITH (format = 'JSON', compression = 'gzip');");
     expect(result.stdout).toMatch(/eventsource = 'iam\.amazonaws\.com' AND eventname IN \([^)]*'PutRolePolicy'/);
     expect(result.stderr).toMatch(/fill the <ACCOUNT_IDS> placeholder/);
+  });
+
+  it('defaults to the Regions of AWS_REGION\'s partition (GovCloud, China), and names a Region of no partition', async () => {
+    const args = ['sql', '--bucket', 'b', '--organization-id', 'o-abc', '--since', '2026-06-01', '--until', '2026-07-01'];
+    expect((await athena(args, 'http://127.0.0.1:9', {}, 'us-gov-west-1')).stdout).toContain("'projection.region.values'='us-gov-east-1,us-gov-west-1'");
+    expect((await athena(args, 'http://127.0.0.1:9', {}, 'cn-north-1')).stdout).toContain("'projection.region.values'='cn-north-1,cn-northwest-1'");
+    await expect(athena(args, 'http://127.0.0.1:9', {}, 'mars-north-1')).rejects.toThrow(/AWS_REGION: "mars-north-1" is not a Region of any AWS partition/);
   });
 });

@@ -7,8 +7,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { describe, expect, it } from 'vitest';
-import { runHistory } from '../../lambdas/cli/history.js';
-import { runReplay } from '../../lambdas/cli/replay.js';
+import { runHistory, runReplay } from '../../lambdas/cli/main.js';
 import { useDynamoDbLocal } from '../support/dynamodb.js';
 import { runCaptured as run } from '../support/replay.js';
 

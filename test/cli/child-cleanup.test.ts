@@ -4,7 +4,9 @@
  * died and left the JVM running with no parent.
  */
 import { spawn, spawnSync, type ChildProcess } from 'node:child_process';
-import { readdirSync, readFileSync } from 'node:fs';
+import { mkdtempSync, readdirSync, readFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { describe, expect, it } from 'vitest';
 import { syntheticDenial } from '../support/records.js';
@@ -46,7 +48,7 @@ async function until<T>(what: string, probe: () => T | undefined | false, limitM
  * stderr so far, its exit.
  */
 function startReplay(): { cli: ChildProcess; stderr: () => string; exited: Promise<{ code: number | null; signal: NodeJS.Signals | null }> } {
-  const cli = spawn(process.execPath, [BIN, 'replay', '--in-memory', '--no-progress', '--batch-size', '1', '--dead-letter', '/dev/null', '-'], { stdio: ['pipe', 'ignore', 'pipe'] });
+  const cli = spawn(process.execPath, [BIN, 'replay', '--data-dir', mkdtempSync(join(tmpdir(), 'cleanup-')), '--no-progress', '--batch-size', '1', '--dead-letter', '/dev/null', '-'], { stdio: ['pipe', 'ignore', 'pipe'] });
   cli.stdin!.write(`${JSON.stringify(syntheticDenial({ time: '2025-01-01T00:00:00Z' }))}\n`);
   let stderr = '';
   cli.stderr!.on('data', (chunk) => (stderr += chunk));

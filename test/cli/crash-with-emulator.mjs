@@ -3,7 +3,7 @@
 import { register } from 'tsx/esm/api';
 
 register();
-const { connectStore } = await import('../../lambdas/cli/store-connection.ts');
+const { connectStore } = await import('../../lambdas/replay/store-connection.ts');
 const connection = await connectStore({ inMemory: true });
 console.log(String(connection.emulator.process.pid));
 setTimeout(() => {

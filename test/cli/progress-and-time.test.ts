@@ -1,6 +1,6 @@
 import { PassThrough } from 'node:stream';
 import { describe, expect, it } from 'vitest';
-import { createProgress } from '../../lambdas/cli/progress.js';
+import { createProgress } from '../../lambdas/terminal/progress.js';
 import { parseTimeBound } from '../../lambdas/cli/time-bound.js';
 
 describe('progress bar', () => {

@@ -7,7 +7,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { PassThrough } from 'node:stream';
 import { describe, expect, it } from 'vitest';
-import { runReplay } from '../../lambdas/cli/replay.js';
+import { runReplay } from '../../lambdas/cli/main.js';
 import { syntheticDenial } from '../support/records.js';
 import { captureStreams } from '../support/replay.js';
 

@@ -2,7 +2,7 @@ import { mkdirSync, mkdtempSync, readFileSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
-import { runHistory } from '../../lambdas/cli/history.js';
+import { runHistory } from '../../lambdas/cli/main.js';
 import { STRATUS_ALL_EVENTS } from '../support/corpus.js';
 import { useDynamoDbLocal } from '../support/dynamodb.js';
 import { syntheticBurst } from '../support/records.js';

@@ -6,7 +6,7 @@
 import { PassThrough, Readable } from 'node:stream';
 import { main } from '../../lambdas/cli/main.js';
 import { describe, expect, it } from 'vitest';
-import { colourEnabled, shortenMiddle } from '../../lambdas/cli/style.js';
+import { colourEnabled, shortenMiddle } from '../../lambdas/terminal/style.js';
 import { fitColumns } from '../../lambdas/cli/history-table.js';
 import { principalFilter, actionFilter } from '../../lambdas/cli/history-filters.js';
 import { STRATUS_ALL_EVENTS } from '../support/corpus.js';

@@ -1,5 +1,6 @@
 import { describe, expect, it } from 'vitest';
-import { EVENT_NAME_EXCEPTIONS, SERVICE_PREFIX_EXCEPTIONS, actionFromEvent, resolveAction, servicePrefixOf } from '../../lambdas/core/action-mapping.js';
+import { EVENT_NAME_EXCEPTIONS, actionFromEvent, resolveAction, servicePrefixOf } from '../../lambdas/core/action-mapping.js';
+import { DOCUMENTED_EVENT_SOURCES, legacyAction } from '../../lambdas/core/service-rules/event-source.js';
 import { canonicalAction, isKnownService } from '../../lambdas/core/iam-catalog.js';
 
 describe('actionFromEvent', () => {
@@ -30,10 +31,10 @@ describe('actionFromEvent', () => {
     }
   });
 
-  it('maps every eventSource exception to a service prefix IAM knows', () => {
-    for (const [host, prefix] of Object.entries(SERVICE_PREFIX_EXCEPTIONS)) {
-      expect(isKnownService(prefix), host).toBe(true);
-      expect(servicePrefixOf(`${host}.amazonaws.com`)).toBe(prefix);
+  it('maps every documented eventSource exception to service prefixes IAM knows', () => {
+    for (const [host, prefixes] of Object.entries(DOCUMENTED_EVENT_SOURCES)) {
+      for (const prefix of prefixes) expect(isKnownService(prefix), host).toBe(true);
+      expect(servicePrefixOf(`${host}.amazonaws.com`)).toBe(prefixes[0]);
     }
   });
 
@@ -102,7 +103,7 @@ describe('no denial names an action outside the IAM catalogue', () => {
         for (const record of readJsonl(`${folder}/${file}`)) {
           for (const variant of [record, { ...record, errorMessage: 'Access Denied' }, { ...record, eventName: 'constructor', errorMessage: 'Access Denied' }]) {
             const { action } = classify(variant);
-            if (action !== null) expect(canonicalAction(action), `${record.eventID} ${action}`).toBe(action);
+            if (action !== null) expect(canonicalAction(action) ?? legacyAction(action), `${record.eventID} ${action}`).toBe(action);
             checked++;
           }
         }

@@ -42,3 +42,36 @@ describe('isDenialErrorCode', () => {
     expect(isDenialErrorCode('NotAuthorizedException', new Set(['NotAuthorizedException']), { eventSource: 'cognito-idp.amazonaws.com' })).toBe(true);
   });
 });
+
+describe('per-service authorization codes from each API reference, in the classifier, the rule and the Athena predicate', async () => {
+  const { SERVICE_DENIAL_ERROR_CODES } = await import('../../lambdas/core/error-codes.js');
+  const { denialEventPattern, EVENT_PATTERN_MAX_CHARACTERS } = await import('../../lib/event-pattern.js');
+  const { denialCandidateRules, errorCodePredicateSql, matchesErrorCodeRules } = await import('../../lambdas/core/athena/denial-predicate.js');
+  const rules = denialCandidateRules();
+  const pattern = denialEventPattern() as { detail: { $or: Array<Record<string, unknown>> } };
+
+  it.each([
+    // Resource Explorer API Reference, UnauthorizedException; message with no IAM template
+    ['resource-explorer-2.amazonaws.com', 'UnauthorizedException', "The principal making the request isn't permitted to perform the operation."],
+    // API Gateway API Reference, UnauthorizedException
+    ['apigateway.amazonaws.com', 'UnauthorizedException', 'The request is denied because the caller has insufficient permissions.'],
+    // Resource Groups API Reference, ForbiddenException
+    ['resource-groups.amazonaws.com', 'ForbiddenException', "The caller isn't authorized to make the request. Check permissions."],
+    ['sns.amazonaws.com', 'AuthorizationError', undefined],
+  ])('%s %s is a denial whatever the message, everywhere', (eventSource, code, errorMessage) => {
+    expect(SERVICE_DENIAL_ERROR_CODES[eventSource]).toContain(code);
+    expect(isDenialErrorCode(code, undefined, { eventSource, errorMessage })).toBe(true);
+    expect(matchesErrorCodeRules(rules, { errorCode: code, eventSource, errorMessage })).toBe(true);
+    expect(pattern.detail.$or).toContainEqual({ eventSource: [eventSource], errorCode: expect.arrayContaining([code]) });
+    expect(errorCodePredicateSql(rules)).toContain(`(eventsource = '${eventSource}' AND errorcode IN (`);
+    // the same code from another service stays a non-denial without IAM's template
+    expect(isDenialErrorCode(code, undefined, { eventSource: 'appsync.amazonaws.com', errorMessage: errorMessage ?? 'Unauthorized' })).toBe(false);
+  });
+
+  it('the rule pattern fits the default EventBridge quota of 2,048 characters as compact JSON, every optional code included', async () => {
+    const { OPTIONAL_DENIAL_ERROR_CODES } = await import('../../lambdas/core/error-codes.js');
+    expect(EVENT_PATTERN_MAX_CHARACTERS).toBe(2048);
+    expect(JSON.stringify(denialEventPattern()).length).toBeLessThanOrEqual(EVENT_PATTERN_MAX_CHARACTERS);
+    expect(JSON.stringify(denialEventPattern([...OPTIONAL_DENIAL_ERROR_CODES])).length).toBeLessThanOrEqual(EVENT_PATTERN_MAX_CHARACTERS);
+  });
+});

@@ -7,7 +7,7 @@
 import type { ServerResponse } from 'node:http';
 import type { SQSRecord } from 'aws-lambda';
 import { describe, expect, it } from 'vitest';
-import { createReplayNotifier } from '../../lambdas/cli/replay-notifier.js';
+import { createReplayNotifier } from '../../lambdas/replay/notifier.js';
 import type { AlertSummary } from '../../lambdas/core/alert.js';
 import { resolveSettings } from '../../lambdas/core/config.js';
 import type { CloudTrailRecord } from '../../lambdas/core/types.js';

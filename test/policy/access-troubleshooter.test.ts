@@ -1,14 +1,16 @@
 /**
  * IAM Access Troubleshooter against a loopback HTTP endpoint answering with the documented response shape of
  * GetRequestAuthorizationDetails (IAM Toolbox API reference: requestContext, evaluations with matchedPolicies and
- * matchedStatements, policies with type/inline/uri/attachedTo, nextToken). The evaluatedEffect values and the
- * GetRequestAuthorizationPolicy body (`policyDocument`) are ASSUMED (see authorization-details.ts). The denials are
+ * matchedStatements, policies with type/inline/uri/attachedTo, nextToken), signed as AWS runs it (signing name `iam`,
+ * IAM Toolbox service model). An evaluation's evaluatedEffect is ALLOW | EXPLICIT_DENY | IMPLICIT_DENY, a statement's
+ * ALLOW | DENY (API reference, Evaluation and MatchedStatement). The GetRequestAuthorizationPolicy body member
+ * (`policyDocument`) is not published (see authorization-details.ts). The denials are
  * synthetic variants of real corpus records with an authorization id appended, as the 2026 messages print it.
  */
 import { SignatureV4 } from '@smithy/signature-v4';
 import { createHash, createHmac } from 'node:crypto';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { IamToolboxHttpReader } from '../../lambdas/adapters/policy-sources/access-troubleshooter.js';
+import { IAM_TOOLBOX_DEFAULTS, IamToolboxHttpReader, iamToolboxEndpoint } from '../../lambdas/adapters/policy-sources/access-troubleshooter.js';
 import { createPolicyDiagnoser } from '../../lambdas/adapters/policy-sources/policy-diagnoser.js';
 import { decidedByAws, verdictOf, type AuthorizationDetails } from '../../lambdas/core/iam-policy/authorization-details.js';
 import { diagnose } from '../../lambdas/core/iam-policy/diagnose.js';
@@ -34,7 +36,7 @@ const PAGE_1: AuthorizationDetails & { nextToken: string } = {
       action: 'ec2:GetPasswordData',
       resource: 'arn:aws:ec2:us-east-1:457448411975:instance/i-0123456789abcdef0',
       context: { 'ec2:Region': 'us-east-1' },
-      evaluatedEffect: 'DENY',
+      evaluatedEffect: 'IMPLICIT_DENY',
       matchedPolicies: [{ uri: IDENTITY_URI, matchedStatements: [{ sid: 'AllowEc2Reads', evaluatedEffect: 'ALLOW' }] }],
     },
   ],
@@ -42,7 +44,7 @@ const PAGE_1: AuthorizationDetails & { nextToken: string } = {
   nextToken: 'page-2',
 };
 const PAGE_2: AuthorizationDetails = {
-  evaluations: [{ action: 'ec2:GetPasswordData', evaluatedEffect: 'DENY', matchedPolicies: [{ uri: SCP_URI, matchedStatements: [{ sid: 'DenyPasswordData', evaluatedEffect: 'DENY' }] }] }],
+  evaluations: [{ action: 'ec2:GetPasswordData', evaluatedEffect: 'EXPLICIT_DENY', matchedPolicies: [{ uri: SCP_URI, matchedStatements: [{ sid: 'DenyPasswordData', evaluatedEffect: 'DENY' }] }] }],
   policies: [{ type: 'SERVICE_CONTROL_POLICY', inline: false, uri: SCP_URI, attachedTo: [{ arn: 'arn:aws:organizations::111122223333:ou/o-a1b2c3d4e5/ou-ab12-cdef3456' }] }],
 };
 const SCP_DOCUMENT = { Version: '2012-10-17', Statement: [{ Sid: 'DenyPasswordData', Effect: 'Deny', Action: 'ec2:GetPasswordData', Resource: '*' }] };
@@ -65,7 +67,7 @@ async function signatureIsValid(request: RecordedRequest, port: number): Promise
     }
     reset() {}
   }
-  const signer = new SignatureV4({ credentials, region: 'us-east-1', service: 'iam-toolbox', sha256: Sha256 as never });
+  const signer = new SignatureV4({ credentials, region: 'us-east-1', service: 'iam', sha256: Sha256 as never });
   const query = Object.fromEntries(url.searchParams);
   const again = await signer.sign({ method: 'GET', protocol: 'http:', hostname: '127.0.0.1', port, path: decodeURIComponent(url.pathname), query, headers: { host: `127.0.0.1:${port}`, accept: 'application/json' } }, { signingDate });
   return again.headers.authorization === request.headers.authorization;
@@ -73,6 +75,7 @@ async function signatureIsValid(request: RecordedRequest, port: number): Promise
 
 describe('IAM Access Troubleshooter over a loopback endpoint', () => {
   let server: LocalServer;
+  let freshReads = 0;
   const json = (response: import('node:http').ServerResponse, status: number, body: unknown, errorType?: string) => {
     response.writeHead(status, { 'content-type': 'application/json', ...(errorType ? { 'x-amzn-errortype': `${errorType}:http://internal.amazon.com/` } : {}) });
     response.end(JSON.stringify(body));
@@ -85,6 +88,22 @@ describe('IAM Access Troubleshooter over a loopback endpoint', () => {
       if (url.pathname === `/authorization-details/${ID}/policy`) {
         return url.searchParams.get('policyUri') === SCP_URI ? json(response, 200, { policyDocument: SCP_DOCUMENT }) : json(response, 404, { message: 'no such policy' }, 'ResourceNotFoundException');
       }
+      if (url.pathname === '/authorization-details/fresh0id') {
+        // AWS writes the record asynchronously: the first two reads find nothing yet
+        freshReads++;
+        return freshReads <= 2 ? json(response, 404, { message: 'Authorization details not found' }, 'ResourceNotFoundException') : json(response, 200, PAGE_2);
+      }
+      if (url.pathname === '/authorization-details/long0id') {
+        const page = Number(url.searchParams.get('nextToken') ?? '0');
+        const last = page === 14;
+        return json(response, 200, {
+          requestContext: {},
+          evaluations: [{ action: 'ec2:GetPasswordData', resource: '*', evaluatedEffect: last ? 'EXPLICIT_DENY' : 'IMPLICIT_DENY', matchedPolicies: [] }],
+          policies: [],
+          ...(last ? {} : { nextToken: String(page + 1) }),
+        });
+      }
+      if (url.pathname === '/authorization-details/odd0id/policy') return json(response, 200, { somethingElse: true });
       if (url.pathname === '/authorization-details/forbidden') return json(response, 403, { message: 'User is not authorized to perform: iam:GetRequestAuthorizationDetails' }, 'AccessDeniedException');
       if (url.pathname === '/authorization-details/broken') return json(response, 500, { message: 'internal' }, 'InternalServerException');
       return json(response, 404, { message: 'Authorization details not found' }, 'ResourceNotFoundException');
@@ -92,9 +111,9 @@ describe('IAM Access Troubleshooter over a loopback endpoint', () => {
   });
   afterAll(() => server.close());
 
-  const reader = () => new IamToolboxHttpReader({ endpoint: server.url, credentials });
+  const reader = () => new IamToolboxHttpReader({ endpoint: server.url, credentials, sleep: async () => {} });
 
-  it('signs GET /authorization-details/{id} with SigV4 (us-east-1, iam-toolbox) and follows nextToken', async () => {
+  it('signs GET /authorization-details/{id} with SigV4 for signing name iam in us-east-1 (not the service id iam-toolbox) and follows nextToken', async () => {
     const before = server.requests.length;
     const details = await reader().details(ID);
     expect(details.status).toBe('found');
@@ -104,10 +123,38 @@ describe('IAM Access Troubleshooter over a loopback endpoint', () => {
     const requests = server.requests.slice(before);
     expect(requests.map((request) => request.url)).toEqual([`/authorization-details/${ID}`, `/authorization-details/${ID}?nextToken=page-2`]);
     for (const request of requests) {
-      expect(request.headers.authorization).toMatch(/^AWS4-HMAC-SHA256 Credential=AKIDEXAMPLE\/\d{8}\/us-east-1\/iam-toolbox\/aws4_request, SignedHeaders=[a-z0-9;-]*host[a-z0-9;-]*, Signature=[0-9a-f]{64}$/);
+      expect(request.headers.authorization).toMatch(/^AWS4-HMAC-SHA256 Credential=AKIDEXAMPLE\/\d{8}\/us-east-1\/iam\/aws4_request, SignedHeaders=[a-z0-9;-]*host[a-z0-9;-]*, Signature=[0-9a-f]{64}$/);
       expect(request.headers['x-amz-security-token']).toBe('session-token');
       expect(await signatureIsValid(request, server.port)).toBe(true);
     }
+  });
+
+  it('asks again with backoff while a fresh id answers ResourceNotFoundException, inside the retry budget', async () => {
+    const waits: number[] = [];
+    const patient = new IamToolboxHttpReader({ endpoint: server.url, credentials, sleep: async (ms) => void waits.push(ms) });
+    const details = await patient.details('fresh0id');
+    expect(details.status).toBe('found');
+    expect(waits).toEqual([1000, 2000]);
+  });
+
+  it('gives up when the record is still not written after the budget, saying so rather than "no record"', async () => {
+    const waits: number[] = [];
+    const patient = new IamToolboxHttpReader({ endpoint: server.url, credentials, sleep: async (ms) => void waits.push(ms), retryBudgetMs: 3500 });
+    const details = await patient.details('never0written');
+    expect(waits).toEqual([1000, 2000]); // the 4 s wait would pass the 3.5 s budget
+    expect(details).toMatchObject({ status: 'failed', what: 'iam:GetRequestAuthorizationDetails', reason: expect.stringMatching(/no record after 3 attempts over 3\.0 s \(AWS writes it asynchronously/) });
+  });
+
+  it('follows nextToken to the last page, where the explicit deny is (15 pages)', async () => {
+    const details = await reader().details('long0id');
+    expect(details.status).toBe('found');
+    if (details.status !== 'found') return;
+    expect(details.value.evaluations).toHaveLength(15);
+    expect(verdictOf('long0id', details.value).decision).toBe('explicit-deny');
+  });
+
+  it('reports a policy answer whose document member it cannot read, rather than guessing', async () => {
+    expect(await reader().policy('odd0id', SCP_URI)).toMatchObject({ status: 'failed', reason: expect.stringContaining('no readable policy document (members: somethingElse)') });
   });
 
   it('reads a policy as it was at denial time (GetRequestAuthorizationPolicy), URI in the query', async () => {
@@ -118,7 +165,7 @@ describe('IAM Access Troubleshooter over a loopback endpoint', () => {
 
   it('turns refusals and unknown ids into results, never exceptions', async () => {
     expect(await reader().details('forbidden')).toMatchObject({ status: 'not-permitted', what: 'iam:GetRequestAuthorizationDetails', reason: 'AccessDeniedException' });
-    expect(await reader().details('expired0id')).toEqual({ status: 'none' });
+    expect(await reader().details('expired0id', { retryWhileNotFound: false })).toEqual({ status: 'none' });
     expect(await reader().details('broken')).toMatchObject({ status: 'failed', reason: expect.stringContaining('HTTP 500 InternalServerException') });
   });
 
@@ -153,6 +200,15 @@ describe('IAM Access Troubleshooter over a loopback endpoint', () => {
       expect(diagnosis.notChecked.join(' ')).toMatch(/older than the 24 hours/);
     });
 
+    it('gives a fresh denial whose record AWS has not written a notChecked line, and asks an hour-old one once', async () => {
+      const fresh = await diagnoser()(withId('never0written', '2026-11-30T09:59:00Z'));
+      expect(fresh.notChecked.join(' ')).toMatch(/iam:GetRequestAuthorizationDetails failed \(no record after 4 attempts/);
+      const before = server.requests.length;
+      const old = await diagnoser()(withId('never0written', '2026-11-30T09:00:00Z'));
+      expect(server.requests.length - before).toBe(1);
+      expect(old.notChecked.join(' ')).toMatch(/AWS has no record for authorization id never0written/);
+    });
+
     it('asks nothing for a message without an id', async () => {
       const before = server.requests.length;
       await diagnoser()(classify(real));
@@ -174,6 +230,29 @@ describe('IAM Access Troubleshooter over a loopback endpoint', () => {
       // AWS's record decides the alert's layer, kind and policy, over what the message said
       expect(enriched).toMatchObject({ denyLayer: 'scp', denyKind: 'explicit', policyArn: SCP_URI });
     });
+  });
+});
+
+describe('the endpoint of a Region', () => {
+  it('is iam-toolbox.{Region}.amazonaws.com, .amazonaws.com.cn in China, us-east-1 by default', () => {
+    expect(iamToolboxEndpoint('us-east-1')).toBe('https://iam-toolbox.us-east-1.amazonaws.com');
+    expect(iamToolboxEndpoint('cn-north-1')).toBe('https://iam-toolbox.cn-north-1.amazonaws.com.cn');
+    expect(IAM_TOOLBOX_DEFAULTS).toMatchObject({ region: 'us-east-1', signingName: 'iam' });
+  });
+});
+
+describe('verdictOf reads the two effect enums', () => {
+  it('an evaluation EXPLICIT_DENY is explicit even when AWS lists no statement', () => {
+    expect(verdictOf(ID, { evaluations: [{ action: 'iam:GetRole', resource: '*', evaluatedEffect: 'EXPLICIT_DENY', matchedPolicies: [] }] })).toMatchObject({ decision: 'explicit-deny', layer: null, matchedStatements: [] });
+  });
+  it('an IMPLICIT_DENY evaluation whose matched statements only ALLOW is implicit', () => {
+    expect(verdictOf(ID, PAGE_1).decision).toBe('implicit-deny');
+  });
+  it('a statement DENY names the layer of its policy', () => {
+    expect(verdictOf(ID, PAGE_2)).toMatchObject({ decision: 'explicit-deny', layer: 'scp' });
+  });
+  it('only ALLOW evaluations: allowed', () => {
+    expect(verdictOf(ID, { evaluations: [{ evaluatedEffect: 'ALLOW', matchedPolicies: [] }] }).decision).toBe('allowed');
   });
 });
 

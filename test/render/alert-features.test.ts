@@ -57,7 +57,7 @@ describe('what a responder needs, in each form', () => {
     const encoded = encodedAuthorizationMessage(ec2GetPasswordData.errorMessage)!;
     expect(encoded.length).toBeGreaterThan(500);
     expect(JSON.stringify(buildSlackMessage(ec2GetPasswordData))).not.toContain(encoded.slice(0, 40));
-    expect(JSON.stringify(buildSlackMessage(ec2GetPasswordData))).toContain('aws sts decode-authorization-message --encoded-message \\"$(aws cloudtrail lookup-events --region apiso-northsouth-3r');
+    expect(JSON.stringify(buildSlackMessage(ec2GetPasswordData))).toContain('aws sts decode-authorization-message --region apiso-northsouth-3r --encoded-message \\"$(aws cloudtrail lookup-events --region apiso-northsouth-3r');
     const decoded: AlertSummary = {
       ...ec2GetPasswordData,
       diagnosis: {

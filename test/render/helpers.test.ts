@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { cloudTrailEventLink } from '../../lambdas/core/render/cloudtrail-link.js';
+import { cloudTrailEventLink, historyTableLink } from '../../lambdas/core/render/cloudtrail-link.js';
 import { CUT_MARKER, cut, cutMrkdwn, escapeMrkdwn, slackCode, slackCodeBlock, slackProse } from '../../lambdas/core/render/escape.js';
 import { severityOf } from '../../lambdas/core/render/severity.js';
 import { snsSubject } from '../../lambdas/core/render/sns.js';
@@ -57,8 +57,13 @@ describe('CloudTrail console link', () => {
     expect(cloudTrailEventLink('eu-west-1', null)).toBeNull();
     expect(cloudTrailEventLink('evil.example/x', 'x')).toBeNull();
     expect(cloudTrailEventLink('eu-west-1', 'x|<!channel>')).toBeNull();
-    expect(cloudTrailEventLink('cn-north-1', 'x')).toBeNull();
-    expect(cloudTrailEventLink('us-gov-west-1', 'x')).toBeNull();
+    expect(cloudTrailEventLink('us-iso-east-1', 'x')).toBeNull();
+  });
+
+  it('links the console of the event\'s partition: GovCloud and China have their own hosts', () => {
+    expect(cloudTrailEventLink('us-gov-west-1', 'e1')).toBe('https://console.amazonaws-us-gov.com/cloudtrailv2/home?region=us-gov-west-1#/events/e1');
+    expect(cloudTrailEventLink('cn-north-1', 'e1')).toBe('https://console.amazonaws.cn/cloudtrailv2/home?region=cn-north-1#/events/e1');
+    expect(historyTableLink('cn-northwest-1', 'Denials')).toBe('https://console.amazonaws.cn/dynamodbv2/home?region=cn-northwest-1#item-explorer?table=Denials');
   });
 });
 

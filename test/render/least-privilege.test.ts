@@ -47,7 +47,7 @@ describe('least-privilege statement', () => {
     const implicitList = suggestFix({ ...lambdaExplicitDeny, denyKind: 'implicit', denyLayer: 'identity-policy' });
     expect(implicitList.kind === 'allow' && implicitList.primary.statement).toEqual({ Effect: 'Allow', Action: 'lambda:ListFunctions', Resource: '*' });
     expect(simulateCommand({ ...lambdaExplicitDeny, denyKind: 'implicit', denyLayer: 'identity-policy' })).toBe(
-      "aws iam simulate-principal-policy --policy-source-arn 'arn:aws:iam::123456789012:role/RscScpDisallow' --action-names 'lambda:ListFunctions'",
+      "aws iam simulate-principal-policy --region us-east-1 --policy-source-arn 'arn:aws:iam::123456789012:role/RscScpDisallow' --action-names 'lambda:ListFunctions'",
     );
   });
 
@@ -92,9 +92,10 @@ describe('least-privilege statement', () => {
     expect(fix).toMatchObject({ kind: 'explicit-deny', action: 's3:PutObject', layer: 'identity-policy', policyArn: 'arn:aws:iam::111111111111:policy/deny-uploads' });
     expect(JSON.stringify(fix)).not.toContain('"Effect"');
     expect(fix.kind === 'explicit-deny' && fix.showPolicyCommand).toBe(
-      `aws iam get-policy-version --policy-arn 'arn:aws:iam::111111111111:policy/deny-uploads' --version-id "$(aws iam get-policy --policy-arn 'arn:aws:iam::111111111111:policy/deny-uploads' --query Policy.DefaultVersionId --output text)"`,
+      `aws iam get-policy-version --region us-east-1 --policy-arn 'arn:aws:iam::111111111111:policy/deny-uploads' --version-id "$(aws iam get-policy --region us-east-1 --policy-arn 'arn:aws:iam::111111111111:policy/deny-uploads' --query Policy.DefaultVersionId --output text)"`,
     );
-    expect(showPolicyCommand('arn:aws:organizations::111122223333:policy/o-abc123/resource_control_policy/p-def456')).toBe("aws organizations describe-policy --policy-id 'p-def456'");
+    expect(showPolicyCommand('arn:aws:organizations::111122223333:policy/o-abc123/resource_control_policy/p-def456')).toBe("aws organizations describe-policy --region us-east-1 --policy-id 'p-def456'");
+    expect(showPolicyCommand('arn:aws-cn:organizations::111122223333:policy/o-abc123/service_control_policy/p-def456')).toBe("aws organizations describe-policy --region cn-northwest-1 --policy-id 'p-def456'");
     expect(showPolicyCommand('arn:aws:s3:::not-a-policy')).toBeNull();
   });
 });
@@ -102,14 +103,14 @@ describe('least-privilege statement', () => {
 describe('simulate command', () => {
   it('simulates the principal policy of an IAM role or user, with every argument quoted', () => {
     expect(simulateCommand(ec2GetPasswordData)).toBe(
-      "aws iam simulate-principal-policy --policy-source-arn 'arn:aws:iam::457448411975:role/stratus-red-team-ec2-get-password-data-role' --action-names 'ec2:GetPasswordData' --resource-arns 'arn:aws:ec2:apiso-northsouth-3r:751353041310:instance/*'",
+      "aws iam simulate-principal-policy --region us-east-1 --policy-source-arn 'arn:aws:iam::457448411975:role/stratus-red-team-ec2-get-password-data-role' --action-names 'ec2:GetPasswordData' --resource-arns 'arn:aws:ec2:apiso-northsouth-3r:751353041310:instance/*'",
     );
   });
 
   it('simulates the suggested statement as a custom policy when the principal is unknown or not an IAM role or user', () => {
     for (const principalArn of [null, 'arn:aws:iam::111111111111:root', 'arn:aws:sts::111111111111:federated-user/bob']) {
       expect(simulateCommand({ ...putObject, principalArn })).toBe(
-        `aws iam simulate-custom-policy --policy-input-list '{"Version":"2012-10-17","Statement":[{"Effect":"Allow","Action":"s3:PutObject","Resource":"arn:aws:s3:::bucket/prefix/*"}]}' --action-names 's3:PutObject' --resource-arns 'arn:aws:s3:::bucket/prefix/*'`,
+        `aws iam simulate-custom-policy --region us-east-1 --policy-input-list '{"Version":"2012-10-17","Statement":[{"Effect":"Allow","Action":"s3:PutObject","Resource":"arn:aws:s3:::bucket/prefix/*"}]}' --action-names 's3:PutObject' --resource-arns 'arn:aws:s3:::bucket/prefix/*'`,
       );
     }
     // Nothing to simulate for an explicit deny of an unknown principal.
@@ -118,7 +119,7 @@ describe('simulate command', () => {
 
   it('keeps the unknown-resource placeholder visible (quoted) instead of simulating "*"', () => {
     expect(simulateCommand({ ...putObject, resource: null, resourceFamily: null })).toBe(
-      "aws iam simulate-principal-policy --policy-source-arn 'arn:aws:iam::111111111111:user/testuser' --action-names 's3:PutObject' --resource-arns '<resource ARN: not in the record>'",
+      "aws iam simulate-principal-policy --region us-east-1 --policy-source-arn 'arn:aws:iam::111111111111:user/testuser' --action-names 's3:PutObject' --resource-arns '<resource ARN: not in the record>'",
     );
   });
 

@@ -65,7 +65,7 @@ describe('rendering of alerts built from real corpus records', () => {
     expect(statementsIn(leadFix)).toEqual([{ Effect: 'Allow', Action: 'ec2:GetPasswordData', Resource: 'arn:aws:ec2:apiso-northsouth-3r:751353041310:instance/*' }]);
     expect(buildSnsMessage(ec2GetPasswordData).message).toContain('"Resource": "arn:aws:ec2:apiso-northsouth-3r:751353041310:instance/*"');
     // Investigating first, the verify command is in SNS and the terminal (one phone screen for Slack).
-    const verify = "aws iam simulate-principal-policy --policy-source-arn 'arn:aws:iam::457448411975:role/stratus-red-team-ec2-get-password-data-role' --action-names 'ec2:GetPasswordData' --resource-arns 'arn:aws:ec2:apiso-northsouth-3r:751353041310:instance/*'";
+    const verify = "aws iam simulate-principal-policy --region us-east-1 --policy-source-arn 'arn:aws:iam::457448411975:role/stratus-red-team-ec2-get-password-data-role' --action-names 'ec2:GetPasswordData' --resource-arns 'arn:aws:ec2:apiso-northsouth-3r:751353041310:instance/*'";
     expect(json(slack)).not.toContain('simulate-principal-policy');
     expect(buildSnsMessage(ec2GetPasswordData).message).toContain(verify);
     expect(json(buildSlackMessage({ ...ec2GetPasswordData, triage: { severity: 'low', investigateFirst: false, signals: [] } }))).toContain(verify);
@@ -104,7 +104,7 @@ describe('rendering of alerts built from real corpus records', () => {
     expect(text).toContain('*Explicit deny*: no Allow can override it');
     expect(text).toContain('a service control policy over account `123456789012`');
     expect(text).toContain('`arn:aws:organizations::111122223333:policy/o-exampleorgid/service_control_policy/p-examplepolicyid111`');
-    expect(text).toContain("aws organizations describe-policy --policy-id 'p-examplepolicyid111'");
+    expect(text).toContain("aws organizations describe-policy --region us-east-1 --policy-id 'p-examplepolicyid111'");
     const sns = buildSnsMessage(lambdaExplicitDeny).message;
     expect(sns).toContain('whichever layer holds it (the record does not name it)');
     expect(sns).not.toContain('"Effect": "Allow"');

@@ -2,7 +2,7 @@ import { Match, Template } from 'aws-cdk-lib/assertions';
 import { describe, expect, it } from 'vitest';
 import { MEMBER_READER_ROLE_NAME } from '../../lambdas/adapters/policy-sources/member-account-credentials.js';
 import { MEMBER_ACCOUNTS_ENV, ROUTING_ENV } from '../../lambdas/config/env.js';
-import { changeEventPattern } from '../../lib/change-pattern.js';
+import { changeEventPatterns } from '../../lib/change-pattern.js';
 import { alarmStatePattern } from '../../lib/constructs/denial-forwarder.js';
 import { denialEventPattern } from '../../lib/event-pattern.js';
 import { MEMBER_TEMPLATE_PARAMETERS, memberStack } from '../../lib/member-template.js';
@@ -111,7 +111,7 @@ describe('organization rollout: the member template', () => {
     });
   });
 
-  it('forwards nowhere in the central account\'s own Region, and creates the reader role in us-east-1 only (IAM is global)', () => {
+  it('forwards nowhere in the central account\'s own Region, and creates the reader role only in its partition\'s IAM Region (IAM is global)', () => {
     const resources = member.toJSON().Resources as Record<string, { Type: string; Condition?: string }>;
     for (const resource of Object.values(resources)) expect(['ForwardsHere', 'ReaderRoleRegion'], resource.Type).toContain(resource.Condition);
     const readerResources = Object.values(resources).filter((resource) => resource.Condition === 'ReaderRoleRegion').map((resource) => resource.Type).sort();
@@ -120,13 +120,21 @@ describe('organization rollout: the member template', () => {
       ForwardsHere: {
         'Fn::Not': [{ 'Fn::And': [{ 'Fn::Equals': [{ Ref: 'AWS::AccountId' }, { Ref: 'CentralAccountId' }] }, { 'Fn::Equals': [{ Ref: 'AWS::Region' }, { Ref: 'CentralRegion' }] }] }],
       },
-      ReaderRoleRegion: { 'Fn::Equals': [{ Ref: 'AWS::Region' }, 'us-east-1'] },
+      ReaderRoleRegion: {
+        'Fn::Or': [
+          { 'Fn::Equals': [{ Ref: 'AWS::Region' }, 'us-east-1'] },
+          { 'Fn::Equals': [{ Ref: 'AWS::Region' }, 'us-gov-west-1'] },
+          { 'Fn::Equals': [{ Ref: 'AWS::Region' }, 'cn-north-1'] },
+        ],
+      },
     });
   });
 
-  it('forwards the "what changed" events with a second rule (the central stack\'s pattern), none without', () => {
-    member.hasResourceProperties('AWS::Events::Rule', { EventPattern: changeEventPattern(), Targets: [Match.objectLike({ Arn: { Ref: 'CentralBusArn' } })] });
-    expect(resourcesOf(member, 'AWS::Events::Rule')).toHaveLength(3);
+  it('forwards the "what changed" events with one rule per pattern shard (the central stack\'s patterns, each within 2,048 characters), none without', () => {
+    const shards = changeEventPatterns();
+    for (const eventPattern of shards) member.hasResourceProperties('AWS::Events::Rule', { EventPattern: eventPattern, Targets: [Match.objectLike({ Arn: { Ref: 'CentralBusArn' } })] });
+    expect(resourcesOf(member, 'AWS::Events::Rule')).toHaveLength(2 + shards.length);
+    for (const rule of resourcesOf(member, 'AWS::Events::Rule')) expect(JSON.stringify(rule.Properties.EventPattern).length).toBeLessThanOrEqual(2048);
     const without = memberOf(buildCentral({ ...ORGANIZATION, whatChanged: false }).central);
     expect(resourcesOf(without, 'AWS::Events::Rule')).toHaveLength(2);
     expect(resourcesOf(Template.fromStack(memberStack()), 'AWS::Events::Rule')).toHaveLength(2);

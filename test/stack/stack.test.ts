@@ -1,11 +1,12 @@
 import { Stack, Token } from 'aws-cdk-lib';
+import { SECURITY_HUB_ENV } from '../../lambdas/config/security-hub.js';
 import { Capture, Match } from 'aws-cdk-lib/assertions';
 import { describe, expect, it } from 'vitest';
 import { TABLE_SCHEMA } from '../../lambdas/adapters/table-schema.js';
 import { HANDLER_ENV, MEMBER_ACCOUNTS_ENV, POLICY_LOOKUPS_ENV, ROUTING_ENV } from '../../lambdas/config/env.js';
 import { METRICS } from '../../lambdas/config/metrics.js';
 import { resolveSettings } from '../../lambdas/core/config.js';
-import { changeEventPattern } from '../../lib/change-pattern.js';
+import { changeEventPatterns } from '../../lib/change-pattern.js';
 import { denialEventPattern } from '../../lib/event-pattern.js';
 import { POLICY_LOOKUP_ACTIONS, policyLookupGrants } from '../../lib/policy-lookups.js';
 import { buildCentral, buildForwarder, buildTemplates, FULL_CONTEXT, iamStatementsOf, resourcesOf } from './support/build.js';
@@ -114,9 +115,10 @@ describe('DenialAlerter stack: rules', () => {
       .flatMap((policy) => policy.Properties.PolicyDocument.Statement)
       .filter((statement: any) => statement.Principal?.Service === 'events.amazonaws.com')
       .map((statement: any) => statement.Condition.ArnEquals['aws:SourceArn']['Fn::GetAtt'][0]);
-    // Denials and policy changes ("what changed"), each on the default and the central bus.
-    expect(sourceArns).toHaveLength(8);
-    expect(new Set(sourceArns).size).toBe(4);
+    // Denials and each shard of the policy changes ("what changed"), each on the default and the central bus; two queues.
+    const rules = 2 * (1 + changeEventPatterns().length);
+    expect(sourceArns).toHaveLength(2 * rules);
+    expect(new Set(sourceArns).size).toBe(rules);
   });
 
   it('lets accounts outside the organization put events on the central bus with externalAccounts, and no one else', () => {
@@ -126,18 +128,27 @@ describe('DenialAlerter stack: rules', () => {
     expect(() => buildCentral({ externalAccounts: ['4444'] })).toThrow('context "externalAccounts" must be an array of 12-digit account ids');
   });
 
-  it('ingests the "what changed" events with a second rule on each bus, into the same queue, unless whatChanged is false', () => {
-    for (const busName of [Match.absent(), { Ref: Match.stringLikeRegexp('^CentralBus') }]) {
-      plain.central.hasResourceProperties('AWS::Events::Rule', {
-        EventBusName: busName,
-        EventPattern: changeEventPattern(),
-        Targets: [Match.objectLike({ Arn: { 'Fn::GetAtt': [Match.stringLikeRegexp('^IngestQueue'), 'Arn'] }, DeadLetterConfig: Match.anyValue() })],
-      });
+  it('ingests the "what changed" events with one rule per pattern shard on each bus, into the same queue, unless whatChanged is false', () => {
+    const shards = changeEventPatterns();
+    expect(shards.length).toBeGreaterThan(1);
+    for (const eventPattern of shards) {
+      for (const busName of [Match.absent(), { Ref: Match.stringLikeRegexp('^CentralBus') }]) {
+        plain.central.hasResourceProperties('AWS::Events::Rule', {
+          EventBusName: busName,
+          EventPattern: eventPattern,
+          Targets: [Match.objectLike({ Arn: { 'Fn::GetAtt': [Match.stringLikeRegexp('^IngestQueue'), 'Arn'] }, DeadLetterConfig: Match.anyValue() })],
+        });
+      }
+      plain.forwarder.hasResourceProperties('AWS::Events::Rule', { EventPattern: eventPattern });
     }
-    plain.forwarder.hasResourceProperties('AWS::Events::Rule', { EventPattern: changeEventPattern() });
     const without = buildTemplates({ whatChanged: false });
-    for (const template of [without.central, without.forwarder]) {
-      expect(resourcesOf(template, 'AWS::Events::Rule').filter((rule) => JSON.stringify(rule.Properties.EventPattern) === JSON.stringify(changeEventPattern()))).toEqual([]);
+    const isShard = (rule: { Properties: Record<string, any> }) => shards.some((shard) => JSON.stringify(rule.Properties.EventPattern) === JSON.stringify(shard));
+    for (const template of [without.central, without.forwarder]) expect(resourcesOf(template, 'AWS::Events::Rule').filter(isShard)).toEqual([]);
+  });
+
+  it('keeps every rule pattern of the central stack and the forwarder within EventBridge\'s 2,048 characters (compact JSON, as CloudFormation sends it)', () => {
+    for (const template of [plain.central, plain.forwarder, full.central, full.forwarder]) {
+      for (const rule of resourcesOf(template, 'AWS::Events::Rule')) expect(JSON.stringify(rule.Properties.EventPattern).length).toBeLessThanOrEqual(2048);
     }
   });
 
@@ -157,7 +168,7 @@ describe('DenialAlerter stack: handler', () => {
   it('sets exactly the environment variables the handler reads, plus Powertools\'', () => {
     const variables = handlerOf(full.central).Environment.Variables;
     expect(HANDLER_ENV).not.toEqual({});
-    const optional: string[] = [POLICY_LOOKUPS_ENV, ...Object.values(ROUTING_ENV), ...Object.values(MEMBER_ACCOUNTS_ENV)];
+    const optional: string[] = [POLICY_LOOKUPS_ENV, ...Object.values(ROUTING_ENV), ...Object.values(MEMBER_ACCOUNTS_ENV), ...Object.values(SECURITY_HUB_ENV)];
     const own = Object.keys(variables).filter((name) => !name.startsWith('POWERTOOLS_') && name !== 'NODE_OPTIONS' && !optional.includes(name));
     expect(own.sort()).toEqual(Object.values(HANDLER_ENV).sort());
     // With every option on, every optional variable is set too.
@@ -201,12 +212,16 @@ describe('least privilege', () => {
     expect(everything.map((statement) => statement.Sid).sort()).toEqual(unscopable.map((grant) => grant.sid).sort());
   });
 
-  it('gives the handler exactly its DynamoDB item actions, on the table only', () => {
+  it('gives the handler exactly its DynamoDB item actions on the table, and Query on the byTime index (triage reads history by time)', () => {
     const table = iamStatementsOf(plain.central).filter((statement) => [statement.Action].flat().some((action: string) => action.startsWith('dynamodb:')));
     expect(table).toEqual([
       expect.objectContaining({
         Action: ['dynamodb:BatchGetItem', 'dynamodb:BatchWriteItem', 'dynamodb:DeleteItem', 'dynamodb:GetItem', 'dynamodb:PutItem', 'dynamodb:Query', 'dynamodb:UpdateItem'],
         Resource: { 'Fn::GetAtt': [expect.stringMatching(/^HistoryTable/), 'Arn'] },
+      }),
+      expect.objectContaining({
+        Action: 'dynamodb:Query',
+        Resource: { 'Fn::Join': ['', [{ 'Fn::GetAtt': [expect.stringMatching(/^HistoryTable/), 'Arn'] }, '/index/byTime']] },
       }),
     ]);
   });

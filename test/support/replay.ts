@@ -4,7 +4,7 @@
  */
 import { PassThrough, Readable } from 'node:stream';
 import type { CliIo } from '../../lambdas/cli/command-kit.js';
-import { runReplay } from '../../lambdas/cli/replay.js';
+import { runReplay } from '../../lambdas/cli/main.js';
 
 /** Two streams for a command's stdout and stderr, with the text written to each so far. */
 export function captureStreams() {

@@ -19,7 +19,7 @@ import { SNSClient } from '@aws-sdk/client-sns';
 import { SQSClient } from '@aws-sdk/client-sqs';
 import { STSClient } from '@aws-sdk/client-sts';
 import { decidedByAws, policyUrisToRead, verdictOf } from '../../core/iam-policy/authorization-details.js';
-import { diagnose, type Diagnosis } from '../../core/iam-policy/diagnose.js';
+import { diagnose, refusalDiagnosis, type Diagnosis } from '../../core/iam-policy/diagnose.js';
 import type { PolicyDocument } from '../../core/iam-policy/types.js';
 import type { Denial } from '../../core/types.js';
 import { IamToolboxHttpReader, type AuthorizationDetailsReader } from './access-troubleshooter.js';
@@ -29,17 +29,26 @@ import type { Lookup } from './lookup-result.js';
 import { memberAccountSourcesFromEnvironment } from './member-account-sources.js';
 import { OrganizationPolicies } from './organization-policies.js';
 import { createTtlCache } from './ttl-cache.js';
+import { partitionOf } from '../../core/partition.js';
 
 /** Environment variables of the Access Troubleshooter (all optional). */
 export const ACCESS_TROUBLESHOOTER_ENV = {
   /** `false` turns the Access Troubleshooter off while policy lookups stay on. @default on with policy lookups */
   enabled: 'ACCESS_TROUBLESHOOTER',
-  /** The IAM Toolbox endpoint. @default IAM_TOOLBOX_DEFAULTS.endpoint (us-east-1) */
+  /** The IAM Toolbox endpoint. @default `iamToolboxEndpoint(IAM_TOOLBOX_REGION)` */
   endpoint: 'IAM_TOOLBOX_ENDPOINT',
+  /** The IAM Toolbox Region (signing Region and default host). @default 'us-east-1' (the preview answers there only) */
+  region: 'IAM_TOOLBOX_REGION',
 } as const;
 
 /** AWS keeps authorization details "for at least 24 hours after the denial" (IAM Toolbox API reference). */
 export const AUTHORIZATION_DETAILS_RETENTION_MS = 24 * 60 * 60_000;
+
+/**
+ * How long after a denial AWS may still be writing its record (asynchronously, reported from live calls, September
+ * 2026): a `ResourceNotFoundException` for a younger denial is asked again with backoff, an older one is final.
+ */
+export const RECORD_WRITE_WINDOW_MS = 10 * 60_000;
 
 /** What the diagnoser is built from; every part has the Lambda's default. */
 export interface PolicyDiagnoserOptions {
@@ -70,10 +79,12 @@ export function createPolicyDiagnoser(options: PolicyDiagnoserOptions = {}): (de
       ? options.troubleshooter
       : env[ACCESS_TROUBLESHOOTER_ENV.enabled] === 'false'
         ? null
-        : new IamToolboxHttpReader({ endpoint: env[ACCESS_TROUBLESHOOTER_ENV.endpoint] || undefined });
+        : new IamToolboxHttpReader({ endpoint: env[ACCESS_TROUBLESHOOTER_ENV.endpoint] || undefined, region: env[ACCESS_TROUBLESHOOTER_ENV.region] || undefined });
   const maxPolicyReads = options.maxPolicyReads ?? 5;
 
   return async function diagnoseDenial(denial: Denial): Promise<Diagnosis> {
+    // A refusal no policy lifts: nothing to read or ask.
+    if (denial.serviceRefusal) return refusalDiagnosis(denial.serviceRefusal);
     let own: Diagnosis | null = null;
     if (sources) {
       const { policies, notChecked, decoded } = await gatherPolicies(denial, sources);
@@ -92,18 +103,25 @@ type Verdict = ReturnType<typeof verdictOf>;
 async function askAws(reader: AuthorizationDetailsReader, denial: Denial, nowMs: number, maxPolicyReads: number): Promise<{ diagnosis: Verdict | null; note: string | null }> {
   const id = denial.authorizationId;
   if (!id) return { diagnosis: null, note: null };
+  const partition = partitionOf({ arns: [denial.principalArn, denial.resource], region: denial.region });
+  if (!partition.accessTroubleshooter) return { diagnosis: null, note: `Access Troubleshooter: not offered in ${partition.name} (not asked)` };
   const eventMs = denial.eventTime ? Date.parse(denial.eventTime) : Number.NaN;
   if (Number.isFinite(eventMs) && nowMs - eventMs > AUTHORIZATION_DETAILS_RETENTION_MS) {
     return { diagnosis: null, note: `Access Troubleshooter: authorization id ${id} is older than the 24 hours AWS keeps its record (not asked)` };
   }
-  const details = await reader.details(id);
+  // Only a denial of the last minutes may still be waiting for AWS to write its record; an older one is not asked again.
+  const fresh = !Number.isFinite(eventMs) || nowMs - eventMs < RECORD_WRITE_WINDOW_MS;
+  const details = await reader.details(id, { retryWhileNotFound: fresh });
   if (details.status !== 'found') return { diagnosis: null, note: noteOf(details, id) };
   const documents = new Map<string, PolicyDocument>();
+  const unread: string[] = [];
   for (const uri of policyUrisToRead(details.value, maxPolicyReads)) {
     const document = await reader.policy(id, uri);
     if (document.status === 'found') documents.set(uri, document.value);
+    else if (document.status !== 'none') unread.push(`${uri} (${document.reason})`);
   }
-  return { diagnosis: verdictOf(id, details.value, documents), note: null };
+  const note = unread.length > 0 ? `Access Troubleshooter: policy as it was at denial time not readable: ${unread.join('; ')}` : null;
+  return { diagnosis: verdictOf(id, details.value, documents), note };
 }
 
 function noteOf(result: Exclude<Lookup<unknown>, { status: 'found' }>, id: string): string {

@@ -10,6 +10,7 @@ import { GetResourcePolicyCommand, type SecretsManagerClient } from '@aws-sdk/cl
 import { GetTopicAttributesCommand, type SNSClient } from '@aws-sdk/client-sns';
 import { GetQueueAttributesCommand, GetQueueUrlCommand, type SQSClient } from '@aws-sdk/client-sqs';
 import type { NamedPolicy } from '../../core/iam-policy/types.js';
+import { arnIn } from '../../core/partition.js';
 import { lookup, parsePolicyText, type Lookup } from './lookup-result.js';
 
 /** The clients the reader may use; a missing one means that service's policies are not read. */
@@ -28,14 +29,14 @@ const policy = (arn: string, text: string | undefined | null): NamedPolicy | nul
 
 /** Reads the resource policy behind an ARN; `none` when the service has no resource policies. */
 export function readResourcePolicy(arn: string, clients: ResourcePolicyClients): Promise<Lookup<NamedPolicy>> {
-  const [, , service, , account, ...rest] = arn.split(':');
+  const [, partition = 'aws', service, , account, ...rest] = arn.split(':');
   const resource = rest.join(':');
   const what = (apiAction: string) => `${apiAction} on ${arn}`;
   switch (service) {
     case 's3': {
       const bucket = resource.split('/')[0]!;
       if (!clients.s3) break;
-      return lookup(what('s3:GetBucketPolicy'), async () => policy(`arn:aws:s3:::${bucket}`, (await clients.s3!.send(new GetBucketPolicyCommand({ Bucket: bucket }))).Policy));
+      return lookup(what('s3:GetBucketPolicy'), async () => policy(arnIn(partition, 's3', '', '', bucket), (await clients.s3!.send(new GetBucketPolicyCommand({ Bucket: bucket }))).Policy));
     }
     case 'kms': {
       if (!clients.kms || !resource.startsWith('key/')) break;

@@ -6,11 +6,17 @@
  * [{ action, resource, context, evaluatedEffect, matchedPolicies: [{ uri, matchedStatements: [{ sid, evaluatedEffect }]
  * }] }], policies: [{ type, inline, uri, attachedTo: [{ arn }] }], nextToken }`; policy types `IDENTITY_BASED_POLICY`,
  * `RESOURCE_BASED_POLICY`, `PERMISSIONS_BOUNDARY`, `SESSION_POLICY`, `SERVICE_CONTROL_POLICY`,
- * `RESOURCE_CONTROL_POLICY`, `VPC_ENDPOINT_POLICY` (API reference, PolicyInfo). The values of `evaluatedEffect` are not
- * listed in the pages found: ASSUMED to be `ALLOW`, `DENY`, `EXPLICIT_DENY` or `IMPLICIT_DENY` in any case, and read so:
- * a matched statement whose effect says deny is an explicit deny; an evaluation that denies with no such statement is an
- * implicit deny. `GetRequestAuthorizationPolicy`'s response body is ASSUMED to carry the document in `policyDocument`
- * (an object or a JSON string); `document` and `policy` are accepted too.
+ * `RESOURCE_CONTROL_POLICY`, `VPC_ENDPOINT_POLICY` (API reference, PolicyInfo:
+ * https://docs.aws.amazon.com/iam-toolbox/latest/APIReference/API_PolicyInfo.html).
+ *
+ * Two enums at two levels. An evaluation's `evaluatedEffect` is `ALLOW | EXPLICIT_DENY | IMPLICIT_DENY` (API reference,
+ * Evaluation: https://docs.aws.amazon.com/iam-toolbox/latest/APIReference/API_Evaluation.html): it decides explicit
+ * versus implicit, even when no statement is listed. A matched statement's `evaluatedEffect` is `ALLOW | DENY` (API
+ * reference, MatchedStatement: https://docs.aws.amazon.com/iam-toolbox/latest/APIReference/API_MatchedStatement.html);
+ * "If the statement has no Sid, one is generated", so a `sid` need not appear in the policy document. A managed
+ * policy's `uri` is its ARN, an inline policy's an opaque id (MatchedPolicy). `GetRequestAuthorizationPolicy`'s
+ * response member is not in the published excerpts: `policyDocument`, `document` and `policy` are read, anything else
+ * is reported as unreadable by the adapter.
  */
 import type { DenyLayer } from '../types.js';
 import type { Diagnosis } from './diagnose.js';
@@ -66,21 +72,26 @@ export const POLICY_TYPE_LAYERS: Readonly<Record<string, PolicyLayer>> = {
   VPC_ENDPOINT_POLICY: 'vpc-endpoint-policy',
 };
 
-const saysDeny = (effect: string | undefined) => typeof effect === 'string' && /deny/i.test(effect);
+/** The documented values of an evaluation's and a statement's `evaluatedEffect` (compared without regard to case). */
+const effectIs = (effect: string | undefined | null, value: 'ALLOW' | 'DENY' | 'EXPLICIT_DENY' | 'IMPLICIT_DENY') => typeof effect === 'string' && effect.toUpperCase() === value;
+const statementDenies = (effect: string | undefined | null) => effectIs(effect, 'DENY') || effectIs(effect, 'EXPLICIT_DENY');
 const layerOfType = (type: string | undefined): PolicyLayer | null => (type && Object.hasOwn(POLICY_TYPE_LAYERS, type) ? POLICY_TYPE_LAYERS[type]! : null);
 
 /**
- * Reads AWS's verdict from the details: explicit when a matched statement denies, implicit when an evaluation denies
- * without one, allowed otherwise. `documents` are the policies read with `GetRequestAuthorizationPolicy`, by URI, to
- * show each matched statement as it was.
+ * Reads AWS's verdict from the details: explicit when an evaluation says `EXPLICIT_DENY` or a matched statement says
+ * `DENY`, implicit when an evaluation says `IMPLICIT_DENY` and none is explicit, allowed otherwise. `documents` are the
+ * policies read with `GetRequestAuthorizationPolicy`, by URI, to show each matched statement as it was.
  */
 export function verdictOf(authorizationId: string, details: AuthorizationDetails, documents: ReadonlyMap<string, PolicyDocument> = new Map()): AwsAuthorizationVerdict {
   const policyInfo = new Map((details.policies ?? []).filter((info) => typeof info.uri === 'string').map((info) => [info.uri!, info]));
   const matched: AwsAuthorizationVerdict['matchedStatements'] = [];
-  let denies = false;
+  let explicit = false;
+  let implicit = false;
   for (const evaluation of details.evaluations ?? []) {
-    if (saysDeny(evaluation.evaluatedEffect)) denies = true;
+    if (effectIs(evaluation.evaluatedEffect, 'EXPLICIT_DENY')) explicit = true;
+    if (effectIs(evaluation.evaluatedEffect, 'IMPLICIT_DENY')) implicit = true;
     for (const policy of evaluation.matchedPolicies ?? []) {
+      if (typeof policy?.uri !== 'string') continue;
       const info = policyInfo.get(policy.uri);
       for (const statement of policy.matchedStatements ?? []) {
         matched.push({
@@ -94,9 +105,11 @@ export function verdictOf(authorizationId: string, details: AuthorizationDetails
       }
     }
   }
-  const denying = matched.filter((entry) => saysDeny(entry.effect ?? undefined));
-  if (denying.length > 0) return { authorizationId, decision: 'explicit-deny', layer: denying[0]!.layer, matchedStatements: [...denying, ...matched.filter((entry) => !denying.includes(entry))] };
-  return { authorizationId, decision: denies ? 'implicit-deny' : 'allowed', layer: null, matchedStatements: matched };
+  const denying = matched.filter((entry) => statementDenies(entry.effect));
+  if (explicit || denying.length > 0) {
+    return { authorizationId, decision: 'explicit-deny', layer: denying[0]?.layer ?? null, matchedStatements: [...denying, ...matched.filter((entry) => !denying.includes(entry))] };
+  }
+  return { authorizationId, decision: implicit ? 'implicit-deny' : 'allowed', layer: null, matchedStatements: matched };
 }
 
 /** The statement with this Sid in a policy document (the only one when the document has one and no Sid is given). */
@@ -112,7 +125,7 @@ export function policyUrisToRead(details: AuthorizationDetails, limit = 5): stri
   const deny: string[] = [];
   const other: string[] = [];
   for (const evaluation of details.evaluations ?? []) {
-    for (const policy of evaluation.matchedPolicies ?? []) (policy.matchedStatements?.some((s) => saysDeny(s.evaluatedEffect)) ? deny : other).push(policy.uri);
+    for (const policy of evaluation.matchedPolicies ?? []) if (typeof policy?.uri === 'string') (policy.matchedStatements?.some((s) => statementDenies(s.evaluatedEffect)) ? deny : other).push(policy.uri);
   }
   return [...new Set([...deny, ...other])].slice(0, limit);
 }
@@ -127,11 +140,13 @@ export function policyUrisToRead(details: AuthorizationDetails, limit = 5): stri
  */
 export function decidedByAws(own: Diagnosis | null, verdict: AwsAuthorizationVerdict, fallbackLayer: DenyLayer | null): Diagnosis {
   const deny = verdict.decision === 'explicit-deny' ? verdict.matchedStatements[0] : undefined;
-  const layer: DenyLayer | null = verdict.layer ?? (verdict.decision === 'implicit-deny' ? (own?.decision === 'implicit-deny' ? own.layer : fallbackLayer) : null);
+  const layer: DenyLayer | null =
+    verdict.layer ??
+    (verdict.decision === 'implicit-deny' ? (own?.decision === 'implicit-deny' ? own.layer : fallbackLayer) : verdict.decision === 'explicit-deny' ? (own?.decision === 'explicit-deny' ? own.layer : fallbackLayer) : null);
   const where = deny ? `statement ${deny.sid ?? '(no Sid)'} of ${deny.policyArn ?? deny.policyUri}${deny.layer ? ` (${deny.layer})` : ''}` : null;
   const summary =
     verdict.decision === 'explicit-deny'
-      ? `AWS's record of the evaluation (authorization id ${verdict.authorizationId}): denied explicitly by ${where}; no Allow can override it.`
+      ? `AWS's record of the evaluation (authorization id ${verdict.authorizationId}): denied explicitly by ${where ?? `a policy AWS did not list${layer && layer !== 'unknown' ? ` (${layer})` : ''}`}; no Allow can override it.`
       : verdict.decision === 'implicit-deny'
         ? `AWS's record of the evaluation (authorization id ${verdict.authorizationId}): no policy allowed the request${layer && layer !== 'unknown' ? ` (${layer})` : ''}.`
         : `AWS's record of the evaluation (authorization id ${verdict.authorizationId}) shows no denying evaluation: the denial came from outside IAM policies.`;

@@ -4,11 +4,13 @@
  */
 import { statementResource } from '../render/least-privilege.js';
 import { allowedVerdict } from './allowed-verdict.js';
+import { refusalSentence, type ServiceRefusal } from '../service-rules/service-refusal.js';
 import type { Denial, DenyLayer } from '../types.js';
 import { identityChangeWhere, isAwsManagedPolicy, principalOwner } from './editable.js';
 import { evaluateRequest, type Decision, type LayerReport, type StatementRef } from './evaluate.js';
 import { managedPoliciesGranting, type ManagedPolicyMatch } from './managed-policies.js';
 import type { AwsAuthorizationVerdict, PolicyLayer, PolicySet, RequestContext, Statement } from './types.js';
+import { arnIn, partitionOf } from '../partition.js';
 
 /** A change that would let exactly this request through. */
 export interface PolicyChange {
@@ -85,7 +87,9 @@ export function requestContextOf(denial: Denial, principalTags: Record<string, s
   else absent.push('aws:sourcevpce');
   if (denial.sourceIdentity) set('aws:SourceIdentity', denial.sourceIdentity);
   const resourceAccount = denial.resource ? ACCOUNT_OF_ARN.exec(denial.resource)?.[1] ?? null : null;
-  set('aws:ResourceAccount', resourceAccount ?? (denial.resource?.startsWith('arn:aws:s3:::') ? null : denial.recipientAccountId));
+  // An S3 ARN has no account field in any partition (`arn:aws:s3:::`, `arn:aws-us-gov:s3:::`, `arn:aws-cn:s3:::`): the
+  // bucket's account is not known from it, whatever the recipient.
+  set('aws:ResourceAccount', resourceAccount ?? (denial.resource && /^arn:[a-z0-9-]+:s3:::/.test(denial.resource) ? null : denial.recipientAccountId));
   for (const [tag, value] of Object.entries(principalTags)) set(`aws:PrincipalTag/${tag}`, value);
   if (tagsKnown) absent.push('aws:principaltag/*');
   if (denial.principalType) set('aws:PrincipalIsAWSService', String(denial.principalType === 'AWSService'));
@@ -94,7 +98,7 @@ export function requestContextOf(denial: Denial, principalTags: Record<string, s
     // A KMS call made by another service for the caller (S3 encrypting an object): kms:ViaService names it.
     const via = denial.invokedBy && denial.region ? /^([a-z0-9-]+)\.amazonaws\.com$/.exec(denial.invokedBy) : null;
     if (denial.eventSource === 'kms.amazonaws.com') {
-      if (via) set('kms:ViaService', `${via[1]}.${denial.region}.amazonaws.com`);
+      if (via) set('kms:ViaService', `${via[1]}.${denial.region}.${partitionOf({ region: denial.region }).dnsSuffix}`);
       else if (!denial.invokedBy) absent.push('kms:viaservice');
     }
   }
@@ -118,12 +122,13 @@ export function requestContextOf(denial: Denial, principalTags: Record<string, s
  * @param principalTags - the principal's tags (merged over `policies.principalTags`), for `aws:PrincipalTag/…`.
  */
 export function diagnose(denial: Denial, policies: PolicySet, principalTags?: Record<string, string>): Diagnosis {
+  if (denial.serviceRefusal) return refusalDiagnosis(denial.serviceRefusal);
   const tags = { ...policies.principalTags, ...principalTags };
   const tagsKnown = policies.principalTags !== undefined || principalTags !== undefined;
   const context = requestContextOf(denial, tags, policies.principalTags !== undefined);
   const decision = evaluateRequest(context, policies);
   const changes = decision.decision === 'implicit-deny' || decision.decision === 'undetermined' ? decision.missingAllows.map((layer) => changeFor(layer, denial, context, policies.permissionsBoundary?.arn)) : [];
-  const managedPolicies = decision.missingAllows.includes('identity-policy') && denial.action ? managedPoliciesGranting(denial.action, 3, context.resource) : [];
+  const managedPolicies = decision.missingAllows.includes('identity-policy') && denial.action ? managedPoliciesGranting(denial.action, 3, context.resource, partitionOf({ arns: [context.resource, denial.principalArn], region: denial.region }).id) : [];
   const denying = decision.denyingStatement;
   return {
     decision: decision.decision,
@@ -138,6 +143,23 @@ export function diagnose(denial: Denial, policies: PolicySet, principalTags?: Re
     summary: summaryOf(decision, denial),
     ...(tagsKnown ? { principalTags: tags } : {}),
     decidedBy: 'policy-evaluation',
+  };
+}
+
+/**
+ * The diagnosis of a refusal no policy lifts (cross-account PassRole, failed authentication): no policy is evaluated
+ * and no change suggested; the summary says what fixes it instead.
+ */
+export function refusalDiagnosis(refusal: ServiceRefusal): Diagnosis {
+  return {
+    decision: 'undetermined',
+    layer: null,
+    denyingStatement: null,
+    changes: [],
+    managedPolicies: [],
+    dependsOn: [],
+    notChecked: [`policies: not read, ${refusal.category === 'authentication' ? 'a failed authentication' : 'a rule of the service'} that no policy decides`],
+    summary: refusalSentence(refusal),
   };
 }
 
@@ -192,7 +214,8 @@ function denyChangeFor(ref: StatementRef, context: RequestContext): DenyChange {
 function changeFor(layer: PolicyLayer, denial: Denial, context: RequestContext, boundaryArn?: string): PolicyChange {
   const action = context.action;
   const { resource } = statementResource(action, denial.resource);
-  const principal = denial.principalArn ?? `arn:aws:iam::${denial.accountId ?? '111122223333'}:root`;
+  const partition = partitionOf({ arns: [denial.principalArn, denial.resource], region: denial.region });
+  const principal = denial.principalArn ?? arnIn(partition, 'iam', '', denial.accountId ?? '111122223333', 'root');
   const sid = `Allow${action.replace(/[^A-Za-z0-9]/g, '')}`;
   const identityStatement: Statement = { Sid: sid, Effect: 'Allow', Action: action, Resource: resource };
   switch (layer) {

@@ -220,7 +220,7 @@ export function evaluateRequest(context: RequestContext, policies: PolicySet): D
 
     if (!resourceRequired) {
       // Same account, a resource that does not need its own policy to allow.
-      const byResource = named === 'user-or-session' || named === 'wildcard-with-principal-arn' || (named === 'role' && boundaryOk && sessionOk);
+      const byResource = named === 'user-or-session' || named === 'wildcard-with-principal-arn' || named === 'wildcard' || (named === 'role' && boundaryOk && sessionOk);
       // When the resource policy names the role, only its boundary and session policies stand in the way.
       if (!identitySide && !byResource) missing.push(...(named === 'role' ? roleGaps() : identityGaps()));
     } else if (!resourceKnown) {

@@ -3,6 +3,7 @@
  * `scripts/build-managed-policy-index.ts` (policies granting `*` or using `NotAction` are not in it).
  */
 import { generatedIndex } from '../generated-index.js';
+import { managedPolicyArn, partitionOfArn, withCommercialPartition } from '../partition.js';
 import { actionMatches, resourceMatches } from './matching.js';
 
 /**
@@ -40,6 +41,11 @@ export interface ManagedPolicyMatch {
   breadth: number;
   /** True when the granting statement has a Condition (not evaluated here: check it fits). */
   conditional: boolean;
+  /**
+   * The partition of `arn` when it is not the commercial one: the index is built from the commercial partition's
+   * policies, so whether this policy exists there (and grants the same) is not known. Absent in `aws`.
+   */
+  unverifiedIn?: string;
 }
 
 /**
@@ -63,7 +69,8 @@ const SERVICE_NAME_ALIASES: Record<string, readonly string[]> = {
 /** One attachable policy of the index, with what the ranking needs. */
 interface IndexedPolicy {
   name: string;
-  arn: string;
+  /** The ARN's path after `policy/` (`service-role/AWSLambdaBasicExecutionRole`). */
+  path: string;
   grants: ManagedPolicyGrant[];
   /** Action patterns in all. */
   breadth: number;
@@ -96,7 +103,7 @@ function candidatesOf(service: string): Candidate[] {
       const policy: IndexedPolicy = {
         name,
         // Index entries are the ARN's path after `policy/` (e.g. `service-role/AWSLambdaBasicExecutionRole`).
-        arn: `arn:aws:iam::aws:policy/${path}`,
+        path,
         grants,
         breadth: grants.reduce((sum, [actions]) => sum + actions.length, 0),
         reach: grants.reduce((sum, [actions]) => sum + actions.reduce((n, pattern) => n + (!pattern.includes('*') ? 1 : pattern.endsWith(':*') ? 100 : 10), 0), 0),
@@ -152,9 +159,15 @@ function serviceShare(policy: IndexedPolicy, service: string): number {
  * (`arn:aws:s3:::aws-glue-*`) counts only when it covers `resource`; with no resource, only grants on `*` count.
  * Conditions are not evaluated, only flagged. The index is read, and filed by service, on the first call.
  *
+ * Partitions: the index holds the commercial partition's policies and resource patterns, so a resource of another
+ * partition is matched with its partition read as `aws`, and each match's ARN is written in `partition` (default: the
+ * resource's, else `aws`) and marked `unverifiedIn` outside `aws`.
+ *
  * @example managedPoliciesGranting('proton:CreateEnvironment')[0].name // 'AWSProtonFullAccess' (through proton:*)
  */
-export function managedPoliciesGranting(action: string, limit = 5, resource: string | null = null): ManagedPolicyMatch[] {
+export function managedPoliciesGranting(action: string, limit = 5, resource: string | null = null, partition: string | null = null): ManagedPolicyMatch[] {
+  const partitionId = partition ?? partitionOfArn(resource)?.id ?? 'aws';
+  if (resource) resource = withCommercialPartition(resource);
   const service = action.slice(0, Math.max(action.indexOf(':'), 0)).toLowerCase();
   const best = new Map<IndexedPolicy, { pattern: string; rank: number; conditional: boolean }>();
   for (const { policy, grant, pattern } of candidatesOf(service)) {
@@ -176,7 +189,14 @@ export function managedPoliciesGranting(action: string, limit = 5, resource: str
   return ranked
     .sort((a, b) => a.about - b.about || a.grant.rank - b.grant.rank || a.focused - b.focused || a.policy.reach - b.policy.reach || (a.policy.name < b.policy.name ? -1 : 1))
     .slice(0, limit)
-    .map(({ policy, grant }) => ({ name: policy.name, arn: policy.arn, grantedBy: grant.pattern, breadth: policy.breadth, conditional: grant.conditional }));
+    .map(({ policy, grant }) => ({
+      name: policy.name,
+      arn: managedPolicyArn(partitionId, policy.path),
+      grantedBy: grant.pattern,
+      breadth: policy.breadth,
+      conditional: grant.conditional,
+      ...(partitionId === 'aws' ? {} : { unverifiedIn: partitionId }),
+    }));
 }
 
 /** Where the index came from. */

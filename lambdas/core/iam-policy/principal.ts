@@ -45,7 +45,7 @@ export function principalApplies(statement: Statement, context: RequestContext):
 }
 
 /** How an Allow names the caller, which decides what else must allow in the same account (see {@link howNamed}). */
-export type NamedAs = 'user-or-session' | 'role' | 'account' | 'wildcard-with-principal-arn';
+export type NamedAs = 'user-or-session' | 'role' | 'account' | 'wildcard-with-principal-arn' | 'wildcard';
 
 /**
  * How an Allow names the caller:
@@ -60,10 +60,14 @@ export type NamedAs = 'user-or-session' | 'role' | 'account' | 'wildcard-with-pr
  *   Principal element, unless the identity-based policies contain an explicit deny".
  * - `account`: only its account or a service; the identity side must allow too.
  *
- * `*` (or an Allow with `NotPrincipal` that does not list the caller: the guide's NotPrincipal page, "Doing so allows
- * all principals except the one named in the NotPrincipal element access to your resources") counts as naming the
- * caller itself: "For IAM users and role principals within your account, no other permissions are required" (Principal
- * page, All principals), a role still bounded by its boundary and session policies.
+ * - `wildcard`: a bare `*` (or an Allow with `NotPrincipal` that does not list the caller: the guide's NotPrincipal page,
+ *   "Doing so allows all principals except the one named in the NotPrincipal element access to your resources"). For
+ *   the same account the Principal page says "For IAM users and role principals within your account, no other
+ *   permissions are required" (All principals). Whether a role's boundary or session policy limits such a grant the
+ *   guide does not say; it says they do not limit the narrower grant of `*` with `aws:PrincipalArn` (above). A
+ *   Condition only narrows which requests a statement matches, never how a matched grant is evaluated, so the wider
+ *   grant is evaluated the same way: not limited by the boundary or session policy (an explicit deny still wins). This
+ *   is also what AWS is observed to do (docs/policies.md, "Wildcard principals and permissions boundaries").
  */
 export function howNamed(statement: Statement, context: RequestContext): NamedAs {
   const excludedOnly = statement.Principal === undefined && statement.NotPrincipal !== undefined && principalApplies(statement, context);
@@ -77,8 +81,9 @@ export function howNamed(statement: Statement, context: RequestContext): NamedAs
   const byId = values.find((value) => UNIQUE_ID.test(value) && valueMatches('AWS', value, context));
   if (byId) return byId.startsWith('AIDA') ? 'user-or-session' : 'role';
   if (values.includes('*') && !excludedOnly && conditionsOnPrincipalArn(statement)) return 'wildcard-with-principal-arn';
-  // `*` grants to whoever calls (public resources): read like naming the caller itself, a role still bounded.
-  if (context.principalArn && (values.includes(context.principalArn) || values.includes('*'))) return /:user\//.test(context.principalArn) ? 'user-or-session' : 'role';
+  if (context.principalArn && values.includes(context.principalArn)) return /:user\//.test(context.principalArn) ? 'user-or-session' : 'role';
+  // `*` grants to whoever calls (public resources), the caller included, like `*` narrowed by aws:PrincipalArn.
+  if (context.principalArn && values.includes('*')) return 'wildcard';
   return 'account';
 }
 

@@ -6,13 +6,14 @@
 import type { AlertSummary, ChangeLink, Severity, TopValues, Triage, ValueCount } from '../alert.js';
 import type { PolicyChange } from '../iam-policy/diagnose.js';
 import type { ManagedPolicyMatch } from '../iam-policy/managed-policies.js';
+import { partitionOf } from '../partition.js';
 import { triageAlert } from '../triage/triage.js';
 import { authorizationDecoding, errorMessageForDisplay, type AuthorizationDecoding } from './authorization.js';
 import { cloudTrailEventLink } from './cloudtrail-link.js';
 import { diagnosisSummary } from './diagnosis-summary.js';
 import { principalName } from './labels.js';
 import { exactAction, simulateCommand, suggestFix, type Fix } from './least-privilege.js';
-import { managedPolicySuggestions } from './managed-policy-suggestions.js';
+import { managedPoliciesCaveat, managedPolicySuggestions } from './managed-policy-suggestions.js';
 import type { Phrase } from './phrase.js';
 import type { ResourceScope } from './resource-scope.js';
 import { SEVERITY_STYLE } from './severity.js';
@@ -65,6 +66,11 @@ export interface AlertFacts {
   /** The resource line: what the alert is about. */
   resourceLine: Phrase;
   managedPolicies: ManagedPolicyMatch[];
+  /**
+   * Said beside the managed policies outside the commercial partition: they come from the commercial partition's
+   * list, and whether each exists in the record's partition is not known here. Null in `aws`.
+   */
+  managedPoliciesCaveat: string | null;
   diagnosisSummary: string | null;
   /**
    * Who decided the diagnosis (AWS's Access Troubleshooter record, or this project's evaluation of the policies it
@@ -99,6 +105,7 @@ export function alertFacts(alert: AlertSummary, options: RenderOptions = {}): Al
   const action = exactAction(alert.action);
   const fix = suggestFix(alert);
   const scope = fix.kind === 'none' ? null : fix.scope;
+  const managedPolicies = managedPolicySuggestions(alert, action, scope);
   return {
     alert,
     severity,
@@ -110,7 +117,8 @@ export function alertFacts(alert: AlertSummary, options: RenderOptions = {}): Al
     simulate: simulateCommand(alert, fix),
     scope,
     resourceLine: resourceLine(alert, scope),
-    managedPolicies: managedPolicySuggestions(alert, action, scope),
+    managedPolicies,
+    managedPoliciesCaveat: managedPoliciesCaveat(managedPolicies),
     diagnosisSummary: alert.diagnosis ? diagnosisSummary(alert.diagnosis) : null,
     verdict: verdictOf(alert),
     otherLayerChanges: otherLayerChanges(alert, scope),
@@ -125,7 +133,8 @@ export function alertFacts(alert: AlertSummary, options: RenderOptions = {}): Al
     changes: (alert.changes ?? []).slice(0, 3),
     links: {
       cloudTrail: cloudTrailEventLink(alert.region, alert.sampleEventIds[0]),
-      authorizationDetails: safeUrl(alert.authorizationDetailsUrl),
+      // Access Troubleshooter exists in the commercial partition only: no offer elsewhere, whatever the message says.
+      authorizationDetails: partitionOf({ arns: [alert.principalArn], region: alert.region }).accessTroubleshooter ? safeUrl(alert.authorizationDetailsUrl) : null,
       history: safeUrl(options.historyUrl),
     },
     historyCommand: `npx denial-alerter history --fingerprint ${alert.fingerprint.replace(/[^A-Za-z0-9#_-]/g, '')}${/^\d{4}-\d{2}-\d{2}T\d{2}:\d{2}:\d{2}/.test(alert.windowStart) ? ` --since ${alert.windowStart.slice(0, 19)}Z` : ''}`,

@@ -3,6 +3,7 @@
  * decoded summary when the Lambda decoded it (`diagnosis.decodedAuthorization`), else the command that decodes it.
  */
 import type { AlertSummary } from '../alert.js';
+import { partitionOf } from '../partition.js';
 import { shellQuote } from './least-privilege.js';
 
 const ENCODED = /\s*Encoded authorization failure message:\s*([A-Za-z0-9_\-+/=]+)\s*$/;
@@ -37,7 +38,9 @@ export function authorizationDecoding(alert: AlertSummary): AuthorizationDecodin
   const eventId = alert.sampleEventIds[0];
   if (alert.region && eventId && /^[a-z]{2,}(?:-[a-z0-9]+)+$/.test(alert.region) && /^[A-Za-z0-9-]{1,128}$/.test(eventId)) {
     const lookup = `aws cloudtrail lookup-events --region ${alert.region} --lookup-attributes AttributeKey=EventId,AttributeValue=${eventId} --query 'Events[0].CloudTrailEvent' --output text | jq -r '.errorMessage|sub(".*: ";"")'`;
-    return { kind: 'command', command: `aws sts decode-authorization-message --encoded-message "$(${lookup})"` };
+    return { kind: 'command', command: `aws sts decode-authorization-message --region ${alert.region} --encoded-message "$(${lookup})"` };
   }
-  return { kind: 'command', command: `aws sts decode-authorization-message --encoded-message ${shellQuote(encoded)}` };
+  // STS decodes in any Region of the record's partition: name one, so the default Region cannot send it elsewhere.
+  const region = partitionOf({ arns: [alert.principalArn], region: alert.region }).iamRegion;
+  return { kind: 'command', command: `aws sts decode-authorization-message --region ${region} --encoded-message ${shellQuote(encoded)}` };
 }

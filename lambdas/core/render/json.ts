@@ -26,6 +26,8 @@ export interface AlertRendering {
   resourceLine: string;
   simulateCommand: string | null;
   managedPolicies: ManagedPolicyMatch[];
+  /** Outside the commercial partition: the suggestions are not known to exist there (and how to check). */
+  managedPoliciesCaveat: string | null;
   decodedAuthorization: string | null;
   decodeCommand: string | null;
   diagnosisSummary: string | null;
@@ -53,6 +55,7 @@ export function alertJson(alert: AlertSummary, options: RenderOptions = {}): Ale
     resourceLine: phraseText(facts.resourceLine),
     simulateCommand: facts.simulate,
     managedPolicies: facts.managedPolicies,
+    managedPoliciesCaveat: facts.managedPoliciesCaveat,
     decodedAuthorization: facts.decoding?.kind === 'decoded' ? facts.decoding.summary : null,
     decodeCommand: facts.decoding?.kind === 'command' ? facts.decoding.command : null,
     diagnosisSummary: facts.diagnosisSummary,

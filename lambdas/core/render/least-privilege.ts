@@ -14,7 +14,9 @@
  */
 import type { AlertSummary } from '../alert.js';
 import { actionResourceTypes, canonicalAction } from '../iam-catalog.js';
+import { refusalSentence } from '../service-rules/service-refusal.js';
 import { identityChangeWhere, isAwsManagedPolicy, principalOwner } from '../iam-policy/editable.js';
+import { partitionOfArn, partitionOfRegion } from '../partition.js';
 import type { DenyLayer } from '../types.js';
 import type { Phrase } from './phrase.js';
 import { resourceScope, UNKNOWN_RESOURCE, type ResourceScope } from './resource-scope.js';
@@ -91,6 +93,8 @@ export function statementResource(action: string, resource: string | null): { re
 
 /** The fix for an alert. */
 export function suggestFix(alert: AlertSummary): Fix {
+  // A refusal no policy lifts (cross-account PassRole, failed authentication): say so and what does, grant nothing.
+  if (alert.serviceRefusal) return { kind: 'none', reason: refusalSentence(alert.serviceRefusal) };
   if (alert.reason === 'distinct-actions') {
     // One caller denied on many actions: granting the sample's one action would be one member of many, and the
     // pattern (enumeration) is the finding.
@@ -200,10 +204,13 @@ function denyLocation(alert: AlertSummary, principal: Phrase): Phrase {
 /** A command that prints a named policy: an SCP/RCP by its id, an IAM managed policy by its default version. */
 export function showPolicyCommand(policyArn: string): string | null {
   const organizations = /^arn:aws[a-z-]*:organizations::\d{12}:policy\/o-[a-z0-9]+\/[a-z_]+\/(p-[a-z0-9_]+)$/.exec(policyArn);
-  if (organizations) return `aws organizations describe-policy --policy-id ${shellQuote(organizations[1]!)}`;
+  // Both are global services of the policy's partition, answering in its own Region (Organizations, IAM).
+  const partition = partitionOfArn(policyArn);
+  if (organizations) return `aws organizations describe-policy${partition ? ` --region ${partition.organizationsRegion}` : ''} --policy-id ${shellQuote(organizations[1]!)}`;
   if (/^arn:aws[a-z-]*:iam::(?:\d{12}|aws):policy\/[\w+=,.@/-]+$/.test(policyArn)) {
     const arn = shellQuote(policyArn);
-    return `aws iam get-policy-version --policy-arn ${arn} --version-id "$(aws iam get-policy --policy-arn ${arn} --query Policy.DefaultVersionId --output text)"`;
+    const region = partition ? ` --region ${partition.iamRegion}` : '';
+    return `aws iam get-policy-version${region} --policy-arn ${arn} --version-id "$(aws iam get-policy${region} --policy-arn ${arn} --query Policy.DefaultVersionId --output text)"`;
   }
   return null;
 }
@@ -230,12 +237,16 @@ export function simulateCommand(alert: AlertSummary, fix: Fix = suggestFix(alert
   if (fix.kind === 'none') return null;
   const resources = simulatedResources(fix);
   const resourceArgs = resources.length === 1 && resources[0] === '*' ? '' : ` --resource-arns ${resources.map(shellQuote).join(' ')}`;
+  // IAM answers in its partition's home Region; naming it keeps a GovCloud or China alert's command off the
+  // commercial endpoint whatever the responder's default Region is.
+  const region = iamRegionOf(alert);
+  const regionArg = region ? ` --region ${region}` : '';
   if (alert.principalArn && IAM_USER_OR_ROLE.test(alert.principalArn)) {
-    return `aws iam simulate-principal-policy --policy-source-arn ${shellQuote(alert.principalArn)} --action-names ${shellQuote(fix.action)}${resourceArgs}`;
+    return `aws iam simulate-principal-policy${regionArg} --policy-source-arn ${shellQuote(alert.principalArn)} --action-names ${shellQuote(fix.action)}${resourceArgs}`;
   }
   if (fix.kind !== 'allow') return null;
   const statement: AllowStatement = { Effect: 'Allow', Action: fix.action, Resource: fix.primary.statement.Resource ?? scopeResource(fix.scope) };
-  return `aws iam simulate-custom-policy --policy-input-list ${shellQuote(policyDocument([statement]))} --action-names ${shellQuote(fix.action)}${resourceArgs}`;
+  return `aws iam simulate-custom-policy${regionArg} --policy-input-list ${shellQuote(policyDocument([statement]))} --action-names ${shellQuote(fix.action)}${resourceArgs}`;
 }
 
 /**
@@ -250,4 +261,10 @@ function simulatedResources(fix: Exclude<Fix, { kind: 'none' }>): string[] {
 
 function scopeResource(scope: ResourceScope): string | string[] {
   return scope.resources.length === 1 ? scope.resources[0]! : scope.resources;
+}
+
+/** IAM's Region in the partition of the alert (its principal's ARN, else its Region); null when neither tells. */
+function iamRegionOf(alert: Pick<AlertSummary, 'principalArn' | 'region'>): string | null {
+  const partition = partitionOfArn(alert.principalArn) ?? partitionOfRegion(alert.region);
+  return partition ? partition.iamRegion : null;
 }

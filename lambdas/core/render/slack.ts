@@ -188,6 +188,7 @@ function fixText(facts: AlertFacts): string | null {
     // Investigating first, the grant is one sentence: the managed policy ends it rather than taking a line.
     if (facts.triage.investigateFirst && facts.fix.kind === 'allow' && lines.length > 0) lines[lines.length - 1] += `, *or attach* ${list}`;
     else lines.push(`*Or attach* ${list}`);
+    if (facts.managedPoliciesCaveat) lines.push(escapeMrkdwn(facts.managedPoliciesCaveat));
   }
   return lines.length > 0 ? lines.join('\n') : null;
 }

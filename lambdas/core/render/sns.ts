@@ -108,6 +108,7 @@ function fixLines(facts: AlertFacts): string[] {
   }
   if (facts.managedPolicies.length > 0) {
     lines.push(`Or attach an AWS managed policy (narrowest first): ${facts.managedPolicies.map((match) => `${one(match.name, 128)} (via ${one(match.grantedBy, 128)}${match.conditional ? ', with a condition' : ''})`).join(', ')}`);
+    if (facts.managedPoliciesCaveat) lines.push(facts.managedPoliciesCaveat);
   }
   return lines;
 }

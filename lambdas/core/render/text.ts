@@ -61,9 +61,10 @@ export function renderAlertText(alert: AlertSummary, options: TextRenderOptions 
     for (const note of fix.notes) lines.push(`  ${' '.repeat(10)}${note}`);
   }
   if (fix.kind === 'explicit-deny') lines.push(`  ${fixLabel}explicit deny: look for the Deny in ${phraseText(fix.lookAt, 200)}${fix.policyArn ? ` (${one(fix.policyArn, 200)})` : ''}`);
-  if (fix.kind === 'none') lines.push(`  ${fixLabel}${one(fix.reason, 200)}`);
+  if (fix.kind === 'none') lines.push(`  ${fixLabel}${one(fix.reason, 600)}`);
   if (facts.managedPolicies.length > 0) {
     lines.push(`  ${label('managed')}${facts.managedPolicies.map((match) => `${one(match.name, 128)} (via ${one(match.grantedBy, 128)}${match.conditional ? ', conditional' : ''})`).join(', ')}`);
+    if (facts.managedPoliciesCaveat) lines.push(`  ${' '.repeat(10)}${facts.managedPoliciesCaveat}`);
   }
   if (facts.diagnosisSummary) lines.push(`  ${label('policies')}${one(facts.diagnosisSummary, 300)}${facts.verdict ? ` (decided by ${facts.verdict.decidedBy})` : ''}`);
   for (const ref of facts.verdict?.matched ?? []) lines.push(`  ${label('matched')}${one(ref.effect, 20)} ${one(ref.sid ?? '(no Sid)', 100)} in ${one(ref.policy, 300)}${ref.layer ? ` (${ref.layer})` : ''}`);

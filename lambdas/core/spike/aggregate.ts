@@ -139,6 +139,7 @@ export function buildAlertSummary(
     sourceIps: topValues(group.sourceIps),
     userAgents: topValues(group.userAgents),
     baseline: Math.round(decision.baseline * 100) / 100,
+    ...(sample.serviceRefusal ? { serviceRefusal: sample.serviceRefusal } : {}),
   };
 }
 

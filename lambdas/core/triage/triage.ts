@@ -15,6 +15,7 @@
  * strongest signal's, one level higher when two or more signals of at least `medium` agree. `investigateFirst` when
  * any signal is at least `medium`: the alert then leads with "investigate before granting" and the fix moves below.
  */
+import { authenticationBurstSignal } from '../service-rules/authentication-burst.js';
 import type { AlertSummary, Severity, Triage, TriageSignal } from '../alert.js';
 import type { Denial } from '../types.js';
 import { TRIAGE_HISTORY, type TriageHistory } from './history.js';
@@ -49,6 +50,8 @@ export function triageAlert(input: TriageInput): Triage {
   if (tool) signals.push(tool);
   const sensitive = sensitiveSignal(alert);
   if (sensitive) signals.push(sensitive);
+  const authentication = authenticationBurstSignal(alert);
+  if (authentication) signals.push(authentication);
   if (alert.reason === 'distinct-actions' || alert.reason === 'distinct-resources') {
     const what = alert.reason === 'distinct-actions' ? 'actions' : 'resources';
     const distinct = alert.reason === 'distinct-actions' ? alert.window?.actions.distinct : alert.window?.resources.distinct;

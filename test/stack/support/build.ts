@@ -50,6 +50,7 @@ export const FULL_CONTEXT = {
   trailDataEvents: ['s3', 'lambda'],
   trailNetworkActivitySources: ['ec2.amazonaws.com', 'kms.amazonaws.com'],
   policyLookups: true,
+  securityHub: true,
   extraErrorCodes: ['AuthorizationError'],
   organization: { targets: ['ou-ab12-abcdefgh', 'r-ab12'], regions: ['eu-west-1', 'eu-central-1'], excludeAccounts: ['999988887777'] },
   routes: [

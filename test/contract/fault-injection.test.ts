@@ -1,6 +1,7 @@
 /**
- * The fault-injection harness: the real batch processor and engine on a real DynamoDB Local, with the DynamoDB client
- * wrapped so that chosen requests fail. "Killing" the process at request k is every request from k on failing (the
+ * The fault-injection harness, on both store adapters: the real batch processor and engine on a real DynamoDB Local
+ * (the DynamoDB client wrapped so that chosen requests fail) and on the in-process store (the same requests failing
+ * at the same steps). "Killing" the process at request k is every request from k on failing (the
  * table gone): nothing after that point reaches storage, as if the process had died there. Then SQS delivers the
  * batch again to a healthy process. Whatever k, counts must be exact and every decided alert delivered.
  */
@@ -10,11 +11,12 @@ import { resolveSettings } from '../../lambdas/core/config.js';
 import type { CloudTrailRecord } from '../../lambdas/core/types.js';
 import { processSqsBatch, type SqsBatchDeps } from '../../lambdas/engine/process-sqs-batch.js';
 import { createSpikeEngine } from '../../lambdas/engine/spike-engine.js';
-import { connectionRefused, throttled, useDynamoDbLocal, type FaultPlan } from '../support/dynamodb.js';
+import { connectionRefused, throttled, type FaultPlan } from '../support/dynamodb.js';
 import { syntheticBurst, syntheticDenial } from '../support/records.js';
-import { alertsIn, countsByKey, largestItemByKind, recordingPublisher, scanTable } from './support.js';
+import { largestItemByKind, recordingPublisher, scanTable } from '../engine/support.js';
+import { fingerprintCounts, storeAdapters, type StoreAdapter } from './adapters.js';
 
-const dynamo = useDynamoDbLocal();
+const { adapters, dynamo } = storeAdapters();
 const T0 = Date.parse('2025-05-05T05:00:00Z');
 
 const message = (id: string, record: CloudTrailRecord): SQSRecord =>
@@ -32,9 +34,9 @@ const EVENT: SQSEvent = { Records: RECORDS.map((record, index) => message(`m${in
  * One scenario: a first invocation under `plan`, then SQS's redelivery (or the next invocation) on a healthy table:
  * the same batch again, or (`split`) its messages regrouped into two batches handled by two invocations at once.
  */
-async function run(plan: FaultPlan | null, redelivery: 'same' | 'split' = 'same') {
-  const faulty = dynamo.faultyClient(plan);
-  const { store, tableName } = await dynamo.newTable(faulty.client);
+async function run(adapter: StoreAdapter, plan: FaultPlan | null, redelivery: 'same' | 'split' = 'same') {
+  const faulty = await adapter.newStore(plan);
+  const { store } = faulty;
   const publisher = recordingPublisher({ 'slack:default': () => 'delivered', 'sns:topic': () => 'delivered' });
   const deadLetters: Array<Record<string, unknown>> = [];
   const deps = (nowMs: number): SqsBatchDeps => ({
@@ -63,28 +65,25 @@ async function run(plan: FaultPlan | null, redelivery: 'same' | 'split' = 'same'
   } else {
     second = await processSqsBatch(failed ? EVENT : { Records: [] }, deps(later), { deadlineMs: later + 60_000 });
   }
-  const items = await scanTable(dynamo.client(), tableName);
-  return { first, second, requests, publishedInFirst, commands: faulty.commands(), items, publisher, deadLetters };
+  const contents = await faulty.contents();
+  return { first, second, requests, publishedInFirst, commands: faulty.commands(), contents, publisher, deadLetters };
 }
 
-const fingerprintCounts = (items: ReadonlyArray<Record<string, unknown>>) =>
-  Object.fromEntries([...countsByKey(items)].filter(([key]) => key.startsWith('FP#')).sort());
-
-describe('fault injection: the real engine and batch processor on DynamoDB Local', () => {
+describe.each(adapters)('fault injection: the real engine and batch processor on $name', (adapter) => {
   it('killed at every request of a batch and redelivered: exact counts, every alert delivered to every channel', async () => {
-    const clean = await run(null);
-    const expectedCounts = fingerprintCounts(clean.items);
-    const expectedAlerts = alertsIn(clean.items).map((entry) => entry.alertId).sort();
+    const clean = await run(adapter, null);
+    const expectedCounts = fingerprintCounts(clean.contents);
+    const expectedAlerts = clean.contents.alerts.map((entry) => entry.alertId).sort();
     expect(Object.values(expectedCounts).sort()).toEqual([2, 6, 7]);
     expect(expectedAlerts).toHaveLength(2);
     const total = clean.requests;
     expect(total).toBeGreaterThan(8);
     for (let kill = 0; kill < total; kill++) {
-      const outcome = await run(({ index }) => (index >= kill ? connectionRefused() : null));
+      const outcome = await run(adapter, ({ index }) => (index >= kill ? connectionRefused() : null));
       const context = `killed at request ${kill} (${outcome.commands[kill]})`;
       expect(outcome.second.batchItemFailures, context).toEqual([]);
-      expect(fingerprintCounts(outcome.items), context).toEqual(expectedCounts);
-      const alerts = alertsIn(outcome.items);
+      expect(fingerprintCounts(outcome.contents), context).toEqual(expectedCounts);
+      const alerts = outcome.contents.alerts;
       expect(alerts.map((entry) => entry.alertId).sort(), context).toEqual(expectedAlerts);
       for (const entry of alerts) {
         expect(entry, context).toMatchObject({ status: 'done', delivered: ['slack:default', 'sns:topic'] });
@@ -98,20 +97,20 @@ describe('fault injection: the real engine and batch processor on DynamoDB Local
         }
       }
       expect(outcome.deadLetters, context).toEqual([]);
-      expect(outcome.items.filter((item) => item.pk === 'OUTBOX'), `${context}: outbox markers left`).toEqual([]);
+      expect(outcome.contents.outboxMarkers, `${context}: outbox markers left`).toBe(0);
     }
   }, 600_000);
 
   it('killed at every request, then redelivered as two regrouped batches handled concurrently: the same exact counts and alerts', async () => {
-    const clean = await run(null);
-    const expectedCounts = fingerprintCounts(clean.items);
-    const expectedAlerts = alertsIn(clean.items).map((entry) => entry.alertId).sort();
+    const clean = await run(adapter, null);
+    const expectedCounts = fingerprintCounts(clean.contents);
+    const expectedAlerts = clean.contents.alerts.map((entry) => entry.alertId).sort();
     for (let kill = 0; kill < clean.requests; kill++) {
-      const outcome = await run(({ index }) => (index >= kill ? connectionRefused() : null), 'split');
+      const outcome = await run(adapter, ({ index }) => (index >= kill ? connectionRefused() : null), 'split');
       const context = `killed at request ${kill} (${outcome.commands[kill]}), redelivered split`;
       expect(outcome.second.batchItemFailures, context).toEqual([]);
-      expect(fingerprintCounts(outcome.items), context).toEqual(expectedCounts);
-      const alerts = alertsIn(outcome.items);
+      expect(fingerprintCounts(outcome.contents), context).toEqual(expectedCounts);
+      const alerts = outcome.contents.alerts;
       expect(alerts.map((entry) => entry.alertId).sort(), context).toEqual(expectedAlerts);
       for (const entry of alerts) expect(entry, context).toMatchObject({ status: 'done', delivered: ['slack:default', 'sns:topic'] });
     }
@@ -119,15 +118,15 @@ describe('fault injection: the real engine and batch processor on DynamoDB Local
 
   it('one throttled history write fails the batch; the redelivery counts everything once and alerts once', async () => {
     let throttledOnce = false;
-    const outcome = await run(({ command }) => {
+    const outcome = await run(adapter, ({ command }) => {
       if (!command.startsWith('BatchWrite') || throttledOnce) return null;
       throttledOnce = true;
       return throttled();
     });
     expect(outcome.first.batchItemFailures).toHaveLength(RECORDS.length);
     expect(outcome.second.batchItemFailures).toEqual([]);
-    expect(Object.values(fingerprintCounts(outcome.items)).sort()).toEqual([2, 6, 7]);
-    expect(alertsIn(outcome.items)).toHaveLength(2);
+    expect(Object.values(fingerprintCounts(outcome.contents)).sort()).toEqual([2, 6, 7]);
+    expect(outcome.contents.alerts).toHaveLength(2);
     expect(outcome.publisher.deliveries).toHaveLength(4);
   });
 
@@ -135,26 +134,26 @@ describe('fault injection: the real engine and batch processor on DynamoDB Local
     // After the first decision's transaction, every other write but item updates fails: the other fingerprint's
     // decision is refused and the batch fails, but the committed alert goes out from the outbox all the same.
     let committed = false;
-    const outcome = await run(({ command }) => {
+    const outcome = await run(adapter, ({ command }) => {
       if (committed && !/^(Query|Update)/.test(command)) return throttled();
       if (command.startsWith('TransactWrite')) committed = true;
       return null;
     });
     expect(outcome.first.batchItemFailures).toHaveLength(RECORDS.length);
     expect(outcome.publisher.calls[0]?.length).toBeGreaterThanOrEqual(1);
-    expect(alertsIn(outcome.items).every((entry) => entry.status === 'done')).toBe(true);
-    expect(alertsIn(outcome.items)).toHaveLength(2);
+    expect(outcome.contents.alerts.every((entry) => entry.status === 'done')).toBe(true);
+    expect(outcome.contents.alerts).toHaveLength(2);
   });
 
   it('forged and future-dated events under the arrival clock are kept, flagged, and move nothing', async () => {
-    const { store, tableName } = await dynamo.newTable();
+    const { store, contents } = await adapter.newStore();
     const arrival = Date.parse('2026-11-30T10:00:00Z');
     const engine = createSpikeEngine({ store, settings: resolveSettings(), now: () => arrival, clock: 'arrival' });
     const forged = Array.from({ length: 50 }, () => syntheticDenial({ time: '2099-01-01T00:00:00Z' }));
     const stale = Array.from({ length: 50 }, () => syntheticDenial({ time: arrival - 3 * 86_400_000 }));
     const result = await engine.processBatch([...forged, ...stale]);
     expect(result.stats).toMatchObject({ denials: 100, untrusted: 100, alerts: 0 });
-    expect(countsByKey(await scanTable(dynamo.client(), tableName)).size).toBe(0);
+    expect((await contents()).counts.size).toBe(0);
     const future = await store.queryHistory({ sinceMs: Date.parse('2098-12-31T00:00:00Z'), untilMs: Date.parse('2099-01-02T00:00:00Z'), limit: 1_000 }, arrival);
     const old = await store.queryHistory({ sinceMs: arrival - 4 * 86_400_000, untilMs: arrival, limit: 1_000 }, arrival);
     expect(future.map((record) => record.distrust)).toEqual(Array(50).fill('future'));
@@ -163,9 +162,12 @@ describe('fault injection: the real engine and batch processor on DynamoDB Local
     const live = await engine.processBatch(syntheticBurst(5, arrival - 60_000, 1));
     expect(live.alerts.map((alert) => alert.reason)).toEqual(['threshold']);
   });
+});
 
+/** The DynamoDB layout itself (item sizes): a property of the table, not of the port. */
+describe('item sizes on DynamoDB Local', () => {
   it('keeps every item small: the largest of each kind after a storm on one fingerprint', async () => {
-    const { store, tableName } = await dynamo.newTable();
+    const { tableName, store } = await dynamo.newTable();
     const engine = createSpikeEngine({ store, settings: resolveSettings(), now: () => T0 });
     const storm = syntheticBurst(12_000, T0, 2);
     for (let start = 0; start < storm.length; start += 1_000) await engine.processBatch(storm.slice(start, start + 1_000));

@@ -39,6 +39,8 @@ export interface ReplayNotifier {
   delivers: boolean;
   /** The alert with `route` set as the routes choose it (for printing), or unchanged when there are no routes. */
   routed(alert: AlertSummary): AlertSummary;
+  /** Slack app mode (`--slack-channel`): threads per incident in this channel, with this bot token. */
+  slackApp?: { channel: string; token: string; apiUrl?: string };
 }
 
 export const NOTIFY_OPTIONS = {

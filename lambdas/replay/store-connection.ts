@@ -34,7 +34,8 @@ export const STORE_OPTIONS = {
 export const STORE_HELP = `Where data is kept (default: an embedded DynamoDB Local started and stopped by the command, its data
 in ${DEFAULT_DATA_DIR} so that "history" and later replays see it):
   --data-dir DIR        keep the embedded emulator's data here
-  --in-memory           embedded emulator without files (a throwaway run)
+  --in-memory           held in this process, no DynamoDB Local (a throwaway run: nothing is kept; the
+                        same behaviour as a table, checked by test/contract/)
   --endpoint URL        a DynamoDB-compatible endpoint (e.g. http://127.0.0.1:8000); the table is created if missing
                         (env: AWS_ENDPOINT_URL_DYNAMODB)
   --table NAME          table name (env: DENIAL_ALERTER_TABLE; default ${DEFAULT_TABLE}); with no endpoint, a real

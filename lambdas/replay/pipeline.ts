@@ -1,10 +1,9 @@
 /**
  * The replay pipeline: runs the Lambda's pipeline (the same spike engine) over CloudTrail files, against an embedded
  * DynamoDB Local or a real table, printing alerts as they fire and a summary. Argument handling is in
- * `replay-command.ts`; this file only runs validated `ReplayOptions`.
+ * `cli/replay-command.ts`; this file only runs validated `ReplayOptions`.
  */
 import { neverBlindHooks } from '../engine/never-blind.js';
-import { DynamoDbCanaryStore } from '../adapters/dynamodb-canary-store.js';
 import { appendFileSync } from 'node:fs';
 import type { Readable, Writable } from 'node:stream';
 import type { AlertSummary } from '../core/alert.js';
@@ -19,16 +18,17 @@ import { renderAlertText } from '../core/render/text.js';
 import type { PolicyDirectory } from '../io/policy-directory.js';
 import { diagnose } from '../core/iam-policy/diagnose.js';
 import { isRuleCandidate } from '../core/rule-candidate.js';
-import { writeLine } from './output.js';
-import { createProgress } from './progress.js';
-import { colourEnabled, styleFor, type Style } from './style.js';
-import { connectStore, historyHint, type StoreTarget } from './store-connection.js';
+import { writeLine } from '../terminal/output.js';
+import { createProgress } from '../terminal/progress.js';
+import { colourEnabled, styleFor, type Style } from '../terminal/style.js';
+import type { StoreTarget } from './store-connection.js';
+import { openReplayStores } from './replay-stores.js';
 import { eventTimeRange, widenStoredRange } from './stored-range.js';
-import type { ReplayNotifier } from './replay-notifier.js';
-import { DynamoDbChangeStore } from '../adapters/dynamodb-change-store.js';
-import { DynamoDbDenialStore } from '../adapters/dynamodb-denial-store.js';
+import type { ReplayNotifier } from './notifier.js';
+import { replayPublisher } from './slack-app.js';
 import { whatChangedHooks } from '../engine/enrichers/changes.js';
 import { createTriageEnricher } from '../engine/enrichers/triage.js';
+import { TRIAGE_HISTORY } from '../core/triage/history.js';
 
 /** Totals of a replay; the `--json` summary line. */
 export interface ReplaySummary {
@@ -77,19 +77,13 @@ export interface ReplayObserver {
 /** Standard streams (and, for tests, environment and clock). */
 export type ReplayIo = { stdin: Readable; stdout: Writable; stderr: Writable; env?: NodeJS.ProcessEnv; now?: () => number };
 
-/** Runs `replay` from command-line arguments (without the command name); returns the exit status. */
-export async function runReplay(argv: string[], io: ReplayIo): Promise<number> {
-  const { main } = await import('./main.js');
-  return main(['replay', ...argv], io);
-}
-
 /** Runs the pipeline over the inputs: prints alerts as they fire and the summary; returns the exit status. */
 export async function replayPipeline(options: ReplayOptions, io: ReplayIo): Promise<number> {
   const { settings, batchSize, notifier, policies } = options;
   const now = io.now ?? Date.now;
   const started = now();
   // The embedded emulator starts (a JVM: seconds) while the input is read (up to READ_AHEAD_CANDIDATES denials and changes).
-  const connecting = connectStore(options.store, (line) => io.stderr.write(`${line}\n`));
+  const connecting = openReplayStores(options.store, (line) => io.stderr.write(`${line}\n`));
   connecting.catch(() => undefined); // awaited below; this only keeps an early failure from being "unhandled"
   const showProgress = options.progress && Boolean((io.stderr as { isTTY?: boolean }).isTTY);
   const progress = createProgress(io.stderr, showProgress, await totalInputBytes(options.paths));
@@ -124,13 +118,9 @@ export async function replayPipeline(options: ReplayOptions, io: ReplayIo): Prom
   }
   const connection = await connecting;
   if (!options.json) io.stderr.write(`Replaying into ${connection.description}\n`);
-  // The in-memory emulator is this run's own, created empty: counters are buffered and written once per batch.
-  const store = connection.emulator && !connection.dataDir
-    ? new DynamoDbDenialStore({ tableName: connection.tableName, client: connection.client, soleWriterOfNewTable: true })
-    : connection.store;
-  const changeStore = new DynamoDbChangeStore({ tableName: connection.tableName, client: connection.client });
+  const { store, changeStore } = connection;
   const whatChanged = whatChangedHooks(changeStore, settings);
-  const neverBlind = neverBlindHooks(store, settings, { canaries: new DynamoDbCanaryStore({ tableName: connection.tableName, client: connection.client }) });
+  const neverBlind = neverBlindHooks(store, settings, { canaries: connection.canaries });
   const engine = createSpikeEngine({
     store,
     settings,
@@ -144,11 +134,29 @@ export async function replayPipeline(options: ReplayOptions, io: ReplayIo): Prom
   // Alerts go out from the outbox, as in the Lambda: what a run could not deliver is published by the next one.
   const outbox = createAlertOutbox({
     store,
-    publisher: notifier.publisher,
+    publisher: replayPublisher(notifier, connection),
     deadLetter: async (_kind, body) => keep(deadLetter, { reason: 'delivery-failed', ...body }),
     enrich: (record, nowMs) => engine.enrich(record, nowMs),
     now: Date.now,
   });
+  /**
+   * Bounds an in-process run's memory: once event time has moved on an hour, counters a day older, history older
+   * than triage's look-back and changes older than the change look-back and a day are dropped (no later decision
+   * reads them; see `MemoryDenialStore.forgetBefore`).
+   */
+  let forgottenAt = 0;
+  let newestMs = 0;
+  const forgetClosed = (entries: ReadonlyArray<{ record: CloudTrailRecord }>) => {
+    // A forged future time must not empty the store: times beyond a day from now are not followed.
+    const horizon = now() + 86_400_000;
+    for (const { record } of entries) {
+      const ms = typeof record.eventTime === 'string' ? Date.parse(record.eventTime) : NaN;
+      if (ms > newestMs && ms <= horizon) newestMs = ms;
+    }
+    if (!connection.forgetBefore || newestMs - forgottenAt < FORGET_EVERY_MS) return;
+    forgottenAt = newestMs;
+    connection.forgetBefore(Math.floor((newestMs - KEEP_COUNTERS_MS) / 60_000), newestMs - KEEP_HISTORY_MS, newestMs - (settings.changeLookbackHours * 3_600_000 + KEEP_COUNTERS_MS));
+  };
   let batch: Array<{ record: CloudTrailRecord; item: InputItem }> = [];
   let stopped: Error | null = null;
 
@@ -171,6 +179,7 @@ export async function replayPipeline(options: ReplayOptions, io: ReplayIo): Prom
       throw error;
     }
     const { stats, alerts } = result;
+    if (connection.forgetBefore) forgetClosed(current);
     totals.denials += stats.denials;
     totals.suppressed += stats.suppressed;
     totals.duplicates += stats.duplicates;
@@ -250,7 +259,7 @@ export async function replayPipeline(options: ReplayOptions, io: ReplayIo): Prom
     io.stderr.write(`denial-alerter replay: no CloudTrail records in ${options.paths.join(', ')}: nothing was replayed\n`);
     return 1;
   }
-  if (!options.json && connection.dataDir) io.stderr.write(`${historyHint(connection.dataDir)}\n`);
+  if (!options.json && connection.dataDir) io.stderr.write(`${(await import('./store-connection.js')).historyHint(connection.dataDir)}\n`);
   return stopped || totals.unreadable > 0 || totals.deliveryFailures > 0 ? 1 : 0;
 }
 
@@ -326,6 +335,13 @@ async function* continued<T>(buffer: readonly T[], unfinished: Promise<IteratorR
  * record is counted and dropped as it is read, so the whole input of a typical start is read ahead in little memory.
  */
 const READ_AHEAD_CANDIDATES = 20_000;
+
+/** How often (in event time) an in-process run drops what no later decision reads, and what it keeps. */
+const FORGET_EVERY_MS = 3_600_000;
+/** Counter minutes kept: a day, far beyond any window, for records that arrive late or out of order. */
+const KEEP_COUNTERS_MS = 86_400_000;
+/** History kept: triage's look-back and a day more. */
+const KEEP_HISTORY_MS = (TRIAGE_HISTORY.lookbackDays + 1) * 86_400_000;
 
 /** The most one batch's delivery may take; the notifier's own run budget (`--delivery-budget`) is usually shorter. */
 const REPLAY_DELIVERY_DEADLINE_MS = 10 * 60_000;

@@ -2,36 +2,36 @@ import { describe, expect, it } from 'vitest';
 import { resolveSettings } from '../../lambdas/core/config.js';
 import { createAlertOutbox } from '../../lambdas/engine/outbox.js';
 import { createSpikeEngine } from '../../lambdas/engine/spike-engine.js';
-import { useDynamoDbLocal } from '../support/dynamodb.js';
 import { syntheticBurst } from '../support/records.js';
-import { alertsIn, recordingPublisher, scanTable } from './support.js';
+import { recordingPublisher } from '../engine/support.js';
+import { storeAdapters, type StoreAdapter } from './adapters.js';
 
-const dynamo = useDynamoDbLocal();
+const { adapters } = storeAdapters();
 const T0 = Date.parse('2025-05-05T05:00:00Z');
 
-async function tableWithPendingAlerts(count: number) {
-  const { store, tableName } = await dynamo.newTable();
+async function tableWithPendingAlerts(adapter: StoreAdapter, count: number) {
+  const { store, contents } = await adapter.newStore();
   const engine = createSpikeEngine({ store, settings: resolveSettings(), now: () => T0 });
   const records = Array.from({ length: count }, (_, index) => syntheticBurst(5, T0, 1, { principal: `role-${index}` })).flat();
   const { alerts } = await engine.processBatch(records);
   expect(alerts).toHaveLength(count);
-  return { store, tableName, engine };
+  return { store, contents, engine };
 }
 
-describe('alert outbox on DynamoDB Local', () => {
+describe.each(adapters)('alert outbox on $name', (adapter) => {
   it('keeps decided alerts pending until published: a later delivery round (next invocation) sends them', async () => {
-    const { store, tableName } = await tableWithPendingAlerts(3);
-    expect(alertsIn(await scanTable(dynamo.client(), tableName)).map((entry) => entry.status)).toEqual(['pending', 'pending', 'pending']);
+    const { store, contents } = await tableWithPendingAlerts(adapter, 3);
+    expect((await contents()).alerts.map((entry) => entry.status)).toEqual(['pending', 'pending', 'pending']);
     const publisher = recordingPublisher();
     const outbox = createAlertOutbox({ store, publisher, deadLetter: async () => undefined, now: Date.now });
     const stats = await outbox.deliverPending({ deadlineMs: Date.now() + 30_000 });
     expect(stats).toMatchObject({ attempted: 3, delivered: 3, deadLettered: 0, pending: 0 });
-    expect(alertsIn(await scanTable(dynamo.client(), tableName)).map((entry) => entry.status)).toEqual(['done', 'done', 'done']);
+    expect((await contents()).alerts.map((entry) => entry.status)).toEqual(['done', 'done', 'done']);
     expect(await store.pendingAlertIds(10)).toEqual([]);
   });
 
   it('two invocations delivering at once publish each alert once (a lease per alert)', async () => {
-    const { store } = await tableWithPendingAlerts(4);
+    const { store } = await tableWithPendingAlerts(adapter, 4);
     const publisher = recordingPublisher();
     const outbox = () => createAlertOutbox({ store, publisher, deadLetter: async () => undefined, now: Date.now });
     await Promise.all([outbox().deliverPending({ deadlineMs: Date.now() + 30_000 }), outbox().deliverPending({ deadlineMs: Date.now() + 30_000 })]);
@@ -40,7 +40,7 @@ describe('alert outbox on DynamoDB Local', () => {
   });
 
   it('retries only the channel that did not take an alert, with the same alert id', async () => {
-    const { store, tableName } = await tableWithPendingAlerts(1);
+    const { store, contents } = await tableWithPendingAlerts(adapter, 1);
     let snsUp = false;
     const publisher = recordingPublisher({ 'slack:default': () => 'delivered', 'sns:topic': () => (snsUp ? 'delivered' : 'connection reset') });
     let deadLetterUp = false;
@@ -54,18 +54,18 @@ describe('alert outbox on DynamoDB Local', () => {
       now: Date.now,
     });
     expect(await outbox.deliverPending({ deadlineMs: Date.now() + 30_000 })).toMatchObject({ delivered: 1, pending: 1 });
-    expect(alertsIn(await scanTable(dynamo.client(), tableName))).toMatchObject([{ status: 'pending', delivered: ['slack:default'] }]);
+    expect((await contents()).alerts).toMatchObject([{ status: 'pending', delivered: ['slack:default'] }]);
     snsUp = true;
     deadLetterUp = true;
     expect(await outbox.deliverPending({ deadlineMs: Date.now() + 30_000 })).toMatchObject({ delivered: 1, pending: 0 });
     expect(publisher.calls[1]).toEqual([expect.objectContaining({ alreadyDelivered: ['slack:default'] })]);
     expect(publisher.deliveries.map((delivery) => delivery.channel)).toEqual(['slack:default', 'sns:topic']);
     expect(new Set(publisher.deliveries.map((delivery) => delivery.alertId)).size).toBe(1);
-    expect(alertsIn(await scanTable(dynamo.client(), tableName))).toMatchObject([{ status: 'done', delivered: ['slack:default', 'sns:topic'] }]);
+    expect((await contents()).alerts).toMatchObject([{ status: 'done', delivered: ['slack:default', 'sns:topic'] }]);
   });
 
   it('publishes nothing past the deadline: what is left stays pending for the next invocation', async () => {
-    const { store } = await tableWithPendingAlerts(2);
+    const { store } = await tableWithPendingAlerts(adapter, 2);
     const publisher = recordingPublisher();
     const outbox = createAlertOutbox({ store, publisher, deadLetter: async () => undefined, now: Date.now });
     expect(await outbox.deliverPending({ deadlineMs: Date.now() - 1 })).toMatchObject({ attempted: 0, pending: 2 });

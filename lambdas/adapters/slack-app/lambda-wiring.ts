@@ -1,0 +1,34 @@
+/**
+ * The Lambda's Slack app mode in a few lines of the composition root: the responder store on the engine's table,
+ * the threaded channels, and the gate that keeps snoozed and expected fingerprints silent. Without a secret ARN
+ * (webhook mode) nothing changes: `obey` returns the publisher as it is.
+ */
+import type { DynamoDBClient } from '@aws-sdk/client-dynamodb';
+import { SecretsManagerClient } from '@aws-sdk/client-secrets-manager';
+import type { AlertPublisher } from '../../engine/alert-publisher.js';
+import { obeyResponders } from '../../engine/responder-gate.js';
+import { DynamoDbResponderStore } from '../dynamodb-responder-store.js';
+import { readSlackAppSecret } from './app-secret.js';
+import type { SlackAppChannelsOptions } from './app-channels.js';
+
+export interface SlackAppDelivery {
+  /** The app channels' options for `createLambdaPublisher`, or undefined in webhook mode. */
+  channels: Omit<SlackAppChannelsOptions, 'render'> | undefined;
+  /** Wraps the publisher with the responders' gate (app mode), or returns it unchanged. */
+  obey(publisher: AlertPublisher): AlertPublisher;
+}
+
+/** Builds app-mode delivery from the secret ARN (or webhook mode without one). */
+export function slackAppDelivery(
+  secretArn: string | undefined,
+  deps: { tableName: string; dynamodb: DynamoDBClient; secretsManager?: () => SecretsManagerClient; now?: () => number; log?: SlackAppChannelsOptions['log'] },
+): SlackAppDelivery {
+  if (!secretArn) return { channels: undefined, obey: (publisher) => publisher };
+  const store = new DynamoDbResponderStore({ tableName: deps.tableName, client: deps.dynamodb });
+  const secretsManager = deps.secretsManager ?? (() => new SecretsManagerClient({}));
+  const now = deps.now ?? Date.now;
+  return {
+    channels: { secret: () => readSlackAppSecret(secretsManager(), secretArn), store, now, log: deps.log },
+    obey: (publisher) => obeyResponders(publisher, { store, now, log: deps.log }),
+  };
+}

@@ -1,0 +1,86 @@
+/**
+ * What a finding says, shared by the ASFF and OCSF mappings: the rule that generated it, its title, description,
+ * remediation and links, all from the same facts the Slack and SNS renderings show (`render/alert-facts.ts`).
+ * Every string is plain text with untrusted parts sanitized and cut ({@link fitLine}, {@link fitText}).
+ */
+import type { AlertReason, AlertSummary, Severity } from '../alert.js';
+import { alertFacts, type AlertFacts } from '../render/alert-facts.js';
+import { phraseText } from '../render/phrase.js';
+import { ASFF_LIMITS, fitLine, fitText, UNSTATED_TEXT_MAX } from './limits.js';
+
+/** The detection rule behind an alert: escalations belong to the spike rule, so an incident keeps one generator. */
+export type RuleKind = 'spike' | 'first-seen' | 'distinct-resources' | 'distinct-actions';
+
+const RULE_OF_REASON: Record<AlertReason, RuleKind> = {
+  threshold: 'spike',
+  escalation: 'spike',
+  'first-seen': 'first-seen',
+  'distinct-resources': 'distinct-resources',
+  'distinct-actions': 'distinct-actions',
+  // A blinding change is no spike, but an incident of its own: the spike generator keeps one per incident.
+  blinding: 'spike',
+};
+
+export function ruleKindOf(alert: Pick<AlertSummary, 'reason'>): RuleKind {
+  return RULE_OF_REASON[alert.reason] ?? 'spike';
+}
+
+const RULE_TITLE: Record<RuleKind, string> = {
+  spike: 'AccessDenied spike',
+  'first-seen': 'New AccessDenied',
+  'distinct-resources': 'One caller denied on many resources',
+  'distinct-actions': 'One caller denied many actions',
+};
+
+/** IAM's troubleshooting page for access-denied errors: the remediation link when the alert has none closer. */
+export const ACCESS_DENIED_GUIDE = 'https://docs.aws.amazon.com/IAM/latest/UserGuide/troubleshoot_access-denied.html';
+
+/** What both mappings show of one alert. */
+export interface FindingContent {
+  facts: AlertFacts;
+  rule: RuleKind;
+  severity: Severity;
+  title: string;
+  description: string;
+  recommendation: { text: string; url: string };
+  /** The CloudTrail console page of the sample event, or null (no Region, a partition without that console). */
+  sourceUrl: string | null;
+}
+
+/** The content of an alert's finding. */
+export function findingContent(alert: AlertSummary): FindingContent {
+  const facts = alertFacts(alert);
+  const rule = ruleKindOf(alert);
+  return {
+    facts,
+    rule,
+    severity: facts.severity,
+    title: fitLine(`${RULE_TITLE[rule]}: ${facts.headline}`, ASFF_LIMITS.title),
+    description: fitText(descriptionOf(facts), ASFF_LIMITS.description),
+    recommendation: {
+      text: fitText(recommendationOf(facts), ASFF_LIMITS.recommendationText),
+      url: fitLine(facts.links.authorizationDetails ?? ACCESS_DENIED_GUIDE, UNSTATED_TEXT_MAX),
+    },
+    sourceUrl: facts.links.cloudTrail,
+  };
+}
+
+/** Most telling first, since the description is cut at 1,024 characters: when, why, triage, what changed, the message. */
+function descriptionOf(facts: AlertFacts): string {
+  const { alert, triage } = facts;
+  const lines = [`${alert.action} was denied ${facts.when} (${facts.history}).`];
+  lines.push(facts.diagnosisSummary ?? `Denied by the ${alert.denyLayer} layer (${alert.denyKind} deny).`);
+  if (triage.investigateFirst) lines.push('Investigate before granting anything.');
+  for (const signal of triage.signals.slice(0, 3)) lines.push(`Triage: ${signal.reason}`);
+  for (const change of facts.changes.slice(0, 2)) lines.push(`What changed: ${change.summary}`);
+  if (facts.errorMessage) lines.push(`Message: ${facts.errorMessage}`);
+  return lines.map((line) => fitLine(line, ASFF_LIMITS.description)).join('\n');
+}
+
+function recommendationOf(facts: AlertFacts): string {
+  const fix = facts.fix;
+  if (facts.triage.investigateFirst) return `Investigate first: ${(facts.triage.signals[0]?.reason ?? 'the triage flags this spike').replace(/\.$/, '')}. Grant nothing until the caller is known.`;
+  if (fix.kind === 'allow') return `If the caller should be allowed: add an Allow of ${fix.action} in ${phraseText(fix.primary.where, 200)}.`;
+  if (fix.kind === 'explicit-deny') return `An explicit Deny refuses ${fix.action}: look at ${phraseText(fix.lookAt, 200)} before granting anything.`;
+  return `No fix suggested: ${fix.reason}.`;
+}

@@ -1,0 +1,30 @@
+/**
+ * Small log files read and inflated whole, in one step each, instead of in streamed chunks: CloudTrail's S3 files are
+ * a few hundred KB, and each streamed chunk costs a round trip through the thread pool. A larger file, or one that
+ * fails here (unreadable, corrupt, inflating past the limit), is left to the streaming reader, which reports it in its
+ * own words and applies its gzip-bomb limits.
+ */
+import { readFile, stat } from 'node:fs/promises';
+import { gunzipSync } from 'node:zlib';
+
+/** Files up to this size on disk are read whole. */
+const WHOLE_FILE_BYTES = 8 * 1024 * 1024;
+/** … and inflated whole up to this size (below the streaming reader's ratio check, which starts at 64 MiB). */
+export const WHOLE_INFLATED_BYTES = 64 * 1024 * 1024;
+
+/** A small file's content, inflated, and its size on disk; null: read it as a stream. */
+export async function readWholeIfSmall(path: string, maxInflatedBytes: number): Promise<{ content: Buffer; diskBytes: number } | null> {
+  try {
+    if ((await stat(path)).size > WHOLE_FILE_BYTES) return null;
+    const raw = await readFile(path);
+    if (raw.length < 2 || raw[0] !== 0x1f || raw[1] !== 0x8b) return { content: raw, diskBytes: raw.length };
+    return { content: gunzipSync(raw, { maxOutputLength: maxInflatedBytes }), diskBytes: raw.length };
+  } catch {
+    return null;
+  }
+}
+
+/** One buffer as the chunk stream the reader takes. */
+export async function* once(content: Buffer): AsyncGenerator<Buffer> {
+  yield content;
+}

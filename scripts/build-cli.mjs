@@ -1,0 +1,27 @@
+// Builds the `denial-alerter` command into dist/cli/ (npm's `prepare`, so `npm ci` builds it): one ES module per
+// command and per shared part (esbuild code splitting), loaded only when its command runs; dependencies stay in
+// node_modules; source maps beside them (node --enable-source-maps maps stack traces back to lambdas/).
+// Plain JavaScript, so that it runs before anything else is built.
+import { build } from 'esbuild';
+import { copyFileSync, readdirSync, rmSync } from 'node:fs';
+import { fileURLToPath } from 'node:url';
+
+const ROOT = fileURLToPath(new URL('..', import.meta.url));
+const OUT = `${ROOT}dist/cli`;
+rmSync(OUT, { recursive: true, force: true });
+await build({
+  entryPoints: [`${ROOT}lambdas/cli/main.ts`],
+  outdir: OUT,
+  bundle: true,
+  splitting: true,
+  format: 'esm',
+  platform: 'node',
+  target: 'node20',
+  packages: 'external',
+  sourcemap: true,
+  logLevel: 'warning',
+});
+// The generated IAM indexes are read beside the module that reads them (new URL('./…json', import.meta.url)).
+for (const file of readdirSync(`${ROOT}lambdas/core`, { recursive: true, encoding: 'utf8' }).filter((path) => path.endsWith('.generated.json'))) {
+  copyFileSync(`${ROOT}lambdas/core/${file}`, `${OUT}/${file.split('/').at(-1)}`);
+}
