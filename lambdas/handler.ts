@@ -44,6 +44,10 @@ import { createSpikeEngine } from './engine/spike-engine.js';
 import { DynamoDbChangeStore } from './adapters/dynamodb-change-store.js';
 import { whatChangedHooks } from './engine/enrichers/changes.js';
 import { createTriageEnricher } from './engine/enrichers/triage.js';
+import { neverBlindHooks } from './engine/never-blind.js';
+import { DynamoDbCanaryStore } from './adapters/dynamodb-canary-store.js';
+import { alerterResourcesFromJson } from './core/blinding/own-resources.js';
+import { NEVER_BLIND_ENV } from './config/never-blind.js';
 
 const logger = new Logger({ serviceName: METRICS.service });
 const metrics = new Metrics({ namespace: METRICS.namespace, serviceName: METRICS.service });
@@ -152,6 +156,10 @@ export function dependenciesFromEnvironment(env: NodeJS.ProcessEnv = process.env
     }),
   );
   const whatChanged = whatChangedHooks(changes, settings);
+  const neverBlind = neverBlindHooks(store, settings, {
+    own: alerterResourcesFromJson(env[NEVER_BLIND_ENV.ownResources]),
+    canaries: new DynamoDbCanaryStore({ tableName: required(env, HANDLER_ENV.tableName), client: dynamodb }),
+  });
   const ownRoleNotices = ownRoleNoticeDelivery(env);
   const triage = createTriageEnricher({ store, onHistoryError: (error) => logger.warn('triage history unavailable', { error: String(error) }) });
   return {
@@ -164,7 +172,8 @@ export function dependenciesFromEnvironment(env: NodeJS.ProcessEnv = process.env
       now: Date.now,
       clock: 'arrival',
       diagnose: env[POLICY_LOOKUPS_ENV] === 'true' ? lazyPolicyDiagnoser() : undefined,
-      observers: whatChanged.observers,
+      ...neverBlind,
+      observers: [...whatChanged.observers, ...neverBlind.observers],
       // Changes before triage: routes read the severity, and triage may weigh a linked change.
       enrichers: [...whatChanged.enrichers, triage],
       // The alerter's own roles: their denials are an operations matter, never a responders' alert or a lookup.

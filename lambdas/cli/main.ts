@@ -30,6 +30,7 @@ const COMMANDS = {
   },
   slack: { summary: 'Slack app mode: print the app manifest, check the bot token and channel', load: async () => (await import('./slack.js')).registerSlackCommand },
   preflight: { summary: 'check the target account and Region before cdk deploy (trail, quotas, bootstrap, organization, secrets)', load: async () => (await import('./preflight.js')).registerPreflightCommand },
+  status: { summary: 'the last canary per account and Region (blind ones first) and the last blinding change seen', load: async () => (await import('./status.js')).registerStatusCommand },
 } as const satisfies Record<string, { summary: string; load: () => Promise<(program: Command, context: CliContext) => Command> }>;
 
 /**

@@ -5,8 +5,9 @@ import type { DenyKind, DenyLayer } from './types.js';
 /**
  * Why an alert fired. `distinct-resources` / `distinct-actions`: one caller was denied on many distinct resources or
  * actions in a window (a cardinality alert: its `fingerprint` is the aggregation key, not a denial fingerprint).
+ * `blinding`: a successful change that blinds the alerter (issue 20; `alert.blinding` says what, no denial counted).
  */
-export type AlertReason = 'threshold' | 'escalation' | 'first-seen' | 'distinct-resources' | 'distinct-actions';
+export type AlertReason = 'threshold' | 'escalation' | 'first-seen' | 'distinct-resources' | 'distinct-actions' | 'blinding';
 
 /** What an alert counts: one denial fingerprint, or one caller across resources or actions. */
 export type AlertScope = 'fingerprint' | 'principal-action' | 'principal';
@@ -151,4 +152,26 @@ export interface AlertSummary {
   route?: string;
   /** A refusal no policy change fixes (cross-account PassRole, failed authentication): every path says so and what does. */
   serviceRefusal?: ServiceRefusal;
+  /** Set on a `blinding` alert: the change that blinds the alerter (rendered by `render/blinding.ts`). */
+  blinding?: BlindingFacts;
+}
+
+/** What a blinding alert says (all strings from the event are untrusted: renderers escape them). */
+export interface BlindingFacts {
+  /** `trail`, `event-selectors`, `rule`, `bus-policy`, `stack-set`, `organization`, `event-source-mapping`, `key`. */
+  kind: string;
+  /** What the alerter no longer sees. */
+  effect: string;
+  target: string | null;
+  /** The command (or step) that undoes it. */
+  undo: string;
+  eventId: string;
+  eventTime: string;
+  eventName: string;
+  /** Who: the principal, its session, from where and with what. */
+  actorArn: string | null;
+  actorSession: string | null;
+  sourceIp: string | null;
+  userAgent: string | null;
+  consoleUrl: string | null;
 }

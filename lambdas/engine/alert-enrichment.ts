@@ -21,3 +21,12 @@ export type AlertEnricher = (alert: AlertSummary, context: EnrichmentContext) =>
 export interface RecordObserver {
   observe(records: readonly CloudTrailRecord[], nowMs: number): Promise<void>;
 }
+
+/**
+ * Decides alerts of its own from a batch's records, besides the denial spikes (a change that blinds the alerter).
+ * It persists them in the outbox itself, exactly once per event (a redelivered record returns nothing), and the
+ * engine puts them first in the batch's alerts. A source that throws fails the batch (SQS delivers it again).
+ */
+export interface AlertSource {
+  decide(records: readonly CloudTrailRecord[], nowMs: number): Promise<AlertSummary[]>;
+}

@@ -26,7 +26,7 @@ import { BUILT_IN_SUPPRESSIONS, compileSuppressions } from '../core/spike/suppre
 import { ownRoleNotice, ownRoleOf, type OwnRoleNotice, type OwnRoles } from '../core/service-rules/own-roles.js';
 import { UNKNOWN_RESOURCE, windowContextOf, type ContextRecord } from '../core/spike/window-context.js';
 import type { CloudTrailRecord, Denial } from '../core/types.js';
-import type { AlertEnricher, RecordObserver } from './alert-enrichment.js';
+import type { AlertEnricher, AlertSource, RecordObserver } from './alert-enrichment.js';
 import type { AlertRecord, DenialStore, HistoryEntry, HistoryRecord, KeyState, MinuteMembers } from './denial-store.js';
 import { StoreError } from './denial-store.js';
 
@@ -77,6 +77,10 @@ export interface SpikeEngineDeps {
   enrichers?: readonly AlertEnricher[];
   /** See every record of a batch before decisions. */
   observers?: readonly RecordObserver[];
+  /** Decide alerts of their own (blinding changes); their alerts come first in a batch's. */
+  alertSources?: readonly AlertSource[];
+  /** Records that are no denial of their own (the alerter's canary): observers see them; never classified or counted. */
+  ignore?: (record: CloudTrailRecord) => boolean;
   /** Explains an alerting denial against its policies (becomes the first enricher). */
   diagnose?: (denial: Denial) => Promise<Diagnosis | null> | Diagnosis | null;
   log?: (level: 'info' | 'warn' | 'error', message: string, details?: Record<string, unknown>) => void;
@@ -142,9 +146,14 @@ export function createSpikeEngine(deps: SpikeEngineDeps): SpikeEngine {
       }),
     );
 
+    // Alert sources commit their own alerts (exactly once per event); a failure fails the batch, after the rest.
+    const sourced = Promise.all((deps.alertSources ?? []).map((source) => source.decide(records, nowMs))).then((lists) => lists.flat());
+    sourced.catch(() => undefined); // awaited below
+
     const byId = new Map<string, TimedDenial>();
     const recordOf = new Map<string, CloudTrailRecord>();
     records.forEach((record, index) => {
+      if (deps.ignore?.(record)) return;
       try {
         const denial = classify(record, { extraErrorCodes });
         if (!denial.denied || !denial.fingerprint) return;
@@ -164,7 +173,9 @@ export function createSpikeEngine(deps: SpikeEngineDeps): SpikeEngine {
     });
     if (byId.size === 0) {
       await observed;
-      return { alerts: [], stats, rejected };
+      const alerts = await sourced;
+      stats.alerts = alerts.length;
+      return { alerts, stats, rejected };
     }
 
     // A KMS denial made on the caller's behalf explains the service's denial beside it: one incident, alerted once.
@@ -238,6 +249,8 @@ export function createSpikeEngine(deps: SpikeEngineDeps): SpikeEngine {
       }
     }
     alerts.sort((a, b) => (a.windowStart < b.windowStart ? -1 : a.windowStart > b.windowStart ? 1 : 0));
+    // Blinding alerts first: investigate them before anything else.
+    alerts.unshift(...(await sourced));
     stats.alerts = alerts.length;
     if (failures.length > 0) {
       throw new StoreError(`${failures.length} of ${keys.length} counter keys failed: ${failures[0]!.message}`, [], { cause: failures[0] });

@@ -3,6 +3,7 @@
  * DynamoDB Local or a real table, printing alerts as they fire and a summary. Argument handling is in
  * `cli/replay-command.ts`; this file only runs validated `ReplayOptions`.
  */
+import { neverBlindHooks } from '../engine/never-blind.js';
 import { appendFileSync } from 'node:fs';
 import type { Readable, Writable } from 'node:stream';
 import type { AlertSummary } from '../core/alert.js';
@@ -119,12 +120,14 @@ export async function replayPipeline(options: ReplayOptions, io: ReplayIo): Prom
   if (!options.json) io.stderr.write(`Replaying into ${connection.description}\n`);
   const { store, changeStore } = connection;
   const whatChanged = whatChangedHooks(changeStore, settings);
+  const neverBlind = neverBlindHooks(store, settings, { canaries: connection.canaries });
   const engine = createSpikeEngine({
     store,
     settings,
     now,
     diagnose: policies ? (denial) => diagnose(denial, policies.policySetFor(denial), policies.principalTagsFor(denial)) : undefined,
-    observers: whatChanged.observers,
+    ...neverBlind,
+    observers: [...whatChanged.observers, ...neverBlind.observers],
     // As in the Lambda: changes, then triage (history signals stay silent until the table holds 7 days of the account).
     enrichers: [...whatChanged.enrichers, createTriageEnricher({ store })],
   });

@@ -5,6 +5,7 @@
  */
 import type { ChangeStore } from '../core/changes/change-store.js';
 import type { DenialStore } from '../engine/denial-store.js';
+import type { CanaryArrivalStore } from '../engine/canary-observer.js';
 import type { ResponderStore } from '../engine/responder-store.js';
 import type { StoreTarget } from './store-connection.js';
 
@@ -20,6 +21,8 @@ export interface ReplayStores {
   responders: ResponderStore;
   /** True for a table others write too (`--table`, `--endpoint`): its stored responses are obeyed. */
   sharedTable: boolean;
+  /** Where canary arrivals are kept for `status` (a table only: an in-process run keeps nothing). */
+  canaries?: CanaryArrivalStore;
   /** Drops what no later decision can read (the in-process stores only); see `MemoryDenialStore.forgetBefore`. */
   forgetBefore?: (counterMinute: number, historyMs: number, changesMs: number) => void;
   close(): Promise<void>;
@@ -54,11 +57,12 @@ export async function openReplayStores(target: StoreTarget, announce: (line: str
       close: async () => undefined,
     };
   }
-  const [{ connectStore }, { DynamoDbDenialStore }, { DynamoDbChangeStore }, { DynamoDbResponderStore }] = await Promise.all([
+  const [{ connectStore }, { DynamoDbDenialStore }, { DynamoDbChangeStore }, { DynamoDbResponderStore }, { DynamoDbCanaryStore }] = await Promise.all([
     import('./store-connection.js'),
     import('../adapters/dynamodb-denial-store.js'),
     import('../adapters/dynamodb-change-store.js'),
     import('../adapters/dynamodb-responder-store.js'),
+    import('../adapters/dynamodb-canary-store.js'),
   ]);
   const connection = await connectStore(target, announce);
   // An emulator of this run's own, created empty: counters are buffered and written once per batch.
@@ -71,6 +75,7 @@ export async function openReplayStores(target: StoreTarget, announce: (line: str
     dataDir: connection.dataDir,
     responders: new DynamoDbResponderStore({ tableName: connection.tableName, client: connection.client }),
     sharedTable: connection.emulator === null,
+    canaries: new DynamoDbCanaryStore({ tableName: connection.tableName, client: connection.client }),
     close: () => connection.close(),
   };
 }

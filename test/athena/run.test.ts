@@ -95,13 +95,17 @@ describe('denial-alerter athena run', () => {
     expect(raw.status).toBe(0);
     const alertsOf = (lines: Array<Record<string, unknown>>) => lines.filter((line) => line.type === 'alert').map(verdict);
     expect(alertsOf(fromAthena)).toEqual(alertsOf(raw.lines));
+    // The catalogue's blinding changes are extracted too (the timeline's real trail detonations), and alert first.
     expect(alertsOf(fromAthena).map((alert) => [alert.action, alert.count])).toEqual([
+      ['cloudtrail:DeleteTrail', 1],
+      ['cloudtrail:PutEventSelectors', 1],
+      ['cloudtrail:StopLogging', 1],
       ['ec2:GetPasswordData', 29],
       ['ec2:DescribeInstanceAttribute', 14],
     ]);
     const athenaSummary = fromAthena.at(-1)!;
     const rawSummary = raw.lines.at(-1)!;
-    expect(athenaSummary).toMatchObject({ type: 'summary', denials: rawSummary.denials, fingerprints: rawSummary.fingerprints, alerts: 2, unreadable: 0 });
+    expect(athenaSummary).toMatchObject({ type: 'summary', denials: rawSummary.denials, fingerprints: rawSummary.fingerprints, alerts: 5, unreadable: 0 });
     // Athena kept the denials and the successful policy changes of the "what changed" catalogue, nothing else.
     expect(changesInTimeline).toBeGreaterThan(0);
     expect(athenaSummary.records).toBe((rawSummary.denials as number) + changesInTimeline);

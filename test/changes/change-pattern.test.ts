@@ -38,6 +38,10 @@ function requestFor(condition: string | undefined): Record<string, unknown> {
       return { ModifyVpcEndpointRequest: { VpcEndpointId: 'vpce-1', PolicyDocument: '{}' } };
     case 'organization-authorization-policy':
       return { policyId: 'p-1', type: 'SERVICE_CONTROL_POLICY', policyType: 'SERVICE_CONTROL_POLICY' };
+    case 'trail-narrowing':
+      return { name: 'org-trail', isMultiRegionTrail: false };
+    case 'event-selectors-narrowing':
+      return { trailName: 'org-trail', eventSelectors: [{ includeManagementEvents: false, readWriteType: 'All' }] };
     default:
       return { roleName: 'r' };
   }
@@ -108,7 +112,7 @@ describe('the change rule patterns', () => {
     // The pattern and the extractor agree record by record.
     expect(matched.map((record) => record.eventID)).toEqual(changes.map((record) => record.eventID));
     expect(new Set(matched.map((record) => record.eventName))).toEqual(
-      new Set(['AttachRolePolicy', 'AttachUserPolicy', 'AddUserToGroup', 'UpdateAssumeRolePolicy', 'AddPermission20150331v2', 'AddPermission20150331', 'RemovePermission', 'CreateGrant']),
+      new Set(['AttachRolePolicy', 'AttachUserPolicy', 'AddUserToGroup', 'UpdateAssumeRolePolicy', 'AddPermission20150331v2', 'AddPermission20150331', 'RemovePermission', 'CreateGrant', 'StopLogging', 'DeleteTrail', 'PutEventSelectors']),
     );
     expect(records.filter((record) => record.errorCode).some((record) => matches(pattern, asEvent(record)))).toBe(false);
     expect(records.filter((record) => record.readOnly === true).some((record) => matches(pattern, asEvent(record)))).toBe(false);

@@ -30,7 +30,15 @@ export type ChangeScope = (typeof CHANGE_SCOPES)[number];
  * `Policy`; `ModifyVpcEndpoint` only with a policy document or `ResetPolicy`; Organizations calls only for SCPs and
  * RCPs (when the record tells the type).
  */
-export type ChangeCondition = 'sqs-policy-attribute' | 'sns-policy-attribute' | 'vpc-endpoint-policy' | 'organization-authorization-policy';
+export type ChangeCondition =
+  | 'sqs-policy-attribute'
+  | 'sns-policy-attribute'
+  | 'vpc-endpoint-policy'
+  | 'organization-authorization-policy'
+  /** `UpdateTrail` that turns multi-Region or global events off, or moves the trail's bucket or key (see core/blinding). */
+  | 'trail-narrowing'
+  /** `PutEventSelectors` that may exclude management or read-only events (the pattern is broad; core/blinding decides). */
+  | 'event-selectors-narrowing';
 
 /** One row of the catalogue. */
 export interface ChangeCatalogEntry {
@@ -49,6 +57,13 @@ export interface ChangeCatalogEntry {
   parameters: readonly string[];
   /** The call can only add access (a KMS grant, a Lambda permission): stored, never named as a denial's cause. */
   grantOnly?: true;
+  /**
+   * The call can blind the alerter (MITRE ATT&CK T1562.008, "Impair Defenses: Disable or Modify Cloud Logs"): a
+   * trail stopped or narrowed, one of the alerter's own rules, bus, event-source mapping, key or StackSet touched.
+   * `core/blinding/blinding-change.ts` decides per record (and against the alerter's own resource names) whether it
+   * does; such a change is an alert of its own, besides being stored as a change.
+   */
+  blinding?: true;
 }
 
 const iam = (eventName: string, layer: DenyLayer, scope: ChangeScope, parameters: readonly string[]): ChangeCatalogEntry => ({
@@ -107,6 +122,52 @@ const sso = (eventName: string, layer: DenyLayer, parameters: readonly string[] 
   scope: 'permission-set',
   parameters: ['instanceArn', 'permissionSetArn', ...parameters],
 });
+
+/**
+ * A call that can blind the alerter. Scope `resource` with the trail, rule, key or mapping as the resource, so that
+ * "what changed" links it to a spike on that very resource (a disabled key, then denials on it) like any other.
+ */
+const blinding = (
+  service: string,
+  eventNames: readonly string[],
+  action: string,
+  parameters: readonly string[],
+  condition?: ChangeCondition,
+): ChangeCatalogEntry => ({
+  eventSource: `${service}.amazonaws.com`,
+  eventNames,
+  action: `${service}:${action}`,
+  layer: 'unknown',
+  scope: 'resource',
+  parameters,
+  blinding: true,
+  ...(condition ? { condition } : {}),
+});
+
+/**
+ * The blinding calls (issue 20). There is no `PutAdvancedEventSelectors` call: advanced selectors are set with
+ * `PutEventSelectors` (`advancedEventSelectors` parameter; CloudTrail API reference, "PutEventSelectors"). Lambda's
+ * event-source-mapping calls carry the API version suffix in CloudTrail, like its permission calls.
+ */
+const BLINDING_ROWS: readonly ChangeCatalogEntry[] = [
+  blinding('cloudtrail', ['StopLogging'], 'StopLogging', ['name']),
+  blinding('cloudtrail', ['DeleteTrail'], 'DeleteTrail', ['name']),
+  blinding('cloudtrail', ['UpdateTrail'], 'UpdateTrail', ['name', 'isMultiRegionTrail', 'includeGlobalServiceEvents', 's3BucketName', 'kmsKeyId'], 'trail-narrowing'),
+  blinding('cloudtrail', ['PutEventSelectors'], 'PutEventSelectors', ['trailName', 'eventSelectors', 'advancedEventSelectors'], 'event-selectors-narrowing'),
+  blinding('events', ['DisableRule'], 'DisableRule', ['name', 'eventBusName']),
+  blinding('events', ['DeleteRule'], 'DeleteRule', ['name', 'eventBusName', 'force']),
+  blinding('events', ['RemoveTargets'], 'RemoveTargets', ['rule', 'eventBusName', 'ids']),
+  blinding('events', ['PutRule'], 'PutRule', ['name', 'eventBusName', 'state', 'eventPattern']),
+  blinding('cloudformation', ['DeleteStackInstances'], 'DeleteStackInstances', ['stackSetName', 'accounts', 'regions', 'deploymentTargets']),
+  blinding('cloudformation', ['UpdateStackSet'], 'UpdateStackSet', ['stackSetName', 'regions', 'deploymentTargets']),
+  blinding('cloudformation', ['DeleteStackSet'], 'DeleteStackSet', ['stackSetName']),
+  blinding('organizations', ['LeaveOrganization'], 'LeaveOrganization', []),
+  blinding('organizations', ['RemoveAccountFromOrganization'], 'RemoveAccountFromOrganization', ['accountId']),
+  blinding('lambda', ['UpdateEventSourceMapping20150331', 'UpdateEventSourceMapping'], 'UpdateEventSourceMapping', ['uUID', 'uuid', 'functionName', 'enabled', 'filterCriteria']),
+  blinding('lambda', ['DeleteEventSourceMapping20150331', 'DeleteEventSourceMapping'], 'DeleteEventSourceMapping', ['uUID', 'uuid']),
+  blinding('kms', ['DisableKey'], 'DisableKey', ['keyId']),
+  blinding('kms', ['ScheduleKeyDeletion'], 'ScheduleKeyDeletion', ['keyId', 'pendingWindowInDays']),
+];
 
 /** Every authorization change the alerter captures. */
 export const CHANGE_CATALOG: readonly ChangeCatalogEntry[] = [
@@ -168,8 +229,10 @@ export const CHANGE_CATALOG: readonly ChangeCatalogEntry[] = [
   resource('secretsmanager.amazonaws.com', 'secretsmanager', ['DeleteResourcePolicy'], 'DeleteResourcePolicy', ['secretId']),
   resource('ecr.amazonaws.com', 'ecr', ['SetRepositoryPolicy'], 'SetRepositoryPolicy', ['repositoryName', 'registryId', 'policyText']),
   resource('ecr.amazonaws.com', 'ecr', ['DeleteRepositoryPolicy'], 'DeleteRepositoryPolicy', ['repositoryName', 'registryId']),
-  resource('events.amazonaws.com', 'events', ['PutPermission'], 'PutPermission', ['eventBusName', 'statementId', 'action', 'principal', 'policy'], 'grant-only'),
-  resource('events.amazonaws.com', 'events', ['RemovePermission'], 'RemovePermission', ['eventBusName', 'statementId', 'removeAllPermissions']),
+  // On the alerter's own bus, either can shut the organization's forwarders out (a PutPermission with a `policy`
+  // replaces the whole bus policy): core/blinding decides, so these rows are marked `blinding`.
+  { ...resource('events.amazonaws.com', 'events', ['PutPermission'], 'PutPermission', ['eventBusName', 'statementId', 'action', 'principal', 'policy'], 'grant-only'), blinding: true },
+  { ...resource('events.amazonaws.com', 'events', ['RemovePermission'], 'RemovePermission', ['eventBusName', 'statementId', 'removeAllPermissions']), blinding: true },
   resource('backup.amazonaws.com', 'backup', ['PutBackupVaultAccessPolicy'], 'PutBackupVaultAccessPolicy', ['backupVaultName', 'policy']),
   resource('backup.amazonaws.com', 'backup', ['DeleteBackupVaultAccessPolicy'], 'DeleteBackupVaultAccessPolicy', ['backupVaultName']),
   // VPC endpoint policies.
@@ -195,6 +258,8 @@ export const CHANGE_CATALOG: readonly ChangeCatalogEntry[] = [
   sso('ProvisionPermissionSet', 'identity-policy', ['targetId', 'targetType']),
   sso('DeletePermissionSet', 'identity-policy'),
   sso('DeleteAccountAssignment', 'identity-policy', ['targetId', 'principalType', 'principalId']),
+  // What blinds the alerter (see `blinding` above and docs/never-blind.md).
+  ...BLINDING_ROWS,
 ];
 
 const byEvent = new Map<string, ChangeCatalogEntry>();

@@ -8,6 +8,7 @@ import { catalogEntryOf, type ChangeCatalogEntry } from './catalog.js';
 import type { AuthorizationChange, OrganizationPolicyType } from './change.js';
 import { iamPrincipalArn } from './targets.js';
 import { textOf as text } from '../text.js';
+import { eventSelectorNarrowings, trailNarrowings } from '../blinding/trail-settings.js';
 
 /** Longest kept request parameter value (a policy document is cut here, with `…`). */
 export const MAX_PARAMETER_CHARS = 600;
@@ -95,6 +96,10 @@ function meetsCondition(entry: ChangeCatalogEntry, params: Params, response: Par
       const type = organizationPolicyTypeOf(params, response);
       return type !== 'other';
     }
+    case 'trail-narrowing':
+      return trailNarrowings(params).length > 0;
+    case 'event-selectors-narrowing':
+      return eventSelectorNarrowings(params).length > 0;
   }
 }
 

@@ -17,6 +17,8 @@ const RULE_OF_REASON: Record<AlertReason, RuleKind> = {
   'first-seen': 'first-seen',
   'distinct-resources': 'distinct-resources',
   'distinct-actions': 'distinct-actions',
+  // A blinding change is no spike, but an incident of its own: the spike generator keeps one per incident.
+  blinding: 'spike',
 };
 
 export function ruleKindOf(alert: Pick<AlertSummary, 'reason'>): RuleKind {

@@ -5,6 +5,7 @@ import type { DenyLayer } from '../types.js';
 const REASONS: Record<AlertReason, string> = { threshold: 'Denial spike', escalation: 'Denial spike escalating', 'first-seen': 'New denial',
   'distinct-resources': 'Denied on many resources',
   'distinct-actions': 'Denied on many actions',
+  blinding: 'The alerter is being blinded',
 };
 
 const LAYERS: Record<DenyLayer, string> = {

@@ -21,6 +21,7 @@ import { layerLabel } from './labels.js';
 import type { PlacedStatement } from './least-privilege.js';
 import type { Phrase } from './phrase.js';
 import { formatLeadTime } from './time.js';
+import { blindingSlackMessage } from './blinding.js';
 
 /** Block Kit's limits. */
 export const SLACK_LIMITS = { blocks: 50, sectionText: 3000, fields: 10, fieldText: 2000, header: 150, contextElements: 10, fallbackText: 3000, buttons: 25, buttonText: 75, url: 3000 } as const;
@@ -71,6 +72,7 @@ export interface SlackMessage {
  * @example await sender.send(buildSlackMessage(alert))
  */
 export function buildSlackMessage(alert: AlertSummary, options: RenderOptions = {}): SlackMessage {
+  if (alert.blinding) return blindingSlackMessage(alert, alert.blinding);
   const facts = alertFacts(alert, options);
   const top: SlackBlock[] = [{ type: 'header', text: { type: 'plain_text', emoji: false, text: slackPlain(`${facts.style.emoji} ${facts.headline}`, SLACK_LIMITS.header) } }, section(leadText(facts))];
   const detail: SlackBlock[] = [section(factsText(facts))];

@@ -14,6 +14,7 @@ import type { PlacedStatement } from './least-privilege.js';
 import { phraseText } from './phrase.js';
 import type { Severity } from './severity.js';
 import { formatLeadTime } from './time.js';
+import { blindingSnsMessage } from './blinding.js';
 
 /** SNS's limits: the subject is under 100 characters; a message at most 256 KB (we stay far below). */
 export const SNS_LIMITS = { subject: 99, message: 100_000, attributeValue: 256 } as const;
@@ -32,6 +33,7 @@ export interface SnsAlertMessage {
 
 /** Renders an alert for SNS. */
 export function buildSnsMessage(alert: AlertSummary, options: RenderOptions = {}): SnsAlertMessage {
+  if (alert.blinding) return blindingSnsMessage(alert, alert.blinding);
   const facts = alertFacts(alert, options);
   const lines = [...leadLines(facts), '', ...factLines(facts)];
   if (facts.changes.length > 0) {

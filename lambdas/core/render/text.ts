@@ -14,8 +14,9 @@ import { layerLabel } from './labels.js';
 import { phraseText } from './phrase.js';
 import type { Severity } from './severity.js';
 import { formatLeadTime, formatTime } from './time.js';
+import { blindingText } from './blinding.js';
 
-const LABEL: Record<AlertSummary['reason'], string> = { threshold: 'SPIKE', escalation: 'ESCALATION', 'first-seen': 'NEW', 'distinct-resources': 'MANY-RESOURCES', 'distinct-actions': 'MANY-ACTIONS' };
+const LABEL: Record<AlertSummary['reason'], string> = { threshold: 'SPIKE', escalation: 'ESCALATION', 'first-seen': 'NEW', 'distinct-resources': 'MANY-RESOURCES', 'distinct-actions': 'MANY-ACTIONS', blinding: 'BLINDING' };
 
 /** Options of the terminal rendering. */
 export interface TextRenderOptions extends RenderOptions {
@@ -25,6 +26,7 @@ export interface TextRenderOptions extends RenderOptions {
 
 /** Renders one alert in a few lines, ending with a newline. */
 export function renderAlertText(alert: AlertSummary, options: TextRenderOptions = {}): string {
+  if (alert.blinding) return blindingText(alert, alert.blinding, options.color === true);
   const facts = alertFacts(alert, options);
   const c = createColors(options.color === true);
   const paint = severityPainter(c, facts.severity);
