@@ -49,7 +49,7 @@ describe('denial-alerter preflight', () => {
   describe('the trail', () => {
     it('fails when the only trail is not logging, naming start-logging', async () => {
       const run = await preflight((state) => void (state.trails[0]!.logging = false), ['--json']);
-      expect(run.check('trail')).toMatchObject({ verdict: 'fail', fix: expect.stringContaining('aws cloudtrail start-logging --name org-trail') });
+      expect(run.check('trail')).toMatchObject({ verdict: 'fail', fix: expect.stringContaining('aws cloudtrail start-logging --region us-east-1 --name org-trail') });
     });
     it('fails when no trail covers the Region (single-Region trail elsewhere)', async () => {
       const run = await preflight((state) => void (state.trails = [{ Name: 'local', HomeRegion: 'us-east-1', IsMultiRegionTrail: false, logging: true }]), ['--json']);

@@ -112,7 +112,7 @@ export function judgeTrails(region: string, trails: readonly TrailFacts[] | Call
       title: TITLE,
       verdict: 'fail',
       detail: `${covering.map(describe).join(', ')} ${covering.length > 1 ? 'cover' : 'covers'} ${region} but ${covering.length > 1 ? 'none is' : 'is not'} logging; ${noEvents}`,
-      fix: `aws cloudtrail start-logging --name ${covering[0]!.name} (in its home Region ${covering[0]!.homeRegion})`,
+      fix: `aws cloudtrail start-logging --region ${covering[0]!.homeRegion} --name ${covering[0]!.name} (a trail is started in its home Region)`,
     };
   }
   const judged = logging.map((trail) => ({ trail, coverage: trail.management }));
