@@ -18,6 +18,7 @@ import { chunksOf, forEachLimited } from '../core/batching.js';
 import type { DynamoDBClient } from '@aws-sdk/client-dynamodb';
 import { BatchWriteCommand, DynamoDBDocumentClient, QueryCommand } from '@aws-sdk/lib-dynamodb';
 import { gunzipSync } from 'node:zlib';
+import { inFieldOrder, newestFirst } from '../core/changes/change-order.js';
 import type { AuthorizationChange } from '../core/changes/change.js';
 import { accountKey, ORGANIZATION_KEY, storageKeysOf, type ChangeQuery, type ChangeStore } from '../core/changes/change-store.js';
 import { targetKey } from '../core/changes/targets.js';
@@ -243,17 +244,5 @@ function changesOfPage(page: ChangePageItem): AuthorizationChange[] {
   return page.d instanceof Uint8Array ? (JSON.parse(gunzipSync(page.d).toString('utf8')) as AuthorizationChange[]) : [];
 }
 
-/** Newest first; at the same time, the greater event id first (the order of the sort key's `<time>#<id>` before paging). */
-const newestFirst = (a: AuthorizationChange, b: AuthorizationChange): number =>
-  Date.parse(b.eventTime) - Date.parse(a.eventTime) || (a.eventId < b.eventId ? 1 : a.eventId > b.eventId ? -1 : 0);
 
-const FIELD_ORDER: ReadonlyArray<keyof AuthorizationChange> = [
-  'eventId', 'eventTime', 'accountId', 'region', 'actorArn', 'actorType', 'actorSession', 'sourceIp', 'userAgent',
-  'eventSource', 'eventName', 'action', 'layer', 'scope', 'principalArn', 'resourceArn', 'policyArn', 'policyName',
-  'organizationPolicyId', 'organizationPolicyType', 'organizationTargetId', 'parameters',
-];
 
-/** The change with its fields in the interface's order (DynamoDB maps come back in any order): stable JSON lines. */
-function inFieldOrder(change: AuthorizationChange): AuthorizationChange {
-  return Object.fromEntries(FIELD_ORDER.map((field) => [field, change[field] ?? null])) as unknown as AuthorizationChange;
-}

@@ -29,7 +29,7 @@ import type {
   MinuteMembers,
 } from '../engine/denial-store.js';
 import { StoreError } from '../engine/denial-store.js';
-import { historyPagesOf, historyPkOf, isLegacyPage, legacyHistoryPkOf, principalKeyOf, recordsOfPage, spanOf } from './history-item.js';
+import { historyPagesOf, historyQueryMatcher, historyPkOf, isLegacyPage, legacyHistoryPkOf, principalKeyOf, recordsOfPage, spanOf } from './history-item.js';
 import { bucketLayoutOf, KEY_PREFIX, MAX_CARRIED_MINUTES, TABLE_SCHEMA, type BucketLayout } from './table-schema.js';
 
 const BATCH_GET_LIMIT = 100;
@@ -551,16 +551,7 @@ export class DynamoDbDenialStore implements DenialStore {
   }
 
   async queryHistory(query: HistoryQuery, nowMs: number): Promise<Array<Record<string, unknown>>> {
-    const nowSec = Math.floor(nowMs / 1000);
-    const since = new Date(query.sinceMs).toISOString();
-    const until = new Date(query.untilMs).toISOString();
-    const matches = (record: HistoryRecord): boolean =>
-      record.eventTime >= since &&
-      record.eventTime <= until &&
-      Number(record[TABLE_SCHEMA.ttlAttribute] ?? Infinity) > nowSec &&
-      (!query.principalArn || record.principalArn === query.principalArn) &&
-      (!query.action || record.action === query.action) &&
-      (!query.fingerprint || record.fingerprint === query.fingerprint);
+    const matches = historyQueryMatcher(query, nowMs);
     const sortNewestFirst = (records: HistoryRecord[]) => records.sort((a, b) => (a.eventTime < b.eventTime ? 1 : a.eventTime > b.eventTime ? -1 : 0));
     if (query.principalArn) {
       const records = await this.historyOfPrincipal(query.principalArn, null, query.sinceMs, query.untilMs);

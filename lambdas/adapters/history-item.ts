@@ -22,7 +22,7 @@
  */
 import { createHash } from 'node:crypto';
 import { gunzipSync, gzipSync } from 'node:zlib';
-import type { HistoryEntry, HistoryRecord } from '../engine/denial-store.js';
+import type { HistoryEntry, HistoryQuery, HistoryRecord } from '../engine/denial-store.js';
 import { eventIdPagesOf, pageIdOf } from './json-pages.js';
 import { HISTORY_PAGE_RECORD_BYTES, KEY_PREFIX, PARTITION_KEY_MAX_BYTES, TABLE_SCHEMA } from './table-schema.js';
 
@@ -268,4 +268,22 @@ function readableRecordsOf(item: Record<string, unknown>): HistoryRecord[] {
     if (item[TABLE_SCHEMA.ttlAttribute] !== undefined) record[TABLE_SCHEMA.ttlAttribute] = item[TABLE_SCHEMA.ttlAttribute];
     return record as HistoryRecord;
   });
+}
+
+/**
+ * Whether a stored record answers a history query: within its times, not expired (DynamoDB deletes expired items up
+ * to days late: they are filtered on read), and of its principal, action and fingerprint when given. One rule for
+ * every store, so the DynamoDB and the in-process adapters answer alike.
+ */
+export function historyQueryMatcher(query: HistoryQuery, nowMs: number): (record: HistoryRecord) => boolean {
+  const nowSec = Math.floor(nowMs / 1000);
+  const since = new Date(query.sinceMs).toISOString();
+  const until = new Date(query.untilMs).toISOString();
+  return (record) =>
+    record.eventTime >= since &&
+    record.eventTime <= until &&
+    Number(record[TABLE_SCHEMA.ttlAttribute] ?? Infinity) > nowSec &&
+    (!query.principalArn || record.principalArn === query.principalArn) &&
+    (!query.action || record.action === query.action) &&
+    (!query.fingerprint || record.fingerprint === query.fingerprint);
 }

@@ -5,6 +5,7 @@
  * unexpired ones only; a redelivered change is one change. Written in requests of 25 items (per key and hour), as
  * the adapter's pages; a fault plan fails chosen requests before anything of them is applied.
  */
+import { inFieldOrder, newestFirst } from '../../core/changes/change-order.js';
 import type { AuthorizationChange } from '../../core/changes/change.js';
 import { ORGANIZATION_KEY, storageKeysOf, type ChangeQuery, type ChangeStore } from '../../core/changes/change-store.js';
 import { targetKey } from '../../core/changes/targets.js';
@@ -121,19 +122,4 @@ export class MemoryChangeStore implements ChangeStore {
       throw new StoreError(`could not ${what}: ${(error as Error).message}`, [], { cause: error });
     }
   }
-}
-
-/** Newest first; at the same time, the greater event id first (the DynamoDB adapter's order). */
-const newestFirst = (a: AuthorizationChange, b: AuthorizationChange): number =>
-  Date.parse(b.eventTime) - Date.parse(a.eventTime) || (a.eventId < b.eventId ? 1 : a.eventId > b.eventId ? -1 : 0);
-
-/** The interface's fields in its order, as the DynamoDB adapter returns them (absent ones null). */
-const FIELD_ORDER: ReadonlyArray<keyof AuthorizationChange> = [
-  'eventId', 'eventTime', 'accountId', 'region', 'actorArn', 'actorType', 'actorSession', 'sourceIp', 'userAgent',
-  'eventSource', 'eventName', 'action', 'layer', 'scope', 'principalArn', 'resourceArn', 'policyArn', 'policyName',
-  'organizationPolicyId', 'organizationPolicyType', 'organizationTargetId', 'parameters',
-];
-
-function inFieldOrder(change: AuthorizationChange): AuthorizationChange {
-  return Object.fromEntries(FIELD_ORDER.map((field) => [field, change[field] ?? null])) as unknown as AuthorizationChange;
 }

@@ -20,8 +20,8 @@
 import { gzipSync } from 'node:zlib';
 import type { AlertRecord, CounterAddResult, DenialStore, HistoryEntry, HistoryQuery, HistoryRecord, KeyState, MinuteMembers } from '../../engine/denial-store.js';
 import { StoreError } from '../../engine/denial-store.js';
-import { HISTORY_FIELDS, historyRecordOf, principalKeyOf, spanOf } from '../history-item.js';
-import { bucketLayoutOf, MAX_CARRIED_MINUTES, TABLE_SCHEMA } from '../table-schema.js';
+import { HISTORY_FIELDS, historyQueryMatcher, historyRecordOf, principalKeyOf, spanOf } from '../history-item.js';
+import { bucketLayoutOf, MAX_CARRIED_MINUTES } from '../table-schema.js';
 import { BATCH_WRITE_ITEMS, MAX_ITEM_BYTES, RequestGate, TRANSACT_WRITE_ITEMS, validationError, type MemoryFaultPlan } from './dynamodb-limits.js';
 
 /** Members added per minute and update, as the DynamoDB adapter sends them (bounds the overshoot of a cap). */
@@ -276,16 +276,7 @@ export class MemoryDenialStore implements DenialStore {
   }
 
   async queryHistory(query: HistoryQuery, nowMs: number): Promise<Array<Record<string, unknown>>> {
-    const nowSec = Math.floor(nowMs / 1000);
-    const since = new Date(query.sinceMs).toISOString();
-    const until = new Date(query.untilMs).toISOString();
-    const matches = (record: HistoryRecord): boolean =>
-      record.eventTime >= since &&
-      record.eventTime <= until &&
-      Number(record[TABLE_SCHEMA.ttlAttribute] ?? Infinity) > nowSec &&
-      (!query.principalArn || record.principalArn === query.principalArn) &&
-      (!query.action || record.action === query.action) &&
-      (!query.fingerprint || record.fingerprint === query.fingerprint);
+    const matches = historyQueryMatcher(query, nowMs);
     if (!query.principalArn) {
       const days = Math.floor(query.untilMs / 86_400_000) - Math.floor(query.sinceMs / 86_400_000);
       if (days > 3_660) throw new StoreError('a time-range query spans more than 10 years: narrow --since/--until');
