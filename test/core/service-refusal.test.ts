@@ -14,6 +14,7 @@ import { NO_POLICY_FIX } from '../../lambdas/core/service-rules/service-refusal.
 import { triageAlert } from '../../lambdas/core/triage/triage.js';
 import type { CloudTrailRecord, Denial } from '../../lambdas/core/types.js';
 import { slackAsText } from '../render/slack-text.js';
+import { alertFieldsOf } from '../support/denial-alert.js';
 
 const CALLER = '111122223333';
 const OTHER = '444455556666';
@@ -85,19 +86,9 @@ describe('authentication failures are counted and shown as authentication, never
 function alertOf(denial: Denial, count: number): AlertSummary {
   return {
     alertId: 'synthetic-refusal-alert',
-    fingerprint: denial.fingerprint!,
+    ...alertFieldsOf(denial),
     reason: 'threshold',
-    accountId: denial.accountId,
-    principalArn: denial.principalArn,
-    principalType: denial.principalType,
-    action: denial.action ?? 'unknown:Unknown',
-    resource: denial.resource,
-    resourceFamily: denial.resourceFamily,
-    denyLayer: denial.denyLayer ?? 'unknown',
-    denyKind: denial.denyKind ?? 'unknown',
     policyArn: null,
-    region: denial.region,
-    eventSource: denial.eventSource,
     count,
     windowStart: '2026-12-05T09:56:00.000Z',
     windowMinutes: 5,
@@ -106,7 +97,6 @@ function alertOf(denial: Denial, count: number): AlertSummary {
     firstSeen: '2026-12-05T10:00:00.000Z',
     lastSeen: '2026-12-05T10:00:00.000Z',
     sampleEventIds: [denial.eventId!],
-    errorMessage: denial.errorMessage,
     sessionNames: [],
     sourceIps: [],
     userAgents: [],

@@ -9,6 +9,7 @@ import { ocsfDetectionFinding } from '../../lambdas/core/findings/ocsf.js';
 import { readJsonl } from '../support/corpus.js';
 import { asffProblems, ocsfProblems } from '../support/finding-schemas.js';
 import * as handMade from '../render/alerts.js';
+import { alertFieldsOf } from '../support/denial-alert.js';
 
 const QUIET = incidentQuietPeriod({ windowMinutes: 5, cooldownMinutes: 60 });
 
@@ -33,21 +34,9 @@ function corpusAlerts(): AlertSummary[] {
       if (!denial.denied || !denial.fingerprint || seen.has(denial.fingerprint)) continue;
       seen.set(denial.fingerprint, {
         ...handMade.lambdaLogStreams,
+        ...alertFieldsOf(denial),
         alertId: `${denial.fingerprint}-corpus`,
-        fingerprint: denial.fingerprint,
-        accountId: denial.accountId,
-        principalArn: denial.principalArn,
-        principalType: denial.principalType,
-        action: denial.action ?? 'unknown:Unknown',
-        resource: denial.resource,
-        resourceFamily: denial.resourceFamily,
-        denyLayer: denial.denyLayer ?? 'unknown',
-        denyKind: denial.denyKind ?? 'unknown',
-        policyArn: denial.policyArn,
-        region: denial.region,
-        eventSource: denial.eventSource,
         sampleEventIds: [denial.eventId ?? 'unknown'],
-        errorMessage: denial.errorMessage,
         sourceIps: denial.sourceIp ? [{ value: denial.sourceIp, count: 1 }] : [],
         userAgents: denial.userAgent ? [{ value: denial.userAgent, count: 1 }] : [],
         window: undefined,

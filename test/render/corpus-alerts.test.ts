@@ -11,6 +11,7 @@ import type { Denial } from '../../lambdas/core/types.js';
 import { readJsonl } from '../support/corpus.js';
 import { lambdaLogStreams } from './alerts.js';
 import { expectWithinBlockKit } from './block-kit.js';
+import { alertFieldsOf } from '../support/denial-alert.js';
 
 /**
  * Every real denial of the corpus, classified, grouped by fingerprint; each group whose family has a wildcard also gets
@@ -41,23 +42,11 @@ function alertOf(denials: Denial[]): AlertSummary {
   const top = (pick: (denial: Denial) => string | null) => topValuesOf(denials.map((denial) => pick(denial) ?? UNKNOWN_RESOURCE));
   return {
     ...lambdaLogStreams,
+    ...alertFieldsOf(first),
     alertId: `${first.fingerprint}-corpus`,
-    fingerprint: first.fingerprint!,
-    accountId: first.accountId,
-    principalArn: first.principalArn,
-    principalType: first.principalType,
-    action: first.action ?? 'unknown:Unknown',
-    resource: first.resource,
-    resourceFamily: first.resourceFamily,
-    denyLayer: first.denyLayer ?? 'unknown',
-    denyKind: first.denyKind ?? 'unknown',
-    policyArn: first.policyArn,
-    region: first.region,
-    eventSource: first.eventSource,
     count: denials.length,
     totalCount: denials.length,
     sampleEventIds: denials.slice(0, 3).map((denial) => denial.eventId ?? 'unknown'),
-    errorMessage: first.errorMessage,
     sessionNames: [],
     sourceIps: [],
     userAgents: [],
