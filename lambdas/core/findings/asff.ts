@@ -132,6 +132,8 @@ export function archivedFinding(finding: AsffFinding, updatedAt: string): AsffFi
  */
 function asffTypes(alert: AlertSummary, content: FindingContent): string[] {
   const signals = new Set(content.facts.triage.signals.map((signal) => signal.id));
+  // A change that blinds the alerter is Defense Evasion (ATT&CK T1562.008), whatever triage says.
+  if (content.rule === 'blinding') return ['TTPs/Defense Evasion/Logging disabled or narrowed'];
   const types: string[] = [];
   if (content.facts.triage.investigateFirst) {
     const evasion = /^cloudtrail:(StopLogging|DeleteTrail|UpdateTrail|PutEventSelectors|PutAdvancedEventSelectors)$/i.test(alert.action);

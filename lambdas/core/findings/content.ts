@@ -9,7 +9,7 @@ import { phraseText } from '../render/phrase.js';
 import { ASFF_LIMITS, fitLine, fitText, UNSTATED_TEXT_MAX } from './limits.js';
 
 /** The detection rule behind an alert: escalations belong to the spike rule, so an incident keeps one generator. */
-export type RuleKind = 'spike' | 'first-seen' | 'distinct-resources' | 'distinct-actions';
+export type RuleKind = 'spike' | 'first-seen' | 'distinct-resources' | 'distinct-actions' | 'blinding';
 
 const RULE_OF_REASON: Record<AlertReason, RuleKind> = {
   threshold: 'spike',
@@ -17,8 +17,8 @@ const RULE_OF_REASON: Record<AlertReason, RuleKind> = {
   'first-seen': 'first-seen',
   'distinct-resources': 'distinct-resources',
   'distinct-actions': 'distinct-actions',
-  // A blinding change is no spike, but an incident of its own: the spike generator keeps one per incident.
-  blinding: 'spike',
+  // A blinding change (a trail stopped, the alerter's rule disabled) is no denial spike: a rule of its own.
+  blinding: 'blinding',
 };
 
 export function ruleKindOf(alert: Pick<AlertSummary, 'reason'>): RuleKind {
@@ -30,6 +30,7 @@ const RULE_TITLE: Record<RuleKind, string> = {
   'first-seen': 'New AccessDenied',
   'distinct-resources': 'One caller denied on many resources',
   'distinct-actions': 'One caller denied many actions',
+  blinding: 'Logging disabled or narrowed',
 };
 
 /** IAM's troubleshooting page for access-denied errors: the remediation link when the alert has none closer. */
