@@ -235,7 +235,7 @@ const listOf = (value: unknown): unknown[] => (value === undefined ? [] : Array.
  * `AWS::Lambda::Permission` as the resource-policy statement Lambda adds for it (Lambda developer guide, "Working with
  * resource-based IAM policies in Lambda": `SourceArn` and `SourceAccount` become `aws:SourceArn` and
  * `aws:SourceAccount` conditions, `PrincipalOrgID` `aws:PrincipalOrgID`, `FunctionUrlAuthType`
- * `lambda:FunctionUrlAuthType`).
+ * `lambda:FunctionUrlAuthType`, `InvokedViaFunctionUrl` `lambda:InvokedViaFunctionUrl`).
  */
 export function policyDocumentsOf(template: CfnTemplate): TemplatePolicy[] {
   const policies: TemplatePolicy[] = [];
@@ -301,6 +301,8 @@ function lambdaPermissionStatement(properties: Record<string, any>): Statement {
   if (properties.SourceAccount !== undefined) condition.StringEquals = { ...condition.StringEquals, 'aws:SourceAccount': properties.SourceAccount };
   if (properties.PrincipalOrgID !== undefined) condition.StringEquals = { ...condition.StringEquals, 'aws:PrincipalOrgID': properties.PrincipalOrgID };
   if (properties.FunctionUrlAuthType !== undefined) condition.StringEquals = { ...condition.StringEquals, 'lambda:FunctionUrlAuthType': properties.FunctionUrlAuthType };
+  // "InvokedViaFunctionUrl: restricts the lambda:InvokeFunction action to function URL calls" (Lambda API reference, AddPermission).
+  if (properties.InvokedViaFunctionUrl === true) condition.Bool = { 'lambda:InvokedViaFunctionUrl': 'true' };
   return {
     Effect: 'Allow',
     Action: properties.Action,

@@ -74,6 +74,9 @@ export function decideCall(call: Call): CallVerdict {
     policies.identity = attachedPolicies(caller, [call.principal.role], ['identity']).map((policy) => ({ name: policy.logicalId, layer: 'identity-policy', document: resolveIn<PolicyDocument>(policy.document, caller) }));
     policies.permissionsBoundary = boundaryOf(caller, call.principal.role);
     context = { principalArn: roleArn, sessionArn: `arn:aws:sts::${account}:assumed-role/${roleName}/session`, servicePrincipal: null, principalAccount: account, action: call.action, resource, resourceAccount, keys, absent };
+  } else if ('anonymous' in call.principal) {
+    absent.push('aws:principalarn', 'aws:principalaccount', 'aws:principalorgid', 'aws:userid', 'aws:sourcearn', 'aws:sourceaccount');
+    context = { principalArn: null, sessionArn: null, servicePrincipal: null, principalAccount: null, action: call.action, resource, resourceAccount, keys, absent };
   } else {
     Object.assign(keys, { 'aws:principalisawsservice': 'true', 'aws:principalservicename': call.principal.service });
     absent.push('aws:principalarn', 'aws:principalaccount', 'aws:principalorgid', 'aws:userid');

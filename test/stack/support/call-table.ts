@@ -13,6 +13,7 @@
  * present when "a service-to-service request" is made on behalf of a resource).
  */
 import { Aws, type CfnElement, type Stack } from 'aws-cdk-lib';
+import { LogGroup } from 'aws-cdk-lib/aws-logs';
 import type { IConstruct } from 'constructs';
 import { actionResourceTypes, resourceArnFormat } from '../../../lambdas/core/iam-catalog.js';
 import { TABLE_SCHEMA } from '../../../lambdas/adapters/table-schema.js';
@@ -23,8 +24,8 @@ import type { DenialAlerterForwarder } from '../../../lib/constructs/denial-forw
 import type { MemberStack } from '../../../lib/member-template.js';
 import { PLACE, type CentralVariant, type VariantTemplate } from './variants.js';
 
-/** Who calls: a role of one of the templates (its session), or an AWS service. */
-export type CallPrincipal = { readonly role: string; readonly in: VariantTemplate } | { readonly service: string };
+/** Who calls: a role of one of the templates (its session), an AWS service, or anyone (an unsigned request). */
+export type CallPrincipal = { readonly role: string; readonly in: VariantTemplate } | { readonly service: string } | { readonly anonymous: true };
 
 /** One call the running system makes. */
 export interface Call {
@@ -60,6 +61,7 @@ export const PAGES = {
   destinations: 'Lambda developer guide, "Capturing records of Lambda asynchronous invocations": an SQS destination needs sqs:SendMessage in the execution role (https://docs.aws.amazon.com/lambda/latest/dg/invocation-async-retain-records.html)',
   tableIndexes: 'DynamoDB developer guide, "IAM policy to grant access to a specific DynamoDB table and its indexes": a Query or Scan on an index is authorized on the index ARN (https://docs.aws.amazon.com/amazondynamodb/latest/developerguide/iam-policy-specific-table-indexes.html)',
   crossAccountRoles: 'IAM User Guide, "Cross account resource access in IAM": AssumeRole across accounts needs the caller\'s identity policy and the role\'s trust policy (https://docs.aws.amazon.com/IAM/latest/UserGuide/access_policies-cross-account-resource-access.html)',
+  functionUrls: 'Lambda developer guide, "Control access to Lambda function URLs": a URL of auth type NONE needs both lambda:InvokeFunctionUrl and lambda:InvokeFunction (restricted to the URL) allowed to "*" in the function policy (https://docs.aws.amazon.com/lambda/latest/dg/urls-auth.html)',
   athena: 'Athena user guide, "Identity and access management in Athena": StartQueryExecution on the workgroup, Glue catalog, database and table, S3 on the source and the results (https://docs.aws.amazon.com/athena/latest/ug/security-iam-athena.html)',
 } as const;
 
@@ -73,20 +75,21 @@ const onBehalfOf = (sourceArn: unknown) => ({ 'aws:SourceArn': sourceArn, 'aws:S
 /** The context of a KMS call a service makes for its caller (`kms:ViaService`). */
 const via = (service: string) => ({ 'kms:ViaService': { 'Fn::Join': ['', [`${service}.`, { Ref: 'AWS::Region' }, '.amazonaws.com']] } });
 
-/** A resource ARN the catalogue's format gives for an action's first resource type, names filled with examples. */
-export function exampleArn(action: string, account: string, organizationAccount = '999988887777'): string {
+/** One ARN per resource type of an action (names filled with examples), or `['*']` for an action without one. */
+export function exampleArns(action: string, account: string, organizationAccount = '999988887777'): string[] {
   const [service] = action.split(':') as [string];
-  const type = actionResourceTypes(action)?.[0];
-  if (!type) return '*';
-  const format = resourceArnFormat(service, type)!;
-  return format.replace(/\$\{(\w+)\}/g, (_match, name: string) => {
-    if (name === 'Partition') return PLACE.partition;
-    if (name === 'Region') return PLACE.region;
-    if (name === 'Account') return service === 'organizations' ? organizationAccount : account;
-    if (name === 'OrganizationId') return PLACE.organizationId.slice('o-'.length);
-    if (name === 'PolicyType') return 'service_control_policy';
-    return 'example';
-  });
+  const types = actionResourceTypes(action) ?? [];
+  if (types.length === 0) return ['*'];
+  return types.map((type) =>
+    resourceArnFormat(service, type)!.replace(/\$\{(\w+)\}/g, (_match, name: string) => {
+      if (name === 'Partition') return PLACE.partition;
+      if (name === 'Region') return PLACE.region;
+      if (name === 'Account') return service === 'organizations' ? organizationAccount : account;
+      if (name === 'OrganizationId') return PLACE.organizationId.slice('o-'.length);
+      if (name === 'PolicyType') return 'service_control_policy';
+      return 'example';
+    }),
+  );
 }
 
 /** Calls of every central variant: the handler, the services that feed and alarm it, the options the variant turns on. */
@@ -143,7 +146,7 @@ export function handlerCalls(variant: CentralVariant, context: Record<string, un
   const lookups = context.policyLookups ?? context.organization !== undefined;
   if (lookups) {
     for (const action of [...POLICY_LOOKUP_ACTIONS, ...ACCESS_TROUBLESHOOTER_ACTIONS]) {
-      calls.push(call(action, exampleArn(action, PLACE.centralAccount), 'policy lookups read the policies behind an alerting denial (lib/policy-lookups.ts)', { external: true }));
+      for (const resource of exampleArns(action, PLACE.centralAccount)) calls.push(call(action, resource, 'policy lookups read the policies behind an alerting denial (lib/policy-lookups.ts)', { external: true }));
     }
   }
   return calls;
@@ -200,9 +203,24 @@ export function slackAppCalls(variant: CentralVariant): Call[] {
   const t = (value: string) => variant.stack.resolve(value);
   const principal = roleOf(variant, variant.stack, interactions.role);
   const caller = 'the Slack interaction endpoint (its role)';
+  const logGroup = interactions.node.findAll().find((construct): construct is LogGroup => construct instanceof LogGroup);
+  if (!logGroup) throw new Error('the Slack interaction endpoint has no log group');
   return [
     { caller: 'Lambda (assumes the endpoint\'s role)', principal: { service: 'lambda.amazonaws.com' }, action: 'sts:AssumeRole', resource: t(interactions.role.roleArn), resourceIn: variant, why: PAGES.executionRole },
     ...['dynamodb:GetItem', 'dynamodb:PutItem', 'dynamodb:DeleteItem'].map((action): Call => ({ caller, principal, action, resource: t(variant.alerter.table.table.tableArn), resourceIn: variant, why: 'responder items (RSP#…) in the engine\'s table' })),
+    ...['logs:CreateLogStream', 'logs:PutLogEvents'].map((action): Call => ({
+      caller,
+      principal,
+      action,
+      resource: t(`arn:${Aws.PARTITION}:logs:${Aws.REGION}:${Aws.ACCOUNT_ID}:log-group:${logGroup.logGroupName}:log-stream:2026/12/06/[$LATEST]0123456789abcdef`),
+      resourceIn: variant,
+      why: `Lambda writes the function's logs with its role; ${PAGES.executionRole}`,
+    })),
+    // Slack posts button clicks to the public URL: an unsigned request, allowed by the function policy alone.
+    ...[
+      { action: 'lambda:InvokeFunctionUrl', context: { 'lambda:FunctionUrlAuthType': 'NONE' } },
+      { action: 'lambda:InvokeFunction', context: { 'lambda:FunctionUrlAuthType': 'NONE', 'lambda:InvokedViaFunctionUrl': 'true' } },
+    ].map(({ action, context }): Call => ({ caller: 'Slack (the interaction URL, unsigned)', principal: { anonymous: true }, action, resource: t(interactions.function.functionArn), resourceIn: variant, context, why: PAGES.functionUrls })),
   ];
 }
 
@@ -274,7 +292,9 @@ export function memberCalls(variant: VariantTemplate, member: MemberStack, centr
   ];
   for (const grant of readerGrants(PLACE.partition, PLACE.memberAccount)) {
     for (const action of grant.actions) {
-      calls.push({ caller: 'the reader role (member account)', principal: reader, action, resource: exampleArn(action, PLACE.memberAccount), resourceIn: variant, external: true, why: 'policy lookups read the policies behind a denial in the member account' });
+      for (const resource of exampleArns(action, PLACE.memberAccount)) {
+        calls.push({ caller: 'the reader role (member account)', principal: reader, action, resource, resourceIn: variant, external: true, why: 'policy lookups read the policies behind a denial in the member account' });
+      }
     }
   }
   return calls;
