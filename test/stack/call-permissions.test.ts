@@ -3,6 +3,7 @@
  * against the synthesized identity, boundary, resource (topic, queue, bus, function), trust and key policies of every
  * variant: the rows of test/stack/support/call-table.ts, decided by test/stack/support/call-permissions.ts.
  */
+import type { CfnElement } from 'aws-cdk-lib';
 import { readFileSync } from 'node:fs';
 import { beforeAll, describe, expect, it } from 'vitest';
 import { TABLE_SCHEMA } from '../../lambdas/adapters/table-schema.js';
@@ -75,6 +76,22 @@ describe('every call the deployed system depends on is allowed by the synthesize
     expect(new Set(refusedIn(without((statement) => statement.Sid === 'CloudWatchAlarms'), alarm))).toEqual(new Set(['sns:Publish implicit-deny resource-policy']));
     const byTime = (call: Call) => call.action === 'dynamodb:Query' && JSON.stringify(call.resource).includes('/index/byTime');
     expect(refusedIn(without((statement) => statement.Sid === 'DenialTableByTime'), byTime)).toEqual(['dynamodb:Query implicit-deny identity-policy']);
+  });
+
+  it('honours a permissions boundary on a caller\'s role (as an organization may impose on every role)', () => {
+    const variant = central.get('default')!;
+    const template = structuredClone(variant.template) as CfnTemplate;
+    const handlerRole = variant.stack.getLogicalId(variant.alerter.handler.role.node.defaultChild as CfnElement);
+    template.Resources!.Boundary = { Type: 'AWS::IAM::ManagedPolicy', Properties: { PolicyDocument: { Version: '2012-10-17', Statement: [{ Effect: 'Allow', Action: 'dynamodb:*', Resource: '*' }] } } };
+    template.Resources![handlerRole]!.Properties!.PermissionsBoundary = { Ref: 'Boundary' };
+    const bounded: CentralVariant = { ...variant, template };
+    const decide = (action: string) => {
+      const call = centralCalls(variant, CENTRAL_CONTEXTS.default!).find((row) => row.caller.startsWith('the handler') && row.action === action)!;
+      const verdict = decideCall({ ...call, resourceIn: bounded, principal: { role: handlerRole, in: bounded } });
+      return [verdict.decision.decision, verdict.decision.missingAllows];
+    };
+    expect(decide('sns:Publish')).toEqual(['implicit-deny', ['permissions-boundary']]);
+    expect(decide('dynamodb:UpdateItem')).toEqual(['allowed', []]);
   });
 
   it('refuses a forwarder of an account the central bus does not name (the evaluation is not a formality)', () => {
