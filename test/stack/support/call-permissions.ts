@@ -108,7 +108,7 @@ function boundaryOf(variant: VariantTemplate, roleLogicalId: string): NamedPolic
   return { name: policy.logicalId, layer: 'permissions-boundary', document: resolveIn<PolicyDocument>(policy.document, variant) };
 }
 
-/** One line naming the variant, the caller, the action, the resource and why it was refused. */
+/** One line naming the variant, the caller, the action, the resource and the decision (why it was refused). */
 export function refusalMessage(variant: string, verdict: CallVerdict): string {
   const { decision, call } = verdict;
   const detail = [
@@ -117,5 +117,6 @@ export function refusalMessage(variant: string, verdict: CallVerdict): string {
     decision.denyingStatement ? `denied by ${decision.denyingStatement.policy} ${decision.denyingStatement.sid ?? ''}`.trim() : null,
     decision.dependsOn.length > 0 ? `depends on ${decision.dependsOn.join(', ')}` : null,
   ].filter(Boolean);
-  return `${variant}: ${call.caller} → ${call.action} on ${verdict.resource}: ${decision.decision} (${detail.join('; ')})`;
+  const expected = call.expected && call.expected !== 'allowed' ? `, expected ${call.expected}` : '';
+  return `${variant}: ${call.caller} → ${call.action} on ${verdict.resource}: ${decision.decision}${expected} (${detail.join('; ')})`;
 }

@@ -43,6 +43,11 @@ export interface Call {
   readonly context?: Readonly<Record<string, unknown>>;
   /** Why the system depends on it, and the page that says what it needs. */
   readonly why: string;
+  /**
+   * What AWS must decide. @default 'allowed'; a call the system makes to be refused (a canary's probe of an explicit
+   * Deny) says 'explicit-deny'.
+   */
+  readonly expected?: 'allowed' | 'explicit-deny' | 'implicit-deny';
 }
 
 /** The pages the rows cite. */
