@@ -10,7 +10,11 @@
  * What each service sends, and what each call needs, is cited on its row (`why`). Service principals are modelled as
  * AWS documents them: the calling service as `servicePrincipal`, with `aws:SourceArn` (the rule, alarm or topic on
  * whose behalf it calls) and `aws:SourceAccount` (IAM User Guide, "AWS global condition context keys": both are
- * present when "a service-to-service request" is made on behalf of a resource).
+ * present when "a service-to-service request" is made on behalf of a resource). A KMS call a service makes for a
+ * queue or topic carries them too (the SQS and SNS key-management pages condition their key policies on
+ * aws:SourceArn): the DataKey's CloudWatch grant depends on that (it requires aws:SourceAccount); EventBridge's KMS
+ * calls are also allowed without them, by the unconditioned grant CDK adds for the SNS target. Every request is over
+ * TLS (`aws:SecureTransport` true), which the topics' and queues' TLS-only Deny statements require.
  */
 import { Aws, type CfnElement, type Stack } from 'aws-cdk-lib';
 import { LogGroup } from 'aws-cdk-lib/aws-logs';
