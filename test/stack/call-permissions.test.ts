@@ -80,6 +80,19 @@ describe('every call the deployed system depends on is allowed by the synthesize
     expect(refusedIn(without((statement) => statement.Sid === 'DenialTableByTime'), byTime)).toEqual(['dynamodb:Query implicit-deny identity-policy']);
   });
 
+  it('lets EventBridge use the data key even without the source keys, and CloudWatch only with them', () => {
+    const calls = checked.find(({ variant }) => variant === 'default')!.calls.filter((call) => 'service' in call.principal && call.action.startsWith('kms:'));
+    const withoutSourceKeys = (service: string) =>
+      new Set(
+        calls
+          .filter((call) => 'service' in call.principal && call.principal.service === service)
+          .map((call) => decideCall({ ...call, context: Object.fromEntries(Object.entries(call.context ?? {}).filter(([key]) => !key.startsWith('aws:Source'))) }).decision.decision),
+      );
+    expect(withoutSourceKeys('events.amazonaws.com')).toEqual(new Set(['allowed']));
+    // The DataKey's CloudWatch grant requires aws:SourceAccount (lib/constructs/data-key.ts).
+    expect(withoutSourceKeys('cloudwatch.amazonaws.com')).toEqual(new Set(['undetermined']));
+  });
+
   it('honours a permissions boundary on a caller\'s role (as an organization may impose on every role)', () => {
     const variant = central.get('default')!;
     const template = structuredClone(variant.template) as CfnTemplate;
