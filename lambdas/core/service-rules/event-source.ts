@@ -58,6 +58,15 @@ export const DOCUMENTED_EVENT_SOURCES: Readonly<Record<string, readonly string[]
   billingconsole: ['billing', 'account', 'payments', 'aws-portal'],
   // S3 control-plane host (S3 Control API); actions under the s3 prefix (Service Authorization Reference, "Amazon S3").
   's3-control': ['s3'],
+  // EventBridge Events Reference, "AWS Cloud Control API events": eventSource cloudcontrolapi.amazonaws.com; Service
+  // Authorization Reference, "AWS Cloud Control API": prefix cloudformation (cloudformation:CreateResource, …).
+  cloudcontrolapi: ['cloudformation'],
+  // EventBridge Events Reference, "AWS Tax Console Routing Service events": eventSource taxconsole.amazonaws.com;
+  // Service Authorization Reference, "AWS Tax Settings": prefix tax.
+  taxconsole: ['tax'],
+  // EventBridge Events Reference, "Events" table: AWS AppFabric logs under appfabric.amazonaws.com and
+  // fabric.amazonaws.com; Service Authorization Reference, "AWS AppFabric": prefix appfabric.
+  fabric: ['appfabric'],
 };
 
 const own = <T>(table: Readonly<Record<string, T>>, key: string): T | undefined => (Object.hasOwn(table, key) ? table[key] : undefined);

@@ -1,0 +1,45 @@
+/**
+ * Issue 23, bullet 2: every CloudTrail event source that AWS documentation names (`test/fixtures/cloudtrail-event-sources.json`,
+ * each entry with its page; see `test/fixtures/README.md`) resolves to a service prefix of the IAM catalogue, and so do
+ * the documented exceptions. The corpus and the bundled sample are checked in `event-source.test.ts`.
+ */
+import { readFileSync } from 'node:fs';
+import { describe, expect, it } from 'vitest';
+import { actionFromEvent } from '../../lambdas/core/action-mapping.js';
+import { isKnownService } from '../../lambdas/core/iam-catalog.js';
+import { DOCUMENTED_EVENT_SOURCES, servicePrefixesOf } from '../../lambdas/core/service-rules/event-source.js';
+
+interface Fixture {
+  eventSources: Array<{ eventSource: string; page: string }>;
+}
+const fixture = JSON.parse(readFileSync(new URL('../fixtures/cloudtrail-event-sources.json', import.meta.url), 'utf8')) as Fixture;
+
+describe('the documented CloudTrail event sources', () => {
+  it('are a cited list: each entry names an AWS documentation page, none twice', () => {
+    expect(fixture.eventSources.length).toBeGreaterThanOrEqual(40);
+    for (const { eventSource, page } of fixture.eventSources) {
+      expect(eventSource).toMatch(/^[a-z0-9.-]+\.amazonaws\.com$/);
+      expect(page, eventSource).toMatch(/^https:\/\/docs\.aws\.amazon\.com\//);
+    }
+    expect(new Set(fixture.eventSources.map((entry) => entry.eventSource)).size).toBe(fixture.eventSources.length);
+  });
+
+  it.each(fixture.eventSources.map((entry) => [entry.eventSource, entry.page]))('%s resolves to a service of the IAM catalogue (%s)', (eventSource) => {
+    const prefixes = servicePrefixesOf(eventSource);
+    expect(prefixes.length, eventSource).toBeGreaterThan(0);
+    for (const prefix of prefixes) expect(isKnownService(prefix), `${eventSource} → ${prefix}`).toBe(true);
+  });
+
+  it('every documented exception names services of the catalogue', () => {
+    for (const [host, prefixes] of Object.entries(DOCUMENTED_EVENT_SOURCES)) {
+      for (const prefix of prefixes) expect(isKnownService(prefix), `${host} → ${prefix}`).toBe(true);
+    }
+  });
+
+  it.each([
+    ['cloudcontrolapi.amazonaws.com', 'CreateResource', 'cloudformation:CreateResource'],
+    ['taxconsole.amazonaws.com', 'GetTaxRegistration', 'tax:GetTaxRegistration'],
+  ])('hosts named unlike their prefix give the action: %s %s is %s', (eventSource, eventName, action) => {
+    expect(actionFromEvent(eventSource, eventName)).toBe(action);
+  });
+});
