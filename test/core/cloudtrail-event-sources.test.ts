@@ -36,6 +36,10 @@ describe('the documented CloudTrail event sources', () => {
     }
   });
 
+  it('the Access Troubleshooter\'s own reads (iam-toolbox.amazonaws.com) are authorized by iam', () => {
+    expect(servicePrefixesOf('iam-toolbox.amazonaws.com')).toEqual(['iam']);
+  });
+
   it.each([
     ['cloudcontrolapi.amazonaws.com', 'CreateResource', 'cloudformation:CreateResource'],
     ['taxconsole.amazonaws.com', 'GetTaxRegistration', 'tax:GetTaxRegistration'],

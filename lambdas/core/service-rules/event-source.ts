@@ -67,6 +67,10 @@ export const DOCUMENTED_EVENT_SOURCES: Readonly<Record<string, readonly string[]
   // EventBridge Events Reference, "Events" table: AWS AppFabric logs under appfabric.amazonaws.com and
   // fabric.amazonaws.com; Service Authorization Reference, "AWS AppFabric": prefix appfabric.
   fabric: ['appfabric'],
+  // IAM Access Troubleshooter (IAM Toolbox API, preview): its reads are recorded under iam-toolbox.amazonaws.com (two
+  // reports of live calls, September 2026) and authorized as iam:GetRequestAuthorizationDetails /
+  // iam:GetRequestAuthorizationPolicy (IAM Toolbox API Reference; AWS's service model signs for `iam`).
+  'iam-toolbox': ['iam'],
 };
 
 const own = <T>(table: Readonly<Record<string, T>>, key: string): T | undefined => (Object.hasOwn(table, key) ? table[key] : undefined);
