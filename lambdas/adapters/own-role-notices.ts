@@ -34,15 +34,16 @@ export function ownRoleNoticeDelivery(deps: OwnRoleNoticeDeps): { deliver(notice
       deps.log('warn', notice.message, { ownRole: notice.role, key: notice.key, subject: notice.subject });
       const at = now();
       if ((lastSent.get(notice.key) ?? -Infinity) > at - OWN_ROLE_NOTICE_INTERVAL_MS) return;
-      lastSent.set(notice.key, at);
       if (deps.operationsTopic) {
         const { client, topicArn } = deps.operationsTopic;
         await client().send(new PublishCommand({ TopicArn: topicArn, Subject: snsSubject(notice.subject), Message: notice.message }), { abortSignal: AbortSignal.timeout(10_000) });
-        return;
+      } else {
+        slack ??= deps.operationsSlack();
+        const event = { Records: [{ EventSource: 'aws:sns', Sns: { Message: notice.message, Subject: notice.subject } }] } as unknown as SNSEvent;
+        await deliverOperationsNotices(event, slack, at + 10_000);
       }
-      slack ??= deps.operationsSlack();
-      const event = { Records: [{ EventSource: 'aws:sns', Sns: { Message: notice.message, Subject: notice.subject } }] } as unknown as SNSEvent;
-      await deliverOperationsNotices(event, slack, at + 10_000);
+      // Only a delivered notice waits an hour: one that failed is tried again with the next batch's denials.
+      lastSent.set(notice.key, at);
     },
   };
 }
