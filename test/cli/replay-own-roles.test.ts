@@ -38,7 +38,7 @@ describe('replay with ownRoles in --settings', () => {
     const alerts = jsonLines(run.stdout).filter((line) => line.type === 'alert');
     expect(alerts.map((alert) => alert.principalArn)).toEqual(['arn:aws:iam::111122223333:role/nightly-export']);
     const notices = run.stderr.split('\n').filter((line) => line.startsWith('Operations notice: '));
-    expect(notices).toEqual([expect.stringMatching(/reader role \(arn:aws:iam::111122223333:role\/DenialAlerterReader\) was denied s3:PutObject .*deploy the reader role in account 111122223333/)]);
+    expect(notices).toEqual([expect.stringMatching(/reader role \(arn:aws:iam::111122223333:role\/DenialAlerterReader\) was denied s3:PutObject .*allow s3:PutObject .* for the reader role in account 111122223333/)]);
   });
 
   it('without ownRoles the reader role is a principal like any other (it alerts)', { timeout: 120_000 }, async () => {

@@ -40,7 +40,7 @@ describe('recognising the alerter\'s own roles', () => {
     const notice = ownRoleNotice(classify(asSession(sample!, 'DenialAlerterReader', 'lookup')), 'reader');
     expect(notice.message).toContain('s3:PutObject');
     expect(notice.message).toContain('account 111122223333');
-    expect(notice.message).toMatch(/deploy the reader role in account 111122223333/);
+    expect(notice.message).toMatch(/To fix: allow s3:PutObject on arn:aws:s3:::artifacts\/builds\/app\.zip for the reader role in account 111122223333 .*or exclude the account from lookups/);
     const handler = ownRoleNotice(classify(asSession(sample!, 'DenialAlerter-HandlerRole-ABC', 'DenialAlerter-Handler1234')), 'handler');
     expect(handler.message).toMatch(/grant s3:PutObject on arn:aws:s3:::artifacts\/builds\/app\.zip to arn:aws:iam::111122223333:role\/DenialAlerter-HandlerRole-ABC/);
   });

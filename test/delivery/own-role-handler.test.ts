@@ -62,11 +62,11 @@ describe("a denial of the alerter's own roles, through the handler", () => {
     expect(lookups()).toBe(0);
   });
 
-  it('a denial of the reader role in a member account names the account to deploy it in', { timeout: 120_000 }, async () => {
+  it('a denial of the reader role names the permission to allow it and the account', { timeout: 120_000 }, async () => {
     const { handler, paymentsSlack, publishes, lookups } = await deployment({ [OWN_ROLES_ENV.operationsTopicArn]: OPERATIONS_TOPIC });
     const own = syntheticBurst(20, Date.now() - 60_000, 1).map((record) => asRole(record, 'DenialAlerterReader', 'lookup'));
     await handler(sqsBatch(own, 'a'), INVOCATION);
-    expect(publishes().map((publish) => publish.message)).toEqual([expect.stringMatching(/deploy the reader role in account 111122223333/)]);
+    expect(publishes().map((publish) => publish.message)).toEqual([expect.stringMatching(/allow s3:PutObject on arn:aws:s3:::artifacts\/builds\/app\.zip for the reader role in account 111122223333/)]);
     expect(paymentsSlack.requests).toHaveLength(0);
     expect(lookups()).toBe(0);
   });

@@ -70,9 +70,10 @@ export function ownRoleNotice(denial: Denial, role: OwnRole, roles: OwnRoles = {
   const layer = denial.denyLayer && denial.denyLayer !== 'unknown' ? ` (${denial.denyKind === 'explicit' ? 'explicit deny in' : 'nothing allowed in'} the ${denial.denyLayer})` : '';
   const reader = roles.readerRoleArnPattern ? ROLE_NAME.exec(roles.readerRoleArnPattern)?.[1] : null;
   const assumingReader = role === 'handler' && denial.action === 'sts:AssumeRole' && !!reader && ROLE_NAME.exec(denial.resource ?? '')?.[1] === reader;
-  const fix =
-    role === 'reader' || assumingReader
-      ? `deploy the reader role in account ${account} (the StackSet's target organizational units), or exclude the account from lookups`
+  const fix = assumingReader
+    ? `deploy the reader role in account ${account} (the StackSet's target organizational units) with a trust policy that admits the handler's role, or exclude the account from lookups`
+    : role === 'reader'
+      ? `allow ${action}${resource} for the reader role in account ${account} (its StackSet template, or the SCP or boundary that refused it there), or exclude the account from lookups`
       : `grant ${action}${resource} to ${denial.principalArn}, or exclude account ${account} from what it reads`;
   return {
     role,
