@@ -11,23 +11,30 @@ import { DOCUMENTED_EVENT_SOURCES, servicePrefixesOf } from '../../lambdas/core/
 
 interface Fixture {
   eventSources: Array<{ eventSource: string; page: string }>;
+  withoutIamService: Array<{ eventSource: string; page: string }>;
 }
 const fixture = JSON.parse(readFileSync(new URL('../fixtures/cloudtrail-event-sources.json', import.meta.url), 'utf8')) as Fixture;
 
 describe('the documented CloudTrail event sources', () => {
   it('are a cited list: each entry names an AWS documentation page, none twice', () => {
     expect(fixture.eventSources.length).toBeGreaterThanOrEqual(40);
-    for (const { eventSource, page } of fixture.eventSources) {
+    const all = [...fixture.eventSources, ...fixture.withoutIamService];
+    for (const { eventSource, page } of all) {
       expect(eventSource).toMatch(/^[a-z0-9.-]+\.amazonaws\.com$/);
-      expect(page, eventSource).toMatch(/^https:\/\/docs\.aws\.amazon\.com\//);
+      expect(page, eventSource).toMatch(/^https:\/\/docs\.(aws\.amazon\.com|amazonaws\.cn)\//);
     }
-    expect(new Set(fixture.eventSources.map((entry) => entry.eventSource)).size).toBe(fixture.eventSources.length);
+    expect(new Set(all.map((entry) => entry.eventSource)).size).toBe(all.length);
   });
 
   it.each(fixture.eventSources.map((entry) => [entry.eventSource, entry.page]))('%s resolves to a service of the IAM catalogue (%s)', (eventSource) => {
     const prefixes = servicePrefixesOf(eventSource);
     expect(prefixes.length, eventSource).toBeGreaterThan(0);
     for (const prefix of prefixes) expect(isKnownService(prefix), `${eventSource} → ${prefix}`).toBe(true);
+  });
+
+  it.each(fixture.withoutIamService.map((entry) => [entry.eventSource, entry.page]))('%s, whose service the Service Authorization Reference does not list, gets no invented prefix (%s)', (eventSource) => {
+    expect(servicePrefixesOf(eventSource)).toEqual([]);
+    expect(actionFromEvent(eventSource, 'ListThings')).toBeNull();
   });
 
   it('every documented exception names services of the catalogue', () => {
