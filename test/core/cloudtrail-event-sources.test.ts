@@ -50,6 +50,8 @@ describe('the documented CloudTrail event sources', () => {
   it.each([
     ['cloudcontrolapi.amazonaws.com', 'CreateResource', 'cloudformation:CreateResource'],
     ['taxconsole.amazonaws.com', 'GetTaxRegistration', 'tax:GetTaxRegistration'],
+    ['discovery-marketplace.amazonaws.com', 'SearchListings', 'aws-marketplace:SearchListings'],
+    ['deployment-marketplace.amazonaws.com', 'PutDeploymentParameter', 'aws-marketplace:PutDeploymentParameter'],
   ])('hosts named unlike their prefix give the action: %s %s is %s', (eventSource, eventName, action) => {
     expect(actionFromEvent(eventSource, eventName)).toBe(action);
   });

@@ -46,6 +46,12 @@ export const DOCUMENTED_EVENT_SOURCES: Readonly<Record<string, readonly string[]
   // AWS Marketplace Seller Guide, "Logging AWS Marketplace Metering API calls with AWS CloudTrail"; Service
   // Authorization Reference, "AWS Marketplace Metering Service": prefix aws-marketplace (aws-marketplace:MeterUsage).
   'metering-marketplace': ['aws-marketplace'],
+  // EventBridge Events Reference, "AWS Marketplace Discovery events" and "AWS Marketplace Deployment Services events":
+  // eventSource discovery-marketplace.amazonaws.com and deployment-marketplace.amazonaws.com; their actions are
+  // aws-marketplace:SearchListings, GetListing, … and aws-marketplace:PutDeploymentParameter (Service Authorization
+  // Reference, "AWS Marketplace Discovery API", "AWS Marketplace Deployment Service": prefix aws-marketplace).
+  'discovery-marketplace': ['aws-marketplace'],
+  'deployment-marketplace': ['aws-marketplace'],
   // AWS Marketplace Seller Guide, Entitlement Service (entitlement.marketplace.amazonaws.com):
   // aws-marketplace:GetEntitlements.
   'entitlement.marketplace': ['aws-marketplace'],
