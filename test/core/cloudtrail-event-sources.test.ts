@@ -52,6 +52,7 @@ describe('the documented CloudTrail event sources', () => {
     ['taxconsole.amazonaws.com', 'GetTaxRegistration', 'tax:GetTaxRegistration'],
     ['discovery-marketplace.amazonaws.com', 'SearchListings', 'aws-marketplace:SearchListings'],
     ['deployment-marketplace.amazonaws.com', 'PutDeploymentParameter', 'aws-marketplace:PutDeploymentParameter'],
+    ['contact-lens.amazonaws.com', 'ListRealtimeContactAnalysisSegments', 'connect:ListRealtimeContactAnalysisSegments'],
   ])('hosts named unlike their prefix give the action: %s %s is %s', (eventSource, eventName, action) => {
     expect(actionFromEvent(eventSource, eventName)).toBe(action);
   });

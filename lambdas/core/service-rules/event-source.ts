@@ -77,6 +77,10 @@ export const DOCUMENTED_EVENT_SOURCES: Readonly<Record<string, readonly string[]
   // reports of live calls, September 2026) and authorized as iam:GetRequestAuthorizationDetails /
   // iam:GetRequestAuthorizationPolicy (IAM Toolbox API Reference; AWS's service model signs for `iam`).
   'iam-toolbox': ['iam'],
+  // EventBridge Events Reference, "Amazon Connect Contact Lens events": eventSource contact-lens.amazonaws.com; its
+  // API (ListRealtimeContactAnalysisSegments) is authorized as connect:ListRealtimeContactAnalysisSegments (Service
+  // Authorization Reference, "Amazon Connect": prefix connect).
+  'contact-lens': ['connect'],
 };
 
 const own = <T>(table: Readonly<Record<string, T>>, key: string): T | undefined => (Object.hasOwn(table, key) ? table[key] : undefined);
