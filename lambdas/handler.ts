@@ -25,7 +25,9 @@ import { fetchSlackWebhookUrl } from './adapters/slack-webhook-secret.js';
 import { SlackWebhookSender } from './adapters/slack-webhook.js';
 import type { Diagnosis } from './core/iam-policy/diagnose.js';
 import type { Denial } from './core/types.js';
-import type { OwnRoleNotice } from './core/service-rules/own-roles.js';
+import { ownRoleNoticeDelivery } from './adapters/own-role-notices.js';
+import { forwarderRoleNamesFromJson, OWN_ROLES_ENV } from './config/own-roles.js';
+import { SNSClient } from '@aws-sdk/client-sns';
 import { settingsFromJson, type Settings } from './core/config.js';
 import { SecurityHubClient } from '@aws-sdk/client-securityhub';
 import { DynamoDbIncidentStore } from './adapters/dynamodb-incident-store.js';
@@ -104,26 +106,6 @@ export function operationsDependenciesFromEnvironment(env: NodeJS.ProcessEnv = p
   };
 }
 
-/**
- * Delivers a notice about a denial of the alerter's own roles on the operations path (logged, and posted like the
- * operations topic's notices), at most once an hour per role, account and action in a warm container.
- */
-function ownRoleNoticeDelivery(env: NodeJS.ProcessEnv) {
-  const lastSent = new Map<string, number>();
-  let operations: OperationsSlackDeps | undefined;
-  return {
-    async deliver(notice: OwnRoleNotice): Promise<void> {
-      logger.warn(notice.message, { ownRole: notice.role, key: notice.key, subject: notice.subject });
-      const now = Date.now();
-      if ((lastSent.get(notice.key) ?? -Infinity) > now - 3_600_000) return;
-      lastSent.set(notice.key, now);
-      operations ??= operationsDependenciesFromEnvironment(env);
-      const event = { Records: [{ Sns: { Message: notice.message, Subject: notice.subject } }] } as unknown as SNSEvent;
-      await deliverOperationsNotices(event, operations, now + 10_000);
-    },
-  };
-}
-
 /** Reads a required environment variable; the error names it. */
 function required(env: NodeJS.ProcessEnv, name: string): string {
   const value = env[name];
@@ -160,7 +142,12 @@ export function dependenciesFromEnvironment(env: NodeJS.ProcessEnv = process.env
     own: alerterResourcesFromJson(env[NEVER_BLIND_ENV.ownResources]),
     canaries: new DynamoDbCanaryStore({ tableName: required(env, HANDLER_ENV.tableName), client: dynamodb }),
   });
-  const ownRoleNotices = ownRoleNoticeDelivery(env);
+  const operationsTopicArn = env[OWN_ROLES_ENV.operationsTopicArn];
+  const ownRoleNotices = ownRoleNoticeDelivery({
+    operationsTopic: operationsTopicArn ? { topicArn: operationsTopicArn, client: () => new SNSClient({}) } : null,
+    operationsSlack: () => operationsDependenciesFromEnvironment(env),
+    log: (level, message, details) => logger[level](message, details ?? {}),
+  });
   const triage = createTriageEnricher({ store, onHistoryError: (error) => logger.warn('triage history unavailable', { error: String(error) }) });
   return {
     store,
@@ -177,7 +164,7 @@ export function dependenciesFromEnvironment(env: NodeJS.ProcessEnv = process.env
       // Changes before triage: routes read the severity, and triage may weigh a linked change.
       enrichers: [...whatChanged.enrichers, triage],
       // The alerter's own roles: their denials are an operations matter, never a responders' alert or a lookup.
-      ownRoles: { handlerFunctionName: env.AWS_LAMBDA_FUNCTION_NAME, handlerAccountId: env[MEMBER_ACCOUNTS_ENV.ownAccountId], readerRoleArnPattern: env[MEMBER_ACCOUNTS_ENV.readerRoleArnPattern] },
+      ownRoles: { handlerFunctionName: env.AWS_LAMBDA_FUNCTION_NAME, handlerAccountId: env[MEMBER_ACCOUNTS_ENV.ownAccountId], readerRoleArnPattern: env[MEMBER_ACCOUNTS_ENV.readerRoleArnPattern], forwarderRoleNames: forwarderRoleNamesFromJson(env[OWN_ROLES_ENV.forwarderRoleNames]) },
       onOwnRoleDenial: (notice) => ownRoleNotices.deliver(notice),
     }),
     async deadLetter(kind, body) {

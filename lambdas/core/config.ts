@@ -3,6 +3,8 @@
  * `DENIAL_ALERTER_SETTINGS` environment variable.
  */
 import { parseAccountOrganizationalUnits, parseRoutes, RouteConfigError, type Route } from './routing.js';
+import { parseOwnRolesSetting } from './own-roles-setting.js';
+import type { OwnRoles } from './service-rules/own-roles.js';
 
 /** A suppression: a denial matching every field given here is stored but never alerts. Patterns use `*` and `?`. */
 export interface SuppressionRule {
@@ -52,6 +54,8 @@ export interface Settings {
   distinctActionsThreshold: number;
   /** Hours before a spike's first denial in which authorization changes are looked for ("what changed"). */
   changeLookbackHours: number;
+  /** The alerter's own roles, when no Lambda environment names them (`replay`); see `own-roles-setting.ts`. */
+  ownRoles?: OwnRoles;
 }
 
 export const DEFAULT_SETTINGS: Settings = {
@@ -75,7 +79,7 @@ export const DEFAULT_SETTINGS: Settings = {
 };
 
 /** Settings that have no default (absent unless given). */
-const OPTIONAL_SETTINGS = ['routes', 'accountOrganizationalUnits'] as const;
+const OPTIONAL_SETTINGS = ['routes', 'accountOrganizationalUnits', 'ownRoles'] as const;
 
 /** Raised when settings are not valid; the message names the field. */
 export class SettingsError extends Error {
@@ -133,6 +137,13 @@ export function resolveSettings(input: Partial<Record<keyof Settings, unknown>> 
   } catch (error) {
     if (error instanceof RouteConfigError) throw new SettingsError(`setting ${error.message}`);
     throw error;
+  }
+  if (merged.ownRoles !== undefined) {
+    try {
+      merged.ownRoles = parseOwnRolesSetting(merged.ownRoles);
+    } catch (error) {
+      throw new SettingsError(`setting ${(error as Error).message}`);
+    }
   }
   return merged as unknown as Settings;
 }

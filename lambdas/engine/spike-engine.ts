@@ -194,7 +194,10 @@ export function createSpikeEngine(deps: SpikeEngineDeps): SpikeEngine {
     for (const timed of byId.values()) {
       const distrust = clock === 'arrival' ? distrustOf(timed.timeMs, nowMs, oldestCounted) : null;
       const ownRole = deps.ownRoles ? ownRoleOf(timed.denial, deps.ownRoles) : null;
-      if (ownRole) ownNotices.set(ownRoleNotice(timed.denial, ownRole).key, ownRoleNotice(timed.denial, ownRole));
+      if (ownRole) {
+        const notice = ownRoleNotice(timed.denial, ownRole, deps.ownRoles);
+        ownNotices.set(notice.key, notice);
+      }
       const suppressedBy = ownRole ? `own-role:${ownRole}` : explainedKms.has(timed.denial.eventId) ? `hidden-deny-of:${timed.denial.correlatedEventId}` : suppressionOf(timed.denial);
       history.push({ denial: timed.denial, timeMs: timed.timeMs, suppressedBy, distrust });
       if (distrust) stats.untrusted++;

@@ -20,7 +20,7 @@ import { diagnose } from '../core/iam-policy/diagnose.js';
 import { isRuleCandidate } from '../core/rule-candidate.js';
 import { writeLine } from '../terminal/output.js';
 import { createProgress } from '../terminal/progress.js';
-import { colourEnabled, styleFor, type Style } from '../terminal/style.js';
+import { colourEnabled, styleFor, terminalSafe, type Style } from '../terminal/style.js';
 import type { StoreTarget } from './store-connection.js';
 import { openReplayStores } from './replay-stores.js';
 import { eventTimeRange, widenStoredRange } from './stored-range.js';
@@ -121,6 +121,7 @@ export async function replayPipeline(options: ReplayOptions, io: ReplayIo): Prom
   const { store, changeStore } = connection;
   const whatChanged = whatChangedHooks(changeStore, settings);
   const neverBlind = neverBlindHooks(store, settings, { canaries: connection.canaries });
+  const ownRoleNoticesShown = new Set<string>();
   const engine = createSpikeEngine({
     store,
     settings,
@@ -130,6 +131,13 @@ export async function replayPipeline(options: ReplayOptions, io: ReplayIo): Prom
     observers: [...whatChanged.observers, ...neverBlind.observers],
     // As in the Lambda: changes, then triage (history signals stay silent until the table holds 7 days of the account).
     enrichers: [...whatChanged.enrichers, createTriageEnricher({ store })],
+    // The alerter's own roles named in the settings: one operations notice per role, account and action per run.
+    ownRoles: settings.ownRoles,
+    onOwnRoleDenial: (notice) => {
+      if (ownRoleNoticesShown.has(notice.key)) return;
+      ownRoleNoticesShown.add(notice.key);
+      io.stderr.write(`Operations notice: ${terminalSafe(notice.message)}\n`);
+    },
   });
   // Alerts go out from the outbox, as in the Lambda: what a run could not deliver is published by the next one.
   const outbox = createAlertOutbox({

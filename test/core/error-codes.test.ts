@@ -43,6 +43,18 @@ describe('isDenialErrorCode', () => {
   });
 });
 
+/** One case per code of `SERVICE_DENIAL_ERROR_CODES`: event source, code, the message its API reference gives. */
+const PER_SERVICE_CASES: Array<[string, string, string | undefined]> = [
+  // Resource Explorer API Reference, UnauthorizedException; message with no IAM template
+  ['resource-explorer-2.amazonaws.com', 'UnauthorizedException', "The principal making the request isn't permitted to perform the operation."],
+  // API Gateway API Reference, UnauthorizedException
+  ['apigateway.amazonaws.com', 'UnauthorizedException', 'The request is denied because the caller has insufficient permissions.'],
+  // Resource Groups API Reference, ForbiddenException
+  ['resource-groups.amazonaws.com', 'ForbiddenException', "The caller isn't authorized to make the request. Check permissions."],
+  // SNS API Reference, Publish, Errors: AuthorizationError (HTTP 403), IAM's template or none
+  ['sns.amazonaws.com', 'AuthorizationError', undefined],
+];
+
 describe('per-service authorization codes from each API reference, in the classifier, the rule and the Athena predicate', async () => {
   const { SERVICE_DENIAL_ERROR_CODES } = await import('../../lambdas/core/error-codes.js');
   const { denialEventPattern, EVENT_PATTERN_MAX_CHARACTERS } = await import('../../lib/event-pattern.js');
@@ -50,22 +62,19 @@ describe('per-service authorization codes from each API reference, in the classi
   const rules = denialCandidateRules();
   const pattern = denialEventPattern() as { detail: { $or: Array<Record<string, unknown>> } };
 
-  it.each([
-    // Resource Explorer API Reference, UnauthorizedException; message with no IAM template
-    ['resource-explorer-2.amazonaws.com', 'UnauthorizedException', "The principal making the request isn't permitted to perform the operation."],
-    // API Gateway API Reference, UnauthorizedException
-    ['apigateway.amazonaws.com', 'UnauthorizedException', 'The request is denied because the caller has insufficient permissions.'],
-    // Resource Groups API Reference, ForbiddenException
-    ['resource-groups.amazonaws.com', 'ForbiddenException', "The caller isn't authorized to make the request. Check permissions."],
-    ['sns.amazonaws.com', 'AuthorizationError', undefined],
-  ])('%s %s is a denial whatever the message, everywhere', (eventSource, code, errorMessage) => {
+  it.each(PER_SERVICE_CASES)('%s %s is a denial whatever the message, everywhere', (eventSource, code, errorMessage) => {
     expect(SERVICE_DENIAL_ERROR_CODES[eventSource]).toContain(code);
     expect(isDenialErrorCode(code, undefined, { eventSource, errorMessage })).toBe(true);
     expect(matchesErrorCodeRules(rules, { errorCode: code, eventSource, errorMessage })).toBe(true);
     expect(pattern.detail.$or).toContainEqual({ eventSource: [eventSource], errorCode: expect.arrayContaining([code]) });
-    expect(errorCodePredicateSql(rules)).toContain(`(eventsource = '${eventSource}' AND errorcode IN (`);
+    expect(errorCodePredicateSql(rules)).toMatch(new RegExp(`\\(eventsource = '${eventSource.replaceAll('.', '\\.')}' AND errorcode IN \\([^)]*'${code}'`));
     // the same code from another service stays a non-denial without IAM's template
     expect(isDenialErrorCode(code, undefined, { eventSource: 'appsync.amazonaws.com', errorMessage: errorMessage ?? 'Unauthorized' })).toBe(false);
+  });
+
+  it('every code of the table has its case above (a code added without a test fails here)', () => {
+    const table = Object.entries(SERVICE_DENIAL_ERROR_CODES).flatMap(([eventSource, codes]) => codes.map((code) => `${eventSource} ${code}`));
+    expect(table.sort()).toEqual(PER_SERVICE_CASES.map(([eventSource, code]) => `${eventSource} ${code}`).sort());
   });
 
   it('the rule pattern fits the default EventBridge quota of 2,048 characters as compact JSON, every optional code included', async () => {

@@ -40,9 +40,45 @@ describe('recognising the alerter\'s own roles', () => {
     const notice = ownRoleNotice(classify(asSession(sample!, 'DenialAlerterReader', 'lookup')), 'reader');
     expect(notice.message).toContain('s3:PutObject');
     expect(notice.message).toContain('account 111122223333');
-    expect(notice.message).toMatch(/deploy the reader role in account 111122223333/);
+    expect(notice.message).toMatch(/To fix: allow s3:PutObject on arn:aws:s3:::artifacts\/builds\/app\.zip for the reader role in account 111122223333 .*or exclude the account from lookups/);
     const handler = ownRoleNotice(classify(asSession(sample!, 'DenialAlerter-HandlerRole-ABC', 'DenialAlerter-Handler1234')), 'handler');
     expect(handler.message).toMatch(/grant s3:PutObject on arn:aws:s3:::artifacts\/builds\/app\.zip to arn:aws:iam::111122223333:role\/DenialAlerter-HandlerRole-ABC/);
+  });
+});
+
+describe('a lookup the handler was refused in a member account', () => {
+  /** The handler's session refused sts:AssumeRole on a member account's reader role (labelled synthetic record). */
+  const refusedAssumeRole = (member: string): CloudTrailRecord => ({
+    eventVersion: '1.09',
+    eventID: `synthetic-own-role-assume-${member}`,
+    eventTime: '2026-12-05T10:00:00Z',
+    eventSource: 'sts.amazonaws.com',
+    eventName: 'AssumeRole',
+    awsRegion: 'us-east-1',
+    errorCode: 'AccessDenied',
+    errorMessage: `User: arn:aws:sts::111122223333:assumed-role/DenialAlerter-HandlerRole-ABC/DenialAlerter-Handler1234 is not authorized to perform: sts:AssumeRole on resource: arn:aws:iam::${member}:role/DenialAlerterReader`,
+    recipientAccountId: '111122223333',
+    userIdentity: {
+      type: 'AssumedRole',
+      arn: 'arn:aws:sts::111122223333:assumed-role/DenialAlerter-HandlerRole-ABC/DenialAlerter-Handler1234',
+      accountId: '111122223333',
+      sessionContext: { sessionIssuer: { type: 'Role', arn: 'arn:aws:iam::111122223333:role/DenialAlerter-HandlerRole-ABC', accountId: '111122223333', userName: 'DenialAlerter-HandlerRole-ABC' } },
+    },
+  });
+
+  it('names the member account, not the central one, and says to deploy the reader role there (the reader role is missing)', () => {
+    const denial = classify(refusedAssumeRole('444455556666'));
+    expect(ownRoleOf(denial, ROLES)).toBe('handler');
+    const notice = ownRoleNotice(denial, 'handler', ROLES);
+    expect(notice.key).toBe('own-role:handler:444455556666:sts:AssumeRole');
+    expect(notice.message).toMatch(/was denied sts:AssumeRole on arn:aws:iam::444455556666:role\/DenialAlerterReader in account 111122223333/);
+    expect(notice.message).toMatch(/To fix: deploy the reader role in account 444455556666 .*or exclude the account from lookups\.$/);
+    expect(notice.message).not.toMatch(/exclude account 111122223333/);
+  });
+
+  it('gives one notice per member account', () => {
+    const keys = ['444455556666', '777788889999', '444455556666'].map((member) => ownRoleNotice(classify(refusedAssumeRole(member)), 'handler', ROLES).key);
+    expect(new Set(keys).size).toBe(2);
   });
 });
 

@@ -6,6 +6,7 @@
 import type { AlertReason, AlertSummary, Severity } from '../alert.js';
 import { alertFacts, type AlertFacts } from '../render/alert-facts.js';
 import { phraseText } from '../render/phrase.js';
+import { NO_POLICY_FIX } from '../service-rules/service-refusal.js';
 import { ASFF_LIMITS, fitLine, fitText, UNSTATED_TEXT_MAX } from './limits.js';
 
 /** The detection rule behind an alert: escalations belong to the spike rule, so an incident keeps one generator. */
@@ -60,7 +61,7 @@ export function findingContent(alert: AlertSummary): FindingContent {
     description: fitText(descriptionOf(facts), ASFF_LIMITS.description),
     recommendation: {
       text: fitText(recommendationOf(facts), ASFF_LIMITS.recommendationText),
-      url: fitLine(facts.links.authorizationDetails ?? ACCESS_DENIED_GUIDE, UNSTATED_TEXT_MAX),
+      url: fitLine(alert.serviceRefusal?.reference ?? facts.links.authorizationDetails ?? ACCESS_DENIED_GUIDE, UNSTATED_TEXT_MAX),
     },
     sourceUrl: facts.links.cloudTrail,
   };
@@ -70,7 +71,9 @@ export function findingContent(alert: AlertSummary): FindingContent {
 function descriptionOf(facts: AlertFacts): string {
   const { alert, triage } = facts;
   const lines = [`${alert.action} was denied ${facts.when} (${facts.history}).`];
-  lines.push(facts.diagnosisSummary ?? `Denied by the ${alert.denyLayer} layer (${alert.denyKind} deny).`);
+  // A refusal no policy lifts (cross-account PassRole, failed authentication) says so first, whatever else is known.
+  if (alert.serviceRefusal) lines.push(`${NO_POLICY_FIX}: ${alert.serviceRefusal.why}.`);
+  else lines.push(facts.diagnosisSummary ?? `Denied by the ${alert.denyLayer} layer (${alert.denyKind} deny).`);
   if (triage.investigateFirst) lines.push('Investigate before granting anything.');
   for (const signal of triage.signals.slice(0, 3)) lines.push(`Triage: ${signal.reason}`);
   for (const change of facts.changes.slice(0, 2)) lines.push(`What changed: ${change.summary}`);
@@ -80,6 +83,11 @@ function descriptionOf(facts: AlertFacts): string {
 
 function recommendationOf(facts: AlertFacts): string {
   const fix = facts.fix;
+  const refusal = facts.alert.serviceRefusal;
+  if (refusal) {
+    const investigate = facts.triage.investigateFirst ? ` Investigate first: ${(facts.triage.signals[0]?.reason ?? 'the triage flags this spike').replace(/\.$/, '')}.` : '';
+    return `${NO_POLICY_FIX}. What does: ${refusal.remedy}.${investigate}`;
+  }
   if (facts.triage.investigateFirst) return `Investigate first: ${(facts.triage.signals[0]?.reason ?? 'the triage flags this spike').replace(/\.$/, '')}. Grant nothing until the caller is known.`;
   if (fix.kind === 'allow') return `If the caller should be allowed: add an Allow of ${fix.action} in ${phraseText(fix.primary.where, 200)}.`;
   if (fix.kind === 'explicit-deny') return `An explicit Deny refuses ${fix.action}: look at ${phraseText(fix.lookAt, 200)} before granting anything.`;

