@@ -27,9 +27,8 @@ import type { Diagnosis } from './core/iam-policy/diagnose.js';
 import type { Denial } from './core/types.js';
 import type { OwnRoleNotice } from './core/service-rules/own-roles.js';
 import { settingsFromJson, type Settings } from './core/config.js';
-import { SecurityHubClient } from '@aws-sdk/client-securityhub';
 import { DynamoDbIncidentStore } from './adapters/dynamodb-incident-store.js';
-import { SecurityHubFindings } from './adapters/security-hub.js';
+import { lazySecurityHubFindings, type SecurityHubRound } from './adapters/lazy-security-hub.js';
 import { incidentQuietPeriod } from './core/findings/incident.js';
 import { SECURITY_HUB_ENV } from './config/security-hub.js';
 import { historyTableLink } from './core/render/cloudtrail-link.js';
@@ -194,18 +193,24 @@ export function dependenciesFromEnvironment(env: NodeJS.ProcessEnv = process.env
   };
 }
 
-/** The Security Hub channel when the stack turned it on (`SECURITY_HUB_ACCOUNT_ID`), else undefined. */
-function securityHubFromEnvironment(env: NodeJS.ProcessEnv, dynamodb: DynamoDBClient, settings: Settings): SecurityHubFindings | undefined {
+/**
+ * The Security Hub channel when the stack turned it on (`SECURITY_HUB_ACCOUNT_ID`), else undefined. Its module (and SDK
+ * client) loads on first use: in the bundle, `security-hub.mjs` beside `index.mjs` (`HANDLER_LAZY_MODULES`).
+ */
+function securityHubFromEnvironment(env: NodeJS.ProcessEnv, dynamodb: DynamoDBClient, settings: Settings): SecurityHubRound | undefined {
   const accountId = env[SECURITY_HUB_ENV.accountId];
   if (!accountId) return undefined;
-  return new SecurityHubFindings({
-    client: new SecurityHubClient({}),
+  const options = {
     store: new DynamoDbIncidentStore({ tableName: required(env, HANDLER_ENV.tableName), client: dynamodb }),
     accountId,
     region: required(env, 'AWS_REGION'),
     quietMs: incidentQuietPeriod(settings),
-  });
+  };
+  return lazySecurityHubFindings(async () => ((await import(SECURITY_HUB_MODULE)) as typeof import('./adapters/security-hub-module.js')).createSecurityHubFindings(options));
 }
+
+/** The Security Hub module: beside the bundle (`security-hub.mjs`), or next to this module in the sources. */
+const SECURITY_HUB_MODULE = import.meta.url.endsWith('.mjs') ? './security-hub.mjs' : './adapters/security-hub-module.js';
 
 /**
  * The policy-lookup module. In the Lambda bundle it is a file of its own beside `index.mjs` (`policy-diagnoser.mjs`,
