@@ -18,9 +18,9 @@ import middy from '@middy/core';
 import type { Context, SNSEvent, SQSBatchResponse, SQSEvent } from 'aws-lambda';
 import { SecretsManagerClient } from '@aws-sdk/client-secrets-manager';
 import { DynamoDbDenialStore } from './adapters/dynamodb-denial-store.js';
-import { createLambdaPublisher, effectiveRoutes } from './adapters/lambda-notifier.js';
+import { lazyAlertPublisher } from './adapters/lazy-publisher.js';
 import { deliverOperationsNotices, isSnsEvent, type OperationsSlackDeps } from './adapters/operations-slack.js';
-import { defaultRouteSlackSecret } from './core/routing.js';
+import { defaultRouteSlackSecret, routesInForce } from './core/routing.js';
 import { fetchSlackWebhookUrl } from './adapters/slack-webhook-secret.js';
 import { SlackWebhookSender } from './adapters/slack-webhook.js';
 import type { Diagnosis } from './core/iam-policy/diagnose.js';
@@ -94,7 +94,8 @@ export function makeHandler(dependencies: () => HandlerDependencies, operations:
 
 /** Builds the operations path from the environment: the default route's Slack webhook, read from Secrets Manager on first use. */
 export function operationsDependenciesFromEnvironment(env: NodeJS.ProcessEnv = process.env, secretsManager: () => SecretsManagerClient = () => new SecretsManagerClient({})): OperationsSlackDeps {
-  const routes = effectiveRoutes({ ...routingFromEnvironment(env), snsTopicArn: env[HANDLER_ENV.snsTopicArn], slackWebhookSecretArn: env[HANDLER_ENV.slackWebhookSecretArn] });
+  // The routes in force as the publisher's `effectiveRoutes` reads them (without the Slack app: operations notices go to webhooks).
+  const routes = routesInForce(routingFromEnvironment(env).routes, { snsTopicArn: env[HANDLER_ENV.snsTopicArn], slackWebhookSecretArn: env[HANDLER_ENV.slackWebhookSecretArn] });
   const secretId = defaultRouteSlackSecret(routes);
   return {
     sender: secretId ? new SlackWebhookSender({ totalTimeoutMs: 20_000, webhookUrl: () => fetchSlackWebhookUrl(secretsManager(), secretId) }) : null,
@@ -144,16 +145,16 @@ export function dependenciesFromEnvironment(env: NodeJS.ProcessEnv = process.env
   // Slack app mode (threads, buttons the engine obeys) when the stack set SLACK_APP_SECRET_ARN; else webhooks as before.
   const slackApp = slackAppDelivery(env[SLACK_APP_ENV.secretArn], { tableName: required(env, HANDLER_ENV.tableName), dynamodb, log: (level, message, details) => logger[level](message, details ?? {}) });
   const securityHub = securityHubFromEnvironment(env, dynamodb, settings);
-  const publisher = slackApp.obey(
-    createLambdaPublisher({
-      ...routingFromEnvironment(env),
-      securityHub: securityHub?.channel(),
-      snsTopicArn: env[HANDLER_ENV.snsTopicArn],
-      slackWebhookSecretArn: env[HANDLER_ENV.slackWebhookSecretArn],
-      historyUrl: historyTableLink(env.AWS_REGION, env[HANDLER_ENV.tableName]),
-      slackApp: slackApp.channels,
-    }),
-  );
+  const publisherOptions = {
+    ...routingFromEnvironment(env),
+    securityHub: securityHub?.channel(),
+    snsTopicArn: env[HANDLER_ENV.snsTopicArn],
+    slackWebhookSecretArn: env[HANDLER_ENV.slackWebhookSecretArn],
+    historyUrl: historyTableLink(env.AWS_REGION, env[HANDLER_ENV.tableName]),
+    slackApp: slackApp.channels,
+  };
+  // Rendering, SNS and Slack load with the first alert (alert-delivery.mjs beside the bundle, HANDLER_LAZY_MODULES).
+  const publisher = slackApp.obey(lazyAlertPublisher(async () => (await loadAlertDeliveryModule()).createLambdaPublisher(publisherOptions)));
   const whatChanged = whatChangedHooks(changes, settings);
   const neverBlind = neverBlindHooks(store, settings, {
     own: alerterResourcesFromJson(env[NEVER_BLIND_ENV.ownResources]),
@@ -207,6 +208,14 @@ function securityHubFromEnvironment(env: NodeJS.ProcessEnv, dynamodb: DynamoDBCl
     quietMs: incidentQuietPeriod(settings),
   };
   return lazySecurityHubFindings(async () => ((await import(SECURITY_HUB_MODULE)) as typeof import('./adapters/security-hub-module.js')).createSecurityHubFindings(options));
+}
+
+/** The alert delivery module (the routed publisher, its renderers and channels): beside the bundle, or the sources'. */
+const ALERT_DELIVERY_MODULE = import.meta.url.endsWith('.mjs') ? './alert-delivery.mjs' : './adapters/lambda-notifier.js';
+
+/** Loads the alert delivery module (from beside the bundle, or from the sources). */
+export function loadAlertDeliveryModule(): Promise<typeof import('./adapters/lambda-notifier.js')> {
+  return import(ALERT_DELIVERY_MODULE);
 }
 
 /** The Security Hub module: beside the bundle (`security-hub.mjs`), or next to this module in the sources. */

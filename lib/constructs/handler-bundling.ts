@@ -32,11 +32,13 @@ export const HANDLER_DATA_FILES = ['lambdas/core/iam-index.generated', 'lambdas/
  * Modules the handler imports on first use (a computed `import()` the bundler leaves alone), each bundled to a file of
  * its own beside `index.mjs`: output name → entry from the project root. The policy-lookup path and its nine SDK
  * clients stay out of the bundle and out of every cold start unless lookups are on and a denial alerts; the Security
- * Hub client (a fifth of the handler's code) unless the channel is on and has something to import or archive.
+ * Hub client (a fifth of the handler's code) unless the channel is on and has something to import or archive; the
+ * alert delivery (renderers, SNS, Slack webhooks and the Slack app's Web API client) until the first alert.
  */
 export const HANDLER_LAZY_MODULES = {
   'policy-diagnoser.mjs': 'lambdas/adapters/policy-sources/policy-diagnoser.ts',
   'security-hub.mjs': 'lambdas/adapters/security-hub-module.ts',
+  'alert-delivery.mjs': 'lambdas/adapters/lambda-notifier.ts',
 } as const;
 
 /** esbuild build options (its JS API) that bundle `entry` to `outfile` exactly as the handler is bundled. */
