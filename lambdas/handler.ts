@@ -137,7 +137,8 @@ export function dependenciesFromEnvironment(env: NodeJS.ProcessEnv = process.env
   const dynamodb = new DynamoDBClient({});
   const store = new DynamoDbDenialStore({ tableName: required(env, HANDLER_ENV.tableName), client: dynamodb });
   const changes = new DynamoDbChangeStore({ tableName: required(env, HANDLER_ENV.tableName), client: dynamodb });
-  const sqs = new SQSClient({});
+  // Created with the first dead letter: most invocations have none.
+  let sqs: SQSClient | undefined;
   const queues = {
     'unreadable-record': env[HANDLER_ENV.recordDeadLetterQueueUrl],
     'undelivered-alert': env[HANDLER_ENV.alertDeadLetterQueueUrl],
@@ -186,7 +187,7 @@ export function dependenciesFromEnvironment(env: NodeJS.ProcessEnv = process.env
         logger.error('no dead-letter queue configured; kept in the log only', { kind, body });
         return;
       }
-      await sqs.send(new SendMessageCommand({ QueueUrl: queueUrl, MessageBody: JSON.stringify({ kind, ...body }).slice(0, 262_000) }));
+      await (sqs ??= new SQSClient({})).send(new SendMessageCommand({ QueueUrl: queueUrl, MessageBody: JSON.stringify({ kind, ...body }).slice(0, 262_000) }));
     },
     metric: (name, value) => metrics.addMetric(name, MetricUnit.Count, value),
     log: (level, message, details) => logger[level](message, details ?? {}),
