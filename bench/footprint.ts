@@ -8,17 +8,20 @@
  * import no longer pays (the first denial reading the IAM index), and a check that the lazy module loads.
  */
 import { execSync, spawnSync } from 'node:child_process';
-import { copyFileSync, mkdtempSync, rmSync, statSync } from 'node:fs';
+import { cpSync, mkdtempSync, rmSync, statSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { basename, join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { build } from 'esbuild';
 import { afterBundlingCommands, HANDLER_DATA_FILES, HANDLER_LAZY_MODULES, handlerBuildOptions } from '../lib/constructs/handler-bundling.js';
+import { coldFirstDenial, directorySize } from './cold-denial.js';
 
 const ROOT = fileURLToPath(new URL('..', import.meta.url));
 /** The targets of issue 15. */
 const TARGET_BUNDLE_BYTES = 1_000_000;
 const TARGET_IMPORT_MS = 100;
+/** The target of issue 22: the cold first denial, beyond a bare node. */
+const TARGET_FIRST_DENIAL_MS = 100;
 const RUNS = 9;
 
 /** The floor: what any handler on this stack imports (middy, Powertools, DynamoDB, SQS). */
@@ -101,30 +104,53 @@ export async function benchFootprint(): Promise<void> {
     const handlerBundle = await bundle(join(ROOT, 'lambdas/handler.ts'), handlerDir);
     // The stack's after-bundling step, as it runs it: the lazy modules and the data files beside index.mjs.
     for (const command of afterBundlingCommands(ROOT.replace(/\/$/, ''), handlerDir)) execSync(command, { cwd: handlerDir, stdio: 'inherit' });
-    const dataBytes = HANDLER_DATA_FILES.reduce((sum, file) => sum + statSync(join(handlerDir, basename(file))).size, 0);
+    const data = HANDLER_DATA_FILES.map((file) => directorySize(join(handlerDir, basename(file))));
+    const dataBytes = data.reduce((sum, size) => sum + size.bytes, 0);
     const lazyBytes = Object.keys(HANDLER_LAZY_MODULES).reduce((sum, name) => sum + statSync(join(handlerDir, name)).size, 0);
     const floorBundle = await bundle({ contents: FLOOR_ENTRY }, mkdtempSync(join(work, 'floor-')));
 
     const bytes = statSync(handlerBundle).size;
     const floorBytes = statSync(floorBundle).size;
     const mapBytes = statSync(`${handlerBundle}.map`).size;
-    // What the first denial pays once per execution environment, moved out of the import: reading the IAM index.
+    // What a denial pays once per execution environment, moved out of the import: reading its service's part of the
+    // IAM index, and when it alerts, of the managed-policy index (the fix's suggestions, as the renderers ask).
     const catalogDir = mkdtempSync(join(work, 'catalog-'));
-    const catalogBundle = await bundle({ contents: `export { canonicalAction } from './lambdas/core/iam-catalog.ts';\nexport const handler = () => undefined;\n` }, catalogDir);
-    copyFileSync(join(ROOT, HANDLER_DATA_FILES[0]), join(catalogDir, basename(HANDLER_DATA_FILES[0])));
-    const [handler, floor, firstUse] = coldImports([{ path: handlerBundle }, { path: floorBundle }, { path: catalogBundle, after: '(m) => m.canonicalAction("s3:getobject")' }]);
+    const catalogBundle = await bundle(
+      { contents: `export { canonicalAction } from './lambdas/core/iam-catalog.ts';\nexport { managedPoliciesGranting } from './lambdas/core/iam-policy/managed-policies.ts';\nexport const handler = () => undefined;\n` },
+      catalogDir,
+    );
+    for (const file of HANDLER_DATA_FILES) cpSync(join(ROOT, file), join(catalogDir, basename(file)), { recursive: true });
+    const [handler, floor, firstUse, firstLookup] = coldImports([
+      { path: handlerBundle },
+      { path: floorBundle },
+      { path: catalogBundle, after: '(m) => m.canonicalAction("s3:putobject")' },
+      { path: catalogBundle, after: '(m) => m.managedPoliciesGranting("s3:PutObject", 20, "arn:aws:s3:::artifacts/builds/app.zip")' },
+    ]);
     // The lazy module loads on its own from beside the bundle (what the handler's first alerting denial imports).
-    const lazyLoad = spawnSync(process.execPath, ['--input-type=module', '-e', `const m = await import(${JSON.stringify(join(handlerDir, 'policy-diagnoser.mjs'))}); console.log(typeof m.createPolicyDiagnoser());`], {
-      cwd: tmpdir(),
-      encoding: 'utf8',
-      env: { PATH: process.env.PATH ?? '', AWS_REGION: 'us-east-1' },
-    });
-    if (lazyLoad.stdout.trim() !== 'function') throw new Error(`policy-diagnoser.mjs does not load from beside the bundle: ${lazyLoad.stderr}`);
-    if (!handler || !floor || !firstUse) throw new Error('no import measured');
-    console.log(`lambda    bundle ${kb(bytes)} (target <= ${kb(TARGET_BUNDLE_BYTES)}) [${verdict(bytes <= TARGET_BUNDLE_BYTES)}], floor ${kb(floorBytes)}, ratio ${(bytes / floorBytes).toFixed(2)}x; beside it, loaded on first use only: policy lookups ${kb(lazyBytes)}, indexes ${kb(dataBytes)} (map ${kb(mapBytes)})`);
+    // Each lazy module loads on its own from beside the bundle (what the handler's first alert or finding imports).
+    const lazyChecks = { 'policy-diagnoser.mjs': 'typeof m.createPolicyDiagnoser()', 'security-hub.mjs': 'typeof m.createSecurityHubFindings', 'alert-delivery.mjs': 'typeof m.createLambdaPublisher({}).publish' };
+    for (const [name, check] of Object.entries(lazyChecks)) {
+      const lazyLoad = spawnSync(process.execPath, ['--input-type=module', '-e', `const m = await import(${JSON.stringify(join(handlerDir, name))}); console.log(${check});`], {
+        cwd: tmpdir(),
+        encoding: 'utf8',
+        env: { PATH: process.env.PATH ?? '', AWS_REGION: 'us-east-1' },
+      });
+      if (lazyLoad.stdout.trim() !== 'function') throw new Error(`${name} does not load from beside the bundle: ${lazyLoad.stderr}`);
+    }
+    if (!handler || !floor || !firstUse || !firstLookup) throw new Error('no import measured');
+    console.log(`lambda    bundle ${kb(bytes)} (target <= ${kb(TARGET_BUNDLE_BYTES)}) [${verdict(bytes <= TARGET_BUNDLE_BYTES)}], floor ${kb(floorBytes)}, ratio ${(bytes / floorBytes).toFixed(2)}x; beside it, loaded on first use only: policy lookups, Security Hub and alert delivery ${kb(lazyBytes)}, indexes ${kb(dataBytes)} (a denial reads its service's part) (map ${kb(mapBytes)})`);
     console.log(`          cold import ${handler.importMs.toFixed(0)} ms (target <= ${TARGET_IMPORT_MS} ms) [${verdict(handler.importMs <= TARGET_IMPORT_MS)}], floor ${floor.importMs.toFixed(0)} ms, ratio ${(handler.importMs / floor.importMs).toFixed(2)}x (median of ${RUNS} fresh processes)`);
     console.log(`          cold import CPU ${handler.cpuMs.toFixed(0)} ms (close to an idle machine's wall time) [${verdict(handler.cpuMs <= TARGET_IMPORT_MS)}], floor ${floor.cpuMs.toFixed(0)} ms, ratio ${(handler.cpuMs / floor.cpuMs).toFixed(2)}x`);
-    if (firstUse.afterMs !== null) console.log(`          first denial reads the IAM index once: ${firstUse.afterMs.toFixed(0)} ms`);
+    console.log(`          first denial reads its service's part of the IAM index: ${firstUse.afterMs?.toFixed(1)} ms; an alerting one's first managed-policy lookup: ${firstLookup.afterMs?.toFixed(1)} ms (s3, in-process)`);
+    const cold = await coldFirstDenial(handlerBundle, RUNS);
+    console.log(
+      `          cold first denial ${cold.firstDenialMs.toFixed(0)} ms beyond a bare node (target <= ${TARGET_FIRST_DENIAL_MS} ms) [${verdict(cold.firstDenialMs <= TARGET_FIRST_DENIAL_MS)}]: first AWS request (${cold.calls[0]}) ${cold.firstRequestMs.toFixed(0)} ms after spawn, bare node -e 0 ${cold.bareMs.toFixed(0)} ms; whole invocation ${cold.wholeInvocationMs.toFixed(0)} ms, ${cold.calls.length} AWS calls, loopback (median of ${cold.runs} fresh processes)`,
+    );
+    console.log(`          cold first denial CPU ${cold.firstDenialCpuMs.toFixed(0)} ms beyond a bare node's (close to an idle machine's wall time) [${verdict(cold.firstDenialCpuMs <= TARGET_FIRST_DENIAL_MS)}]`);
+    const asset = directorySize(handlerDir);
+    console.log(
+      `          Lambda asset ${kb(asset.bytes)} in ${asset.files} files: bundle ${kb(bytes)}, its map ${kb(mapBytes)}, lazy modules ${kb(lazyBytes)} (+ maps), indexes ${kb(dataBytes)} in ${data.reduce((sum, size) => sum + size.files, 0)} files (one per service prefix)`,
+    );
   } finally {
     rmSync(work, { recursive: true, force: true });
   }

@@ -18,9 +18,9 @@ import middy from '@middy/core';
 import type { Context, SNSEvent, SQSBatchResponse, SQSEvent } from 'aws-lambda';
 import { SecretsManagerClient } from '@aws-sdk/client-secrets-manager';
 import { DynamoDbDenialStore } from './adapters/dynamodb-denial-store.js';
-import { createLambdaPublisher, effectiveRoutes } from './adapters/lambda-notifier.js';
+import { lazyAlertPublisher } from './adapters/lazy-publisher.js';
 import { deliverOperationsNotices, isSnsEvent, type OperationsSlackDeps } from './adapters/operations-slack.js';
-import { defaultRouteSlackSecret } from './core/routing.js';
+import { defaultRouteSlackSecret, routesInForce } from './core/routing.js';
 import { fetchSlackWebhookUrl } from './adapters/slack-webhook-secret.js';
 import { SlackWebhookSender } from './adapters/slack-webhook.js';
 import type { Diagnosis } from './core/iam-policy/diagnose.js';
@@ -29,9 +29,8 @@ import { ownRoleNoticeDelivery } from './adapters/own-role-notices.js';
 import { forwarderRoleNamesFromJson, OWN_ROLES_ENV } from './config/own-roles.js';
 import { SNSClient } from '@aws-sdk/client-sns';
 import { settingsFromJson, type Settings } from './core/config.js';
-import { SecurityHubClient } from '@aws-sdk/client-securityhub';
 import { DynamoDbIncidentStore } from './adapters/dynamodb-incident-store.js';
-import { SecurityHubFindings } from './adapters/security-hub.js';
+import { lazySecurityHubFindings, type SecurityHubRound } from './adapters/lazy-security-hub.js';
 import { incidentQuietPeriod } from './core/findings/incident.js';
 import { SECURITY_HUB_ENV } from './config/security-hub.js';
 import { historyTableLink } from './core/render/cloudtrail-link.js';
@@ -97,7 +96,8 @@ export function makeHandler(dependencies: () => HandlerDependencies, operations:
 
 /** Builds the operations path from the environment: the default route's Slack webhook, read from Secrets Manager on first use. */
 export function operationsDependenciesFromEnvironment(env: NodeJS.ProcessEnv = process.env, secretsManager: () => SecretsManagerClient = () => new SecretsManagerClient({})): OperationsSlackDeps {
-  const routes = effectiveRoutes({ ...routingFromEnvironment(env), snsTopicArn: env[HANDLER_ENV.snsTopicArn], slackWebhookSecretArn: env[HANDLER_ENV.slackWebhookSecretArn] });
+  // The routes in force as the publisher's `effectiveRoutes` reads them (without the Slack app: operations notices go to webhooks).
+  const routes = routesInForce(routingFromEnvironment(env).routes, { snsTopicArn: env[HANDLER_ENV.snsTopicArn], slackWebhookSecretArn: env[HANDLER_ENV.slackWebhookSecretArn] });
   const secretId = defaultRouteSlackSecret(routes);
   return {
     sender: secretId ? new SlackWebhookSender({ totalTimeoutMs: 20_000, webhookUrl: () => fetchSlackWebhookUrl(secretsManager(), secretId) }) : null,
@@ -119,7 +119,8 @@ export function dependenciesFromEnvironment(env: NodeJS.ProcessEnv = process.env
   const dynamodb = new DynamoDBClient({});
   const store = new DynamoDbDenialStore({ tableName: required(env, HANDLER_ENV.tableName), client: dynamodb });
   const changes = new DynamoDbChangeStore({ tableName: required(env, HANDLER_ENV.tableName), client: dynamodb });
-  const sqs = new SQSClient({});
+  // Created with the first dead letter: most invocations have none.
+  let sqs: SQSClient | undefined;
   const queues = {
     'unreadable-record': env[HANDLER_ENV.recordDeadLetterQueueUrl],
     'undelivered-alert': env[HANDLER_ENV.alertDeadLetterQueueUrl],
@@ -127,16 +128,16 @@ export function dependenciesFromEnvironment(env: NodeJS.ProcessEnv = process.env
   // Slack app mode (threads, buttons the engine obeys) when the stack set SLACK_APP_SECRET_ARN; else webhooks as before.
   const slackApp = slackAppDelivery(env[SLACK_APP_ENV.secretArn], { tableName: required(env, HANDLER_ENV.tableName), dynamodb, log: (level, message, details) => logger[level](message, details ?? {}) });
   const securityHub = securityHubFromEnvironment(env, dynamodb, settings);
-  const publisher = slackApp.obey(
-    createLambdaPublisher({
-      ...routingFromEnvironment(env),
-      securityHub: securityHub?.channel(),
-      snsTopicArn: env[HANDLER_ENV.snsTopicArn],
-      slackWebhookSecretArn: env[HANDLER_ENV.slackWebhookSecretArn],
-      historyUrl: historyTableLink(env.AWS_REGION, env[HANDLER_ENV.tableName]),
-      slackApp: slackApp.channels,
-    }),
-  );
+  const publisherOptions = {
+    ...routingFromEnvironment(env),
+    securityHub: securityHub?.channel(),
+    snsTopicArn: env[HANDLER_ENV.snsTopicArn],
+    slackWebhookSecretArn: env[HANDLER_ENV.slackWebhookSecretArn],
+    historyUrl: historyTableLink(env.AWS_REGION, env[HANDLER_ENV.tableName]),
+    slackApp: slackApp.channels,
+  };
+  // Rendering, SNS and Slack load with the first alert (alert-delivery.mjs beside the bundle, HANDLER_LAZY_MODULES).
+  const publisher = slackApp.obey(lazyAlertPublisher(async () => (await loadAlertDeliveryModule()).createLambdaPublisher(publisherOptions)));
   const whatChanged = whatChangedHooks(changes, settings);
   const neverBlind = neverBlindHooks(store, settings, {
     own: alerterResourcesFromJson(env[NEVER_BLIND_ENV.ownResources]),
@@ -173,7 +174,7 @@ export function dependenciesFromEnvironment(env: NodeJS.ProcessEnv = process.env
         logger.error('no dead-letter queue configured; kept in the log only', { kind, body });
         return;
       }
-      await sqs.send(new SendMessageCommand({ QueueUrl: queueUrl, MessageBody: JSON.stringify({ kind, ...body }).slice(0, 262_000) }));
+      await (sqs ??= new SQSClient({})).send(new SendMessageCommand({ QueueUrl: queueUrl, MessageBody: JSON.stringify({ kind, ...body }).slice(0, 262_000) }));
     },
     metric: (name, value) => metrics.addMetric(name, MetricUnit.Count, value),
     log: (level, message, details) => logger[level](message, details ?? {}),
@@ -181,18 +182,32 @@ export function dependenciesFromEnvironment(env: NodeJS.ProcessEnv = process.env
   };
 }
 
-/** The Security Hub channel when the stack turned it on (`SECURITY_HUB_ACCOUNT_ID`), else undefined. */
-function securityHubFromEnvironment(env: NodeJS.ProcessEnv, dynamodb: DynamoDBClient, settings: Settings): SecurityHubFindings | undefined {
+/**
+ * The Security Hub channel when the stack turned it on (`SECURITY_HUB_ACCOUNT_ID`), else undefined. Its module (and SDK
+ * client) loads on first use: in the bundle, `security-hub.mjs` beside `index.mjs` (`HANDLER_LAZY_MODULES`).
+ */
+function securityHubFromEnvironment(env: NodeJS.ProcessEnv, dynamodb: DynamoDBClient, settings: Settings): SecurityHubRound | undefined {
   const accountId = env[SECURITY_HUB_ENV.accountId];
   if (!accountId) return undefined;
-  return new SecurityHubFindings({
-    client: new SecurityHubClient({}),
+  const options = {
     store: new DynamoDbIncidentStore({ tableName: required(env, HANDLER_ENV.tableName), client: dynamodb }),
     accountId,
     region: required(env, 'AWS_REGION'),
     quietMs: incidentQuietPeriod(settings),
-  });
+  };
+  return lazySecurityHubFindings(async () => ((await import(SECURITY_HUB_MODULE)) as typeof import('./adapters/security-hub-module.js')).createSecurityHubFindings(options));
 }
+
+/** The alert delivery module (the routed publisher, its renderers and channels): beside the bundle, or the sources'. */
+const ALERT_DELIVERY_MODULE = import.meta.url.endsWith('.mjs') ? './alert-delivery.mjs' : './adapters/lambda-notifier.js';
+
+/** Loads the alert delivery module (from beside the bundle, or from the sources). */
+export function loadAlertDeliveryModule(): Promise<typeof import('./adapters/lambda-notifier.js')> {
+  return import(ALERT_DELIVERY_MODULE);
+}
+
+/** The Security Hub module: beside the bundle (`security-hub.mjs`), or next to this module in the sources. */
+const SECURITY_HUB_MODULE = import.meta.url.endsWith('.mjs') ? './security-hub.mjs' : './adapters/security-hub-module.js';
 
 /**
  * The policy-lookup module. In the Lambda bundle it is a file of its own beside `index.mjs` (`policy-diagnoser.mjs`,

@@ -3,7 +3,7 @@
 // node_modules; source maps beside them (node --enable-source-maps maps stack traces back to lambdas/).
 // Plain JavaScript, so that it runs before anything else is built.
 import { build } from 'esbuild';
-import { copyFileSync, readdirSync, rmSync } from 'node:fs';
+import { cpSync, readdirSync, rmSync } from 'node:fs';
 import { fileURLToPath } from 'node:url';
 
 const ROOT = fileURLToPath(new URL('..', import.meta.url));
@@ -21,7 +21,8 @@ await build({
   sourcemap: true,
   logLevel: 'warning',
 });
-// The generated IAM indexes are read beside the module that reads them (new URL('./…json', import.meta.url)).
-for (const file of readdirSync(`${ROOT}lambdas/core`, { recursive: true, encoding: 'utf8' }).filter((path) => path.endsWith('.generated.json'))) {
-  copyFileSync(`${ROOT}lambdas/core/${file}`, `${OUT}/${file.split('/').at(-1)}`);
+// The generated IAM indexes (directories of one JSON file per service prefix) are read beside the module that reads
+// them (new URL('./…generated/', import.meta.url)).
+for (const directory of readdirSync(`${ROOT}lambdas/core`, { recursive: true, encoding: 'utf8' }).filter((path) => path.endsWith('.generated'))) {
+  cpSync(`${ROOT}lambdas/core/${directory}`, `${OUT}/${directory.split('/').at(-1)}`, { recursive: true });
 }

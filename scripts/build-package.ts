@@ -6,7 +6,7 @@
  */
 import { build } from 'esbuild';
 import { execFileSync, execSync } from 'node:child_process';
-import { copyFileSync, existsSync, readdirSync, rmSync, statSync } from 'node:fs';
+import { copyFileSync, existsSync, mkdirSync, readdirSync, rmSync, statSync } from 'node:fs';
 import { dirname } from 'node:path';
 import { createRequire } from 'node:module';
 import { fileURLToPath } from 'node:url';
@@ -17,9 +17,12 @@ const require = createRequire(import.meta.url);
 
 rmSync(`${ROOT}dist`, { recursive: true, force: true });
 execFileSync(process.execPath, [require.resolve('typescript/bin/tsc'), '-p', `${ROOT}tsconfig.build.json`], { cwd: ROOT, stdio: ['ignore', process.stderr, process.stderr] });
-// Data files the compiled modules read at run time (the IAM indexes), next to them as in the sources.
+// Data files the compiled modules read at run time (the IAM indexes, directories `….generated/`), next to them as in
+// the sources.
 for (const file of readdirSync(`${ROOT}lambdas`, { recursive: true, encoding: 'utf8' }).filter((path) => path.endsWith('.json'))) {
-  if (existsSync(`${ROOT}dist/lambdas/${dirname(file)}`)) copyFileSync(`${ROOT}lambdas/${file}`, `${ROOT}dist/lambdas/${file}`);
+  const directory = dirname(file);
+  if (directory.endsWith('.generated') && existsSync(`${ROOT}dist/lambdas/${dirname(directory)}`)) mkdirSync(`${ROOT}dist/lambdas/${directory}`, { recursive: true });
+  if (existsSync(`${ROOT}dist/lambdas/${directory}`)) copyFileSync(`${ROOT}lambdas/${file}`, `${ROOT}dist/lambdas/${file}`);
 }
 await build(handlerBuildOptions(`${ROOT}lambdas/handler.ts`, `${ROOT}dist/handler/index.mjs`));
 // The same completion as NodejsFunction's after-bundling hook: lazy modules and data files beside index.mjs.

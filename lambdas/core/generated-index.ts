@@ -1,6 +1,7 @@
 /**
- * A generated JSON index beside the module that uses it (and beside the Lambda bundle, which copies it there), read
- * on first use rather than at import: megabytes of JSON that a cold start should not pay for before it needs them.
+ * Generated JSON indexes beside the module that uses them (and beside the Lambda bundle, which copies them there),
+ * read on first use rather than at import: data that a cold start should not pay for before it needs it. A large
+ * index is split into one file per key (a service prefix) in a directory, so that a denial reads only its own part.
  */
 import { closeSync, openSync, readFileSync, readSync } from 'node:fs';
 
@@ -30,6 +31,45 @@ export function generatedIndex<T>(file: URL): GeneratedIndex<T> {
       } finally {
         closeSync(fd);
       }
+    },
+  };
+}
+
+/** The name of a split index's manifest in its directory (no key starts with `_`). */
+export const SPLIT_INDEX_MANIFEST = '_manifest.json';
+
+/** What every split index's manifest holds: the keys that have a part (`<key>.json`), besides its own header fields. */
+export interface SplitIndexManifest {
+  keys: string[];
+}
+
+/** A generated index split into `<key>.json` parts and a manifest (`_manifest.json`) in one directory. */
+export interface SplitIndex<M extends SplitIndexManifest, P> {
+  /** The manifest, parsed once on the first call. */
+  manifest: GeneratedIndex<M>;
+  /** True when the index has a part for `key` (read from the manifest: no file is opened for an unknown key). */
+  has(key: string): boolean;
+  /** The part of `key`, parsed once on its first call, or undefined when the index has none. */
+  part(key: string): P | undefined;
+}
+
+/**
+ * Opens the split index in `directory` (a URL ending in `/`; nothing is read until it is used). Only keys the manifest
+ * lists are ever turned into file names, so untrusted text (an action's prefix) never reaches the file system.
+ */
+export function splitIndex<M extends SplitIndexManifest, P>(directory: URL): SplitIndex<M, P> {
+  const manifest = generatedIndex<M>(new URL(SPLIT_INDEX_MANIFEST, directory));
+  let keys: Set<string> | undefined;
+  const parts = new Map<string, P>();
+  const has = (key: string) => (keys ??= new Set(manifest.load().keys)).has(key);
+  return {
+    manifest,
+    has,
+    part(key) {
+      if (!has(key)) return undefined;
+      let part = parts.get(key);
+      if (part === undefined) parts.set(key, (part = JSON.parse(readFileSync(new URL(`${key}.json`, directory), 'utf8')) as P));
+      return part;
     },
   };
 }

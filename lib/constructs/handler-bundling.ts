@@ -22,18 +22,24 @@ export const HANDLER_BUNDLING = {
 } as const;
 
 /**
- * Generated indexes the handler reads on first use, from beside its bundle (`new URL('./x.json', import.meta.url)`):
- * copied next to `index.mjs` rather than inlined, so the bundle stays small and its import fast. Paths from the
- * project root.
+ * Generated indexes the handler reads on first use, from beside its bundle (`new URL('./x/', import.meta.url)`):
+ * directories of one JSON file per service prefix, of which a denial reads only its own service's, copied next to
+ * `index.mjs` rather than inlined, so the bundle stays small and its import fast. Paths from the project root.
  */
-export const HANDLER_DATA_FILES = ['lambdas/core/iam-index.generated.json', 'lambdas/core/iam-policy/managed-policy-index.generated.json'] as const;
+export const HANDLER_DATA_FILES = ['lambdas/core/iam-index.generated', 'lambdas/core/iam-policy/managed-policy-index.generated'] as const;
 
 /**
  * Modules the handler imports on first use (a computed `import()` the bundler leaves alone), each bundled to a file of
  * its own beside `index.mjs`: output name → entry from the project root. The policy-lookup path and its nine SDK
- * clients stay out of the bundle and out of every cold start unless lookups are on and a denial alerts.
+ * clients stay out of the bundle and out of every cold start unless lookups are on and a denial alerts; the Security
+ * Hub client (a fifth of the handler's code) unless the channel is on and has something to import or archive; the
+ * alert delivery (renderers, SNS, Slack webhooks and the Slack app's Web API client) until the first alert.
  */
-export const HANDLER_LAZY_MODULES = { 'policy-diagnoser.mjs': 'lambdas/adapters/policy-sources/policy-diagnoser.ts' } as const;
+export const HANDLER_LAZY_MODULES = {
+  'policy-diagnoser.mjs': 'lambdas/adapters/policy-sources/policy-diagnoser.ts',
+  'security-hub.mjs': 'lambdas/adapters/security-hub-module.ts',
+  'alert-delivery.mjs': 'lambdas/adapters/lambda-notifier.ts',
+} as const;
 
 /** esbuild build options (its JS API) that bundle `entry` to `outfile` exactly as the handler is bundled. */
 export function handlerBuildOptions(entry: string, outfile: string) {
@@ -43,7 +49,7 @@ export function handlerBuildOptions(entry: string, outfile: string) {
 
 /**
  * Shell commands that complete a bundle in `outputDir` after `index.mjs` (`NodejsFunction`'s after-bundling hook, the
- * package build): the lazy modules, bundled by the project's own esbuild, and the data files, copied.
+ * package build): the lazy modules, bundled by the project's own esbuild, and the data directories, copied.
  */
 export function afterBundlingCommands(inputDir: string, outputDir: string): string[] {
   const esbuild = createRequire(import.meta.url).resolve('esbuild');
@@ -53,7 +59,7 @@ export function afterBundlingCommands(inputDir: string, outputDir: string): stri
     return `${node} -e "require(process.argv[1]).buildSync(JSON.parse(Buffer.from(process.argv[2], 'base64').toString()))" "${esbuild}" ${options}`;
   });
   const data = HANDLER_DATA_FILES.map(
-    (file) => `${node} -e "require('node:fs').copyFileSync(process.argv[1], process.argv[2])" "${inputDir}/${file}" "${outputDir}/${file.slice(file.lastIndexOf('/') + 1)}"`,
+    (file) => `${node} -e "require('node:fs').cpSync(process.argv[1], process.argv[2], { recursive: true })" "${inputDir}/${file}" "${outputDir}/${file.slice(file.lastIndexOf('/') + 1)}"`,
   );
   return [...lazy, ...data];
 }

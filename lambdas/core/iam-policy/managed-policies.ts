@@ -2,14 +2,14 @@
  * Which AWS managed policies grant an action (on a resource), from the compact index built by
  * `scripts/build-managed-policy-index.ts` (policies granting `*` or using `NotAction` are not in it).
  */
-import { generatedIndex } from '../generated-index.js';
+import { generatedIndex, splitIndex, type SplitIndexManifest } from '../generated-index.js';
 import { managedPolicyArn, partitionOfArn, withCommercialPartition } from '../partition.js';
 import { actionMatches, resourceMatches } from './matching.js';
 
 /**
- * The index: `[policy ARN path after policy/, grants]`, latest versions. A grant is `[action patterns]` (on any
- * resource), `[action patterns, resource patterns]`, or `[action patterns, resource patterns or null, 1]` when its
- * statement has a Condition.
+ * The index as `scripts/build-managed-policy-index.ts` derives it: `[policy ARN path after policy/, grants]`, latest
+ * versions. A grant is `[action patterns]` (on any resource), `[action patterns, resource patterns]`, or
+ * `[action patterns, resource patterns or null, 1]` when its statement has a Condition. It is written split (below).
  */
 export interface ManagedPolicyIndex {
   source: string;
@@ -20,16 +20,34 @@ export interface ManagedPolicyIndex {
 /** One Allow of a managed policy, compacted. */
 export type ManagedPolicyGrant = [string[]] | [string[], string[]] | [string[], string[] | null, 1];
 
+/** The split index's manifest: where it came from, then the service prefixes that have a part (`keys`). */
+export interface ManagedPolicyManifest extends SplitIndexManifest {
+  source: string;
+  format: 3;
+}
+
 /**
- * The index file (2 MB of JSON), read on first use rather than at import: only a diagnosis or a rendered fix needs it.
- * It sits beside this module (and beside the Lambda bundle, which copies it there).
+ * One policy in a service's part (`<prefix>.json`): its path, its breadth and reach over all its grants (see
+ * {@link policyMeasures}), how many of its action patterns are of that service, and its grants cut down to those
+ * patterns (grants with none left out).
  */
-const INDEX = generatedIndex<ManagedPolicyIndex>(new URL('./managed-policy-index.generated.json', import.meta.url));
-const index = {
-  get policies() {
-    return INDEX.load().policies;
-  },
-};
+export type ManagedPolicyServiceEntry = [path: string, breadth: number, reach: number, own: number, grants: ManagedPolicyGrant[]];
+
+/** The part holding the policies with wildcard-prefix patterns, whole (beside the manifest; never a service's part). */
+export const MANAGED_POLICY_WILDCARD_PART = '_wildcard.json';
+
+/** One policy in `_wildcard.json`, whole: a policy with an action pattern whose prefix has a wildcard (or no colon). */
+export type ManagedPolicyWildcardEntry = [path: string, grants: ManagedPolicyGrant[]];
+
+/**
+ * The index (2 MB of JSON in all), split per service prefix of the action patterns (`managed-policy-index.generated/
+ * s3.json`, …) and read on first use, one service at a time: only a diagnosis or a rendered fix needs it, and then
+ * only for the denied action's service. It sits beside this module (and beside the Lambda bundle, which copies the
+ * directory there).
+ */
+const DIRECTORY = new URL('./managed-policy-index.generated/', import.meta.url);
+const INDEX = splitIndex<ManagedPolicyManifest, ManagedPolicyServiceEntry[]>(DIRECTORY);
+const WILDCARD = generatedIndex<ManagedPolicyWildcardEntry[]>(new URL(MANAGED_POLICY_WILDCARD_PART, DIRECTORY));
 
 /** A managed policy that grants an action, and how. */
 export interface ManagedPolicyMatch {
@@ -55,6 +73,29 @@ export interface ManagedPolicyMatch {
  */
 const NEVER_SUGGESTED = /AdministratorAccess|PowerUserAccess|Permissive|PermissionsBoundary|SessionPolicy|^ReadOnlyAccess$/i;
 
+/** True when the policy at `path` (after `policy/`) may be suggested at all (see `NEVER_SUGGESTED`). */
+export function isSuggestible(path: string): boolean {
+  // Service-linked roles' policies cannot be attached; job functions are broad by design.
+  return !path.startsWith('aws-service-role/') && !path.startsWith('job-function/') && !NEVER_SUGGESTED.test(path.slice(path.lastIndexOf('/') + 1));
+}
+
+/** The lower-case service prefix an action pattern is filed under, `''` when its prefix has a wildcard (or no colon). */
+export function patternServiceKey(pattern: string): string {
+  const prefix = pattern.slice(0, Math.max(pattern.indexOf(':'), 0)).toLowerCase();
+  return /[*?]/.test(prefix) ? '' : prefix;
+}
+
+/**
+ * A policy's breadth (action patterns in all) and reach (roughly how many actions it grants: an exact action counts
+ * 1, a partial wildcard 10, a service-wide one 100).
+ */
+export function policyMeasures(grants: readonly ManagedPolicyGrant[]): { breadth: number; reach: number } {
+  return {
+    breadth: grants.reduce((sum, [actions]) => sum + actions.length, 0),
+    reach: grants.reduce((sum, [actions]) => sum + actions.reduce((n, pattern) => n + (!pattern.includes('*') ? 1 : pattern.endsWith(':*') ? 100 : 10), 0), 0),
+  };
+}
+
 /** Service prefixes whose managed policies are named after the service's longer name. */
 const SERVICE_NAME_ALIASES: Record<string, readonly string[]> = {
   logs: ['cloudwatchlogs'],
@@ -66,18 +107,21 @@ const SERVICE_NAME_ALIASES: Record<string, readonly string[]> = {
   sso: ['ssodirectory', 'identitycenter'],
 };
 
-/** One attachable policy of the index, with what the ranking needs. */
+/** One attachable policy of the index, with what the ranking needs (one object per policy, whichever parts hold it). */
 interface IndexedPolicy {
   name: string;
   /** The ARN's path after `policy/` (`service-role/AWSLambdaBasicExecutionRole`). */
   path: string;
-  grants: ManagedPolicyGrant[];
   /** Action patterns in all. */
   breadth: number;
   /** Roughly how many actions it grants: an exact action counts 1, a partial wildcard 10, a service-wide one 100. */
   reach: number;
   /** The name without `Amazon`/`AWS`, lower-case, to tell which service a policy is about. */
   subject: string;
+  /** Its action patterns per service prefix, for the services whose parts were read. */
+  own: Map<string, number>;
+  /** All its grants, when the wildcard part holds it whole. */
+  grants?: ManagedPolicyGrant[];
 }
 
 /** One action pattern of one grant, filed under its service prefix. */
@@ -87,43 +131,47 @@ interface Candidate {
   pattern: string;
 }
 
+/** Every policy read so far, by path: a policy in several parts is one object (the ranking tells policies apart by it). */
+const policies = new Map<string, IndexedPolicy>();
+function indexedPolicy(path: string, breadth: number, reach: number): IndexedPolicy {
+  let policy = policies.get(path);
+  if (!policy) {
+    const name = path.slice(path.lastIndexOf('/') + 1);
+    policies.set(path, (policy = { name, path, breadth, reach, subject: name.replace(/^(?:Amazon|AWS)/, ''), own: new Map() }));
+  }
+  return policy;
+}
+
 /**
- * The attachable policies' action patterns by lower-case service prefix (`''` for the rare pattern whose prefix has
- * a wildcard), built once on first use: a lookup then reads a few hundred patterns instead of the ~56 000 of the
- * whole index.
+ * The attachable policies' action patterns of one lower-case service prefix, then those whose prefix has a wildcard
+ * (`''`), each part read and filed once on first use: a lookup reads a few hundred patterns of one part instead of the
+ * ~56 000 of the whole index.
  */
-let byService: Map<string, Candidate[]> | undefined;
+const byService = new Map<string, Candidate[]>();
+let wildcard: Candidate[] | undefined;
 function candidatesOf(service: string): Candidate[] {
-  if (!byService) {
-    byService = new Map();
-    for (const [path, grants] of index.policies) {
-      const name = path.slice(path.lastIndexOf('/') + 1);
-      // Service-linked roles' policies cannot be attached; job functions are broad by design.
-      if (path.startsWith('aws-service-role/') || path.startsWith('job-function/') || NEVER_SUGGESTED.test(name)) continue;
-      const policy: IndexedPolicy = {
-        name,
-        // Index entries are the ARN's path after `policy/` (e.g. `service-role/AWSLambdaBasicExecutionRole`).
-        path,
-        grants,
-        breadth: grants.reduce((sum, [actions]) => sum + actions.length, 0),
-        reach: grants.reduce((sum, [actions]) => sum + actions.reduce((n, pattern) => n + (!pattern.includes('*') ? 1 : pattern.endsWith(':*') ? 100 : 10), 0), 0),
-        subject: name.replace(/^(?:Amazon|AWS)/, ''),
-      };
-      for (const grant of grants) {
-        for (const pattern of grant[0]) {
-          if (pattern === '*') continue;
-          const prefix = pattern.slice(0, Math.max(pattern.indexOf(':'), 0)).toLowerCase();
-          const key = /[*?]/.test(prefix) ? '' : prefix;
-          let list = byService.get(key);
-          if (!list) byService.set(key, (list = []));
-          list.push({ policy, grant, pattern });
-        }
-      }
+  if (!wildcard) {
+    wildcard = [];
+    for (const [path, grants] of WILDCARD.load()) {
+      if (!isSuggestible(path)) continue;
+      const { breadth, reach } = policyMeasures(grants);
+      const policy = indexedPolicy(path, breadth, reach);
+      policy.grants = grants;
+      for (const grant of grants) for (const pattern of grant[0]) if (pattern !== '*' && patternServiceKey(pattern) === '') wildcard.push({ policy, grant, pattern });
     }
   }
-  const own = byService.get(service) ?? [];
-  const wild = byService.get('') ?? [];
-  return wild.length === 0 ? own : [...own, ...wild];
+  let own = byService.get(service);
+  if (!own) {
+    own = [];
+    for (const [path, breadth, reach, count, grants] of INDEX.part(service) ?? []) {
+      if (!isSuggestible(path)) continue;
+      const policy = indexedPolicy(path, breadth, reach);
+      policy.own.set(service, count);
+      for (const grant of grants) for (const pattern of grant[0]) own.push({ policy, grant, pattern });
+    }
+    byService.set(service, own);
+  }
+  return wildcard.length === 0 ? own : [...own, ...wildcard];
 }
 
 /**
@@ -142,8 +190,8 @@ function isAboutService(policy: IndexedPolicy, service: string): boolean {
 
 /** The share of a policy's action patterns that belong to `service` (1: all of it is about that service). */
 function serviceShare(policy: IndexedPolicy, service: string): number {
-  let own = 0;
-  for (const [actions] of policy.grants) for (const pattern of actions) if (pattern.toLowerCase().startsWith(`${service}:`)) own++;
+  let own = policy.grants ? 0 : (policy.own.get(service) ?? 0);
+  for (const [actions] of policy.grants ?? []) for (const pattern of actions) if (pattern.toLowerCase().startsWith(`${service}:`)) own++;
   return policy.breadth === 0 ? 0 : own / policy.breadth;
 }
 
@@ -157,7 +205,7 @@ function serviceShare(policy: IndexedPolicy, service: string): number {
  * `PowerUserAccess` (not in the index), policies that are broad by design or not meant as grants (see
  * `NEVER_SUGGESTED`, job functions), nor service-linked roles' policies. A grant limited to resources
  * (`arn:aws:s3:::aws-glue-*`) counts only when it covers `resource`; with no resource, only grants on `*` count.
- * Conditions are not evaluated, only flagged. The index is read, and filed by service, on the first call.
+ * Conditions are not evaluated, only flagged. The action's service's part of the index is read on its first call.
  *
  * Partitions: the index holds the commercial partition's policies and resource patterns, so a resource of another
  * partition is matched with its partition read as `aws`, and each match's ARN is written in `partition` (default: the
@@ -200,4 +248,4 @@ export function managedPoliciesGranting(action: string, limit = 5, resource: str
 }
 
 /** Where the index came from. */
-export const MANAGED_POLICY_SOURCE = INDEX.headerField('source');
+export const MANAGED_POLICY_SOURCE = INDEX.manifest.headerField('source');
