@@ -46,8 +46,9 @@ import { whatChangedHooks } from './engine/enrichers/changes.js';
 import { createTriageEnricher } from './engine/enrichers/triage.js';
 import { neverBlindHooks } from './engine/never-blind.js';
 import { DynamoDbCanaryStore } from './adapters/dynamodb-canary-store.js';
-import { alerterResourcesFromJson } from './core/blinding/own-resources.js';
-import { NEVER_BLIND_ENV } from './config/never-blind.js';
+import { alerterResourcesFromJson, type AlerterResources } from './core/blinding/own-resources.js';
+import { NEVER_BLIND_ENV, stringListFromEnv } from './config/never-blind.js';
+import { canaryCheckFromEnvironment, isScheduledEvent } from './adapters/canary-check-wiring.js';
 
 const logger = new Logger({ serviceName: METRICS.service });
 const metrics = new Metrics({ namespace: METRICS.namespace, serviceName: METRICS.service });
@@ -81,10 +82,17 @@ export function makeSqsHandler(dependencies: () => HandlerDependencies) {
  * The handler for both event sources: SQS batches of denials, and SNS notifications of the operations topic (alarms,
  * to the default route's Slack). Each path's dependencies are built on its first event, then kept.
  */
-export function makeHandler(dependencies: () => HandlerDependencies, operations: () => OperationsSlackDeps) {
+export function makeHandler(dependencies: () => HandlerDependencies, operations: () => OperationsSlackDeps, canaryCheck?: () => (nowMs: number) => Promise<unknown>) {
   const handleSqsBatch = makeSqsHandler(dependencies);
   let operationsDeps: OperationsSlackDeps | undefined;
+  let runCanaryCheck: ((nowMs: number) => Promise<unknown>) | undefined;
   return async function handle(event: SQSEvent | SNSEvent, context: Pick<Context, 'getRemainingTimeInMillis'>): Promise<SQSBatchResponse | void> {
+    // The stack's schedule: the canary check (docs/never-blind.md); a failed notice fails the invocation (Lambda retries).
+    if (canaryCheck && isScheduledEvent(event)) {
+      runCanaryCheck ??= canaryCheck();
+      await runCanaryCheck(Date.now());
+      return;
+    }
     if (isSnsEvent(event)) {
       operationsDeps ??= operations();
       return deliverOperationsNotices(event, operationsDeps, deliveryDeadline(Date.now(), context.getRemainingTimeInMillis()));
@@ -157,7 +165,8 @@ export function dependenciesFromEnvironment(env: NodeJS.ProcessEnv = process.env
   );
   const whatChanged = whatChangedHooks(changes, settings);
   const neverBlind = neverBlindHooks(store, settings, {
-    own: alerterResourcesFromJson(env[NEVER_BLIND_ENV.ownResources]),
+    // The function's own name is known only at run time (the stack cannot pass a function its own name: a circular reference).
+    own: withOwnFunction(alerterResourcesFromJson(env[NEVER_BLIND_ENV.ownResources]), env.AWS_LAMBDA_FUNCTION_NAME),
     canaries: new DynamoDbCanaryStore({ tableName: required(env, HANDLER_ENV.tableName), client: dynamodb }),
   });
   const ownRoleNotices = ownRoleNoticeDelivery(env);
@@ -177,7 +186,7 @@ export function dependenciesFromEnvironment(env: NodeJS.ProcessEnv = process.env
       // Changes before triage: routes read the severity, and triage may weigh a linked change.
       enrichers: [...whatChanged.enrichers, triage],
       // The alerter's own roles: their denials are an operations matter, never a responders' alert or a lookup.
-      ownRoles: { handlerFunctionName: env.AWS_LAMBDA_FUNCTION_NAME, handlerAccountId: env[MEMBER_ACCOUNTS_ENV.ownAccountId], readerRoleArnPattern: env[MEMBER_ACCOUNTS_ENV.readerRoleArnPattern] },
+      ownRoles: { handlerFunctionName: env.AWS_LAMBDA_FUNCTION_NAME, handlerAccountId: env[MEMBER_ACCOUNTS_ENV.ownAccountId], readerRoleArnPattern: env[MEMBER_ACCOUNTS_ENV.readerRoleArnPattern], forwarderRoleNames: stringListFromEnv(env, NEVER_BLIND_ENV.forwarderRoles) },
       onOwnRoleDenial: (notice) => ownRoleNotices.deliver(notice),
     }),
     async deadLetter(kind, body) {
@@ -192,6 +201,11 @@ export function dependenciesFromEnvironment(env: NodeJS.ProcessEnv = process.env
     log: (level, message, details) => logger[level](message, details ?? {}),
     archiveQuietFindings: securityHub ? (deadlineMs) => securityHub.archiveQuiet({ deadlineMs }) : undefined,
   };
+}
+
+/** The alerter's resources with the handler's own function name added (its event-source mapping names it). */
+function withOwnFunction(own: AlerterResources, functionName: string | undefined): AlerterResources {
+  return functionName ? { ...own, functionNames: [...own.functionNames, functionName] } : own;
 }
 
 /** The Security Hub channel when the stack turned it on (`SECURITY_HUB_ACCOUNT_ID`), else undefined. */
@@ -237,4 +251,4 @@ function lazyPolicyDiagnoser(): (denial: Denial) => Promise<Diagnosis> {
   };
 }
 
-export const handler = middy(makeHandler(() => dependenciesFromEnvironment(withConfigurationFile(process.env)), () => operationsDependenciesFromEnvironment(withConfigurationFile(process.env)))).use(injectLambdaContext(logger)).use(logMetrics(metrics));
+export const handler = middy(makeHandler(() => dependenciesFromEnvironment(withConfigurationFile(process.env)), () => operationsDependenciesFromEnvironment(withConfigurationFile(process.env)), () => canaryCheckFromEnvironment(withConfigurationFile(process.env), { dynamodb: () => new DynamoDBClient({}), log: (level, message, details) => logger[level](message, details ?? {}) }))).use(injectLambdaContext(logger)).use(logMetrics(metrics));
