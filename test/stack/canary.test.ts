@@ -21,7 +21,7 @@ import { ownRoleOf } from '../../lambdas/core/service-rules/own-roles.js';
 import type { CloudTrailRecord } from '../../lambdas/core/types.js';
 import { AWS_LIMITS } from '../../lib/limits/aws-limits.js';
 import { startHttpServer, type LocalServer } from '../support/http-server.js';
-import { buildCentral, FULL_CONTEXT, resourcesOf } from './support/build.js';
+import { buildCentral, buildForwarder, FULL_CONTEXT, resourcesOf } from './support/build.js';
 
 const ROOT = fileURLToPath(new URL('../..', import.meta.url));
 const run = promisify(execFile);
@@ -143,6 +143,19 @@ describe('the canary in the central stack and the member template', () => {
     }) as unknown as CloudTrailRecord;
     expect(canaryArrivalOf(record('111122223333'))).toMatchObject({ accountId: '111122223333', region: 'eu-west-1' });
     expect(canaryArrivalOf(record('999988887777'))).toBeNull();
+  });
+});
+
+describe('the canary in the stand-alone forwarder stack (accounts outside the organization, a single account\'s other Regions)', () => {
+  it('is there as in the member template, unconditioned, and follows canary and canaryMinutes', () => {
+    const forwarder = buildForwarder({}).forwarder;
+    const canary = canaryOf(forwarder);
+    expect(canary.rule.Properties.ScheduleExpression).toBe('rate(15 minutes)');
+    expect(canary.role.Properties.RoleName).toEqual({ 'Fn::Join': ['', ['DenialAlerterCanary-', { Ref: 'AWS::Region' }]] });
+    expect(canary.role.Properties.Policies[0].PolicyDocument.Statement).toContainEqual(expect.objectContaining({ Effect: 'Deny', Action: 'ssm:PutParameter' }));
+    expect(canary.fn.Condition).toBeUndefined();
+    expect(canaryOf(buildForwarder({ canaryMinutes: 30 }).forwarder).rule.Properties.ScheduleExpression).toBe('rate(30 minutes)');
+    expect(resourcesOf(buildForwarder({ canary: false }).forwarder, 'AWS::Lambda::Function')).toEqual([]);
   });
 });
 
