@@ -80,7 +80,8 @@ export function makeSqsHandler(dependencies: () => HandlerDependencies) {
 
 /**
  * The handler for both event sources: SQS batches of denials, and SNS notifications of the operations topic (alarms,
- * to the default route's Slack). Each path's dependencies are built on its first event, then kept.
+ * to the default route's Slack); and, with `canaryCheck`, the stack's schedule (the canary check). Each path's
+ * dependencies are built on its first event, then kept.
  */
 export function makeHandler(dependencies: () => HandlerDependencies, operations: () => OperationsSlackDeps, canaryCheck?: () => (nowMs: number) => Promise<unknown>) {
   const handleSqsBatch = makeSqsHandler(dependencies);
