@@ -77,4 +77,18 @@ describe('denial-alerter status (the built command, over a table)', () => {
     expect(onTime.status).toBe(0);
     expect(onTime.stdout).toMatch(new RegExp(`^seen   ${ACCOUNT}  eu-west-1 +last canary `));
   }, 240_000);
+
+  it('judges by the stack\'s threshold when told (--overdue-minutes), and refuses a threshold that is not a number (exit 2)', async () => {
+    const { tableName } = await dynamo.newTable();
+    const table = ['--endpoint', dynamo.emulator().endpoint, '--table', tableName];
+    await new DynamoDbCanaryStore({ tableName, client: dynamo.client() }).recordArrival(ACCOUNT, 'eu-west-1', Date.now() - 30 * 60_000);
+    expect((await denialAlerter(['status', ...table])).status).toBe(0);
+    const strict = await denialAlerter(['status', '--overdue-minutes', '20', ...table]);
+    expect(strict.status).toBe(1);
+    expect(strict.stdout).toMatch(new RegExp(`^BLIND  ${ACCOUNT}  eu-west-1 `));
+    const wrong = await denialAlerter(['status', '--overdue-minutes', 'soon', ...table]);
+    expect(wrong.status).toBe(2);
+    expect(wrong.stderr).toMatch(/--overdue-minutes must be a whole number from 1 to 100000, got "soon"/);
+    expect(wrong.stderr).not.toMatch(/\n\s+at /);
+  }, 240_000);
 });
