@@ -28,6 +28,7 @@ export function buildApp(app: App = new App()): BuiltApp {
       centralBusArn: config.centralBusArn ?? centralBusArn({ account: config.centralAccount, region: config.centralRegion }),
       extraErrorCodes: config.settings.extraErrorCodes,
       whatChanged: config.whatChanged,
+      canary: config.canary ? { scheduleMinutes: config.canaryMinutes, logRetentionDays: config.logRetentionDays } : false,
       description: 'Denial Alerter forwarder: sends this account and Region\'s denials to the central bus',
     });
     return { app, forwarder };

@@ -47,8 +47,9 @@ import { whatChangedHooks } from './engine/enrichers/changes.js';
 import { createTriageEnricher } from './engine/enrichers/triage.js';
 import { neverBlindHooks } from './engine/never-blind.js';
 import { DynamoDbCanaryStore } from './adapters/dynamodb-canary-store.js';
-import { alerterResourcesFromJson } from './core/blinding/own-resources.js';
+import { alerterResourcesFromJson, type AlerterResources } from './core/blinding/own-resources.js';
 import { NEVER_BLIND_ENV } from './config/never-blind.js';
+import { canaryCheckFromEnvironment, isScheduledEvent } from './adapters/canary-check-wiring.js';
 
 const logger = new Logger({ serviceName: METRICS.service });
 const metrics = new Metrics({ namespace: METRICS.namespace, serviceName: METRICS.service });
@@ -80,12 +81,20 @@ export function makeSqsHandler(dependencies: () => HandlerDependencies) {
 
 /**
  * The handler for both event sources: SQS batches of denials, and SNS notifications of the operations topic (alarms,
- * to the default route's Slack). Each path's dependencies are built on its first event, then kept.
+ * to the default route's Slack); and, with `canaryCheck`, the stack's schedule (the canary check). Each path's
+ * dependencies are built on its first event, then kept.
  */
-export function makeHandler(dependencies: () => HandlerDependencies, operations: () => OperationsSlackDeps) {
+export function makeHandler(dependencies: () => HandlerDependencies, operations: () => OperationsSlackDeps, canaryCheck?: () => (nowMs: number) => Promise<unknown>) {
   const handleSqsBatch = makeSqsHandler(dependencies);
   let operationsDeps: OperationsSlackDeps | undefined;
+  let runCanaryCheck: ((nowMs: number) => Promise<unknown>) | undefined;
   return async function handle(event: SQSEvent | SNSEvent, context: Pick<Context, 'getRemainingTimeInMillis'>): Promise<SQSBatchResponse | void> {
+    // The stack's schedule: the canary check (docs/never-blind.md); a failed notice fails the invocation (Lambda retries).
+    if (canaryCheck && isScheduledEvent(event)) {
+      runCanaryCheck ??= canaryCheck();
+      await runCanaryCheck(Date.now());
+      return;
+    }
     if (isSnsEvent(event)) {
       operationsDeps ??= operations();
       return deliverOperationsNotices(event, operationsDeps, deliveryDeadline(Date.now(), context.getRemainingTimeInMillis()));
@@ -140,7 +149,8 @@ export function dependenciesFromEnvironment(env: NodeJS.ProcessEnv = process.env
   const publisher = slackApp.obey(lazyAlertPublisher(async () => (await loadAlertDeliveryModule()).createLambdaPublisher(publisherOptions)));
   const whatChanged = whatChangedHooks(changes, settings);
   const neverBlind = neverBlindHooks(store, settings, {
-    own: alerterResourcesFromJson(env[NEVER_BLIND_ENV.ownResources]),
+    // The function's own name is known only at run time (the stack cannot pass a function its own name: a circular reference).
+    own: withOwnFunction(alerterResourcesFromJson(env[NEVER_BLIND_ENV.ownResources]), env.AWS_LAMBDA_FUNCTION_NAME),
     canaries: new DynamoDbCanaryStore({ tableName: required(env, HANDLER_ENV.tableName), client: dynamodb }),
   });
   const operationsTopicArn = env[OWN_ROLES_ENV.operationsTopicArn];
@@ -180,6 +190,11 @@ export function dependenciesFromEnvironment(env: NodeJS.ProcessEnv = process.env
     log: (level, message, details) => logger[level](message, details ?? {}),
     archiveQuietFindings: securityHub ? (deadlineMs) => securityHub.archiveQuiet({ deadlineMs }) : undefined,
   };
+}
+
+/** The alerter's resources with the handler's own function name added (its event-source mapping names it). */
+function withOwnFunction(own: AlerterResources, functionName: string | undefined): AlerterResources {
+  return functionName ? { ...own, functionNames: [...own.functionNames, functionName] } : own;
 }
 
 /**
@@ -239,4 +254,4 @@ function lazyPolicyDiagnoser(): (denial: Denial) => Promise<Diagnosis> {
   };
 }
 
-export const handler = middy(makeHandler(() => dependenciesFromEnvironment(withConfigurationFile(process.env)), () => operationsDependenciesFromEnvironment(withConfigurationFile(process.env)))).use(injectLambdaContext(logger)).use(logMetrics(metrics));
+export const handler = middy(makeHandler(() => dependenciesFromEnvironment(withConfigurationFile(process.env)), () => operationsDependenciesFromEnvironment(withConfigurationFile(process.env)), () => canaryCheckFromEnvironment(withConfigurationFile(process.env), { dynamodb: () => new DynamoDBClient({}), log: (level, message, details) => logger[level](message, details ?? {}) }))).use(injectLambdaContext(logger)).use(logMetrics(metrics));

@@ -51,6 +51,8 @@ export function alerterPropsFrom(config: StackConfig): DenialAlerterProps {
     externalAccounts: config.externalAccounts,
     routes: config.routes,
     accountOrganizationalUnits: config.accountOrganizationalUnits,
+    canary: config.canary ? { scheduleMinutes: config.canaryMinutes } : false,
+    canaryExcluded: config.canaryExcluded,
   };
 }
 

@@ -7,6 +7,8 @@
 import { Annotations, ArnFormat, Aws, CfnOutput, Duration, Stack, Validations } from 'aws-cdk-lib';
 import { EventBus, Rule } from 'aws-cdk-lib/aws-events';
 import { SnsTopic } from 'aws-cdk-lib/aws-events-targets';
+import { CANARY_CHECK_MINUTES, DenialAlerterCanary, canaryCheckRule, type DenialAlerterCanaryProps } from './constructs/canary.js';
+import { neverBlindEnvironment } from './never-blind-environment.js';
 import { AccountPrincipal, AnyPrincipal, PolicyStatement, ServicePrincipal } from 'aws-cdk-lib/aws-iam';
 import { Secret, type ISecret } from 'aws-cdk-lib/aws-secretsmanager';
 import { LambdaSubscription } from 'aws-cdk-lib/aws-sns-subscriptions';
@@ -92,6 +94,14 @@ export interface DenialAlerterProps {
   readonly changeEventPatterns?: ReadonlyArray<Record<string, unknown>>;
   /** Called with the member stage before its template is synthesized (e.g. to add cdk-nag). @default nothing */
   readonly configureMemberStage?: MemberTemplateProps['configureStage'];
+  /**
+   * The canary here and in every member account and Region (docs/never-blind.md), with the handler's scheduled check
+   * (every {@link CANARY_CHECK_MINUTES} minutes) that reports "blind" and "back" to the operations topic, or `false`.
+   * @default every 15 minutes
+   */
+  readonly canary?: Pick<DenialAlerterCanaryProps, 'scheduleMinutes'> | false;
+  /** `account` or `account/region` whose canary is never reported blind. @default [] */
+  readonly canaryExcluded?: readonly string[];
 }
 
 export class DenialAlerter extends Construct {
@@ -119,6 +129,10 @@ export class DenialAlerter extends Construct {
   public readonly trail?: OptionalTrail;
   public readonly rollout?: OrganizationRollout;
   public readonly observability: Observability;
+  /** The canary of this account and Region (`canary: false`: none). */
+  public readonly canary?: DenialAlerterCanary;
+  /** The schedule that runs the handler's canary check. */
+  public readonly canaryCheck?: Rule;
   /** The settings the handler runs with. */
   public readonly settings: Settings;
 
@@ -246,6 +260,11 @@ export class DenialAlerter extends Construct {
       targets: [new SnsTopic(this.operationsTopic.topic)],
     });
     if (props.trail) this.trail = new OptionalTrail(this, 'Trail', props.trail);
+    const canary = props.canary === false ? undefined : { scheduleMinutes: props.canary?.scheduleMinutes, logRetentionDays: props.logRetentionDays };
+    if (canary) {
+      this.canary = new DenialAlerterCanary(this, 'Canary', canary);
+      this.canaryCheck = canaryCheckRule(this, 'CanaryCheck', this.handler.function);
+    }
     if (props.organization) {
       this.rollout = new OrganizationRollout(this, 'Organization', {
         targets: props.organization.targets,
@@ -259,6 +278,7 @@ export class DenialAlerter extends Construct {
         extraErrorCodes: this.settings.extraErrorCodes,
         changeEventPatterns: changes,
         configureStage: props.configureMemberStage,
+        canary: canary ?? false,
       });
       this.grantMemberReads(readerRoleArnPattern, props.organizationId!);
     }
@@ -274,6 +294,10 @@ export class DenialAlerter extends Construct {
         ...(this.deadLetterQueues.operations ? { Operations: this.deadLetterQueues.operations } : {}),
       },
     });
+    // Never blind: the handler learns the alerter's own resources, and (with the canary) where to report "blind".
+    for (const [name, value] of Object.entries(neverBlindEnvironment(this, { canary, excluded: props.canaryExcluded }))) this.handler.function.addEnvironment(name, value);
+    if (canary) this.handler.role.addToPolicy(new PolicyStatement({ sid: 'CanaryNotices', actions: ['sns:Publish'], resources: [this.operationsTopic.topic.topicArn] }));
+
     new CfnOutput(this, 'CentralBusArn', { value: this.centralBus.eventBusArn, description: 'The forwarders\' target (context centralBusArn, or centralAccount and centralRegion)' });
     new CfnOutput(this, 'TableName', { value: this.table.table.tableName, description: 'denial-alerter history --table <this>' });
     new CfnOutput(this, 'AlertTopicArn', { value: this.topic.topic.topicArn });

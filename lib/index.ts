@@ -27,6 +27,7 @@ export { DataKey } from './constructs/data-key.js';
 export { EncryptedQueue } from './constructs/encrypted-queue.js';
 export { Observability } from './constructs/observability.js';
 export { OptionalTrail } from './constructs/optional-trail.js';
+export { DenialAlerterCanary, CANARY_CHECK_MINUTES, canaryRoleName, type DenialAlerterCanaryProps } from './constructs/canary.js';
 export { denialEventPattern } from './event-pattern.js';
 export type { Settings, SuppressionRule } from '../lambdas/core/config.js';
 export type { Route, RouteMatch } from '../lambdas/core/routing.js';

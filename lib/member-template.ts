@@ -9,6 +9,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { App, Aws, CfnCondition, CfnParameter, CfnResource, CliCredentialsStackSynthesizer, Fn, Stack, Stage } from 'aws-cdk-lib';
 import type { IConstruct } from 'constructs';
+import { DenialAlerterCanary, type DenialAlerterCanaryProps } from './constructs/canary.js';
 import { DenialAlerterForwarder } from './constructs/denial-forwarder.js';
 import { ReaderRole } from './constructs/reader-role.js';
 import { readerRoleRegions } from './partition-regions.js';
@@ -35,15 +36,19 @@ export interface MemberTemplateProps {
   readonly changeEventPatterns?: ReadonlyArray<Record<string, unknown>>;
   /** Called with the member stage before synthesis (e.g. to add cdk-nag's checks). @default nothing */
   readonly configureStage?: (stage: Stage) => void;
+  /** The canary of every account and Region the forwarder covers (docs/never-blind.md), or `false`. @default every 15 minutes */
+  readonly canary?: DenialAlerterCanaryProps | false;
 }
 
 /** The member stack, in a stage of its own (exported so tests and cdk-nag can look at it). */
 export class MemberStack extends Stack {
   public readonly forwarder: DenialAlerterForwarder;
   public readonly readerRole: ReaderRole;
+  /** Where the forwarder runs (the central stack has its own in its account and Region). */
+  public readonly canary?: DenialAlerterCanary;
 
   constructor(scope: Stage, id: string, props: MemberTemplateProps) {
-    super(scope, id, { synthesizer: new CliCredentialsStackSynthesizer(), analyticsReporting: false, description: 'Denial Alerter member account: forwarder and read-only reader role' });
+    super(scope, id, { synthesizer: new CliCredentialsStackSynthesizer(), analyticsReporting: false, description: 'Denial Alerter member account: forwarder, canary and read-only reader role' });
     const parameter = (name: string, description: string) => new CfnParameter(this, name, { type: 'String', description }).valueAsString;
     const P = MEMBER_TEMPLATE_PARAMETERS;
     const centralBusArn = parameter(P.centralBusArn, 'The central event bus');
@@ -67,6 +72,10 @@ export class MemberStack extends Stack {
     });
     this.readerRole = new ReaderRole(this, 'Reader', { handlerRoleArn, organizationId });
     conditionAll(this.forwarder, forwards);
+    if (props.canary !== false) {
+      this.canary = new DenialAlerterCanary(this, 'Canary', props.canary);
+      conditionAll(this.canary, forwards);
+    }
     conditionAll(this.readerRole, readerRegion);
   }
 }

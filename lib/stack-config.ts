@@ -63,6 +63,12 @@ export interface StackConfig {
   readonly routes?: readonly Route[];
   /** Account id → its organizational unit and root ids, for routes that match `organizationalUnits`. @default none */
   readonly accountOrganizationalUnits?: Readonly<Record<string, readonly string[]>>;
+  /** Deploy the canary here and in every member account and Region, and check it (docs/never-blind.md). @default true */
+  readonly canary: boolean;
+  /** Minutes between canaries (1 to 1440); "blind" after three missed ones plus 5 minutes. @default 15 */
+  readonly canaryMinutes: number;
+  /** `account` or `account/region` (either may be `*`) whose canary is never reported blind. @default [] */
+  readonly canaryExcluded: readonly string[];
 }
 
 /** Where the StackSet deploys, from context `organization`. */
@@ -96,6 +102,7 @@ const REGION = /^[a-z]{2}(-[a-z]+)+-\d+$/;
 const ORGANIZATION_TARGET = /^(r-[0-9a-z]{4,32}|ou-[0-9a-z]{4,32}-[a-z0-9]{8,32})$/;
 const ACCOUNT = /^\d{12}$/;
 const EVENT_SOURCE = /^[a-z0-9-]+\.amazonaws\.com$/;
+const CANARY_EXCLUSION = /^(\d{12}|\*)(\/([a-z]{2}(-[a-z]+)+-\d+|\*))?$/;
 
 /** Reads and validates the configuration from the app's context. */
 export function stackConfigFrom(node: Node): StackConfig {
@@ -195,6 +202,9 @@ export function stackConfigFrom(node: Node): StackConfig {
     maxConcurrency: maxConcurrency === undefined || maxConcurrency === null ? undefined : number('maxConcurrency', 2, 2, 1000),
     routes: routesFrom(get('routes')),
     accountOrganizationalUnits: accountOrganizationalUnitsFrom(get('accountOrganizationalUnits')),
+    canary: get('canary') === undefined ? true : boolean('canary'),
+    canaryMinutes: number('canaryMinutes', 15, 1, 1440),
+    canaryExcluded: stringArray('canaryExcluded', (entry) => CANARY_EXCLUSION.test(entry), '"account" or "account/region" entries (12-digit account or *, Region name or *)'),
   };
 }
 

@@ -7,7 +7,7 @@ import type { Command } from 'commander';
 import { DynamoDBDocumentClient, ScanCommand } from '@aws-sdk/lib-dynamodb';
 import { DynamoDbCanaryStore } from '../adapters/dynamodb-canary-store.js';
 import { checkCanary, DEFAULT_OVERDUE_MINUTES, type CanaryState } from '../core/canary/overdue.js';
-import { optionsFromParseArgs, valuesByFlagName, type CliContext } from './command-kit.js';
+import { optionsFromParseArgs, valuesByFlagName, wholeNumber, type CliContext } from './command-kit.js';
 import { writeLine } from '../terminal/output.js';
 import { connectStore, STORE_HELP, STORE_OPTIONS, storeTargetOf } from '../replay/store-connection.js';
 
@@ -32,13 +32,15 @@ export function canaryStatusLines(states: readonly CanaryState[], nowMs: number,
 export function registerStatusCommand(program: Command, context: CliContext): Command {
   const command = program.command('status').description('the last canary per account and Region (blind ones first) and the last blinding change seen');
   command.option('--json', 'JSON lines even on a terminal');
+  command.option('--overdue-minutes <minutes>', 'minutes without a canary before "blind" (the stack\'s: 3 × canaryMinutes + 5)', String(DEFAULT_OVERDUE_MINUTES));
   for (const option of optionsFromParseArgs(STORE_OPTIONS, STORE_HELP, 'Where data is kept:')) command.addOption(option);
-  command.action(async (flags: { json?: boolean } & Record<string, unknown>) => {
+  command.action(async (flags: { json?: boolean; overdueMinutes: string } & Record<string, unknown>) => {
     const { io, env } = context;
+    const overdueMinutes = wholeNumber('--overdue-minutes', flags.overdueMinutes, 1, 100_000);
     const nowMs = (io.now ?? Date.now)();
     const connection = await connectStore(storeTargetOf(valuesByFlagName(STORE_OPTIONS, flags), env), () => io.stderr.write('Starting DynamoDB Local (Java) to read the table; --endpoint URL or --table NAME read an existing table without Java\n'));
     try {
-      const lines = canaryStatusLines(await new DynamoDbCanaryStore({ tableName: connection.tableName, client: connection.client }).states(), nowMs);
+      const lines = canaryStatusLines(await new DynamoDbCanaryStore({ tableName: connection.tableName, client: connection.client }).states(), nowMs, overdueMinutes);
       const blinding = await lastBlindingChange(connection.client, connection.tableName);
       for (const line of lines) {
         await writeLine(io.stdout, flags.json ? JSON.stringify({ type: 'canary', ...line }) : `${line.state === 'blind' ? 'BLIND' : 'seen '}  ${line.accountId}  ${line.region.padEnd(16)} last canary ${line.lastCanary}`);

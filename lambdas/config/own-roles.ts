@@ -1,15 +1,17 @@
+import { NEVER_BLIND_ENV } from './never-blind.js';
+
 /**
  * Optional environment of the handler for its own roles (issue 23; the stack sets them): the forwarders' role names,
  * and the operations topic that a denial of one of the alerter's own roles is published to.
  */
 export const OWN_ROLES_ENV = {
   /** JSON array of the forwarders' role names, exact or ending in `*` for a prefix (`["DenialAlerterForwarder*"]`). */
-  forwarderRoleNames: 'DENIAL_ALERTER_FORWARDER_ROLES',
+  forwarderRoleNames: NEVER_BLIND_ENV.forwarderRoles,
   /**
    * ARN of the operations topic. Set: an own-role notice is published there (its email subscribers, and the handler's
    * own subscription that posts it to the default route's Slack). Unset: the handler posts it to that Slack itself.
    */
-  operationsTopicArn: 'OPERATIONS_TOPIC_ARN',
+  operationsTopicArn: NEVER_BLIND_ENV.operationsTopicArn,
 } as const;
 
 /**

@@ -210,7 +210,7 @@ export class DenialHandler extends Construct {
 }
 
 /** The shortest retention CloudWatch Logs offers that keeps logs at least `days`. */
-function retentionOf(days: number): RetentionDays {
+export function retentionOf(days: number): RetentionDays {
   const allowed = Object.values(RetentionDays)
     .filter((value): value is number => typeof value === 'number' && value > 0)
     .sort((a, b) => a - b);

@@ -27,6 +27,14 @@ export const CANARY_EVENT = { eventSource: 'ssm.amazonaws.com', eventName: 'PutP
 export const CANARY_ACTION = 'ssm:PutParameter';
 /** The parameter name the canary tries to write (never written: the Deny refuses it). */
 export const CANARY_PARAMETER_PREFIX = '/denial-alerter/canary';
+/** The one parameter the deployed canary function tries to write. */
+export const CANARY_PARAMETER_NAME = `${CANARY_PARAMETER_PREFIX}/probe`;
+/**
+ * The tag the stack puts on every canary role. A CloudTrail record carries no tag of its principal, so the engine
+ * recognises the role by its name and account; the tag tells a person (or an SCP exemption, `aws:PrincipalTag`) what
+ * the role is for.
+ */
+export const CANARY_ROLE_TAG = { key: 'denial-alerter:role', value: 'canary' } as const;
 
 /** One canary arrival. */
 export interface CanaryArrival {

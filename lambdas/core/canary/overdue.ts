@@ -12,8 +12,16 @@
  * An account and Region is expected only once its first canary arrived: a new account is not blind before it began.
  */
 
+/** The canary's default schedule: every 15 minutes. */
+export const DEFAULT_CANARY_MINUTES = 15;
+
+/** Minutes without a canary before "blind" for a schedule: three missed canaries plus CloudTrail's ~5-minute delivery. */
+export function overdueMinutesFor(scheduleMinutes: number): number {
+  return 3 * scheduleMinutes + 5;
+}
+
 /** Minutes without a canary before "blind" (3 × 15-minute schedule + CloudTrail's ~5-minute delivery). */
-export const DEFAULT_OVERDUE_MINUTES = 50;
+export const DEFAULT_OVERDUE_MINUTES = overdueMinutesFor(DEFAULT_CANARY_MINUTES);
 
 /** The kept state of one account and Region. */
 export interface CanaryState {
