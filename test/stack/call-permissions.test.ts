@@ -8,7 +8,7 @@ import { readFileSync } from 'node:fs';
 import { beforeAll, describe, expect, it } from 'vitest';
 import { TABLE_SCHEMA } from '../../lambdas/adapters/table-schema.js';
 import type { CfnTemplate } from '../../lib/limits/template-placeholders.js';
-import { centralCalls, forwarderCalls, memberCalls, type Call } from './support/call-table.js';
+import { canaryCalls, centralCalls, forwarderCalls, memberCalls, type Call } from './support/call-table.js';
 import { decideCall, refusalMessage } from './support/call-permissions.js';
 import { callsOf, handlerFiles } from './support/handler-calls.js';
 import { centralVariant, CENTRAL_CONTEXTS, forwarderVariant, organizationMember, PLACE, type CentralVariant, type VariantTemplate } from './support/variants.js';
@@ -16,6 +16,12 @@ import { centralVariant, CENTRAL_CONTEXTS, forwarderVariant, organizationMember,
 interface Checked {
   readonly variant: string;
   readonly calls: Call[];
+}
+
+/** The forwarder stack's canary calls (it deploys one unless told not to). */
+function canariesOf(variant: ReturnType<typeof forwarderVariant>): Call[] {
+  const { forwarderStack } = variant.built;
+  return forwarderStack.canary ? canaryCalls(variant, forwarderStack, forwarderStack.canary) : [];
 }
 
 describe('every call the deployed system depends on is allowed by the synthesized policies', () => {
@@ -33,11 +39,11 @@ describe('every call the deployed system depends on is allowed by the synthesize
     checked.push({ variant: member.name, calls: memberCalls(member, member.stack, organization) });
     // The forwarder stack: in a member account of the organization, and in another Region of the central account.
     const inMember = forwarderVariant({ organizationId: PLACE.organizationId, name: 'forwarder stack (member account of the organization)' });
-    checked.push({ variant: inMember.name, calls: forwarderCalls(inMember, inMember.built.forwarderStack, inMember.built.forwarderStack.forwarder, organization) });
+    checked.push({ variant: inMember.name, calls: [...forwarderCalls(inMember, inMember.built.forwarderStack, inMember.built.forwarderStack.forwarder, organization), ...canariesOf(inMember)] });
     const inRegion = forwarderVariant({ account: PLACE.centralAccount, name: 'forwarder stack (another Region of the central account)' });
-    checked.push({ variant: inRegion.name, calls: forwarderCalls(inRegion, inRegion.built.forwarderStack, inRegion.built.forwarderStack.forwarder, central.get('default')!) });
+    checked.push({ variant: inRegion.name, calls: [...forwarderCalls(inRegion, inRegion.built.forwarderStack, inRegion.built.forwarderStack.forwarder, central.get('default')!), ...canariesOf(inRegion)] });
     const outside = forwarderVariant({ account: PLACE.externalAccount, name: 'forwarder stack (an account outside the organization, context externalAccounts)' });
-    checked.push({ variant: outside.name, calls: forwarderCalls(outside, outside.built.forwarderStack, outside.built.forwarderStack.forwarder, central.get('external accounts')!) });
+    checked.push({ variant: outside.name, calls: [...forwarderCalls(outside, outside.built.forwarderStack, outside.built.forwarderStack.forwarder, central.get('external accounts')!), ...canariesOf(outside)] });
   }, 180_000);
 
   it('refuses none of them, in any variant (and refuses those the system expects refused)', () => {
@@ -46,6 +52,11 @@ describe('every call the deployed system depends on is allowed by the synthesize
       .flatMap(({ variant, calls }) => calls.map((call) => ({ variant, verdict: decideCall(call) })))
       .filter(({ verdict }) => verdict.decision.decision !== (verdict.call.expected ?? 'allowed'));
     expect(refusals.map(({ variant, verdict }) => refusalMessage(variant, verdict))).toEqual([]);
+  });
+
+  it('holds every canary\'s probe, refused by its own role\'s explicit Deny, in the central, member and forwarder templates', () => {
+    const probes = checked.filter(({ calls }) => calls.some((call) => call.action === 'ssm:PutParameter' && call.expected === 'explicit-deny'));
+    expect(probes.map(({ variant }) => variant)).toEqual(expect.arrayContaining(['default', member.name, 'forwarder stack (member account of the organization)']));
   });
 
   it('checks the member template the StackSet deploys', () => {

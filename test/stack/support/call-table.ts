@@ -26,6 +26,8 @@ import type { Route } from '../../../lambdas/core/routing.js';
 import { readerGrants } from '../../../lib/constructs/reader-role.js';
 import type { DenialAlerterForwarder } from '../../../lib/constructs/denial-forwarder.js';
 import type { MemberStack } from '../../../lib/member-template.js';
+import type { DenialAlerterCanary } from '../../../lib/constructs/canary.js';
+import { CANARY_ACTION, CANARY_PARAMETER_NAME } from '../../../lambdas/core/canary/canary.js';
 import { PLACE, type CentralVariant, type VariantTemplate } from './variants.js';
 
 /** Who calls: a role of one of the templates (its session), an AWS service, or anyone (an unsigned request). */
@@ -71,6 +73,8 @@ export const PAGES = {
   tableIndexes: 'DynamoDB developer guide, "IAM policy to grant access to a specific DynamoDB table and its indexes": a Query or Scan on an index is authorized on the index ARN (https://docs.aws.amazon.com/amazondynamodb/latest/developerguide/iam-policy-specific-table-indexes.html)',
   crossAccountRoles: 'IAM User Guide, "Cross account resource access in IAM": AssumeRole across accounts needs the caller\'s identity policy and the role\'s trust policy (https://docs.aws.amazon.com/IAM/latest/UserGuide/access_policies-cross-account-resource-access.html)',
   functionUrls: 'Lambda developer guide, "Control access to Lambda function URLs": a URL of auth type NONE needs both lambda:InvokeFunctionUrl and lambda:InvokeFunction (restricted to the URL) allowed to "*" in the function policy (https://docs.aws.amazon.com/lambda/latest/dg/urls-auth.html)',
+  scheduleToLambda: 'EventBridge user guide, "Using resource-based policies for Amazon EventBridge": a Lambda target is allowed by the function policy to events.amazonaws.com with aws:SourceArn the rule (https://docs.aws.amazon.com/eventbridge/latest/userguide/eb-use-resource-based.html#eb-lambda-permissions)',
+  explicitDeny: 'IAM User Guide, "Policy evaluation logic": an explicit deny in any policy overrides any allow (https://docs.aws.amazon.com/IAM/latest/UserGuide/reference_policies_evaluation-logic.html)',
   athena: 'Athena user guide, "Identity and access management in Athena": StartQueryExecution on the workgroup, Glue catalog, database and table, S3 on the source and the results (https://docs.aws.amazon.com/athena/latest/ug/security-iam-athena.html)',
 } as const;
 
@@ -103,7 +107,42 @@ export function exampleArns(action: string, account: string, organizationAccount
 
 /** Calls of every central variant: the handler, the services that feed and alarm it, the options the variant turns on. */
 export function centralCalls(variant: CentralVariant, context: Record<string, unknown>): Call[] {
-  return [...handlerCalls(variant, context), ...serviceCalls(variant), ...slackAppCalls(variant), ...backtestCalls(variant)];
+  return [...handlerCalls(variant, context), ...serviceCalls(variant), ...slackAppCalls(variant), ...backtestCalls(variant), ...canaryCheckCalls(variant), ...(variant.alerter.canary ? canaryCalls(variant, variant.stack, variant.alerter.canary) : [])];
+}
+
+/**
+ * A canary's calls (lib/constructs/canary.ts): its schedule invokes it, Lambda runs it with its role, and its one write
+ * is refused by its own role's explicit Deny: the refusal is what CloudTrail records and the engine waits for.
+ */
+export function canaryCalls(variant: VariantTemplate, stack: Stack, canary: DenialAlerterCanary): Call[] {
+  const t = (value: string) => stack.resolve(value);
+  const role = roleOf(variant, stack, canary.role);
+  const caller = `the canary (${variant.name})`;
+  return [
+    { caller: `the canary's schedule (${variant.name})`, principal: { service: 'events.amazonaws.com' }, action: 'lambda:InvokeFunction', resource: t(canary.function.functionArn), resourceIn: variant, context: onBehalfOf(t(canary.schedule.ruleArn)), why: PAGES.scheduleToLambda },
+    { caller: 'Lambda (assumes the canary role)', principal: { service: 'lambda.amazonaws.com' }, action: 'sts:AssumeRole', resource: t(canary.role.roleArn), resourceIn: variant, why: PAGES.executionRole },
+    ...['logs:CreateLogStream', 'logs:PutLogEvents'].map((action): Call => ({
+      caller, principal: role, action, resource: t(`arn:${Aws.PARTITION}:logs:${Aws.REGION}:${Aws.ACCOUNT_ID}:log-group:${canary.logGroup.logGroupName}:log-stream:2026/12/06/[$LATEST]0123456789abcdef`), resourceIn: variant, why: PAGES.executionRole,
+    })),
+    {
+      caller, principal: role, action: CANARY_ACTION, resource: t(`arn:${Aws.PARTITION}:ssm:${Aws.REGION}:${Aws.ACCOUNT_ID}:parameter${CANARY_PARAMETER_NAME}`), resourceIn: variant, external: true,
+      expected: 'explicit-deny', why: `the canary's probe: refused by its own role whatever else is attached; ${PAGES.explicitDeny}`,
+    },
+  ];
+}
+
+/** The central schedule that runs the handler's canary check, and the check's notices to the operations topic. */
+export function canaryCheckCalls(variant: CentralVariant): Call[] {
+  const { alerter: a, stack } = variant;
+  if (!a.canaryCheck) return [];
+  const t = (value: string) => stack.resolve(value);
+  const handler = roleOf(variant, stack, a.handler.role);
+  const caller = 'the handler\'s canary check (execution role)';
+  return [
+    { caller: 'the canary check schedule', principal: { service: 'events.amazonaws.com' }, action: 'lambda:InvokeFunction', resource: t(a.handler.function.functionArn), resourceIn: variant, context: onBehalfOf(t(a.canaryCheck.ruleArn)), why: PAGES.scheduleToLambda },
+    { caller, principal: handler, action: 'sns:Publish', resource: t(a.operationsTopic.topic.topicArn), resourceIn: variant, why: '"blind" and "back" notices, and own-role notices, to the operations topic' },
+    ...['kms:GenerateDataKey', 'kms:Decrypt'].map((action): Call => ({ caller, principal: handler, action, resource: t(a.key.key.keyArn), resourceIn: variant, context: via('sns'), why: `publishing to the encrypted operations topic; ${PAGES.snsKeys}; ${PAGES.kmsViaService}` })),
+  ];
 }
 
 /** The handler's calls with its execution role: the ones its code makes and the ones Lambda makes with its role. */
@@ -290,6 +329,7 @@ export function memberCalls(variant: VariantTemplate, member: MemberStack, centr
   const reader = roleOf(variant, member, member.readerRole.role);
   const calls: Call[] = [
     ...forwarderCalls(variant, member, member.forwarder, central),
+    ...(member.canary ? canaryCalls(variant, member, member.canary) : []),
     {
       caller: 'the central handler (execution role)',
       principal: roleOf(central, central.stack, central.alerter.handler.role),
