@@ -11,7 +11,7 @@ import type { Topic } from 'aws-cdk-lib/aws-sns';
 import type { Queue } from 'aws-cdk-lib/aws-sqs';
 import { Construct } from 'constructs';
 import { fileURLToPath } from 'node:url';
-import { afterBundlingCommands, HANDLER_BUNDLING, HANDLER_ENTRY, prebuiltHandlerDirectory } from './handler-bundling.js';
+import { afterBundlingCommands, handlerAliasArgs, HANDLER_BUNDLING, HANDLER_ENTRY, prebuiltHandlerDirectory } from './handler-bundling.js';
 import { HANDLER_ENV, POLICY_LOOKUPS_ENV, ROUTING_ENV } from '../../lambdas/config/env.js';
 import { HandlerConfiguration, splitEnvironment } from './handler-configuration.js';
 import { METRICS } from '../../lambdas/config/metrics.js';
@@ -137,6 +137,7 @@ export class DenialHandler extends Construct {
             sourceMap: HANDLER_BUNDLING.sourcemap,
             sourcesContent: HANDLER_BUNDLING.sourcesContent,
             banner: HANDLER_BUNDLING.banner,
+            esbuildArgs: handlerAliasArgs(),
             commandHooks: {
               beforeBundling: () => [],
               beforeInstall: () => [],

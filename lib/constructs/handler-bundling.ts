@@ -41,10 +41,23 @@ export const HANDLER_LAZY_MODULES = {
   'alert-delivery.mjs': 'lambdas/adapters/lambda-notifier.ts',
 } as const;
 
+/**
+ * Packages replaced in the handler's bundles (esbuild's `alias`): the SDK's default credential chain by the part of it a
+ * Lambda function can use (`lambdas/adapters/lambda-credentials.ts` says why). From this repository's sources only.
+ */
+export const HANDLER_ALIASES: Readonly<Record<string, string>> = {
+  '@aws-sdk/credential-provider-node': fileURLToPath(new URL('../../lambdas/adapters/lambda-credentials.ts', import.meta.url)),
+};
+
+/** The aliases as `NodejsFunction`'s `esbuildArgs` (`--alias:old=new`). */
+export function handlerAliasArgs(): Record<string, string> {
+  return Object.fromEntries(Object.entries(HANDLER_ALIASES).map(([name, path]) => [`--alias:${name}`, path]));
+}
+
 /** esbuild build options (its JS API) that bundle `entry` to `outfile` exactly as the handler is bundled. */
 export function handlerBuildOptions(entry: string, outfile: string) {
   const { banner, ...options } = HANDLER_BUNDLING;
-  return { ...options, mainFields: [...options.mainFields], entryPoints: [entry], outfile, bundle: true, banner: { js: banner }, logLevel: 'warning' as const };
+  return { ...options, mainFields: [...options.mainFields], alias: { ...HANDLER_ALIASES }, entryPoints: [entry], outfile, bundle: true, banner: { js: banner }, logLevel: 'warning' as const };
 }
 
 /**
