@@ -21,7 +21,7 @@ import { parser } from 'stream-json/core/parser.js';
 import { pick } from 'stream-json/core/filters/pick.js';
 import { streamArray } from 'stream-json/core/streamers/stream-array.js';
 import { splitJsonSequence, unwrapDocument, type Unwrapped } from '../core/unwrap.js';
-import { once, readWholeIfSmall, WHOLE_INFLATED_BYTES } from './whole-file.js';
+import { once, readWholeIfSmall, WHOLE_INFLATED_BYTES, type WholeFile } from './whole-file.js';
 
 /** Where an input item stood: file (or `-` for stdin), line (1-based) and, inside a document, index (0-based). */
 export interface InputLocation {
@@ -69,6 +69,22 @@ export async function* readRecords(
   options: ReadOptions | ((bytes: number) => void) = {},
   onWarning?: (message: string) => void,
 ): AsyncGenerator<InputItem> {
+  for await (const batch of readRecordBatches(paths, stdin, options, onWarning)) yield* batch;
+}
+
+/**
+ * What {@link readRecords} reads, in the same order, handed over in arrays: a log file's records together, and the
+ * lines of JSON-lines input read from one chunk together (never waiting for more input to fill an array). One `await`
+ * per array instead of one per record: most of a replay's records are dropped at once, and each hop through the
+ * chain of async generators cost more than the record's own share of `JSON.parse`. While one file of a directory is
+ * parsed, the next is read and inflated on the thread pool.
+ */
+export async function* readRecordBatches(
+  paths: readonly string[],
+  stdin?: Readable,
+  options: ReadOptions | ((bytes: number) => void) = {},
+  onWarning?: (message: string) => void,
+): AsyncGenerator<InputItem[]> {
   const settings = typeof options === 'function' ? { onBytes: options, onWarning } : { onWarning, ...options };
   const seen = { files: new Set<string>(), directories: new Set<string>() };
   // Excluded files count as read already; their absolute paths too, for those that do not exist yet.
@@ -91,14 +107,28 @@ export async function* readRecords(
     try {
       info = await stat(path);
     } catch (error) {
-      yield fileError(path, error);
+      yield [fileError(path, error)];
       continue;
     }
     if (info.isDirectory()) {
-      for await (const entry of walkEntries(path, seen, settings.onWarning)) {
-        if ('error' in entry) yield entry.error;
-        else if (await isExcluded(entry.file)) settings.onWarning?.(`${entry.file}: skipped (this run writes to it)`);
-        else yield* readFile(entry.file, settings);
+      // One file ahead: its bytes are read and inflated (on the thread pool) while this one is parsed.
+      const entries = walkEntries(path, seen, settings.onWarning)[Symbol.asyncIterator]();
+      const nextFile = async (): Promise<{ entry: WalkEntry; whole?: Promise<WholeFile | null> } | null> => {
+        const next = await entries.next();
+        if (next.done) return null;
+        const entry = next.value;
+        if ('error' in entry) return { entry };
+        if (await isExcluded(entry.file)) {
+          settings.onWarning?.(`${entry.file}: skipped (this run writes to it)`);
+          return nextFile();
+        }
+        return { entry, whole: readWholeIfSmall(entry.file, wholeLimit(settings)) };
+      };
+      for (let current = await nextFile(); current; ) {
+        const following = nextFile();
+        if ('error' in current.entry) yield [current.entry.error];
+        else yield* readFile(current.entry.file, settings, current.whole);
+        current = await following;
       }
     } else if (await isExcluded(path)) {
       settings.onWarning?.(`${path}: skipped (this run writes to it)`);
@@ -188,15 +218,17 @@ function fileError(path: string, error: unknown, what: 'file' | 'directory' | 'l
   return { kind: 'error', error: `cannot read ${what === 'directory' ? 'directory ' : ''}${path}: ${why}`, location: { source: path, line: 0 } };
 }
 
-async function* readFile(path: string, settings: ReadOptions): AsyncGenerator<InputItem> {
+const wholeLimit = (settings: ReadOptions) => Math.min(WHOLE_INFLATED_BYTES, settings.maxInflatedBytes ?? DEFAULTS.maxInflatedBytes);
+
+async function* readFile(path: string, settings: ReadOptions, loading?: Promise<WholeFile | null>): AsyncGenerator<InputItem[]> {
   // A small file (CloudTrail's S3 files are a few hundred KB) is read and inflated whole (whole-file.ts).
-  const whole = await readWholeIfSmall(path, Math.min(WHOLE_INFLATED_BYTES, settings.maxInflatedBytes ?? DEFAULTS.maxInflatedBytes));
+  const whole = await (loading ?? readWholeIfSmall(path, wholeLimit(settings)));
   if (whole) {
     settings.onBytes?.(whole.diskBytes);
     try {
       yield* readSource(once(whole.content), path, settings);
     } catch (error) {
-      yield { kind: 'error', error: `cannot read ${path}: ${(error as Error).message}`, location: { source: path, line: 0 } };
+      yield [{ kind: 'error', error: `cannot read ${path}: ${(error as Error).message}`, location: { source: path, line: 0 } }];
     }
     return;
   }
@@ -211,7 +243,7 @@ async function* readFile(path: string, settings: ReadOptions): AsyncGenerator<In
       await handle.close();
     }
   } catch (error) {
-    yield fileError(path, error);
+    yield [fileError(path, error)];
     return;
   }
   const raw = createReadStream(path, { highWaterMark: READ_CHUNK });
@@ -224,7 +256,7 @@ async function* readFile(path: string, settings: ReadOptions): AsyncGenerator<In
   try {
     yield* readSource(source, path, settings);
   } catch (error) {
-    yield { kind: 'error', error: `cannot read ${path}: ${(error as Error).message}`, location: { source: path, line: 0 } };
+    yield [{ kind: 'error', error: `cannot read ${path}: ${(error as Error).message}`, location: { source: path, line: 0 } }];
   } finally {
     raw.destroy();
   }
@@ -269,22 +301,44 @@ function formatBytes(bytes: number): string {
 
 /** Reads one stream of bytes (a file's content, standard input). */
 export async function* readStream(stream: Readable, source: string, options: ReadOptions = {}): AsyncGenerator<InputItem> {
-  yield* readSource(stream as AsyncIterable<Buffer | string>, source, options);
+  for await (const batch of readSource(stream as AsyncIterable<Buffer | string>, source, options)) yield* batch;
 }
+
+/** Items of a rare path (a pretty-printed or streamed document) in arrays of at most `size`. */
+async function* inBatches(items: AsyncIterable<InputItem>, size = 256): AsyncGenerator<InputItem[]> {
+  let batch: InputItem[] = [];
+  for await (const item of items) {
+    batch.push(item);
+    if (batch.length >= size) {
+      yield batch;
+      batch = [];
+    }
+  }
+  if (batch.length > 0) yield batch;
+}
+
+/** Lines' items held before they are handed over even though more lines are already read. */
+const BATCH_ITEMS = 1024;
 
 /**
  * The reader proper, over raw chunks. Each line that is a whole JSON value is unwrapped on its own (JSON lines, one-line
  * log files). When the first line is not (a pretty-printed document), the rest is one document. Oversized lines and
  * documents are streamed.
  */
-async function* readSource(input: AsyncIterable<Buffer | string>, source: string, options: ReadOptions): AsyncGenerator<InputItem> {
+async function* readSource(input: AsyncIterable<Buffer | string>, source: string, options: ReadOptions): AsyncGenerator<InputItem[]> {
   const fastPath = options.fastPathBytes ?? DEFAULTS.fastPathBytes;
   const chunks = new ChunkCursor(input);
   let line = 1;
   let items = 0;
   let blankLines = 0;
   let first = true;
+  // Items of the lines read so far, handed over before the reader would wait for input (or once there are many).
+  let batch: InputItem[] = [];
   for (;;) {
+    if (batch.length > 0 && (batch.length >= BATCH_ITEMS || !chunks.holdsLineEnd())) {
+      yield batch;
+      batch = [];
+    }
     // Skip blank space (a GB of empty lines takes a second, not minutes), counting lines.
     const skipped = await chunks.skipBlank();
     line += skipped;
@@ -295,16 +349,20 @@ async function* readSource(input: AsyncIterable<Buffer | string>, source: string
     const collected = await chunks.takeLine(fastPath);
     if (collected.overflow) {
       // Longer than the fast path: a one-line document is streamed; anything else is a runaway line.
+      if (batch.length > 0) {
+        yield batch;
+        batch = [];
+      }
       if (collected.firstByte === 0x7b || collected.firstByte === 0x5b) {
-        for await (const item of streamDocument(chunks.lineRest(collected.parts), collected.firstByte, source, start, fastPath)) {
-          items++;
-          yield item;
+        for await (const streamed of inBatches(streamDocument(chunks.lineRest(collected.parts), collected.firstByte, source, start, fastPath))) {
+          items += streamed.length;
+          yield streamed;
         }
         await chunks.discardLine(); // what follows the records array on that line, or a runaway rest
       } else {
         await chunks.discardLine();
         items++;
-        yield { kind: 'error', error: `line longer than ${formatBytes(fastPath)} that is not a JSON document (a runaway line): skipped`, location: { source, line: start } };
+        yield [{ kind: 'error', error: `line longer than ${formatBytes(fastPath)} that is not a JSON document (a runaway line): skipped`, location: { source, line: start } }];
       }
       first = false;
       continue;
@@ -318,23 +376,23 @@ async function* readSource(input: AsyncIterable<Buffer | string>, source: string
       parsed = false;
     }
     if (parsed) {
-      for (const item of toItems(unwrapInput(value), { source, line: start })) {
-        items++;
-        yield item;
-      }
+      const before = batch.length;
+      pushItems(batch, unwrapInput(value), { source, line: start });
+      items += batch.length - before;
     } else if (first && /^\s*[[{]/.test(text)) {
       // A document over several lines (pretty-printed JSON): the rest of the input is that document.
-      for await (const item of readDocument(chunks, collected.parts, source, start, fastPath)) {
-        items++;
-        yield item;
+      for await (const read of inBatches(readDocument(chunks, collected.parts, source, start, fastPath))) {
+        items += read.length;
+        yield read;
       }
       break;
     } else {
       items++;
-      yield malformedLine(text, source, start);
+      batch.push(malformedLine(text, source, start));
     }
     first = false;
   }
+  if (batch.length > 0) yield batch;
   if (items === 0) {
     options.onWarning?.(
       blankLines > 0 ? `${source}: no records, only ${blankLines} blank line(s)` : chunks.bytes > 0 ? `${source}: no records` : `${source}: empty`,
@@ -478,11 +536,18 @@ export function unwrapInput(value: unknown): Unwrapped {
 }
 
 function* toItems(unwrapped: Unwrapped, location: InputLocation): Generator<InputItem> {
+  const items: InputItem[] = [];
+  pushItems(items, unwrapped, location);
+  yield* items;
+}
+
+/** The items of one unwrapped line or document, appended to `out`. */
+function pushItems(out: InputItem[], unwrapped: Unwrapped, location: InputLocation): void {
   const many = unwrapped.length > 1 || unwrapped[0]?.index !== undefined;
   for (const entry of unwrapped) {
-    const where = many || entry.index !== undefined ? { ...location, index: entry.index ?? 0 } : location;
-    if ('error' in entry) yield { kind: 'error', error: entry.error, location: where, raw: entry.raw };
-    else yield { kind: 'record', record: entry.record, location: where };
+    const where = many || entry.index !== undefined ? { source: location.source, line: location.line, index: entry.index ?? 0 } : location;
+    if ('error' in entry) out.push({ kind: 'error', error: entry.error, location: where, raw: entry.raw });
+    else out.push({ kind: 'record', record: entry.record, location: where });
   }
 }
 
@@ -518,6 +583,11 @@ class ChunkCursor {
       this.bytes += this.chunk.length;
     }
     return true;
+  }
+
+  /** True when the bytes read so far hold another line feed: the next line may end without waiting for input. */
+  holdsLineEnd(): boolean {
+    return this.chunk.indexOf(0x0a, this.position) >= 0;
   }
 
   /** Skips spaces, tabs, CR and LF; returns the number of line feeds passed. */

@@ -12,7 +12,7 @@ import type { CloudTrailRecord } from '../core/types.js';
 import { createSpikeEngine, type BatchResult } from '../engine/spike-engine.js';
 import { createAlertOutbox } from '../engine/outbox.js';
 import { StoreError } from '../engine/denial-store.js';
-import { readRecords, totalInputBytes, type InputItem } from '../io/read-records.js';
+import { readRecordBatches, totalInputBytes, type InputItem } from '../io/read-records.js';
 import { alertJson } from '../core/render/json.js';
 import { renderAlertText } from '../core/render/text.js';
 import type { PolicyDirectory } from '../io/policy-directory.js';
@@ -94,23 +94,30 @@ export async function replayPipeline(options: ReplayOptions, io: ReplayIo): Prom
     progress.clear();
     io.stderr.write(`denial-alerter replay: ${warning}\n`);
   };
-  const reader = readRecords(options.paths, io.stdin, { onBytes: (bytes) => progress.addBytes(bytes), onWarning, exclude: [options.deadLetter] })[Symbol.asyncIterator]();
+  // Records come in arrays (a log file's, or the JSON lines of one chunk): one await per array, not per record.
+  const reader = readRecordBatches(options.paths, io.stdin, { onBytes: (bytes) => progress.addBytes(bytes), onWarning, exclude: [options.deadLetter] })[Symbol.asyncIterator]();
   const replayedTimes = eventTimeRange();
   /**
    * Counts a record; false for one no rule would deliver (a successful call that changes no authorization): it is
    * skipped here as EventBridge skips it, so batches hold what the Lambda's would, and reading ahead holds little.
    */
-  const counted = (item: InputItem): boolean => {
-    if (item.kind === 'error') return true;
-    totals.records++;
-    replayedTimes.see(item.record.eventTime);
-    if (isRuleCandidate(item.record as CloudTrailRecord)) return true;
+  const counted = (items: InputItem[]): InputItem[] => {
+    const kept: InputItem[] = [];
+    for (const item of items) {
+      if (item.kind === 'error') {
+        kept.push(item);
+        continue;
+      }
+      totals.records++;
+      replayedTimes.see(item.record.eventTime);
+      if (isRuleCandidate(item.record as CloudTrailRecord)) kept.push(item);
+    }
     progress.update({ records: totals.records, denials: totals.denials, alerts: totals.alerts });
-    return false;
+    return kept;
   };
   const readAhead: InputItem[] = [];
   let readAheadError: unknown = null;
-  let unfinishedRead: Promise<IteratorResult<InputItem>> | null = null;
+  let unfinishedRead: Promise<IteratorResult<InputItem[]>> | null = null;
   try {
     unfinishedRead = (await readAheadUntil(connecting, reader, readAhead, Math.max(batchSize, READ_AHEAD_CANDIDATES), counted)).unfinished;
   } catch (error) {
@@ -209,17 +216,19 @@ export async function replayPipeline(options: ReplayOptions, io: ReplayIo): Prom
 
   try {
     if (readAheadError) throw readAheadError;
-    for await (const item of continued(readAhead, unfinishedRead, reader, counted)) {
-      if (item.kind === 'error') {
-        totals.unreadable++;
-        keep(deadLetter, { reason: 'unreadable', error: item.error, ...item.location, raw: item.raw });
-        progress.clear();
-        if (totals.unreadable <= 10) io.stderr.write(`denial-alerter replay: ${item.location.source}:${item.location.line}: ${item.error}\n`);
-        if (totals.unreadable === 11) io.stderr.write(`denial-alerter replay: more unreadable items are counted and kept in ${deadLetter}\n`);
-        continue;
+    for await (const items of continued(readAhead, unfinishedRead, reader, counted)) {
+      for (const item of items) {
+        if (item.kind === 'error') {
+          totals.unreadable++;
+          keep(deadLetter, { reason: 'unreadable', error: item.error, ...item.location, raw: item.raw });
+          progress.clear();
+          if (totals.unreadable <= 10) io.stderr.write(`denial-alerter replay: ${item.location.source}:${item.location.line}: ${item.error}\n`);
+          if (totals.unreadable === 11) io.stderr.write(`denial-alerter replay: more unreadable items are counted and kept in ${deadLetter}\n`);
+          continue;
+        }
+        batch.push({ record: item.record as CloudTrailRecord, item });
+        if (batch.length >= batchSize) await flushWhileReading();
       }
-      batch.push({ record: item.record as CloudTrailRecord, item });
-      if (batch.length >= batchSize) await flushWhileReading();
       progress.update({ records: totals.records, denials: totals.denials, alerts: totals.alerts });
     }
     await flushWhileReading();
@@ -290,22 +299,22 @@ function renderSummary(summary: ReplaySummary, style: Style): string {
  */
 async function readAheadUntil<T>(
   ready: Promise<unknown>,
-  items: AsyncIterator<T>,
+  batches: AsyncIterator<T[]>,
   buffer: T[],
   limit: number,
-  keep: (item: T) => boolean,
-): Promise<{ unfinished: Promise<IteratorResult<T>> | null }> {
+  keep: (batch: T[]) => T[],
+): Promise<{ unfinished: Promise<IteratorResult<T[]>> | null }> {
   const readySignal: Promise<typeof READY> = ready.then(
     () => READY,
     () => READY,
   );
   while (buffer.length < limit) {
-    const pending = items.next();
+    const pending = batches.next();
     const first = await Promise.race([pending, readySignal]);
     // Wrapped: an async function returning a bare promise would wait for it.
     if (first === READY) return { unfinished: pending };
     if (first.done) return { unfinished: null };
-    if (keep(first.value)) buffer.push(first.value);
+    for (const item of keep(first.value)) buffer.push(item);
   }
   return { unfinished: null };
 }
@@ -313,20 +322,20 @@ async function readAheadUntil<T>(
 const READY = Symbol('ready');
 
 /**
- * What was read ahead (already kept), then the read left under way (if any), then the rest of the same reader, each
- * of these only when `keep` says so.
+ * What was read ahead (already kept), then the read left under way (if any), then the rest of the same reader, in
+ * arrays, each holding what `keep` keeps of a batch read.
  */
-async function* continued<T>(buffer: readonly T[], unfinished: Promise<IteratorResult<T>> | null, rest: AsyncIterator<T>, keep: (item: T) => boolean): AsyncGenerator<T> {
-  yield* buffer;
+async function* continued<T>(buffer: T[], unfinished: Promise<IteratorResult<T[]>> | null, rest: AsyncIterator<T[]>, keep: (batch: T[]) => T[]): AsyncGenerator<T[]> {
+  yield buffer;
   if (unfinished) {
     const next = await unfinished;
     if (next.done) return;
-    if (keep(next.value)) yield next.value;
+    yield keep(next.value);
   }
   for (;;) {
     const next = await rest.next();
     if (next.done) return;
-    if (keep(next.value)) yield next.value;
+    yield keep(next.value);
   }
 }
 
