@@ -52,6 +52,11 @@ export interface ReadOptions {
   maxInflateRatio?: number;
   /** Files never read, even inside a directory given (e.g. the file this run writes its dead letters to). */
   exclude?: readonly string[];
+  /**
+   * Sees every record as it is read, in order; those it returns false for are dropped at once, before an item is made
+   * for them (a replay counts every record but keeps only the few a rule could deliver).
+   */
+  select?: (record: Record<string, unknown>) => boolean;
 }
 
 const DEFAULTS = { fastPathBytes: FAST_PATH_BYTES, maxInflatedBytes: 16 * 1024 ** 3, maxInflateRatio: 200 } as const;
@@ -317,6 +322,11 @@ async function* inBatches(items: AsyncIterable<InputItem>, size = 256): AsyncGen
   if (batch.length > 0) yield batch;
 }
 
+/** The items but for the records `select` drops. */
+function selected(items: InputItem[], select?: (record: Record<string, unknown>) => boolean): InputItem[] {
+  return select ? items.filter((item) => item.kind === 'error' || select(item.record)) : items;
+}
+
 /** Lines' items held before they are handed over even though more lines are already read. */
 const BATCH_ITEMS = 1024;
 
@@ -356,7 +366,7 @@ async function* readSource(input: AsyncIterable<Buffer | string>, source: string
       if (collected.firstByte === 0x7b || collected.firstByte === 0x5b) {
         for await (const streamed of inBatches(streamDocument(chunks.lineRest(collected.parts), collected.firstByte, source, start, fastPath))) {
           items += streamed.length;
-          yield streamed;
+          yield selected(streamed, options.select);
         }
         await chunks.discardLine(); // what follows the records array on that line, or a runaway rest
       } else {
@@ -376,14 +386,12 @@ async function* readSource(input: AsyncIterable<Buffer | string>, source: string
       parsed = false;
     }
     if (parsed) {
-      const before = batch.length;
-      pushItems(batch, unwrapInput(value), { source, line: start });
-      items += batch.length - before;
+      items += pushItems(batch, unwrapInput(value), { source, line: start }, options.select);
     } else if (first && /^\s*[[{]/.test(text)) {
       // A document over several lines (pretty-printed JSON): the rest of the input is that document.
       for await (const read of inBatches(readDocument(chunks, collected.parts, source, start, fastPath))) {
         items += read.length;
-        yield read;
+        yield selected(read, options.select);
       }
       break;
     } else {
@@ -541,14 +549,20 @@ function* toItems(unwrapped: Unwrapped, location: InputLocation): Generator<Inpu
   yield* items;
 }
 
-/** The items of one unwrapped line or document, appended to `out`. */
-function pushItems(out: InputItem[], unwrapped: Unwrapped, location: InputLocation): void {
+/**
+ * The items of one unwrapped line or document, appended to `out`, but for records `select` drops. Returns the number
+ * of items read (dropped ones included).
+ */
+function pushItems(out: InputItem[], unwrapped: Unwrapped, location: InputLocation, select?: (record: Record<string, unknown>) => boolean): number {
   const many = unwrapped.length > 1 || unwrapped[0]?.index !== undefined;
   for (const entry of unwrapped) {
-    const where = many || entry.index !== undefined ? { source: location.source, line: location.line, index: entry.index ?? 0 } : location;
-    if ('error' in entry) out.push({ kind: 'error', error: entry.error, location: where, raw: entry.raw });
-    else out.push({ kind: 'record', record: entry.record, location: where });
+    if ('error' in entry) {
+      out.push({ kind: 'error', error: entry.error, location: many || entry.index !== undefined ? { source: location.source, line: location.line, index: entry.index ?? 0 } : location, raw: entry.raw });
+    } else if (!select || select(entry.record)) {
+      out.push({ kind: 'record', record: entry.record, location: many || entry.index !== undefined ? { source: location.source, line: location.line, index: entry.index ?? 0 } : location });
+    }
   }
+  return unwrapped.length;
 }
 
 function decode(parts: Buffer[]): string {

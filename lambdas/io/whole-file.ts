@@ -13,8 +13,19 @@ import { gunzip } from 'node:zlib';
 const WHOLE_FILE_BYTES = 8 * 1024 * 1024;
 /** … and inflated whole up to this size (below the streaming reader's ratio check, which starts at 64 MiB). */
 export const WHOLE_INFLATED_BYTES = 64 * 1024 * 1024;
-/** Inflated in pieces of this size: few thread-pool round trips for a typical file (zlib's default is 16 KiB). */
+/** Inflated in pieces of at least this size: few thread-pool round trips (zlib's default is 16 KiB). */
 const INFLATE_CHUNK = 1024 * 1024;
+
+/**
+ * The piece size for inflating `raw`: its inflated size when the gzip trailer tells it (ISIZE, the last four bytes,
+ * little-endian: the size modulo 2^32 of the last member, RFC 1952 section 2.3.1), so that a file inflates into one
+ * buffer in one pass, with no copy to join pieces; a wrong guess (several members, a forged trailer) only means more
+ * pieces, as the limit still applies.
+ */
+function inflateChunk(raw: Buffer, maxInflatedBytes: number): number {
+  const stated = raw.length >= 18 ? raw.readUInt32LE(raw.length - 4) : 0;
+  return Math.max(INFLATE_CHUNK, Math.min(stated + 1, maxInflatedBytes, WHOLE_INFLATED_BYTES));
+}
 
 const gunzipAsync = promisify(gunzip);
 
@@ -30,7 +41,7 @@ export async function readWholeIfSmall(path: string, maxInflatedBytes: number): 
     if ((await stat(path)).size > WHOLE_FILE_BYTES) return null;
     const raw = await readFile(path);
     if (raw.length < 2 || raw[0] !== 0x1f || raw[1] !== 0x8b) return { content: raw, diskBytes: raw.length };
-    return { content: await gunzipAsync(raw, { maxOutputLength: maxInflatedBytes, chunkSize: INFLATE_CHUNK }), diskBytes: raw.length };
+    return { content: await gunzipAsync(raw, { maxOutputLength: maxInflatedBytes, chunkSize: inflateChunk(raw, maxInflatedBytes) }), diskBytes: raw.length };
   } catch {
     return null;
   }

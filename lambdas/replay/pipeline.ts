@@ -94,27 +94,24 @@ export async function replayPipeline(options: ReplayOptions, io: ReplayIo): Prom
     progress.clear();
     io.stderr.write(`denial-alerter replay: ${warning}\n`);
   };
-  // Records come in arrays (a log file's, or the JSON lines of one chunk): one await per array, not per record.
-  const reader = readRecordBatches(options.paths, io.stdin, { onBytes: (bytes) => progress.addBytes(bytes), onWarning, exclude: [options.deadLetter] })[Symbol.asyncIterator]();
   const replayedTimes = eventTimeRange();
   /**
-   * Counts a record; false for one no rule would deliver (a successful call that changes no authorization): it is
-   * skipped here as EventBridge skips it, so batches hold what the Lambda's would, and reading ahead holds little.
+   * Counts a record as it is read; false for one no rule would deliver (a successful call that changes no
+   * authorization): the reader drops it at once, as EventBridge skips it, so batches hold what the Lambda's would, and
+   * reading ahead holds little.
    */
-  const counted = (items: InputItem[]): InputItem[] => {
-    const kept: InputItem[] = [];
-    for (const item of items) {
-      if (item.kind === 'error') {
-        kept.push(item);
-        continue;
-      }
-      totals.records++;
-      replayedTimes.see(item.record.eventTime);
-      if (isRuleCandidate(item.record as CloudTrailRecord)) kept.push(item);
-    }
-    progress.update({ records: totals.records, denials: totals.denials, alerts: totals.alerts });
-    return kept;
+  const select = (record: Record<string, unknown>): boolean => {
+    totals.records++;
+    replayedTimes.see(record.eventTime);
+    return isRuleCandidate(record as CloudTrailRecord);
   };
+  /** What was read: errors and the records `select` kept. */
+  const counted = (items: InputItem[]): InputItem[] => {
+    progress.update({ records: totals.records, denials: totals.denials, alerts: totals.alerts });
+    return items;
+  };
+  // Records come in arrays (a log file's, or the JSON lines of one chunk): one await per array, not per record.
+  const reader = readRecordBatches(options.paths, io.stdin, { onBytes: (bytes) => progress.addBytes(bytes), onWarning, exclude: [options.deadLetter], select })[Symbol.asyncIterator]();
   const readAhead: InputItem[] = [];
   let readAheadError: unknown = null;
   let unfinishedRead: Promise<IteratorResult<InputItem[]>> | null = null;
