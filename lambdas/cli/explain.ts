@@ -6,7 +6,7 @@ import { Command, Option } from 'commander';
 import { classify } from '../core/classify.js';
 import type { Denial } from '../core/types.js';
 import { diagnose } from '../core/iam-policy/diagnose.js';
-import { readRecords } from '../io/read-records.js';
+import { readRecordBatches } from '../io/read-records.js';
 import { loadPolicyDirectory } from '../io/policy-directory.js';
 import { UsageError, type CliContext } from './command-kit.js';
 import { createLineBuffer } from '../terminal/line-buffer.js';
@@ -79,20 +79,23 @@ async function explain(
   let denials = 0;
   // Lines go out in ~64 KiB writes (one write per record took as long as reading and classifying).
   const out = createLineBuffer(io.stdout);
-  for await (const item of readRecords(inputs, io.stdin, undefined, (warning) => io.stderr.write(`denial-alerter explain: ${warning}\n`))) {
-    if (item.kind === 'error') {
-      unreadable++;
-      const full = human ? out.add(style.red(`unreadable  ${terminalSafe(item.location.source)}:${item.location.line}${item.location.index !== undefined ? `[${item.location.index}]` : ''}  ${terminalSafe(item.error)}`)) : out.add(JSON.stringify({ error: item.error, ...item.location }));
-      if (full) await full;
-      continue;
+  // Records come in arrays (a log file's, the JSON lines of one chunk): one await per array, not per record.
+  for await (const items of readRecordBatches(inputs, io.stdin, undefined, (warning) => io.stderr.write(`denial-alerter explain: ${warning}\n`))) {
+    for (const item of items) {
+      if (item.kind === 'error') {
+        unreadable++;
+        const full = human ? out.add(style.red(`unreadable  ${terminalSafe(item.location.source)}:${item.location.line}${item.location.index !== undefined ? `[${item.location.index}]` : ''}  ${terminalSafe(item.error)}`)) : out.add(JSON.stringify({ error: item.error, ...item.location }));
+        if (full) await full;
+        continue;
+      }
+      records++;
+      const denial = classify(item.record, { extraErrorCodes });
+      if (denial.denied) denials++;
+      if (options.deniedOnly && !denial.denied) continue;
+      const diagnosis = policies && denial.denied ? diagnose(denial, policies.policySetFor(denial), policies.principalTagsFor(denial)) : undefined;
+      const full = human ? out.add(explainLine(denial, style)) : out.add(JSON.stringify(diagnosis ? { ...denial, diagnosis } : denial));
+      if (full) await full; // only when the stream's buffer is full
     }
-    records++;
-    const denial = classify(item.record, { extraErrorCodes });
-    if (denial.denied) denials++;
-    if (options.deniedOnly && !denial.denied) continue;
-    const diagnosis = policies && denial.denied ? diagnose(denial, policies.policySetFor(denial), policies.principalTagsFor(denial)) : undefined;
-    const full = human ? out.add(explainLine(denial, style)) : out.add(JSON.stringify(diagnosis ? { ...denial, diagnosis } : denial));
-    if (full) await full; // only when the stream's buffer is full
   }
   await out.end();
   if (human) io.stderr.write(`${records} record(s), ${denials} denial(s)${unreadable ? `, ${unreadable} unreadable` : ''}${options.policies ? ' (diagnoses: --json)' : ''}\n`);
