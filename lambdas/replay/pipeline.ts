@@ -196,10 +196,16 @@ export async function replayPipeline(options: ReplayOptions, io: ReplayIo): Prom
       totals.unreadable++;
       keep(deadLetter, { reason: 'unreadable', error: poison.error, ...current[poison.index]!.item.location, record: poison.record });
     }
-    const { failures } = await outbox.deliverPending({ deadlineMs: Date.now() + REPLAY_DELIVERY_DEADLINE_MS });
-    totals.deliveryFailures += failures.length;
-    for (const failure of failures) {
-      io.stderr.write(`denial-alerter replay: ${failure.channel} delivery failed for ${failure.alert.fingerprint}: ${failure.error} (kept in ${deadLetter})\n`);
+    // The outbox hands out a page of pending alerts at a time: a batch may raise thousands (a large --batch-size), so
+    // pages are delivered until none is left (or none can be leased), instead of one page per batch, which left the
+    // rest pending to the end of the run (and held in memory in process).
+    const deadlineMs = Date.now() + REPLAY_DELIVERY_DEADLINE_MS;
+    for (let page = await outbox.deliverPending({ deadlineMs }); ; page = await outbox.deliverPending({ deadlineMs })) {
+      totals.deliveryFailures += page.failures.length;
+      for (const failure of page.failures) {
+        io.stderr.write(`denial-alerter replay: ${failure.channel} delivery failed for ${failure.alert.fingerprint}: ${failure.error} (kept in ${deadLetter})\n`);
+      }
+      if (page.attempted === 0 || Date.now() >= deadlineMs) break;
     }
   };
 

@@ -304,6 +304,8 @@ export class MemoryDenialStore implements DenialStore {
       for (const [eventId, record] of byId) if (record.eventTime < before) byId.delete(eventId);
       if (byId.size === 0) this.history.delete(principal);
     }
+    // An alert the outbox is done with (delivered or dead-lettered) is never read again: no decision reads alerts.
+    for (const [alertId, stored] of this.alerts) if (stored.status === 'done') this.alerts.delete(alertId);
   }
 
   /** Everything stored, as the contract suite compares it with a scan of the DynamoDB table. */
