@@ -15,7 +15,8 @@
  * the table: the fault-injection harness runs on this store too.
  *
  * What grows with the input: history records, counter minutes, key states. {@link MemoryDenialStore.forgetBefore}
- * drops what no later decision can read (closed windows, history older than triage's look-back).
+ * drops what no later decision can read (closed windows, history older than triage's look-back, alerts the outbox is
+ * done with).
  */
 import { gzipSync } from 'node:zlib';
 import type { AlertRecord, CounterAddResult, DenialStore, HistoryEntry, HistoryQuery, HistoryRecord, KeyState, MinuteMembers } from '../../engine/denial-store.js';
