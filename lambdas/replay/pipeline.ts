@@ -22,6 +22,7 @@ import { writeLine } from '../terminal/output.js';
 import { createProgress } from '../terminal/progress.js';
 import { colourEnabled, styleFor, type Style } from '../terminal/style.js';
 import type { StoreTarget } from './store-connection.js';
+import { collectIfLarge } from './heap-bound.js';
 import { openReplayStores } from './replay-stores.js';
 import { eventTimeRange, widenStoredRange } from './stored-range.js';
 import type { ReplayNotifier } from './notifier.js';
@@ -183,7 +184,10 @@ export async function replayPipeline(options: ReplayOptions, io: ReplayIo): Prom
       throw error;
     }
     const { stats, alerts } = result;
-    if (connection.forgetBefore) forgetClosed(current);
+    if (connection.forgetBefore) {
+      forgetClosed(current);
+      collectIfLarge();
+    }
     totals.denials += stats.denials;
     totals.suppressed += stats.suppressed;
     totals.duplicates += stats.duplicates;
