@@ -70,6 +70,8 @@ export class MemoryDenialStore implements DenialStore {
   private readonly alerts = new Map<string, StoredAlert>();
   /** Outbox markers: sort key (`<created ms, 15 digits>#<alertId>`) → alert id. */
   private readonly outbox = new Map<string, string>();
+  /** One copy of each short text repeated across history records (who, what, where); see {@link compactRecord}. */
+  private readonly shared = new Map<string, string>();
 
   constructor(options: MemoryDenialStoreOptions = {}) {
     this.gate = new RequestGate(options.faults ?? null);
@@ -103,7 +105,7 @@ export class MemoryDenialStore implements DenialStore {
         const principal = group.slice(0, group.indexOf('\n'));
         let byId = this.history.get(principal);
         if (!byId) this.history.set(principal, (byId = new Map()));
-        for (const record of records) byId.set(record.eventId, withoutUndefined(record));
+        for (const record of records) byId.set(record.eventId, compactRecord(record, this.shared));
       }
     }
     if (failed.length > 0) {
@@ -355,13 +357,32 @@ function conditionFailed(): Error {
   return error;
 }
 
+/** Texts kept once at most (a bound on the table of shared texts: it starts over when full). */
+const SHARED_TEXTS = 65_536;
+/** Texts of a record's own (ids, times, the message naming its resource): never shared. */
+const OWN_FIELDS = new Set(['eventId', 'eventTime', 'recordedEventTime', 'requestId', 'resource', 'errorMessage', 'encodedAuthorizationMessage']);
+
 /**
- * The record without its undefined fields, as a new object: deleting them in place turned each stored record into a
- * dictionary-mode object (V8), several times larger, and history is most of what a long in-process run holds.
+ * The record without its undefined fields, as a new object, its short repeated texts (principal, action, source IP,
+ * user agent, …) one shared copy each. History is most of what a long in-process run holds (every denial of triage's
+ * look-back): deleting fields in place had turned each record into a V8 dictionary-mode object, several times larger,
+ * and each record carried its own copy of the same texts.
  */
-function withoutUndefined(record: HistoryRecord): HistoryRecord {
+function compactRecord(record: HistoryRecord, shared: Map<string, string>): HistoryRecord {
   const kept: Record<string, unknown> = {};
-  for (const name of Object.keys(record)) if (record[name] !== undefined) kept[name] = record[name];
+  for (const name of Object.keys(record)) {
+    const value = record[name];
+    if (value === undefined) continue;
+    if (typeof value === 'string' && value.length <= 256 && !OWN_FIELDS.has(name)) {
+      let copy = shared.get(value);
+      if (copy === undefined) {
+        if (shared.size >= SHARED_TEXTS) shared.clear();
+        shared.set(value, value);
+        copy = value;
+      }
+      kept[name] = copy;
+    } else kept[name] = value;
+  }
   return kept as HistoryRecord;
 }
 
