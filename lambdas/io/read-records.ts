@@ -116,24 +116,29 @@ export async function* readRecordBatches(
       continue;
     }
     if (info.isDirectory()) {
-      // One file ahead: its bytes are read and inflated (on the thread pool) while this one is parsed.
+      // Files ahead: their bytes are found, read and inflated (on the thread pool) while this one is parsed. Each
+      // takes several steps (walk, exclusion check, stat, read, inflate), and a step only moves on when the parser
+      // yields: with one file ahead, the parser waited for the next one a fifth of the time.
       const entries = walkEntries(path, seen, settings.onWarning)[Symbol.asyncIterator]();
-      const nextFile = async (): Promise<{ entry: WalkEntry; whole?: Promise<WholeFile | null> } | null> => {
+      const nextFile = async (): Promise<{ entry: WalkEntry; whole?: Promise<WholeFile | null>; excluded?: boolean } | null> => {
         const next = await entries.next();
         if (next.done) return null;
         const entry = next.value;
         if ('error' in entry) return { entry };
-        if (await isExcluded(entry.file)) {
-          settings.onWarning?.(`${entry.file}: skipped (this run writes to it)`);
-          return nextFile();
-        }
+        if (await isExcluded(entry.file)) return { entry, excluded: true };
         return { entry, whole: readWholeIfSmall(entry.file, wholeLimit(settings)) };
       };
-      for (let current = await nextFile(); current; ) {
-        const following = nextFile();
+      // The walk hands out entries in order however many are asked for at once.
+      const ahead: Array<ReturnType<typeof nextFile>> = [];
+      const fill = () => {
+        while (ahead.length < FILES_AHEAD) ahead.push(nextFile());
+      };
+      fill();
+      for (let current = await ahead.shift()!; current; current = await ahead.shift()!) {
+        fill();
         if ('error' in current.entry) yield [current.entry.error];
+        else if (current.excluded) settings.onWarning?.(`${current.entry.file}: skipped (this run writes to it)`);
         else yield* readFile(current.entry.file, settings, current.whole);
-        current = await following;
       }
     } else if (await isExcluded(path)) {
       settings.onWarning?.(`${path}: skipped (this run writes to it)`);
@@ -222,6 +227,9 @@ function fileError(path: string, error: unknown, what: 'file' | 'directory' | 'l
           : (code ?? (error as Error).message);
   return { kind: 'error', error: `cannot read ${what === 'directory' ? 'directory ' : ''}${path}: ${why}`, location: { source: path, line: 0 } };
 }
+
+/** Files read ahead of the one being parsed (each at most 8 MiB on disk and 64 MiB inflated, see whole-file.ts). */
+const FILES_AHEAD = 3;
 
 const wholeLimit = (settings: ReadOptions) => Math.min(WHOLE_INFLATED_BYTES, settings.maxInflatedBytes ?? DEFAULTS.maxInflatedBytes);
 
