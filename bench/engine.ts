@@ -192,7 +192,7 @@ async function benchCliStart(): Promise<void> {
 }
 
 /** Runs the engine benches; `work` is a scratch directory. */
-export async function benchEngine(work: string, options: { cost?: boolean; replay?: boolean } = { cost: true, replay: true }): Promise<void> {
+export async function benchEngine(work: string, options: { cost?: boolean; replay?: boolean; long?: boolean } = { cost: true, replay: true }): Promise<void> {
   if (options.cost !== false) {
     const emulator = await startDynamoDbLocal();
     const client = new DynamoDBClient({ endpoint: emulator.endpoint, region: 'us-east-1', credentials: LOCAL_CREDENTIALS });
@@ -210,12 +210,13 @@ export async function benchEngine(work: string, options: { cost?: boolean; repla
     await benchReplay(work);
     await benchLongReplay(work, Number(process.env.BENCH_LONG_RECORDS ?? 10_000_000));
   }
+  if (options.long) await benchLongReplay(work, Number(process.env.BENCH_LONG_RECORDS ?? 10_000_000));
 }
 
-// Run one part alone: `npx tsx bench/engine.ts replay` (or `cost`).
+// Run one part alone: `npx tsx bench/engine.ts replay` (or `cost`, or `long`: the long run alone).
 if (process.argv[1]?.endsWith('bench/engine.ts') && process.argv[2]) {
   const { mkdtempSync } = await import('node:fs');
   const { tmpdir } = await import('node:os');
   const part = process.argv[2];
-  await benchEngine(mkdtempSync(join(tmpdir(), 'bench-engine-')), { cost: part === 'cost', replay: part === 'replay' });
+  await benchEngine(mkdtempSync(join(tmpdir(), 'bench-engine-')), { cost: part === 'cost', replay: part === 'replay', long: part === 'long' });
 }

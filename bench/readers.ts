@@ -7,7 +7,7 @@
  * - 1 GiB of empty lines read from a stream (the input that took 267 s of CPU before).
  */
 import { spawnSync } from 'node:child_process';
-import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
+import { mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { Readable } from 'node:stream';
@@ -56,4 +56,47 @@ export async function benchReaders(): Promise<void> {
   } finally {
     rmSync(dir, { recursive: true, force: true });
   }
+}
+
+/**
+ * `explain` as a user runs it (a new process, start-up included: `explain --json FILE`, its output to /dev/null) over
+ * the Stratus corpus repeated to 100,000 records, against a new Node process that reads the same file and
+ * `JSON.parse`s every line (the floor). Median of 5 runs each, alternated. Target: at most 1.5x the floor.
+ */
+export async function benchExplainProcess(): Promise<void> {
+  const lines = readFileSync(new URL('../../shared/corpus/stratus-red-team-detonation-logs/all_events.jsonl', import.meta.url), 'utf8').trim().split('\n');
+  const dir = mkdtempSync(join(tmpdir(), 'bench-explain-'));
+  try {
+    const repeated: string[] = [];
+    while (repeated.length < 100_000) repeated.push(...lines);
+    const file = join(dir, 'stratus-repeated.jsonl');
+    writeFileSync(file, `${repeated.join('\n')}\n`);
+    const floorScript = `const lines=require('fs').readFileSync(${JSON.stringify(file)},'utf8').split('\\n');let n=0;for(const l of lines)if(l)n+=JSON.parse(l).eventID?1:0;if(n!==${repeated.length})process.exit(1)`;
+    const bin = new URL('../bin/denial-alerter.mjs', import.meta.url).pathname;
+    const timed = (args: string[]) => {
+      const start = process.hrtime.bigint();
+      const run = spawnSync(process.execPath, args, { stdio: ['ignore', 'ignore', 'ignore'] });
+      if (run.status !== 0) throw new Error(`${args.join(' ')} exited with ${run.status}`);
+      return Number(process.hrtime.bigint() - start) / 1e9;
+    };
+    const floors: number[] = [];
+    const explains: number[] = [];
+    for (let round = 0; round < 5; round++) {
+      floors.push(timed(['-e', floorScript]));
+      explains.push(timed([bin, 'explain', '--json', file]));
+    }
+    const median = (values: number[]) => [...values].sort((a, b) => a - b)[Math.floor(values.length / 2)]!;
+    console.log(
+      `explain   whole process, ${repeated.length} records (${repeated.length} JSON lines out): ${median(explains).toFixed(2)} s; ` +
+        `node reading + JSON.parse of the same lines ${median(floors).toFixed(2)} s (floor): ${(median(explains) / median(floors)).toFixed(2)}x (target <= 1.5x; medians of 5)`,
+    );
+  } finally {
+    rmSync(dir, { recursive: true, force: true });
+  }
+}
+
+// Run alone: `npx tsx bench/readers.ts explain` (or `readers`).
+if (process.argv[1]?.endsWith('bench/readers.ts')) {
+  if (process.argv[2] === 'explain') await benchExplainProcess();
+  else if (process.argv[2] === 'readers') await benchReaders();
 }

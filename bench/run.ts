@@ -15,7 +15,7 @@ import { benchEngine } from './engine.js';
 import { benchAthena } from './athena.js';
 import { benchWhatChanged } from './what-changed.js';
 import { benchFootprint } from './footprint.js';
-import { benchReaders } from './readers.js';
+import { benchExplainProcess, benchReaders } from './readers.js';
 import { benchRender } from './render.js';
 import { bestMs } from './support.js';
 
@@ -41,6 +41,7 @@ const work = mkdtempSync(join(tmpdir(), 'denial-bench-'));
 try {
   console.log(`Denial Alerter bench, node ${process.version}, ${new Date().toISOString()}`);
   benchExplain();
+  await benchExplainProcess();
   await benchParser();
   await benchWhatChanged();
   await benchEngine(work);

@@ -104,7 +104,7 @@ export function registerReplayCommand(program: Command, context: CliContext): Co
     } catch (error) {
       throw new UsageError((error as Error).message);
     }
-    notifier = withReplaySlackApp(notifier, flags as { slackChannel?: string; slackApiUrl?: string }, env);
+    notifier = await withReplaySlackApp(notifier, flags as { slackChannel?: string; slackApiUrl?: string }, env);
     const report = flags.report ? await startReport(flags.report, settings) : null;
     const findings = startFindingFiles({ asff: flags.asff, ocsf: flags.ocsf }, settings, PACKAGE_VERSION);
     const inputs = await setAsideDeadLetterInput(paths, flags.deadLetter, (line) => io.stderr.write(`${line}\n`));

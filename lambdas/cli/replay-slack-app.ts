@@ -2,7 +2,6 @@
  * `replay --slack-channel ID [--slack-api-url URL]`: the flags of Slack app mode in a replay, with the bot token from
  * `SLACK_BOT_TOKEN` (never a flag). The publisher that threads alerts is `replay/slack-app.ts`.
  */
-import { SLACK_CHANNEL_ID } from '../adapters/slack-app/app-secret.js';
 import type { ReplayNotifier } from '../replay/notifier.js';
 import { UsageError } from './command-kit.js';
 
@@ -17,11 +16,13 @@ export const SLACK_APP_REPLAY_FLAGS = {
  *
  * @throws {@link UsageError} on a bad channel id or URL, or without `SLACK_BOT_TOKEN`.
  */
-export function withReplaySlackApp(notifier: ReplayNotifier, flags: { slackChannel?: string; slackApiUrl?: string }, env: NodeJS.ProcessEnv): ReplayNotifier {
+export async function withReplaySlackApp(notifier: ReplayNotifier, flags: { slackChannel?: string; slackApiUrl?: string }, env: NodeJS.ProcessEnv): Promise<ReplayNotifier> {
   if (flags.slackChannel === undefined) {
     if (flags.slackApiUrl !== undefined) throw new UsageError('--slack-api-url goes with --slack-channel');
     return notifier;
   }
+  // Loaded only here: the module reads the app secret with the AWS SDK, which a replay without Slack never imports.
+  const { SLACK_CHANNEL_ID } = await import('../adapters/slack-app/app-secret.js');
   if (!SLACK_CHANNEL_ID.test(flags.slackChannel)) throw new UsageError(`--slack-channel must be a channel id (C… or G…), got "${flags.slackChannel}"`);
   if (flags.slackApiUrl !== undefined && !/^https?:\/\/\S+$/.test(flags.slackApiUrl)) throw new UsageError('--slack-api-url must be an http(s) URL');
   const token = env.SLACK_BOT_TOKEN;

@@ -21,7 +21,7 @@ import { parser } from 'stream-json/core/parser.js';
 import { pick } from 'stream-json/core/filters/pick.js';
 import { streamArray } from 'stream-json/core/streamers/stream-array.js';
 import { splitJsonSequence, unwrapDocument, type Unwrapped } from '../core/unwrap.js';
-import { once, readWholeIfSmall, WHOLE_INFLATED_BYTES } from './whole-file.js';
+import { once, readWholeIfSmall, WHOLE_INFLATED_BYTES, type WholeFile } from './whole-file.js';
 
 /** Where an input item stood: file (or `-` for stdin), line (1-based) and, inside a document, index (0-based). */
 export interface InputLocation {
@@ -52,6 +52,11 @@ export interface ReadOptions {
   maxInflateRatio?: number;
   /** Files never read, even inside a directory given (e.g. the file this run writes its dead letters to). */
   exclude?: readonly string[];
+  /**
+   * Sees every record as it is read, in order; those it returns false for are dropped at once, before an item is made
+   * for them (a replay counts every record but keeps only the few a rule could deliver).
+   */
+  select?: (record: Record<string, unknown>) => boolean;
 }
 
 const DEFAULTS = { fastPathBytes: FAST_PATH_BYTES, maxInflatedBytes: 16 * 1024 ** 3, maxInflateRatio: 200 } as const;
@@ -69,6 +74,22 @@ export async function* readRecords(
   options: ReadOptions | ((bytes: number) => void) = {},
   onWarning?: (message: string) => void,
 ): AsyncGenerator<InputItem> {
+  for await (const batch of readRecordBatches(paths, stdin, options, onWarning)) yield* batch;
+}
+
+/**
+ * What {@link readRecords} reads, in the same order, handed over in arrays: a log file's records together, and the
+ * lines of JSON-lines input read from one chunk together (never waiting for more input to fill an array). One `await`
+ * per array instead of one per record: most of a replay's records are dropped at once, and each hop through the
+ * chain of async generators cost more than the record's own share of `JSON.parse`. While one file of a directory is
+ * parsed, the next is read and inflated on the thread pool.
+ */
+export async function* readRecordBatches(
+  paths: readonly string[],
+  stdin?: Readable,
+  options: ReadOptions | ((bytes: number) => void) = {},
+  onWarning?: (message: string) => void,
+): AsyncGenerator<InputItem[]> {
   const settings = typeof options === 'function' ? { onBytes: options, onWarning } : { onWarning, ...options };
   const seen = { files: new Set<string>(), directories: new Set<string>() };
   // Excluded files count as read already; their absolute paths too, for those that do not exist yet.
@@ -91,14 +112,33 @@ export async function* readRecords(
     try {
       info = await stat(path);
     } catch (error) {
-      yield fileError(path, error);
+      yield [fileError(path, error)];
       continue;
     }
     if (info.isDirectory()) {
-      for await (const entry of walkEntries(path, seen, settings.onWarning)) {
-        if ('error' in entry) yield entry.error;
-        else if (await isExcluded(entry.file)) settings.onWarning?.(`${entry.file}: skipped (this run writes to it)`);
-        else yield* readFile(entry.file, settings);
+      // Files ahead: their bytes are found, read and inflated (on the thread pool) while this one is parsed. Each
+      // takes several steps (walk, exclusion check, stat, read, inflate), and a step only moves on when the parser
+      // yields: with one file ahead, the parser waited for the next one a fifth of the time.
+      const entries = walkEntries(path, seen, settings.onWarning)[Symbol.asyncIterator]();
+      const nextFile = async (): Promise<{ entry: WalkEntry; whole?: Promise<WholeFile | null>; excluded?: boolean } | null> => {
+        const next = await entries.next();
+        if (next.done) return null;
+        const entry = next.value;
+        if ('error' in entry) return { entry };
+        if (await isExcluded(entry.file)) return { entry, excluded: true };
+        return { entry, whole: readWholeIfSmall(entry.file, wholeLimit(settings)) };
+      };
+      // The walk hands out entries in order however many are asked for at once.
+      const ahead: Array<ReturnType<typeof nextFile>> = [];
+      const fill = () => {
+        while (ahead.length < FILES_AHEAD) ahead.push(nextFile());
+      };
+      fill();
+      for (let current = await ahead.shift()!; current; current = await ahead.shift()!) {
+        fill();
+        if ('error' in current.entry) yield [current.entry.error];
+        else if (current.excluded) settings.onWarning?.(`${current.entry.file}: skipped (this run writes to it)`);
+        else yield* readFile(current.entry.file, settings, current.whole);
       }
     } else if (await isExcluded(path)) {
       settings.onWarning?.(`${path}: skipped (this run writes to it)`);
@@ -188,15 +228,20 @@ function fileError(path: string, error: unknown, what: 'file' | 'directory' | 'l
   return { kind: 'error', error: `cannot read ${what === 'directory' ? 'directory ' : ''}${path}: ${why}`, location: { source: path, line: 0 } };
 }
 
-async function* readFile(path: string, settings: ReadOptions): AsyncGenerator<InputItem> {
+/** Files read ahead of the one being parsed (each at most 8 MiB on disk and 64 MiB inflated, see whole-file.ts). */
+const FILES_AHEAD = 3;
+
+const wholeLimit = (settings: ReadOptions) => Math.min(WHOLE_INFLATED_BYTES, settings.maxInflatedBytes ?? DEFAULTS.maxInflatedBytes);
+
+async function* readFile(path: string, settings: ReadOptions, loading?: Promise<WholeFile | null>): AsyncGenerator<InputItem[]> {
   // A small file (CloudTrail's S3 files are a few hundred KB) is read and inflated whole (whole-file.ts).
-  const whole = await readWholeIfSmall(path, Math.min(WHOLE_INFLATED_BYTES, settings.maxInflatedBytes ?? DEFAULTS.maxInflatedBytes));
+  const whole = await (loading ?? readWholeIfSmall(path, wholeLimit(settings)));
   if (whole) {
     settings.onBytes?.(whole.diskBytes);
     try {
       yield* readSource(once(whole.content), path, settings);
     } catch (error) {
-      yield { kind: 'error', error: `cannot read ${path}: ${(error as Error).message}`, location: { source: path, line: 0 } };
+      yield [{ kind: 'error', error: `cannot read ${path}: ${(error as Error).message}`, location: { source: path, line: 0 } }];
     }
     return;
   }
@@ -211,7 +256,7 @@ async function* readFile(path: string, settings: ReadOptions): AsyncGenerator<In
       await handle.close();
     }
   } catch (error) {
-    yield fileError(path, error);
+    yield [fileError(path, error)];
     return;
   }
   const raw = createReadStream(path, { highWaterMark: READ_CHUNK });
@@ -224,7 +269,7 @@ async function* readFile(path: string, settings: ReadOptions): AsyncGenerator<In
   try {
     yield* readSource(source, path, settings);
   } catch (error) {
-    yield { kind: 'error', error: `cannot read ${path}: ${(error as Error).message}`, location: { source: path, line: 0 } };
+    yield [{ kind: 'error', error: `cannot read ${path}: ${(error as Error).message}`, location: { source: path, line: 0 } }];
   } finally {
     raw.destroy();
   }
@@ -269,22 +314,49 @@ function formatBytes(bytes: number): string {
 
 /** Reads one stream of bytes (a file's content, standard input). */
 export async function* readStream(stream: Readable, source: string, options: ReadOptions = {}): AsyncGenerator<InputItem> {
-  yield* readSource(stream as AsyncIterable<Buffer | string>, source, options);
+  for await (const batch of readSource(stream as AsyncIterable<Buffer | string>, source, options)) yield* batch;
 }
+
+/** Items of a rare path (a pretty-printed or streamed document) in arrays of at most `size`. */
+async function* inBatches(items: AsyncIterable<InputItem>, size = 256): AsyncGenerator<InputItem[]> {
+  let batch: InputItem[] = [];
+  for await (const item of items) {
+    batch.push(item);
+    if (batch.length >= size) {
+      yield batch;
+      batch = [];
+    }
+  }
+  if (batch.length > 0) yield batch;
+}
+
+/** The items but for the records `select` drops. */
+function selected(items: InputItem[], select?: (record: Record<string, unknown>) => boolean): InputItem[] {
+  return select ? items.filter((item) => item.kind === 'error' || select(item.record)) : items;
+}
+
+/** Lines' items held before they are handed over even though more lines are already read. */
+const BATCH_ITEMS = 1024;
 
 /**
  * The reader proper, over raw chunks. Each line that is a whole JSON value is unwrapped on its own (JSON lines, one-line
  * log files). When the first line is not (a pretty-printed document), the rest is one document. Oversized lines and
  * documents are streamed.
  */
-async function* readSource(input: AsyncIterable<Buffer | string>, source: string, options: ReadOptions): AsyncGenerator<InputItem> {
+async function* readSource(input: AsyncIterable<Buffer | string>, source: string, options: ReadOptions): AsyncGenerator<InputItem[]> {
   const fastPath = options.fastPathBytes ?? DEFAULTS.fastPathBytes;
   const chunks = new ChunkCursor(input);
   let line = 1;
   let items = 0;
   let blankLines = 0;
   let first = true;
+  // Items of the lines read so far, handed over before the reader would wait for input (or once there are many).
+  let batch: InputItem[] = [];
   for (;;) {
+    if (batch.length > 0 && (batch.length >= BATCH_ITEMS || !chunks.holdsLineEnd())) {
+      yield batch;
+      batch = [];
+    }
     // Skip blank space (a GB of empty lines takes a second, not minutes), counting lines.
     const skipped = await chunks.skipBlank();
     line += skipped;
@@ -295,16 +367,20 @@ async function* readSource(input: AsyncIterable<Buffer | string>, source: string
     const collected = await chunks.takeLine(fastPath);
     if (collected.overflow) {
       // Longer than the fast path: a one-line document is streamed; anything else is a runaway line.
+      if (batch.length > 0) {
+        yield batch;
+        batch = [];
+      }
       if (collected.firstByte === 0x7b || collected.firstByte === 0x5b) {
-        for await (const item of streamDocument(chunks.lineRest(collected.parts), collected.firstByte, source, start, fastPath)) {
-          items++;
-          yield item;
+        for await (const streamed of inBatches(streamDocument(chunks.lineRest(collected.parts), collected.firstByte, source, start, fastPath))) {
+          items += streamed.length;
+          yield selected(streamed, options.select);
         }
         await chunks.discardLine(); // what follows the records array on that line, or a runaway rest
       } else {
         await chunks.discardLine();
         items++;
-        yield { kind: 'error', error: `line longer than ${formatBytes(fastPath)} that is not a JSON document (a runaway line): skipped`, location: { source, line: start } };
+        yield [{ kind: 'error', error: `line longer than ${formatBytes(fastPath)} that is not a JSON document (a runaway line): skipped`, location: { source, line: start } }];
       }
       first = false;
       continue;
@@ -318,23 +394,21 @@ async function* readSource(input: AsyncIterable<Buffer | string>, source: string
       parsed = false;
     }
     if (parsed) {
-      for (const item of toItems(unwrapInput(value), { source, line: start })) {
-        items++;
-        yield item;
-      }
+      items += pushItems(batch, unwrapInput(value), { source, line: start }, options.select);
     } else if (first && /^\s*[[{]/.test(text)) {
       // A document over several lines (pretty-printed JSON): the rest of the input is that document.
-      for await (const item of readDocument(chunks, collected.parts, source, start, fastPath)) {
-        items++;
-        yield item;
+      for await (const read of inBatches(readDocument(chunks, collected.parts, source, start, fastPath))) {
+        items += read.length;
+        yield selected(read, options.select);
       }
       break;
     } else {
       items++;
-      yield malformedLine(text, source, start);
+      batch.push(malformedLine(text, source, start));
     }
     first = false;
   }
+  if (batch.length > 0) yield batch;
   if (items === 0) {
     options.onWarning?.(
       blankLines > 0 ? `${source}: no records, only ${blankLines} blank line(s)` : chunks.bytes > 0 ? `${source}: no records` : `${source}: empty`,
@@ -478,12 +552,25 @@ export function unwrapInput(value: unknown): Unwrapped {
 }
 
 function* toItems(unwrapped: Unwrapped, location: InputLocation): Generator<InputItem> {
+  const items: InputItem[] = [];
+  pushItems(items, unwrapped, location);
+  yield* items;
+}
+
+/**
+ * The items of one unwrapped line or document, appended to `out`, but for records `select` drops. Returns the number
+ * of items read (dropped ones included).
+ */
+function pushItems(out: InputItem[], unwrapped: Unwrapped, location: InputLocation, select?: (record: Record<string, unknown>) => boolean): number {
   const many = unwrapped.length > 1 || unwrapped[0]?.index !== undefined;
   for (const entry of unwrapped) {
-    const where = many || entry.index !== undefined ? { ...location, index: entry.index ?? 0 } : location;
-    if ('error' in entry) yield { kind: 'error', error: entry.error, location: where, raw: entry.raw };
-    else yield { kind: 'record', record: entry.record, location: where };
+    if ('error' in entry) {
+      out.push({ kind: 'error', error: entry.error, location: many || entry.index !== undefined ? { source: location.source, line: location.line, index: entry.index ?? 0 } : location, raw: entry.raw });
+    } else if (!select || select(entry.record)) {
+      out.push({ kind: 'record', record: entry.record, location: many || entry.index !== undefined ? { source: location.source, line: location.line, index: entry.index ?? 0 } : location });
+    }
   }
+  return unwrapped.length;
 }
 
 function decode(parts: Buffer[]): string {
@@ -518,6 +605,11 @@ class ChunkCursor {
       this.bytes += this.chunk.length;
     }
     return true;
+  }
+
+  /** True when the bytes read so far hold another line feed: the next line may end without waiting for input. */
+  holdsLineEnd(): boolean {
+    return this.chunk.indexOf(0x0a, this.position) >= 0;
   }
 
   /** Skips spaces, tabs, CR and LF; returns the number of line feeds passed. */

@@ -9,12 +9,10 @@
  * - `--delivery-budget` bounds the time each channel may spend over the whole run: a hanging or rate-limiting webhook
  *   ends in the dead-letter file within it, never in a replay that waits an hour.
  */
-import { SecretsManagerClient } from '@aws-sdk/client-secrets-manager';
-import { SNSClient } from '@aws-sdk/client-sns';
-import { createAlertPublisher, routedAlert, slackAlertChannel, snsAlertChannel, type AlertChannel } from '../adapters/notifier.js';
-import { readSlackWebhookUrl } from '../adapters/slack-webhook-secret.js';
+import type { SecretsManagerClient } from '@aws-sdk/client-secrets-manager';
+import type { SNSClient } from '@aws-sdk/client-sns';
+import { createAlertPublisher, routedAlert, slackAlertChannel, snsAlertChannel, type AlertChannel, type SnsSender } from '../adapters/notifier.js';
 import { SlackWebhookSender } from '../adapters/slack-webhook.js';
-import { SnsPublisher } from '../adapters/sns-publisher.js';
 import type { AlertSummary } from '../core/alert.js';
 import { SettingsError, type Settings } from '../core/config.js';
 import { parseAccountOrganizationalUnits, parseRoutes, routingFactsOf, type Route, type RoutingFacts } from '../core/routing.js';
@@ -114,22 +112,34 @@ export function createReplayNotifier(values: Record<string, unknown>, env: NodeJ
     if (sender === undefined) senders.set(key, (sender = new SlackWebhookSender({ webhookUrl })));
     return sender;
   };
-  let secrets: SecretsManagerClient | undefined;
-  let sns: SNSClient | undefined;
+  // The AWS SDK's clients are loaded on first use (~0.3 s to import: a replay that only prints never loads them).
+  let secrets: Promise<SecretsManagerClient> | undefined;
+  let sns: Promise<SNSClient> | undefined;
   const channel = (id: string, route: Route): AlertChannel | undefined => {
     if (id.startsWith('sns:')) {
       if (configured !== undefined && !deliverToRoutes) return undefined;
       const topicArn = id.slice('sns:'.length);
-      sns ??= new SNSClient({ region: env.AWS_REGION ?? topicArn.split(':')[3] });
-      return snsAlertChannel(id, new SnsPublisher(sns, topicArn));
+      let publisher: Promise<{ publish: SnsSender['publish'] }> | undefined;
+      return snsAlertChannel(id, {
+        async publish(alert, options) {
+          sns ??= import('@aws-sdk/client-sns').then(({ SNSClient }) => new SNSClient({ region: env.AWS_REGION ?? topicArn.split(':')[3] }));
+          publisher ??= Promise.all([sns, import('../adapters/sns-publisher.js')]).then(([client, { SnsPublisher }]) => new SnsPublisher(client, topicArn));
+          return (await publisher).publish(alert, options);
+        },
+      });
     }
     const testWebhook = routeWebhooks.get(route.name) ?? slackWebhook;
     if (testWebhook) return slackAlertChannel(id, senderFor(`url:${testWebhook}`, testWebhook));
     const secretId = route.slackWebhookSecretArn ?? route.slackWebhookSecretName;
     if (!deliverToRoutes || secretId === undefined) return undefined;
-    secrets ??= new SecretsManagerClient({ region: env.AWS_REGION ?? regionOfArn(secretId) });
-    const client = secrets;
-    return slackAlertChannel(id, senderFor(`secret:${secretId}`, () => readSlackWebhookUrl(client, secretId)));
+    return slackAlertChannel(
+      id,
+      senderFor(`secret:${secretId}`, async () => {
+        secrets ??= import('@aws-sdk/client-secrets-manager').then(({ SecretsManagerClient }) => new SecretsManagerClient({ region: env.AWS_REGION ?? regionOfArn(secretId) }));
+        const [client, { readSlackWebhookUrl }] = await Promise.all([secrets, import('../adapters/slack-webhook-secret.js')]);
+        return readSlackWebhookUrl(client, secretId);
+      }),
+    );
   };
   const publisher = createAlertPublisher({
     routes: configured !== undefined && !deliverToRoutes ? routes.map((route) => onlyTestWebhooks(route, routeWebhooks, slackWebhook)) : routes,

@@ -12,7 +12,7 @@ import type { CloudTrailRecord } from '../core/types.js';
 import { createSpikeEngine, type BatchResult } from '../engine/spike-engine.js';
 import { createAlertOutbox } from '../engine/outbox.js';
 import { StoreError } from '../engine/denial-store.js';
-import { readRecords, totalInputBytes, type InputItem } from '../io/read-records.js';
+import { readRecordBatches, totalInputBytes, type InputItem } from '../io/read-records.js';
 import { alertJson } from '../core/render/json.js';
 import { renderAlertText } from '../core/render/text.js';
 import type { PolicyDirectory } from '../io/policy-directory.js';
@@ -22,6 +22,7 @@ import { writeLine } from '../terminal/output.js';
 import { createProgress } from '../terminal/progress.js';
 import { colourEnabled, styleFor, terminalSafe, type Style } from '../terminal/style.js';
 import type { StoreTarget } from './store-connection.js';
+import { collectIfLarge } from './heap-bound.js';
 import { openReplayStores } from './replay-stores.js';
 import { eventTimeRange, widenStoredRange } from './stored-range.js';
 import type { ReplayNotifier } from './notifier.js';
@@ -94,23 +95,27 @@ export async function replayPipeline(options: ReplayOptions, io: ReplayIo): Prom
     progress.clear();
     io.stderr.write(`denial-alerter replay: ${warning}\n`);
   };
-  const reader = readRecords(options.paths, io.stdin, { onBytes: (bytes) => progress.addBytes(bytes), onWarning, exclude: [options.deadLetter] })[Symbol.asyncIterator]();
   const replayedTimes = eventTimeRange();
   /**
-   * Counts a record; false for one no rule would deliver (a successful call that changes no authorization): it is
-   * skipped here as EventBridge skips it, so batches hold what the Lambda's would, and reading ahead holds little.
+   * Counts a record as it is read; false for one no rule would deliver (a successful call that changes no
+   * authorization): the reader drops it at once, as EventBridge skips it, so batches hold what the Lambda's would, and
+   * reading ahead holds little.
    */
-  const counted = (item: InputItem): boolean => {
-    if (item.kind === 'error') return true;
+  const select = (record: Record<string, unknown>): boolean => {
     totals.records++;
-    replayedTimes.see(item.record.eventTime);
-    if (isRuleCandidate(item.record as CloudTrailRecord)) return true;
-    progress.update({ records: totals.records, denials: totals.denials, alerts: totals.alerts });
-    return false;
+    replayedTimes.see(record.eventTime);
+    return isRuleCandidate(record as CloudTrailRecord);
   };
+  /** What was read: errors and the records `select` kept. */
+  const counted = (items: InputItem[]): InputItem[] => {
+    progress.update({ records: totals.records, denials: totals.denials, alerts: totals.alerts });
+    return items;
+  };
+  // Records come in arrays (a log file's, or the JSON lines of one chunk): one await per array, not per record.
+  const reader = readRecordBatches(options.paths, io.stdin, { onBytes: (bytes) => progress.addBytes(bytes), onWarning, exclude: [options.deadLetter], select })[Symbol.asyncIterator]();
   const readAhead: InputItem[] = [];
   let readAheadError: unknown = null;
-  let unfinishedRead: Promise<IteratorResult<InputItem>> | null = null;
+  let unfinishedRead: Promise<IteratorResult<InputItem[]>> | null = null;
   try {
     unfinishedRead = (await readAheadUntil(connecting, reader, readAhead, Math.max(batchSize, READ_AHEAD_CANDIDATES), counted)).unfinished;
   } catch (error) {
@@ -187,7 +192,10 @@ export async function replayPipeline(options: ReplayOptions, io: ReplayIo): Prom
       throw error;
     }
     const { stats, alerts } = result;
-    if (connection.forgetBefore) forgetClosed(current);
+    if (connection.forgetBefore) {
+      forgetClosed(current);
+      collectIfLarge();
+    }
     totals.denials += stats.denials;
     totals.suppressed += stats.suppressed;
     totals.duplicates += stats.duplicates;
@@ -200,10 +208,16 @@ export async function replayPipeline(options: ReplayOptions, io: ReplayIo): Prom
       totals.unreadable++;
       keep(deadLetter, { reason: 'unreadable', error: poison.error, ...current[poison.index]!.item.location, record: poison.record });
     }
-    const { failures } = await outbox.deliverPending({ deadlineMs: Date.now() + REPLAY_DELIVERY_DEADLINE_MS });
-    totals.deliveryFailures += failures.length;
-    for (const failure of failures) {
-      io.stderr.write(`denial-alerter replay: ${failure.channel} delivery failed for ${failure.alert.fingerprint}: ${failure.error} (kept in ${deadLetter})\n`);
+    // The outbox hands out a page of pending alerts at a time: a batch may raise thousands (a large --batch-size), so
+    // pages are delivered until none is left (or none can be leased), instead of one page per batch, which left the
+    // rest pending to the end of the run (and held in memory in process).
+    const deadlineMs = Date.now() + REPLAY_DELIVERY_DEADLINE_MS;
+    for (let page = await outbox.deliverPending({ deadlineMs }); ; page = await outbox.deliverPending({ deadlineMs })) {
+      totals.deliveryFailures += page.failures.length;
+      for (const failure of page.failures) {
+        io.stderr.write(`denial-alerter replay: ${failure.channel} delivery failed for ${failure.alert.fingerprint}: ${failure.error} (kept in ${deadLetter})\n`);
+      }
+      if (page.attempted === 0 || Date.now() >= deadlineMs) break;
     }
   };
 
@@ -217,17 +231,19 @@ export async function replayPipeline(options: ReplayOptions, io: ReplayIo): Prom
 
   try {
     if (readAheadError) throw readAheadError;
-    for await (const item of continued(readAhead, unfinishedRead, reader, counted)) {
-      if (item.kind === 'error') {
-        totals.unreadable++;
-        keep(deadLetter, { reason: 'unreadable', error: item.error, ...item.location, raw: item.raw });
-        progress.clear();
-        if (totals.unreadable <= 10) io.stderr.write(`denial-alerter replay: ${item.location.source}:${item.location.line}: ${item.error}\n`);
-        if (totals.unreadable === 11) io.stderr.write(`denial-alerter replay: more unreadable items are counted and kept in ${deadLetter}\n`);
-        continue;
+    for await (const items of continued(readAhead, unfinishedRead, reader, counted)) {
+      for (const item of items) {
+        if (item.kind === 'error') {
+          totals.unreadable++;
+          keep(deadLetter, { reason: 'unreadable', error: item.error, ...item.location, raw: item.raw });
+          progress.clear();
+          if (totals.unreadable <= 10) io.stderr.write(`denial-alerter replay: ${item.location.source}:${item.location.line}: ${item.error}\n`);
+          if (totals.unreadable === 11) io.stderr.write(`denial-alerter replay: more unreadable items are counted and kept in ${deadLetter}\n`);
+          continue;
+        }
+        batch.push({ record: item.record as CloudTrailRecord, item });
+        if (batch.length >= batchSize) await flushWhileReading();
       }
-      batch.push({ record: item.record as CloudTrailRecord, item });
-      if (batch.length >= batchSize) await flushWhileReading();
       progress.update({ records: totals.records, denials: totals.denials, alerts: totals.alerts });
     }
     await flushWhileReading();
@@ -298,22 +314,22 @@ function renderSummary(summary: ReplaySummary, style: Style): string {
  */
 async function readAheadUntil<T>(
   ready: Promise<unknown>,
-  items: AsyncIterator<T>,
+  batches: AsyncIterator<T[]>,
   buffer: T[],
   limit: number,
-  keep: (item: T) => boolean,
-): Promise<{ unfinished: Promise<IteratorResult<T>> | null }> {
+  keep: (batch: T[]) => T[],
+): Promise<{ unfinished: Promise<IteratorResult<T[]>> | null }> {
   const readySignal: Promise<typeof READY> = ready.then(
     () => READY,
     () => READY,
   );
   while (buffer.length < limit) {
-    const pending = items.next();
+    const pending = batches.next();
     const first = await Promise.race([pending, readySignal]);
     // Wrapped: an async function returning a bare promise would wait for it.
     if (first === READY) return { unfinished: pending };
     if (first.done) return { unfinished: null };
-    if (keep(first.value)) buffer.push(first.value);
+    for (const item of keep(first.value)) buffer.push(item);
   }
   return { unfinished: null };
 }
@@ -321,20 +337,20 @@ async function readAheadUntil<T>(
 const READY = Symbol('ready');
 
 /**
- * What was read ahead (already kept), then the read left under way (if any), then the rest of the same reader, each
- * of these only when `keep` says so.
+ * What was read ahead (already kept), then the read left under way (if any), then the rest of the same reader, in
+ * arrays, each holding what `keep` keeps of a batch read.
  */
-async function* continued<T>(buffer: readonly T[], unfinished: Promise<IteratorResult<T>> | null, rest: AsyncIterator<T>, keep: (item: T) => boolean): AsyncGenerator<T> {
-  yield* buffer;
+async function* continued<T>(buffer: T[], unfinished: Promise<IteratorResult<T[]>> | null, rest: AsyncIterator<T[]>, keep: (batch: T[]) => T[]): AsyncGenerator<T[]> {
+  yield buffer;
   if (unfinished) {
     const next = await unfinished;
     if (next.done) return;
-    if (keep(next.value)) yield next.value;
+    yield keep(next.value);
   }
   for (;;) {
     const next = await rest.next();
     if (next.done) return;
-    if (keep(next.value)) yield next.value;
+    yield keep(next.value);
   }
 }
 

@@ -1,11 +1,11 @@
 /**
  * Connects the CLI to a table: the embedded DynamoDB Local (default), a local endpoint, or a real table in AWS.
  */
-import { DynamoDBClient } from '@aws-sdk/client-dynamodb';
+import type { DynamoDBClient } from '@aws-sdk/client-dynamodb';
 import { mkdirSync, rmSync } from 'node:fs';
 import { relative, resolve } from 'node:path';
-import { DynamoDbDenialStore } from '../adapters/dynamodb-denial-store.js';
-import { ensureTable, LOCAL_CREDENTIALS, startDynamoDbLocal, type DynamoDbLocal } from '../adapters/dynamodb-local.js';
+import type { DynamoDbDenialStore } from '../adapters/dynamodb-denial-store.js';
+import type { DynamoDbLocal } from '../adapters/dynamodb-local.js';
 import { startWatched } from './child-cleanup.js';
 
 /** Where the data lives, from flags and environment. */
@@ -92,6 +92,12 @@ export function needsEmbeddedEmulator(target: StoreTarget): boolean {
  * `announce`-ing why). The emulator is stopped by `close()`, or killed if the process ends or is signalled first.
  */
 export async function connectStore(target: StoreTarget, announce: (line: string) => void = () => {}): Promise<StoreConnection> {
+  // The AWS SDK is loaded only here (~0.2 s to import), so that commands and flags that never reach a table skip it.
+  const [{ DynamoDBClient }, { DynamoDbDenialStore }, { ensureTable, LOCAL_CREDENTIALS, startDynamoDbLocal }] = await Promise.all([
+    import('@aws-sdk/client-dynamodb'),
+    import('../adapters/dynamodb-denial-store.js'),
+    import('../adapters/dynamodb-local.js'),
+  ]);
   const tableName = target.table ?? DEFAULT_TABLE;
   if (target.endpoint || target.table) {
     const client = new DynamoDBClient({

@@ -5,6 +5,8 @@ import { MemoryDenialStore } from '../../lambdas/adapters/memory/memory-denial-s
 import { classify } from '../../lambdas/core/classify.js';
 import { extractChange } from '../../lambdas/core/changes/extract.js';
 import type { Denial } from '../../lambdas/core/types.js';
+import type { AlertSummary } from '../../lambdas/core/alert.js';
+import type { AlertRecord } from '../../lambdas/engine/denial-store.js';
 import { memberHash } from '../../lambdas/engine/spike-engine.js';
 import { iamRoleChange } from '../changes/support/timeline.js';
 import { syntheticDenial } from '../support/records.js';
@@ -25,6 +27,25 @@ describe('in-process store: forgetting closed windows', () => {
     expect([...(await store.readKey('FP#x', minute, true)).minutes.keys()]).toEqual([minute + 120]);
     expect(await store.queryHistory({ sinceMs: T0 - 60_000, untilMs: T0 + 86_400_000, limit: 10 }, NOW)).toHaveLength(1);
     expect((await store.readState('FP#x'))?.version).toBe(1);
+  });
+
+  it('drops the alerts the outbox is done with, and keeps the pending ones for delivery', async () => {
+    const store = new MemoryDenialStore();
+    const alert = (alertId: string): AlertRecord => ({
+      alert: { alertId, fingerprint: 'fp', reason: 'threshold', count: 5 } as unknown as AlertSummary,
+      sample: classify(syntheticDenial({ time: T0 })) as Denial,
+      enriched: true,
+      delivered: [],
+      deadLettered: [],
+      createdMs: T0,
+    });
+    await store.commitDecision('FP#x', { lastAlertMinute: null, lastAlertCount: 0, baseline: 0, baselineWindow: null, firstSeenMs: T0, lastSeenMs: T0, alertCount: 2, version: 1 }, null, [alert('sent'), alert('waiting')], LATER);
+    expect(await store.leaseAlert('sent', NOW, NOW + 60_000)).not.toBeNull();
+    await store.recordDelivery('sent', { delivered: ['slack:default'], deadLettered: [], done: true });
+    store.forgetBefore(0, 0);
+    expect(store.contents().alerts.map((stored) => stored.alertId)).toEqual(['waiting']);
+    expect(await store.pendingAlertIds(10)).toEqual(['waiting']);
+    expect((await store.leaseAlert('waiting', NOW, NOW + 60_000))?.alert.alertId).toBe('waiting');
   });
 
   it('drops changes before the cut but still knows who succeeded before', async () => {

@@ -15,7 +15,8 @@
  * the table: the fault-injection harness runs on this store too.
  *
  * What grows with the input: history records, counter minutes, key states. {@link MemoryDenialStore.forgetBefore}
- * drops what no later decision can read (closed windows, history older than triage's look-back).
+ * drops what no later decision can read (closed windows, history older than triage's look-back, alerts the outbox is
+ * done with).
  */
 import { gzipSync } from 'node:zlib';
 import type { AlertRecord, CounterAddResult, DenialStore, HistoryEntry, HistoryQuery, HistoryRecord, KeyState, MinuteMembers } from '../../engine/denial-store.js';
@@ -69,6 +70,8 @@ export class MemoryDenialStore implements DenialStore {
   private readonly alerts = new Map<string, StoredAlert>();
   /** Outbox markers: sort key (`<created ms, 15 digits>#<alertId>`) → alert id. */
   private readonly outbox = new Map<string, string>();
+  /** One copy of each short text repeated across history records (who, what, where); see {@link compactRecord}. */
+  private readonly shared = new Map<string, string>();
 
   constructor(options: MemoryDenialStoreOptions = {}) {
     this.gate = new RequestGate(options.faults ?? null);
@@ -102,7 +105,7 @@ export class MemoryDenialStore implements DenialStore {
         const principal = group.slice(0, group.indexOf('\n'));
         let byId = this.history.get(principal);
         if (!byId) this.history.set(principal, (byId = new Map()));
-        for (const record of records) byId.set(record.eventId, withoutUndefined(record));
+        for (const record of records) byId.set(record.eventId, compactRecord(record, this.shared));
       }
     }
     if (failed.length > 0) {
@@ -304,6 +307,8 @@ export class MemoryDenialStore implements DenialStore {
       for (const [eventId, record] of byId) if (record.eventTime < before) byId.delete(eventId);
       if (byId.size === 0) this.history.delete(principal);
     }
+    // An alert the outbox is done with (delivered or dead-lettered) is never read again: no decision reads alerts.
+    for (const [alertId, stored] of this.alerts) if (stored.status === 'done') this.alerts.delete(alertId);
   }
 
   /** Everything stored, as the contract suite compares it with a scan of the DynamoDB table. */
@@ -352,9 +357,33 @@ function conditionFailed(): Error {
   return error;
 }
 
-function withoutUndefined(record: HistoryRecord): HistoryRecord {
-  for (const name of Object.keys(record)) if (record[name] === undefined) delete record[name];
-  return record;
+/** Texts kept once at most (a bound on the table of shared texts: it starts over when full). */
+const SHARED_TEXTS = 65_536;
+/** Texts of a record's own (ids, times, the message naming its resource): never shared. */
+const OWN_FIELDS = new Set(['eventId', 'eventTime', 'recordedEventTime', 'requestId', 'resource', 'errorMessage', 'encodedAuthorizationMessage']);
+
+/**
+ * The record without its undefined fields, as a new object, its short repeated texts (principal, action, source IP,
+ * user agent, …) one shared copy each. History is most of what a long in-process run holds (every denial of triage's
+ * look-back): deleting fields in place had turned each record into a V8 dictionary-mode object, several times larger,
+ * and each record carried its own copy of the same texts.
+ */
+function compactRecord(record: HistoryRecord, shared: Map<string, string>): HistoryRecord {
+  const kept: Record<string, unknown> = {};
+  for (const name of Object.keys(record)) {
+    const value = record[name];
+    if (value === undefined) continue;
+    if (typeof value === 'string' && value.length <= 256 && !OWN_FIELDS.has(name)) {
+      let copy = shared.get(value);
+      if (copy === undefined) {
+        if (shared.size >= SHARED_TEXTS) shared.clear();
+        shared.set(value, value);
+        copy = value;
+      }
+      kept[name] = copy;
+    } else kept[name] = value;
+  }
+  return kept as HistoryRecord;
 }
 
 /** A record as the adapter reads it back: a copy, every {@link HISTORY_FIELDS} field present (null when absent). */
