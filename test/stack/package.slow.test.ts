@@ -81,7 +81,8 @@ describe('the packed construct library', { tags: ['slow'] }, () => {
     expect(printed).toEqual({ table: true, handler: 'PlatformSecurity/Denials/Handler/Function', topics: ['PlatformSecurity/Denials/Alerts/Topic', 'PlatformSecurity/Denials/Operations/Topic'] });
 
     const template = JSON.parse(readFileSync(join(app, 'cdk.out', 'PlatformSecurity.template.json'), 'utf8'));
-    const functions = Object.values(template.Resources as Record<string, { Type: string; Properties: any; Metadata?: any }>).filter((resource) => resource.Type === 'AWS::Lambda::Function' && resource.Properties.Runtime === 'nodejs22.x');
+    const functions = Object.values(template.Resources as Record<string, { Type: string; Properties: any; Metadata?: any }>).filter((resource) => resource.Type === 'AWS::Lambda::Function' && resource.Properties.Runtime === 'nodejs22.x' && !resource.Properties.Code?.ZipFile);
+    // The canary's function is inline code (no asset); the handler is the one with a bundle.
     expect(functions).toHaveLength(1);
     expect(functions[0]!.Properties).toMatchObject({ Handler: 'index.handler', Architectures: ['arm64'] });
     // The handler's code is the prebuilt bundle from the package, staged as is.
