@@ -14,7 +14,7 @@ import { NO_POLICY_FIX } from '../../lambdas/core/service-rules/service-refusal.
 import { triageAlert } from '../../lambdas/core/triage/triage.js';
 import type { CloudTrailRecord, Denial } from '../../lambdas/core/types.js';
 import { slackAsText } from '../render/slack-text.js';
-import { alertFieldsOf } from '../support/denial-alert.js';
+import { thresholdAlertOf } from '../support/denial-alert.js';
 
 const CALLER = '111122223333';
 const OTHER = '444455556666';
@@ -84,25 +84,7 @@ describe('authentication failures are counted and shown as authentication, never
 
 /** The alert the engine builds from a denial (the fields the renderers read). */
 function alertOf(denial: Denial, count: number): AlertSummary {
-  return {
-    alertId: 'synthetic-refusal-alert',
-    ...alertFieldsOf(denial),
-    reason: 'threshold',
-    policyArn: null,
-    count,
-    windowStart: '2026-12-05T09:56:00.000Z',
-    windowMinutes: 5,
-    totalCount: count,
-    countsPerMinute: [...Array<number>(59).fill(0), count],
-    firstSeen: '2026-12-05T10:00:00.000Z',
-    lastSeen: '2026-12-05T10:00:00.000Z',
-    sampleEventIds: [denial.eventId!],
-    sessionNames: [],
-    sourceIps: [],
-    userAgents: [],
-    baseline: 0,
-    ...(denial.serviceRefusal ? { serviceRefusal: denial.serviceRefusal } : {}),
-  };
+  return { ...thresholdAlertOf(denial, count, 'synthetic-refusal-alert'), policyArn: null };
 }
 
 describe('every alert path says "no policy change fixes this" and what does', () => {

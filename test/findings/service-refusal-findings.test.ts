@@ -19,7 +19,7 @@ import { renderAlertText } from '../../lambdas/core/render/text.js';
 import { triageAlert } from '../../lambdas/core/triage/triage.js';
 import { slackAsText } from '../render/slack-text.js';
 import type { CloudTrailRecord } from '../../lambdas/core/types.js';
-import { alertFieldsOf } from '../support/denial-alert.js';
+import { thresholdAlertOf } from '../support/denial-alert.js';
 import { asffProblems, ocsfProblems } from '../support/finding-schemas.js';
 
 const CALLER = '111122223333';
@@ -42,24 +42,7 @@ const record = (eventSource: string, eventName: string, errorCode: string, error
 /** The alert the engine builds from `count` such denials, triaged as the engine's enricher does. */
 function alertOf(input: CloudTrailRecord, count: number): AlertSummary {
   const denial = classify(input);
-  const alert: AlertSummary = {
-    alertId: `synthetic-refusal-finding-${count}`,
-    ...alertFieldsOf(denial),
-    reason: 'threshold',
-    count,
-    windowStart: '2026-12-05T09:56:00.000Z',
-    windowMinutes: 5,
-    totalCount: count,
-    countsPerMinute: [...Array<number>(59).fill(0), count],
-    firstSeen: '2026-12-05T10:00:00.000Z',
-    lastSeen: '2026-12-05T10:00:00.000Z',
-    sampleEventIds: [denial.eventId!],
-    sessionNames: [],
-    sourceIps: [],
-    userAgents: [],
-    baseline: 0,
-    serviceRefusal: denial.serviceRefusal!,
-  };
+  const alert = thresholdAlertOf(denial, count, `synthetic-refusal-finding-${count}`);
   return { ...alert, triage: triageAlert({ alert }) };
 }
 

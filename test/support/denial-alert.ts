@@ -27,3 +27,28 @@ export function alertFieldsOf(denial: Denial): Pick<
     errorMessage: denial.errorMessage,
   };
 }
+
+/**
+ * A threshold alert of `count` such denials in one 5-minute window ending 2026-12-05 10:00 UTC, all in its last minute,
+ * with the service rule the denial carries: what the renderers and the finding mappers read.
+ */
+export function thresholdAlertOf(denial: Denial, count: number, alertId: string): AlertSummary {
+  return {
+    alertId,
+    ...alertFieldsOf(denial),
+    reason: 'threshold',
+    count,
+    windowStart: '2026-12-05T09:56:00.000Z',
+    windowMinutes: 5,
+    totalCount: count,
+    countsPerMinute: [...Array<number>(59).fill(0), count],
+    firstSeen: '2026-12-05T10:00:00.000Z',
+    lastSeen: '2026-12-05T10:00:00.000Z',
+    sampleEventIds: [denial.eventId!],
+    sessionNames: [],
+    sourceIps: [],
+    userAgents: [],
+    baseline: 0,
+    ...(denial.serviceRefusal ? { serviceRefusal: denial.serviceRefusal } : {}),
+  };
+}
