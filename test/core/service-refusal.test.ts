@@ -15,24 +15,15 @@ import { triageAlert } from '../../lambdas/core/triage/triage.js';
 import type { CloudTrailRecord, Denial } from '../../lambdas/core/types.js';
 import { slackAsText } from '../render/slack-text.js';
 import { thresholdAlertOf } from '../support/denial-alert.js';
+import { syntheticRefusal } from '../support/records.js';
 
 const CALLER = '111122223333';
 const OTHER = '444455556666';
 const OTHER_ROLE = `arn:aws:iam::${OTHER}:role/service-role/etl-runner`;
 
 /** A labelled synthetic denial. */
-const record = (eventSource: string, eventName: string, errorCode: string, errorMessage: string, requestParameters: Record<string, unknown> | null = null): CloudTrailRecord => ({
-  eventID: `synthetic-refusal-${eventSource}-${eventName}`,
-  eventTime: '2026-12-05T10:00:00Z',
-  eventSource,
-  eventName,
-  awsRegion: 'us-east-1',
-  errorCode,
-  errorMessage,
-  recipientAccountId: CALLER,
-  requestParameters,
-  userIdentity: { type: 'IAMUser', arn: `arn:aws:iam::${CALLER}:user/under-privileged`, accountId: CALLER, userName: 'under-privileged' },
-});
+const record = (eventSource: string, eventName: string, errorCode: string, errorMessage: string, requestParameters: Record<string, unknown> | null = null): CloudTrailRecord =>
+  syntheticRefusal({ eventSource, eventName, errorCode, errorMessage, requestParameters });
 
 const PASS_ROLE = 'Cross-account pass role is not allowed.';
 

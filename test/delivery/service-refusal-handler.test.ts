@@ -8,6 +8,7 @@
 import { describe, expect, it } from 'vitest';
 import { NO_POLICY_FIX } from '../../lambdas/core/service-rules/service-refusal.js';
 import type { CloudTrailRecord } from '../../lambdas/core/types.js';
+import { syntheticRefusal } from '../support/records.js';
 import { HANDLER_ACCOUNT, INVOCATION, PAYMENTS_TOPIC, sqsBatch, useHandlerEnvironment } from '../support/handler-environment.js';
 
 const { deployment } = useHandlerEnvironment();
@@ -16,21 +17,19 @@ const OTHER_ROLE = 'arn:aws:iam::444455556666:role/service-role/etl-runner';
 /** `count` labelled synthetic refusals of one IAM user over the last minute. */
 function burst(count: number, eventSource: string, eventName: string, errorCode: string, errorMessage: string, requestParameters: Record<string, unknown> | null): CloudTrailRecord[] {
   const start = Date.now() - 60_000;
-  return Array.from({ length: count }, (_, index) => ({
-    eventVersion: '1.09',
-    eventID: `synthetic-refusal-${eventName}-${index}-${Math.random().toString(36).slice(2, 8)}`,
-    eventTime: new Date(start + index * 1000).toISOString(),
-    eventSource,
-    eventName,
-    awsRegion: 'us-east-1',
-    sourceIPAddress: '203.0.113.10',
-    userAgent: 'aws-cli/2.15.0',
-    errorCode,
-    errorMessage,
-    recipientAccountId: HANDLER_ACCOUNT,
-    requestParameters,
-    userIdentity: { type: 'IAMUser', arn: `arn:aws:iam::${HANDLER_ACCOUNT}:user/under-privileged`, accountId: HANDLER_ACCOUNT, userName: 'under-privileged' },
-  }));
+  return Array.from({ length: count }, (_, index) =>
+    syntheticRefusal(
+      { eventSource, eventName, errorCode, errorMessage, requestParameters },
+      {
+        account: HANDLER_ACCOUNT,
+        eventVersion: '1.09',
+        eventID: `synthetic-refusal-${eventName}-${index}-${Math.random().toString(36).slice(2, 8)}`,
+        eventTime: new Date(start + index * 1000).toISOString(),
+        sourceIPAddress: '203.0.113.10',
+        userAgent: 'aws-cli/2.15.0',
+      },
+    ),
+  );
 }
 
 describe('refusals no policy lifts, through the handler', () => {

@@ -20,24 +20,15 @@ import { triageAlert } from '../../lambdas/core/triage/triage.js';
 import { slackAsText } from '../render/slack-text.js';
 import type { CloudTrailRecord } from '../../lambdas/core/types.js';
 import { thresholdAlertOf } from '../support/denial-alert.js';
+import { syntheticRefusal } from '../support/records.js';
 import { asffProblems, ocsfProblems } from '../support/finding-schemas.js';
 
 const CALLER = '111122223333';
 const OTHER_ROLE = 'arn:aws:iam::444455556666:role/service-role/etl-runner';
 const QUIET = incidentQuietPeriod({ windowMinutes: 5, cooldownMinutes: 60 });
 
-const record = (eventSource: string, eventName: string, errorCode: string, errorMessage: string, requestParameters: Record<string, unknown> | null): CloudTrailRecord => ({
-  eventID: `synthetic-refusal-finding-${eventName}`,
-  eventTime: '2026-12-05T10:00:00Z',
-  eventSource,
-  eventName,
-  awsRegion: 'us-east-1',
-  errorCode,
-  errorMessage,
-  recipientAccountId: CALLER,
-  requestParameters,
-  userIdentity: { type: 'IAMUser', arn: `arn:aws:iam::${CALLER}:user/under-privileged`, accountId: CALLER, userName: 'under-privileged' },
-});
+const record = (eventSource: string, eventName: string, errorCode: string, errorMessage: string, requestParameters: Record<string, unknown> | null): CloudTrailRecord =>
+  syntheticRefusal({ eventSource, eventName, errorCode, errorMessage, requestParameters }, { eventID: `synthetic-refusal-finding-${eventName}` });
 
 /** The alert the engine builds from `count` such denials, triaged as the engine's enricher does. */
 function alertOf(input: CloudTrailRecord, count: number): AlertSummary {

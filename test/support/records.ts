@@ -37,3 +37,27 @@ export function syntheticDenial(overrides: { time: string | number; eventID?: st
 export function syntheticBurst(count: number, startMs: number, minutes: number, options: Parameters<typeof syntheticDenial>[0] extends infer T ? Omit<T & object, 'time'> : never = {}): CloudTrailRecord[] {
   return Array.from({ length: count }, (_, index) => syntheticDenial({ ...options, time: startMs + Math.floor((index * minutes * 60_000) / count) }));
 }
+
+/**
+ * A labelled synthetic refusal of one call by the IAM user `under-privileged` of account 111122223333, at
+ * 2026-12-05 10:00 UTC in us-east-1 (issue 23's service-rule cases); `extra` overrides or adds fields.
+ */
+export function syntheticRefusal(
+  call: { eventSource: string; eventName: string; errorCode: string; errorMessage: string; requestParameters?: Record<string, unknown> | null },
+  extra: Partial<CloudTrailRecord> & { account?: string } = {},
+): CloudTrailRecord {
+  const { account = '111122223333', ...fields } = extra;
+  return {
+    eventID: `synthetic-refusal-${call.eventSource}-${call.eventName}`,
+    eventTime: '2026-12-05T10:00:00Z',
+    eventSource: call.eventSource,
+    eventName: call.eventName,
+    awsRegion: 'us-east-1',
+    errorCode: call.errorCode,
+    errorMessage: call.errorMessage,
+    recipientAccountId: account,
+    requestParameters: call.requestParameters ?? null,
+    userIdentity: { type: 'IAMUser', arn: `arn:aws:iam::${account}:user/under-privileged`, accountId: account, userName: 'under-privileged' },
+    ...fields,
+  };
+}
