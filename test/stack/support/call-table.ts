@@ -83,6 +83,20 @@ function roleOf(variant: VariantTemplate, stack: Stack, role: IConstruct): CallP
   return { role: stack.getLogicalId(role.node.defaultChild as CfnElement), in: variant };
 }
 
+/**
+ * What Lambda does with a function's role: assume it (`roleWords` names it in failure messages), and write the
+ * function's logs with it, as `caller`.
+ */
+function functionRoleCalls(variant: VariantTemplate, stack: Stack, role: IConstruct & { roleArn: string }, logGroupName: string, caller: string, roleWords: string): Call[] {
+  const t = (value: string) => stack.resolve(value);
+  const principal = roleOf(variant, stack, role);
+  const logStream = t(`arn:${Aws.PARTITION}:logs:${Aws.REGION}:${Aws.ACCOUNT_ID}:log-group:${logGroupName}:log-stream:2026/12/06/[$LATEST]0123456789abcdef`);
+  return [
+    { caller: `Lambda (assumes ${roleWords})`, principal: { service: 'lambda.amazonaws.com' }, action: 'sts:AssumeRole', resource: t(role.roleArn), resourceIn: variant, why: PAGES.executionRole },
+    ...['logs:CreateLogStream', 'logs:PutLogEvents'].map((action): Call => ({ caller, principal, action, resource: logStream, resourceIn: variant, why: `Lambda writes the function's logs with its role; ${PAGES.executionRole}` })),
+  ];
+}
+
 /** A service principal call's context: the resource on whose behalf it calls, and its account. */
 const onBehalfOf = (sourceArn: unknown) => ({ 'aws:SourceArn': sourceArn, 'aws:SourceAccount': { Ref: 'AWS::AccountId' } });
 /** The context of a KMS call a service makes for its caller (`kms:ViaService`). */
@@ -120,10 +134,7 @@ export function canaryCalls(variant: VariantTemplate, stack: Stack, canary: Deni
   const caller = `the canary (${variant.name})`;
   return [
     { caller: `the canary's schedule (${variant.name})`, principal: { service: 'events.amazonaws.com' }, action: 'lambda:InvokeFunction', resource: t(canary.function.functionArn), resourceIn: variant, context: onBehalfOf(t(canary.schedule.ruleArn)), why: PAGES.scheduleToLambda },
-    { caller: 'Lambda (assumes the canary role)', principal: { service: 'lambda.amazonaws.com' }, action: 'sts:AssumeRole', resource: t(canary.role.roleArn), resourceIn: variant, why: PAGES.executionRole },
-    ...['logs:CreateLogStream', 'logs:PutLogEvents'].map((action): Call => ({
-      caller, principal: role, action, resource: t(`arn:${Aws.PARTITION}:logs:${Aws.REGION}:${Aws.ACCOUNT_ID}:log-group:${canary.logGroup.logGroupName}:log-stream:2026/12/06/[$LATEST]0123456789abcdef`), resourceIn: variant, why: PAGES.executionRole,
-    })),
+    ...functionRoleCalls(variant, stack, canary.role, canary.logGroup.logGroupName, caller, 'the canary role'),
     {
       caller, principal: role, action: CANARY_ACTION, resource: t(`arn:${Aws.PARTITION}:ssm:${Aws.REGION}:${Aws.ACCOUNT_ID}:parameter${CANARY_PARAMETER_NAME}`), resourceIn: variant, external: true,
       expected: 'explicit-deny', why: `the canary's probe: refused by its own role whatever else is attached; ${PAGES.explicitDeny}`,
@@ -156,10 +167,7 @@ export function handlerCalls(variant: CentralVariant, context: Record<string, un
   const encrypted = (service: 'sqs' | 'sns', producer: boolean, why: string): Call[] =>
     (producer ? ['kms:GenerateDataKey', 'kms:Decrypt'] : ['kms:Decrypt']).map((action) => call(action, key, `${why}; ${service === 'sqs' ? PAGES.sqsKeys : PAGES.snsKeys}; ${PAGES.kmsViaService}`, { context: via(service) }));
   const calls: Call[] = [
-    { caller: 'Lambda (assumes the execution role)', principal: { service: 'lambda.amazonaws.com' }, action: 'sts:AssumeRole', resource: t(a.handler.role.roleArn), resourceIn: variant, why: PAGES.executionRole },
-    ...['logs:CreateLogStream', 'logs:PutLogEvents'].map((action) =>
-      call(action, t(`arn:${Aws.PARTITION}:logs:${Aws.REGION}:${Aws.ACCOUNT_ID}:log-group:${a.handler.logGroup.logGroupName}:log-stream:2026/12/06/[$LATEST]0123456789abcdef`), `Lambda writes the function's logs with its role; ${PAGES.executionRole}`),
-    ),
+    ...functionRoleCalls(variant, stack, a.handler.role, a.handler.logGroup.logGroupName, caller, 'the execution role'),
     // The event-source mapping polls the ingest queue with the execution role.
     ...['sqs:ReceiveMessage', 'sqs:DeleteMessage', 'sqs:GetQueueAttributes'].map((action) => call(action, t(a.ingestQueue.queueArn), `the event-source mapping; ${PAGES.sqsEventSource}`)),
     ...encrypted('sqs', false, 'the event-source mapping reads messages of the ingest queue'),
@@ -254,16 +262,8 @@ export function slackAppCalls(variant: CentralVariant): Call[] {
   const logGroup = interactions.node.findAll().find((construct): construct is LogGroup => construct instanceof LogGroup);
   if (!logGroup) throw new Error('the Slack interaction endpoint has no log group');
   return [
-    { caller: 'Lambda (assumes the endpoint\'s role)', principal: { service: 'lambda.amazonaws.com' }, action: 'sts:AssumeRole', resource: t(interactions.role.roleArn), resourceIn: variant, why: PAGES.executionRole },
+    ...functionRoleCalls(variant, variant.stack, interactions.role, logGroup.logGroupName, caller, "the endpoint's role"),
     ...['dynamodb:GetItem', 'dynamodb:PutItem', 'dynamodb:DeleteItem'].map((action): Call => ({ caller, principal, action, resource: t(variant.alerter.table.table.tableArn), resourceIn: variant, why: 'responder items (RSP#…) in the engine\'s table' })),
-    ...['logs:CreateLogStream', 'logs:PutLogEvents'].map((action): Call => ({
-      caller,
-      principal,
-      action,
-      resource: t(`arn:${Aws.PARTITION}:logs:${Aws.REGION}:${Aws.ACCOUNT_ID}:log-group:${logGroup.logGroupName}:log-stream:2026/12/06/[$LATEST]0123456789abcdef`),
-      resourceIn: variant,
-      why: `Lambda writes the function's logs with its role; ${PAGES.executionRole}`,
-    })),
     // Slack posts button clicks to the public URL: an unsigned request, allowed by the function policy alone.
     ...[
       { action: 'lambda:InvokeFunctionUrl', context: { 'lambda:FunctionUrlAuthType': 'NONE' } },
