@@ -10,7 +10,8 @@ const ROOT = fileURLToPath(new URL('..', import.meta.url));
 const OUT = `${ROOT}dist/cli`;
 rmSync(OUT, { recursive: true, force: true });
 await build({
-  entryPoints: [`${ROOT}lambdas/cli/main.ts`],
+  // The command, and the entry point of its reader threads (lambdas/parallel/staged-read.ts starts it beside itself).
+  entryPoints: { main: `${ROOT}lambdas/cli/main.ts`, 'read-worker': `${ROOT}lambdas/read-worker.ts` },
   outdir: OUT,
   bundle: true,
   splitting: true,

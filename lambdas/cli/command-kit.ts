@@ -74,3 +74,16 @@ export function wholeNumber(flag: string, raw: string, min: number, max: number)
 export function withHelpAfter(command: Command, text: string): Command {
   return command.addHelpText('after', `\n${text}`);
 }
+
+/** `--threads <n>`: the reader threads of a command that reads CloudTrail files (lambdas/parallel/staged-read.ts). */
+export function threadsOption(): Option {
+  return new Option(
+    '--threads <n>',
+    'threads that read, parse and sift the input (1: all on the main thread; default: one per core, up to 4, when the input files hold 8 MiB or more, else 1)',
+  );
+}
+
+/** The `--threads` value, checked (undefined: the default). */
+export function threadsValue(raw: string | undefined): number | undefined {
+  return raw === undefined ? undefined : wholeNumber('--threads', raw, 1, 16);
+}

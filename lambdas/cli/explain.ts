@@ -3,15 +3,12 @@
  * compact human line per record; JSON lines when piped or with `--json`.
  */
 import { Command, Option } from 'commander';
-import { classify } from '../core/classify.js';
-import type { Denial } from '../core/types.js';
-import { diagnose } from '../core/iam-policy/diagnose.js';
-import { readRecordBatches } from '../io/read-records.js';
+import { createExplainStage, type ExplainStageOptions } from '../explain/explain-stage.js';
 import { loadPolicyDirectory } from '../io/policy-directory.js';
-import { UsageError, type CliContext } from './command-kit.js';
-import { createLineBuffer } from '../terminal/line-buffer.js';
+import { readerThreads, readStaged } from '../parallel/staged-read.js';
+import { threadsOption, threadsValue, UsageError, type CliContext } from './command-kit.js';
 import { checkInputPaths } from './input-paths.js';
-import { isTerminal, styleFor, terminalSafe, type Style } from '../terminal/style.js';
+import { colourEnabled, isTerminal } from '../terminal/style.js';
 
 const EXPLAIN_DESCRIPTION =
   'Reads CloudTrail records and says, per record, in input order, whether it is an authorization denial and, if so, who was denied what, on which resource, and which policy layer said no.';
@@ -49,15 +46,16 @@ export function registerExplainCommand(program: Command, context: CliContext): C
         'evaluate each denial against policy documents on disk and add a "diagnosis": the statement that denied or the layers where nothing allowed, the least-privilege change (layout: docs/policies.md)',
       ),
     )
+    .addOption(threadsOption())
     .addHelpText('after', `\n${EXPLAIN_AFTER}`)
-    .action(async (paths: string[], options: { deniedOnly?: boolean; json?: boolean; extraErrorCodes?: string; policies?: string }) => {
-      context.status = await explain(paths, options, context);
+    .action(async (paths: string[], options: { deniedOnly?: boolean; json?: boolean; extraErrorCodes?: string; policies?: string; threads?: string }) => {
+      context.status = await explain(paths, { ...options, threads: threadsValue(options.threads) }, context);
     });
 }
 
 async function explain(
   paths: string[],
-  options: { deniedOnly?: boolean; json?: boolean; extraErrorCodes?: string; policies?: string },
+  options: { deniedOnly?: boolean; json?: boolean; extraErrorCodes?: string; policies?: string; threads?: number },
   { io, env }: CliContext,
 ): Promise<number> {
   if (paths.length === 0 && (io.stdin as { isTTY?: boolean }).isTTY) {
@@ -65,39 +63,32 @@ async function explain(
   }
   const inputs = paths.length > 0 ? paths : ['-'];
   await checkInputPaths(inputs);
-  const extraErrorCodes = new Set((options.extraErrorCodes ?? '').split(',').map((code) => code.trim()).filter(Boolean));
-  let policies;
   try {
-    policies = options.policies ? loadPolicyDirectory(options.policies) : null;
+    if (options.policies) loadPolicyDirectory(options.policies);
   } catch (error) {
     throw new UsageError(`--policies: ${(error as Error).message}`);
   }
   const human = !options.json && isTerminal(io.stdout);
-  const style = styleFor(io.stdout, env);
+  const stageOptions: ExplainStageOptions = {
+    human,
+    colour: colourEnabled(io.stdout, env),
+    deniedOnly: Boolean(options.deniedOnly),
+    extraErrorCodes: (options.extraErrorCodes ?? '').split(',').map((code) => code.trim()).filter(Boolean),
+    policiesDir: options.policies ?? null,
+  };
   let unreadable = 0;
   let records = 0;
   let denials = 0;
-  // Lines go out in ~64 KiB writes (one write per record took as long as reading and classifying).
-  const out = createLineBuffer(io.stdout);
-  // Records come in arrays (a log file's, the JSON lines of one chunk): one await per array, not per record.
-  for await (const items of readRecordBatches(inputs, io.stdin, undefined, (warning) => io.stderr.write(`denial-alerter explain: ${warning}\n`))) {
-    for (const item of items) {
-      if (item.kind === 'error') {
-        unreadable++;
-        const full = human ? out.add(style.red(`unreadable  ${terminalSafe(item.location.source)}:${item.location.line}${item.location.index !== undefined ? `[${item.location.index}]` : ''}  ${terminalSafe(item.error)}`)) : out.add(JSON.stringify({ error: item.error, ...item.location }));
-        if (full) await full;
-        continue;
-      }
-      records++;
-      const denial = classify(item.record, { extraErrorCodes });
-      if (denial.denied) denials++;
-      if (options.deniedOnly && !denial.denied) continue;
-      const diagnosis = policies && denial.denied ? diagnose(denial, policies.policySetFor(denial), policies.principalTagsFor(denial)) : undefined;
-      const full = human ? out.add(explainLine(denial, style)) : out.add(JSON.stringify(diagnosis ? { ...denial, diagnosis } : denial));
-      if (full) await full; // only when the stream's buffer is full
-    }
+  const threads = await readerThreads(inputs, options.threads);
+  const stage = { name: 'explain' as const, options: stageOptions, create: () => createExplainStage(stageOptions) };
+  // Records come in arrays (a log file's, the JSON lines of one chunk), classified and formatted where they are read:
+  // each array's lines arrive as one piece of UTF-8, written as it is (one write per line took as long as the rest).
+  for await (const batch of readStaged(inputs, io.stdin, { threads, onWarning: (warning) => io.stderr.write(`denial-alerter explain: ${warning}\n`) }, stage)) {
+    records += batch.records;
+    denials += batch.denials;
+    unreadable += batch.unreadable;
+    if (batch.output.byteLength > 0 && !io.stdout.write(batch.output)) await new Promise((resolve) => io.stdout.once('drain', resolve));
   }
-  await out.end();
   if (human) io.stderr.write(`${records} record(s), ${denials} denial(s)${unreadable ? `, ${unreadable} unreadable` : ''}${options.policies ? ' (diagnoses: --json)' : ''}\n`);
   if (unreadable > 0) io.stderr.write(`denial-alerter explain: ${unreadable} input item(s) could not be read${human ? '' : ' (see "error" lines)'}\n`);
   if (records === 0 && unreadable === 0) {
@@ -105,18 +96,4 @@ async function explain(
     return 1;
   }
   return unreadable > 0 ? 1 : 0;
-}
-
-/**
- * One record in a line: `DENIED  time  action  principal → resource  [layer, kind]  fp`, or a dim line for a
- * record that is not a denial. Untrusted text is flattened (no terminal escapes).
- */
-export function explainLine(denial: Denial, style: Style): string {
-  const time = (denial.eventTime ?? '-').replace('T', ' ').replace(/\.\d+Z$|Z$/, '');
-  const who = terminalSafe(denial.principalArn ?? denial.accountId ?? '-');
-  const action = terminalSafe(denial.action ?? `${denial.eventSource ?? '?'}:${denial.eventName ?? '?'}`);
-  if (!denial.denied) return style.dim(`ok      ${time}  ${action}  ${who}${denial.errorCode ? `  (${terminalSafe(denial.errorCode)})` : ''}`);
-  const layer = `[${denial.denyLayer ?? 'unknown'}, ${denial.denyKind ?? 'unknown'}]`;
-  const resource = denial.resource ? ` → ${terminalSafe(denial.resource)}` : '';
-  return `${style.red(style.bold('DENIED'))}  ${time}  ${style.bold(action)}  ${style.cyan(who)}${resource}  ${style.yellow(layer)}  ${style.dim(denial.fingerprint ?? '')}`;
 }

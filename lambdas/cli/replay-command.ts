@@ -6,7 +6,7 @@ import { Option, type Command } from 'commander';
 import { realpath, rename } from 'node:fs/promises';
 import { resolveSettings, SettingsError, type Settings, type SuppressionRule } from '../core/config.js';
 import { loadPolicyDirectory, type PolicyDirectory } from '../io/policy-directory.js';
-import { optionsFromParseArgs, UsageError, valuesByFlagName, wholeNumber, type CliContext } from './command-kit.js';
+import { type CliContext, optionsFromParseArgs, threadsOption, threadsValue, UsageError, valuesByFlagName, wholeNumber } from './command-kit.js';
 import { bothObservers, PACKAGE_VERSION, startFindingFiles } from './finding-files.js';
 import { checkInputPaths } from './input-paths.js';
 import { replayPipeline, type ReplayObserver } from '../replay/pipeline.js';
@@ -41,6 +41,7 @@ type ReplayFlags = Record<string, unknown> & {
   policies?: string;
   suppress?: string[];
   fresh?: boolean;
+  threads?: string;
 };
 
 /** Adds `replay` to the program. */
@@ -58,7 +59,8 @@ export function registerReplayCommand(program: Command, context: CliContext): Co
     .option('--dead-letter <file>', 'where unreadable records, records not stored and undelivered alerts are kept for a later replay', 'denial-alerter-dead-letter.jsonl')
     .option('--report <file.html>', 'also write a self-contained HTML report: denials per minute per top fingerprint, alerts marked, summary table')
     .option('--asff <file>', 'also write the alerts as AWS Security Hub findings (ASFF), one JSON object per line')
-    .option('--ocsf <file>', 'also write the alerts as OCSF 1.1.0 Detection Findings, one JSON object per line');
+    .option('--ocsf <file>', 'also write the alerts as OCSF 1.1.0 Detection Findings, one JSON object per line')
+    .addOption(threadsOption());
   command.optionsGroup(GROUPS.rules);
   command
     .option('--threshold <n>', 'denials of one fingerprint within the window that alert [5]')
@@ -81,6 +83,7 @@ export function registerReplayCommand(program: Command, context: CliContext): Co
   command.action(async (paths: string[], flags: ReplayFlags) => {
     const { io, env } = context;
     const batchSize = wholeNumber('--batch-size', flags.batchSize, 1, 10_000);
+    const threads = threadsValue(flags.threads);
     let settings: Settings;
     try {
       settings = settingsFromFlags(flagNames(flags), flags.settings ? readSettingsFile(flags.settings) : {});
@@ -119,6 +122,7 @@ export function registerReplayCommand(program: Command, context: CliContext): Co
         store,
         notifier,
         policies,
+        threads,
         observer: bothObservers(report?.observer, findings?.observer),
       },
       io,

@@ -91,6 +91,39 @@ export async function* readRecordBatches(
   onWarning?: (message: string) => void,
 ): AsyncGenerator<InputItem[]> {
   const settings = typeof options === 'function' ? { onBytes: options, onWarning } : { onWarning, ...options };
+  // Files ahead: their bytes are found, read and inflated (on the thread pool) while this one is parsed. Each takes
+  // several steps (walk, exclusion check, stat, read, inflate), and a step only moves on when the parser yields: with
+  // one file ahead, the parser waited for the next one a fifth of the time.
+  const entries = inputEntries(paths, settings)[Symbol.asyncIterator]();
+  const nextEntry = async (): Promise<(InputEntry & { whole?: Promise<WholeFile | null> }) | null> => {
+    const next = await entries.next();
+    if (next.done) return null;
+    return next.value.kind === 'file' ? { ...next.value, whole: readWholeIfSmall(next.value.path, wholeLimit(settings)) } : next.value;
+  };
+  // The walk hands out entries in order however many are asked for at once.
+  const ahead: Array<ReturnType<typeof nextEntry>> = [];
+  const fill = () => {
+    while (ahead.length < FILES_AHEAD) ahead.push(nextEntry());
+  };
+  fill();
+  for (let current = await ahead.shift()!; current; current = await ahead.shift()!) {
+    fill();
+    if (current.kind === 'error') yield [current.item];
+    else if (current.kind === 'warning') settings.onWarning?.(current.message);
+    else if (current.kind === 'stdin') {
+      if (stdin) yield* readSource(stdin as AsyncIterable<Buffer | string>, '-', settings);
+    } else yield* readFile(current.path, settings, current.whole);
+  }
+}
+
+/** One input to read, in order: standard input, a file, an error (unreadable path) or a warning (a path skipped). */
+export type InputEntry = { kind: 'stdin' } | { kind: 'file'; path: string } | { kind: 'error'; item: InputItem } | { kind: 'warning'; message: string };
+
+/**
+ * The inputs below the given paths, in reading order: directories walked (sorted, recursively), files reached twice
+ * and excluded files turned into warnings, unreadable paths into errors.
+ */
+export async function* inputEntries(paths: readonly string[], settings: Pick<ReadOptions, 'exclude' | 'onWarning'> = {}): AsyncGenerator<InputEntry> {
   const seen = { files: new Set<string>(), directories: new Set<string>() };
   // Excluded files count as read already; their absolute paths too, for those that do not exist yet.
   const excluded = new Set<string>();
@@ -103,49 +136,31 @@ export async function* readRecordBatches(
     }
   }
   const isExcluded = async (path: string) => excluded.has(resolve(path)) || excluded.has(await realpath(path).catch(() => ''));
+  const skipped = (path: string): InputEntry => ({ kind: 'warning', message: `${path}: skipped (this run writes to it)` });
   for (const path of paths) {
     if (path === '-') {
-      if (stdin) yield* readSource(stdin as AsyncIterable<Buffer | string>, '-', settings);
+      yield { kind: 'stdin' };
       continue;
     }
     let info;
     try {
       info = await stat(path);
     } catch (error) {
-      yield [fileError(path, error)];
+      yield { kind: 'error', item: fileError(path, error) };
       continue;
     }
     if (info.isDirectory()) {
-      // Files ahead: their bytes are found, read and inflated (on the thread pool) while this one is parsed. Each
-      // takes several steps (walk, exclusion check, stat, read, inflate), and a step only moves on when the parser
-      // yields: with one file ahead, the parser waited for the next one a fifth of the time.
-      const entries = walkEntries(path, seen, settings.onWarning)[Symbol.asyncIterator]();
-      const nextFile = async (): Promise<{ entry: WalkEntry; whole?: Promise<WholeFile | null>; excluded?: boolean } | null> => {
-        const next = await entries.next();
-        if (next.done) return null;
-        const entry = next.value;
-        if ('error' in entry) return { entry };
-        if (await isExcluded(entry.file)) return { entry, excluded: true };
-        return { entry, whole: readWholeIfSmall(entry.file, wholeLimit(settings)) };
-      };
-      // The walk hands out entries in order however many are asked for at once.
-      const ahead: Array<ReturnType<typeof nextFile>> = [];
-      const fill = () => {
-        while (ahead.length < FILES_AHEAD) ahead.push(nextFile());
-      };
-      fill();
-      for (let current = await ahead.shift()!; current; current = await ahead.shift()!) {
-        fill();
-        if ('error' in current.entry) yield [current.entry.error];
-        else if (current.excluded) settings.onWarning?.(`${current.entry.file}: skipped (this run writes to it)`);
-        else yield* readFile(current.entry.file, settings, current.whole);
+      for await (const entry of walkEntries(path, seen, settings.onWarning)) {
+        if ('error' in entry) yield { kind: 'error', item: entry.error };
+        else if (await isExcluded(entry.file)) yield skipped(entry.file);
+        else yield { kind: 'file', path: entry.file };
       }
     } else if (await isExcluded(path)) {
-      settings.onWarning?.(`${path}: skipped (this run writes to it)`);
+      yield skipped(path);
     } else if (await firstVisit(path, seen.files)) {
-      yield* readFile(path, settings);
+      yield { kind: 'file', path };
     } else {
-      settings.onWarning?.(`${path}: already read (the same file reached twice), skipped`);
+      yield { kind: 'warning', message: `${path}: already read (the same file reached twice), skipped` };
     }
   }
 }
@@ -275,6 +290,46 @@ async function* readFile(path: string, settings: ReadOptions, loading?: Promise<
   }
 }
 
+/**
+ * Where a part of a source starts (its first line's number, and whether it is the source's start, where a byte-order
+ * mark and a pretty-printed document are recognised); once read, how many items and blank lines it held. A part
+ * never warns of being empty: its source does, once all its parts are read.
+ */
+export interface SourcePart {
+  firstLine: number;
+  first: boolean;
+  items?: number;
+  blankLines?: number;
+}
+
+/** The warning for a source that held no record, from its totals (as {@link readSource} words it). */
+export function emptySourceWarning(source: string, blankLines: number, bytes: number): string {
+  return blankLines > 0 ? `${source}: no records, only ${blankLines} blank line(s)` : bytes > 0 ? `${source}: no records` : `${source}: empty`;
+}
+
+/**
+ * Reads the bytes `[start, end)` of a plain file, which begin and end at line boundaries, as one part of it: the same
+ * items, in the same words and with the same line numbers, as reading the whole file would give for those lines
+ * (when the file's first line is a whole JSON value, so that no line can continue another). `part` receives the counts.
+ */
+export async function* readFileRange(path: string, range: { start: number; end: number }, part: SourcePart, options: ReadOptions = {}): AsyncGenerator<InputItem[]> {
+  if (range.end <= range.start) return;
+  const raw = createReadStream(path, { start: range.start, end: range.end - 1, highWaterMark: READ_CHUNK });
+  raw.on('data', (chunk) => options.onBytes?.(chunk.length));
+  try {
+    yield* readSource(raw, path, options, part);
+  } catch (error) {
+    yield [{ kind: 'error', error: `cannot read ${path}: ${(error as Error).message}`, location: { source: path, line: part.firstLine } }];
+  } finally {
+    raw.destroy();
+  }
+}
+
+/** Reads one file (not a directory): what {@link readRecordBatches} reads of it. */
+export function readFileBatches(path: string, options: ReadOptions = {}): AsyncGenerator<InputItem[]> {
+  return readFile(path, options);
+}
+
 /** Raised when a gzip stream inflates past the limits. */
 export class InflateLimitError extends Error {
   constructor(message: string) {
@@ -343,13 +398,13 @@ const BATCH_ITEMS = 1024;
  * log files). When the first line is not (a pretty-printed document), the rest is one document. Oversized lines and
  * documents are streamed.
  */
-async function* readSource(input: AsyncIterable<Buffer | string>, source: string, options: ReadOptions): AsyncGenerator<InputItem[]> {
+async function* readSource(input: AsyncIterable<Buffer | string>, source: string, options: ReadOptions, part?: SourcePart): AsyncGenerator<InputItem[]> {
   const fastPath = options.fastPathBytes ?? DEFAULTS.fastPathBytes;
   const chunks = new ChunkCursor(input);
-  let line = 1;
+  let line = part?.firstLine ?? 1;
   let items = 0;
   let blankLines = 0;
-  let first = true;
+  let first = part?.first ?? true;
   // Items of the lines read so far, handed over before the reader would wait for input (or once there are many).
   let batch: InputItem[] = [];
   for (;;) {
@@ -409,10 +464,11 @@ async function* readSource(input: AsyncIterable<Buffer | string>, source: string
     first = false;
   }
   if (batch.length > 0) yield batch;
-  if (items === 0) {
-    options.onWarning?.(
-      blankLines > 0 ? `${source}: no records, only ${blankLines} blank line(s)` : chunks.bytes > 0 ? `${source}: no records` : `${source}: empty`,
-    );
+  if (part) {
+    part.items = items;
+    part.blankLines = blankLines;
+  } else if (items === 0) {
+    options.onWarning?.(emptySourceWarning(source, blankLines, chunks.bytes));
   }
 }
 
@@ -574,10 +630,16 @@ function pushItems(out: InputItem[], unwrapped: Unwrapped, location: InputLocati
 }
 
 function decode(parts: Buffer[]): string {
-  const decoder = new StringDecoder('utf8');
-  let text = '';
-  for (const part of parts) text += decoder.write(part);
-  text += decoder.end();
+  let text: string;
+  // One part (a whole file read at once, a line inside one chunk): decoded in one call, malformed bytes becoming
+  // U+FFFD as the decoder makes them; several: the decoder carries a character split between parts.
+  if (parts.length === 1) text = parts[0]!.toString('utf8');
+  else {
+    const decoder = new StringDecoder('utf8');
+    text = '';
+    for (const part of parts) text += decoder.write(part);
+    text += decoder.end();
+  }
   return text.charCodeAt(0) === 0xfeff ? text.slice(1) : text;
 }
 

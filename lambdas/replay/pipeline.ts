@@ -12,12 +12,13 @@ import type { CloudTrailRecord } from '../core/types.js';
 import { createSpikeEngine, type BatchResult } from '../engine/spike-engine.js';
 import { createAlertOutbox } from '../engine/outbox.js';
 import { StoreError } from '../engine/denial-store.js';
-import { readRecordBatches, totalInputBytes, type InputItem } from '../io/read-records.js';
+import { totalInputBytes, type InputItem } from '../io/read-records.js';
+import { readerThreads, readStaged } from '../parallel/staged-read.js';
+import { createCandidateStage, type CandidateBatch } from './candidate-stage.js';
 import { alertJson } from '../core/render/json.js';
 import { renderAlertText } from '../core/render/text.js';
 import type { PolicyDirectory } from '../io/policy-directory.js';
 import { diagnose } from '../core/iam-policy/diagnose.js';
-import { isRuleCandidate } from '../core/rule-candidate.js';
 import { writeLine } from '../terminal/output.js';
 import { createProgress } from '../terminal/progress.js';
 import { colourEnabled, styleFor, terminalSafe, type Style } from '../terminal/style.js';
@@ -63,6 +64,8 @@ export interface ReplayOptions {
   store: StoreTarget;
   notifier: ReplayNotifier;
   policies: PolicyDirectory | null;
+  /** Reader threads (`--threads`); undefined: chosen by input size (lambdas/parallel/staged-read.ts). */
+  threads?: number;
   /** Sees every batch of records and every alert (the HTML report). */
   observer?: ReplayObserver;
 }
@@ -96,26 +99,22 @@ export async function replayPipeline(options: ReplayOptions, io: ReplayIo): Prom
     io.stderr.write(`denial-alerter replay: ${warning}\n`);
   };
   const replayedTimes = eventTimeRange();
-  /**
-   * Counts a record as it is read; false for one no rule would deliver (a successful call that changes no
-   * authorization): the reader drops it at once, as EventBridge skips it, so batches hold what the Lambda's would, and
-   * reading ahead holds little.
-   */
-  const select = (record: Record<string, unknown>): boolean => {
-    totals.records++;
-    replayedTimes.see(record.eventTime);
-    return isRuleCandidate(record as CloudTrailRecord);
-  };
-  /** What was read: errors and the records `select` kept. */
-  const counted = (items: InputItem[]): InputItem[] => {
+  /** What was read: errors and the records a rule could deliver (candidate-stage.ts), counted. */
+  const counted = (batch: CandidateBatch): InputItem[] => {
+    totals.records += batch.records;
+    if (batch.oldestMs !== null) replayedTimes.see(batch.oldestMs);
+    if (batch.newestMs !== null) replayedTimes.see(batch.newestMs);
     progress.update({ records: totals.records, denials: totals.denials, alerts: totals.alerts });
-    return items;
+    return batch.items;
   };
-  // Records come in arrays (a log file's, or the JSON lines of one chunk): one await per array, not per record.
-  const reader = readRecordBatches(options.paths, io.stdin, { onBytes: (bytes) => progress.addBytes(bytes), onWarning, exclude: [options.deadLetter], select })[Symbol.asyncIterator]();
+  // Records come in arrays (a log file's, or the JSON lines of one chunk): one await per array, not per record. A
+  // large input is read, parsed and sifted on reader threads, and only the records a rule could deliver reach this one.
+  const threads = await readerThreads(options.paths, options.threads);
+  const candidates = { name: 'rule-candidates' as const, options: null, create: createCandidateStage };
+  const reader = readStaged(options.paths, io.stdin, { threads, onBytes: (bytes) => progress.addBytes(bytes), onWarning, exclude: [options.deadLetter] }, candidates)[Symbol.asyncIterator]();
   const readAhead: InputItem[] = [];
   let readAheadError: unknown = null;
-  let unfinishedRead: Promise<IteratorResult<InputItem[]>> | null = null;
+  let unfinishedRead: Promise<IteratorResult<CandidateBatch>> | null = null;
   try {
     unfinishedRead = (await readAheadUntil(connecting, reader, readAhead, Math.max(batchSize, READ_AHEAD_CANDIDATES), counted)).unfinished;
   } catch (error) {
@@ -312,13 +311,13 @@ function renderSummary(summary: ReplaySummary, style: Style): string {
  * overlaps reading and classifying instead of preceding it. A slow input (a pipe) never holds the start up: when
  * `ready` settles first, the read still under way is returned, to be consumed first by {@link continued}.
  */
-async function readAheadUntil<T>(
+async function readAheadUntil<B, T>(
   ready: Promise<unknown>,
-  batches: AsyncIterator<T[]>,
+  batches: AsyncIterator<B>,
   buffer: T[],
   limit: number,
-  keep: (batch: T[]) => T[],
-): Promise<{ unfinished: Promise<IteratorResult<T[]>> | null }> {
+  keep: (batch: B) => T[],
+): Promise<{ unfinished: Promise<IteratorResult<B>> | null }> {
   const readySignal: Promise<typeof READY> = ready.then(
     () => READY,
     () => READY,
@@ -340,7 +339,7 @@ const READY = Symbol('ready');
  * What was read ahead (already kept), then the read left under way (if any), then the rest of the same reader, in
  * arrays, each holding what `keep` keeps of a batch read.
  */
-async function* continued<T>(buffer: T[], unfinished: Promise<IteratorResult<T[]>> | null, rest: AsyncIterator<T[]>, keep: (batch: T[]) => T[]): AsyncGenerator<T[]> {
+async function* continued<B, T>(buffer: T[], unfinished: Promise<IteratorResult<B>> | null, rest: AsyncIterator<B>, keep: (batch: B) => T[]): AsyncGenerator<T[]> {
   yield buffer;
   if (unfinished) {
     const next = await unfinished;

@@ -34,14 +34,12 @@ export function widenStoredRange(dataDir: string, range: StoredRange): void {
   writeFileSync(join(dataDir, FILE), `${JSON.stringify({ oldest, newest })}\n`);
 }
 
-/** Tracks the oldest and newest of the event times it sees. */
-export function eventTimeRange(): { see(eventTime: unknown): void; range(): StoredRange | null } {
+/** Tracks the oldest and newest of the event times (ms) it sees. */
+export function eventTimeRange(): { see(ms: number): void; range(): StoredRange | null } {
   let oldest = Infinity;
   let newest = -Infinity;
   return {
-    see(eventTime) {
-      if (typeof eventTime !== 'string') return;
-      const ms = Date.parse(eventTime);
+    see(ms) {
       if (Number.isNaN(ms)) return;
       if (ms < oldest) oldest = ms;
       if (ms > newest) newest = ms;
