@@ -53,10 +53,15 @@ function unwrapArray(values: unknown[]): Unwrapped {
   const out: Unwrapped = [];
   for (const element of values) {
     const list = isObject(element) ? pageList(element) : null;
-    if (list) for (const inner of list) out.push({ ...unwrapOne(inner), index: out.length });
-    else out.push({ ...unwrapOne(element), index: out.length });
+    if (list) for (const inner of list) out.push(indexed(unwrapOne(inner), out.length));
+    else out.push(indexed(unwrapOne(element), out.length));
   }
   return out;
+}
+
+/** The entry with its index, built as a literal (a spread per record cost more than unwrapping it). */
+function indexed(entry: ReturnType<typeof unwrapOne>, index: number): Unwrapped[number] {
+  return 'record' in entry ? { record: entry.record, index } : entry.raw === undefined ? { error: entry.error, index } : { error: entry.error, raw: entry.raw, index };
 }
 
 function unwrapOne(value: unknown): { record: Record<string, unknown> } | { error: string; raw?: string } {
