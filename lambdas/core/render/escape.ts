@@ -27,6 +27,9 @@ const ZERO_WIDTH = /[\u00ad\u180e\u200b-\u200d\u2060-\u2064\ufeff]/g;
 /** A UTF-16 surrogate without its pair (SNS refuses such a string; JSON encoders disagree on it). */
 const LONE_SURROGATE = /[\ud800-\udbff](?![\udc00-\udfff])|(?<![\ud800-\udbff])[\udc00-\udfff]/g;
 
+/** Any character outside ASCII (where every character the sanitizers change lies). */
+const NOT_ASCII = /[^\u0000-\u007f]/;
+
 /** Shown where a bidirectional control or a lone surrogate was: visible, so a reader knows something was there. */
 export const REPLACEMENT = '\ufffd';
 
@@ -37,6 +40,7 @@ export const REPLACEMENT = '\ufffd';
  * @example sanitizeText('role/\u202enimda') // 'role/\ufffdnimda'
  */
 export function sanitizeText(value: string): string {
+  if (!NOT_ASCII.test(value)) return value; // every character it changes is outside ASCII
   return value.replace(LONE_SURROGATE, REPLACEMENT).replace(BIDI_CONTROL, REPLACEMENT).replace(ZERO_WIDTH, '');
 }
 const CONTROL_EXCEPT_NEWLINE = /[\u0000-\u0009\u000b-\u001f\u007f-\u009f\u2028\u2029]/g;
@@ -60,6 +64,7 @@ export function cut(value: string, max: number, marker: string = CUT_MARKER): st
  * puts after `@` to break `@here`/`@channel`.
  */
 export function sanitizeOutput(value: string): string {
+  if (!NOT_ASCII.test(value)) return value; // as in sanitizeText
   return value.replace(LONE_SURROGATE, REPLACEMENT).replace(BIDI_CONTROL, REPLACEMENT).replace(ZERO_WIDTH_NOT_OURS, '');
 }
 

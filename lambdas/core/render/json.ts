@@ -69,7 +69,16 @@ export function alertJson(alert: AlertSummary, options: RenderOptions = {}): Ale
 /** A deep copy with every string passed through {@link sanitizeOutput}. */
 function cleanStrings<T>(value: T): T {
   if (typeof value === 'string') return sanitizeOutput(value) as T;
-  if (Array.isArray(value)) return value.map(cleanStrings) as T;
-  if (value && typeof value === 'object') return Object.fromEntries(Object.entries(value).map(([key, item]) => [key, cleanStrings(item)])) as T;
+  if (Array.isArray(value)) {
+    const copy = new Array<unknown>(value.length);
+    for (let index = 0; index < value.length; index++) copy[index] = cleanStrings(value[index]);
+    return copy as T;
+  }
+  if (value && typeof value === 'object') {
+    // Plain loops: the entries/fromEntries form took half of a replay's alert output time.
+    const copy: Record<string, unknown> = {};
+    for (const key of Object.keys(value)) copy[key] = cleanStrings((value as Record<string, unknown>)[key]);
+    return copy as T;
+  }
   return value;
 }
