@@ -4,7 +4,6 @@
  */
 import { Command, Option } from 'commander';
 import { createExplainStage, type ExplainStageOptions } from '../explain/explain-stage.js';
-import { loadPolicyDirectory } from '../io/policy-directory.js';
 import { readerThreads, readStaged } from '../parallel/staged-read.js';
 import { threadsOption, threadsValue, UsageError, type CliContext } from './command-kit.js';
 import { checkInputPaths } from './input-paths.js';
@@ -64,7 +63,7 @@ async function explain(
   const inputs = paths.length > 0 ? paths : ['-'];
   await checkInputPaths(inputs);
   try {
-    if (options.policies) loadPolicyDirectory(options.policies);
+    if (options.policies) (await import('../io/policy-directory.js')).loadPolicyDirectory(options.policies);
   } catch (error) {
     throw new UsageError(`--policies: ${(error as Error).message}`);
   }

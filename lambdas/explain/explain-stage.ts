@@ -5,9 +5,7 @@
  */
 import picocolors from 'picocolors';
 import { classify } from '../core/classify.js';
-import { diagnose } from '../core/iam-policy/diagnose.js';
 import type { Denial } from '../core/types.js';
-import { loadPolicyDirectory } from '../io/policy-directory.js';
 import type { RecordStage } from '../parallel/record-stage.js';
 import { terminalSafe, type Style } from '../terminal/style.js';
 
@@ -34,11 +32,12 @@ export interface ExplainBatch {
 const encoder = new TextEncoder();
 const EMPTY = new Uint8Array(0);
 
-/** A new stage instance. */
-export function createExplainStage(options: ExplainStageOptions): RecordStage<ExplainBatch> {
+/** A new stage instance (the policy evaluator is loaded only when there are policies to evaluate). */
+export async function createExplainStage(options: ExplainStageOptions): Promise<RecordStage<ExplainBatch>> {
   const style = picocolors.createColors(options.colour);
   const extraErrorCodes = new Set(options.extraErrorCodes);
-  const policies = options.policiesDir ? loadPolicyDirectory(options.policiesDir) : null;
+  const policies = options.policiesDir ? (await import('../io/policy-directory.js')).loadPolicyDirectory(options.policiesDir) : null;
+  const diagnose = policies ? (await import('../core/iam-policy/diagnose.js')).diagnose : null;
   return {
     transfer: (batch) => (batch.output.byteLength > 0 ? [batch.output.buffer as ArrayBuffer] : []),
     take(items) {
@@ -56,7 +55,7 @@ export function createExplainStage(options: ExplainStageOptions): RecordStage<Ex
         const denial = classify(item.record, { extraErrorCodes });
         if (denial.denied) denials++;
         if (options.deniedOnly && !denial.denied) continue;
-        const diagnosis = policies && denial.denied ? diagnose(denial, policies.policySetFor(denial), policies.principalTagsFor(denial)) : undefined;
+        const diagnosis = policies && diagnose && denial.denied ? diagnose(denial, policies.policySetFor(denial), policies.principalTagsFor(denial)) : undefined;
         lines.push(options.human ? explainLine(denial, style) : JSON.stringify(diagnosis ? { ...denial, diagnosis } : denial));
       }
       const output = lines.length > 0 ? encoder.encode(`${lines.join('\n')}\n`) : EMPTY;

@@ -16,10 +16,6 @@ import { join, resolve } from 'node:path';
 import type { Readable } from 'node:stream';
 import { StringDecoder } from 'node:string_decoder';
 import { createGunzip } from 'node:zlib';
-import { chain } from 'stream-chain/core';
-import { parser } from 'stream-json/core/parser.js';
-import { pick } from 'stream-json/core/filters/pick.js';
-import { streamArray } from 'stream-json/core/streamers/stream-array.js';
 import { splitJsonSequence, unwrapDocument, type Unwrapped } from '../core/unwrap.js';
 import { once, readWholeIfSmall, WHOLE_INFLATED_BYTES, type WholeFile } from './whole-file.js';
 
@@ -567,6 +563,13 @@ async function* streamDocument(
       }
     }
   }
+  // stream-json is loaded only for a document this large (most runs never need it).
+  const [{ chain }, { parser }, { pick }, { streamArray }] = await Promise.all([
+    import('stream-chain/core'),
+    import('stream-json/core/parser.js'),
+    import('stream-json/core/filters/pick.js'),
+    import('stream-json/core/streamers/stream-array.js'),
+  ]);
   const stages = firstByte === 0x7b ? [parser(), pick({ filter: 'Records' }), streamArray()] : [parser(), streamArray()];
   const records = chain(stages as never[])(guarded() as never) as AsyncGenerator<{ key: number; value: unknown }>;
   let count = 0;
