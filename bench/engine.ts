@@ -5,7 +5,7 @@
  *   (`ReturnConsumedCapacity: INDEXES` on every call), for a mix of 200 fingerprints, a 50,000-denial storm on one
  *   fingerprint and a flood of 50,000 distinct resources by one principal, each in batches of 1,000.
  * - replay: the `denial-alerter replay` command (a new process, start-up included) over 100,000 records in gzip S3 log
- *   files (2% denials), in process (`--in-memory`) and on DynamoDB Local (`--data-dir`), against
+ *   files (2% denials), in process (`--in-memory`, with its default reader threads and with one) and on DynamoDB Local (`--data-dir`), against
  *   `zcat … | jq -c '.Records[] | select(.errorCode)'` and against Node's own read + gunzip + JSON.parse of the same files;
  *   a long run of the same mix generated into `replay --in-memory -` (BENCH_LONG_RECORDS, default 10,000,000): records/s
  *   and peak memory; the command's `--version` and `--help` against a bare `node -e 0`.
@@ -13,6 +13,7 @@
 import { DynamoDBClient } from '@aws-sdk/client-dynamodb';
 import { execFileSync, spawn, spawnSync } from 'node:child_process';
 import { mkdirSync, readFileSync, writeFileSync } from 'node:fs';
+import { availableParallelism } from 'node:os';
 import { join } from 'node:path';
 import { Readable } from 'node:stream';
 import { gunzipSync, gzipSync } from 'node:zlib';
@@ -139,12 +140,18 @@ async function benchReplay(work: string): Promise<void> {
   });
   const nodeStart = seconds(() => void spawnSync(process.execPath, ['-e', '0']));
   const inProcess = await timedCli(['replay', '--json', '--in-memory', '--batch-size', '10000', '--dead-letter', join(work, 'dl.jsonl'), dir]);
+  const oneThread = await timedCli(['replay', '--json', '--in-memory', '--threads', '1', '--batch-size', '10000', '--dead-letter', join(work, 'dl1.jsonl'), dir]);
   const persisted = await timedCli(['replay', '--json', '--data-dir', join(work, 'dynamodb'), '--batch-size', '10000', '--dead-letter', join(work, 'dl2.jsonl'), dir]);
   const summary = summaryOf(inProcess.stdout);
   const rate = (s: number) => Math.round(total / s).toLocaleString('en-US');
   console.log(`replay    ${total} records in ${files.length} gzip files, ${summary.denials} denials (Node floor found ${found}, jq ${jqFound}); node -e 0 takes ${nodeStart.toFixed(2)} s`);
   console.log(`          Node read+gunzip+parse ${floorSeconds.toFixed(2)} s (floor), zcat|jq ${jqSeconds.toFixed(2)} s`);
-  for (const [label, run] of [['in process (--in-memory)', inProcess], ['DynamoDB Local (--data-dir)', persisted]] as const) {
+  const threads = Math.min(4, availableParallelism());
+  for (const [label, run] of [
+    [`in process (--in-memory, ${threads} reader threads: the default here)`, inProcess],
+    ['in process, one thread (--threads 1)', oneThread],
+    ['DynamoDB Local (--data-dir)', persisted],
+  ] as const) {
     console.log(
       `          replay ${label}, whole process: ${run.seconds.toFixed(2)} s, ${rate(run.seconds)}/s, ${Math.round(run.maxRssKiB / 1024)} MiB peak: ` +
         `${(run.seconds / jqSeconds).toFixed(2)}x jq's time (target <= 0.5x in process), ${(run.seconds / floorSeconds).toFixed(1)}x the floor (target <= 2x in process)`,
