@@ -194,6 +194,21 @@ describe('explain on threads gives what it gives on the main thread', () => {
     expect(explained).toEqual({ output: '', records: 0, denials: 0, unreadable: 0, warnings: [`${path}: no records, only 2001 blank line(s)`] });
   });
 
+  it('the reader limits reach the threads: a streamed one-line log file, a runaway line, a gzip file inflating too far', async () => {
+    const lines = join(dir, 'long-lines.jsonl');
+    const longLog = cloudTrailLog(mixedRecords(6, 10));
+    writeFileSync(lines, [...mixedRecords(5, 0).map(line), longLog, 'x'.repeat(3000), ...mixedRecords(5, 20).map(line)].join('\n') + '\n');
+    const inflating = join(dir, 'inflating.json.gz');
+    writeFileSync(inflating, gzipSync(cloudTrailLog(mixedRecords(10, 30))));
+    const limits = { fastPathBytes: 2048, maxInflatedBytes: 4096 };
+    expect(longLog.length).toBeGreaterThan(limits.fastPathBytes);
+    const explained = await explainBothWays([lines, inflating], limits);
+    expect(explained).toMatchObject({ records: 16, unreadable: 2 });
+    const errors = errorLines(explained);
+    expect(errors[0]).toMatchObject({ source: lines, line: 7, error: expect.stringContaining('a runaway line') });
+    expect(errors[1]).toMatchObject({ source: inflating, error: expect.stringContaining('inflates past') });
+  });
+
   describe('standard input mixed with files', () => {
     const stdin = [line(mixedRecord(0)), '', 'not json', line(mixedRecord(1))].join('\n') + '\n';
 
