@@ -14,7 +14,7 @@ import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import type { CloudTrailRecord } from '../../lambdas/core/types.js';
 import { createExplainStage, type ExplainBatch, type ExplainStageOptions } from '../../lambdas/explain/explain-stage.js';
 import type { InputItem } from '../../lambdas/io/read-records.js';
-import { readUnits, type ReadUnit } from '../../lambdas/parallel/input-units.js';
+import { readUnits } from '../../lambdas/parallel/input-units.js';
 import type { StageSpec } from '../../lambdas/parallel/record-stage.js';
 import { readStaged, type StagedReadOptions } from '../../lambdas/parallel/staged-read.js';
 import { createCandidateStage, type CandidateBatch } from '../../lambdas/replay/candidate-stage.js';
@@ -106,14 +106,14 @@ const errorLines = (explained: Explained) => outputLines(explained).filter((entr
 /** The kinds of the units the threaded read cuts `paths` into (to show a case really exercises ranges or whole files). */
 async function unitKinds(paths: string[]): Promise<string[]> {
   const kinds: string[] = [];
-  for await (const unit of readUnits(paths, {}, UNIT_SIZES)) kinds.push(unit.kind === 'file' && unit.alone ? 'file alone' : (unit as ReadUnit).kind);
+  for await (const unit of readUnits(paths, {}, UNIT_SIZES)) kinds.push(unit.kind === 'file' && unit.alone ? 'file alone' : unit.kind);
   return kinds;
 }
 const count = (values: string[], value: string) => values.filter((each) => each === value).length;
 
 /**
- * A JSON-lines file of 300 records in 301 lines after a byte-order mark: blank lines every so often, one malformed
- * line (line 150), and one record ending in CRLF (line 40). Returns the path and the malformed line's number.
+ * A JSON-lines file of 300 records after a byte-order mark: two blank lines every 50 records, a malformed line before
+ * record 150 (line 157), record 40 ending in CRLF. Returns the path, the records and the malformed line's number.
  */
 function writeMixedLinesFile(): { path: string; records: CloudTrailRecord[]; malformedLine: number } {
   const records = mixedRecords(300);
@@ -160,7 +160,9 @@ describe('explain on threads gives what it gives on the main thread', () => {
     expect(explained).toMatchObject({ records: 300, denials: 100, unreadable: 1, warnings: [] });
     const lines = outputLines(explained);
     expect(lines).toHaveLength(301);
+    expect(malformedLine).toBe(157);
     expect(lines[150]).toMatchObject({ source: path, line: malformedLine, error: expect.stringMatching(/^malformed JSON/) });
+    expect(lines[40]).toMatchObject({ eventId: records[40]!.eventID }); // the CRLF line
     expect(lines.filter((entry) => entry.denied === true)).toHaveLength(100);
     expect(lines[0]).toMatchObject({ denied: true, eventId: records[0]!.eventID });
     expect(lines.at(-1)).toMatchObject({ eventId: records.at(-1)!.eventID });
