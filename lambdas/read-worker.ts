@@ -30,10 +30,10 @@ async function read(id: number, unit: Extract<ReadUnit, { kind: 'file' | 'range'
     };
     const part: SourcePart = unit.kind === 'range' ? { firstLine: unit.firstLine, first: unit.first } : { firstLine: 1, first: true };
     const batches: AsyncIterable<InputItem[]> = unit.kind === 'range' ? readFileRange(unit.path, unit, part, settings) : readFileBatches(unit.path, settings);
-    for await (const batch of batches) {
-      const result = stage.take(batch);
-      post({ id, type: 'batch', result }, stage.transfer?.(result));
-    }
+    const send = (result: unknown) => post({ id, type: 'batch', result }, stage.transfer?.(result));
+    for await (const batch of batches) send(stage.take(batch));
+    const rest = stage.end?.();
+    if (rest) send(rest);
     post({ id, type: 'done', items: part.items ?? 0, blankLines: part.blankLines ?? 0 });
   } catch (error) {
     post({ id, type: 'failed', error: (error as Error).stack ?? String(error) });

@@ -146,8 +146,9 @@ export async function* inputEntries(paths: readonly string[], settings: Pick<Rea
       continue;
     }
     if (info.isDirectory()) {
-      for await (const entry of walkEntries(path, seen, settings.onWarning)) {
+      for await (const entry of walkEntries(path, seen)) {
         if ('error' in entry) yield { kind: 'error', item: entry.error };
+        else if ('warning' in entry) yield { kind: 'warning', message: entry.warning };
         else if (await isExcluded(entry.file)) yield skipped(entry.file);
         else yield { kind: 'file', path: entry.file };
       }
@@ -168,20 +169,16 @@ export async function* walk(directory: string): AsyncGenerator<string> {
   }
 }
 
-type WalkEntry = { file: string } | { error: InputItem };
+type WalkEntry = { file: string } | { error: InputItem } | { warning: string };
 
 /**
  * Walks a directory in sorted order. Symbolic links are followed: to a file, read once (by real path); to a
  * directory, walked unless already walked (a loop, or the same tree twice). An unreadable directory or a broken link
- * becomes an error entry and the walk goes on.
+ * becomes an error entry, and what is skipped a warning entry, in walk order, and the walk goes on.
  */
-async function* walkEntries(
-  directory: string,
-  seen: { files: Set<string>; directories: Set<string> },
-  onWarning?: (message: string) => void,
-): AsyncGenerator<WalkEntry> {
+async function* walkEntries(directory: string, seen: { files: Set<string>; directories: Set<string> }): AsyncGenerator<WalkEntry> {
   if (!(await firstVisit(directory, seen.directories))) {
-    onWarning?.(`${directory}: directory already walked (a symbolic link loop or the same tree twice), skipped`);
+    yield { warning: `${directory}: directory already walked (a symbolic link loop or the same tree twice), skipped` };
     return;
   }
   let entries: Dirent[];
@@ -206,10 +203,10 @@ async function* walkEntries(
         continue;
       }
     }
-    if (isDirectory) yield* walkEntries(full, seen, onWarning);
+    if (isDirectory) yield* walkEntries(full, seen);
     else if (isFile && FILE_PATTERN.test(entry.name)) {
       if (await firstVisit(full, seen.files)) yield { file: full };
-      else onWarning?.(`${full}: already read (a symbolic link to a file read before), skipped`);
+      else yield { warning: `${full}: already read (a symbolic link to a file read before), skipped` };
     }
   }
 }
@@ -672,9 +669,13 @@ class ChunkCursor {
     return true;
   }
 
-  /** True when the bytes read so far hold another line feed: the next line may end without waiting for input. */
+  /**
+   * True when the bytes read so far hold another line feed (beyond the one that ends the line just taken): the next
+   * line may end without waiting for input.
+   */
   holdsLineEnd(): boolean {
-    return this.chunk.indexOf(0x0a, this.position) >= 0;
+    const from = this.chunk[this.position] === 0x0a ? this.position + 1 : this.position;
+    return this.chunk.indexOf(0x0a, from) >= 0;
   }
 
   /** Skips spaces, tabs, CR and LF; returns the number of line feeds passed. */

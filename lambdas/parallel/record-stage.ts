@@ -11,6 +11,11 @@ export interface RecordStage<R> {
   select?: (record: Record<string, unknown>) => boolean;
   /** The result of one batch of items (records kept and errors), in input order; sent between threads as is. */
   take(items: InputItem[]): R;
+  /**
+   * What the stage still holds once a unit of input is read (what `select` saw since the last batch: records it
+   * dropped, when no later batch will carry them), or null. Called at the end of every file, range or stream.
+   */
+  end?(): R | null;
   /** Memory a result owns that a reader thread hands over instead of copying (it is then unusable there). */
   transfer?(result: R): ArrayBuffer[];
 }

@@ -63,6 +63,8 @@ export async function* readStaged<R>(paths: readonly string[], stdin: Readable |
   if (options.threads <= 1) {
     const own = await localStage();
     for await (const batch of readRecordBatches(paths, stdin, { ...options, select: own.select })) yield own.take(batch);
+    const rest = own.end?.();
+    if (rest) yield rest;
     return;
   }
   const readers = startReaders(options.threads, { stage: { name: stage.name, options: stage.options }, read: pick(options) });
@@ -129,6 +131,8 @@ export async function* readStaged<R>(paths: readonly string[], stdin: Readable |
       else if (unit.kind === 'stdin') {
         const own = await localStage();
         for await (const batch of readRecordBatches(['-'], stdin, { ...options, select: own.select })) yield own.take(batch);
+        const rest = own.end?.();
+        if (rest) yield rest;
       } else if (unit.kind === 'ranges-end') {
         const totals = rangeTotals.get(unit.path);
         rangeTotals.delete(unit.path);

@@ -24,6 +24,13 @@ export function createCandidateStage(): RecordStage<CandidateBatch> {
   let records = 0;
   let oldest = Infinity;
   let newest = -Infinity;
+  const take = (items: InputItem[]): CandidateBatch => {
+    const batch = { items, records, oldestMs: Number.isFinite(oldest) ? oldest : null, newestMs: Number.isFinite(newest) ? newest : null };
+    records = 0;
+    oldest = Infinity;
+    newest = -Infinity;
+    return batch;
+  };
   return {
     select(record) {
       records++;
@@ -35,12 +42,8 @@ export function createCandidateStage(): RecordStage<CandidateBatch> {
       }
       return isRuleCandidate(record as CloudTrailRecord);
     },
-    take(items) {
-      const batch = { items, records, oldestMs: Number.isFinite(oldest) ? oldest : null, newestMs: Number.isFinite(newest) ? newest : null };
-      records = 0;
-      oldest = Infinity;
-      newest = -Infinity;
-      return batch;
-    },
+    take,
+    // Records dropped after the last kept item are counted all the same.
+    end: () => (records > 0 ? take([]) : null),
   };
 }

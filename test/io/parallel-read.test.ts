@@ -251,14 +251,10 @@ describe('explain on threads gives what it gives on the main thread', () => {
     expect(outputLines(explained).map((entry) => entry.eventId)).toEqual([...mixedRecords(10, 0), ...mixedRecords(10, 200)].map((record) => record.eventID));
   });
 
-  // DIFFERENCE (lambdas/io/read-records.ts walkEntries, with lambdas/parallel/staged-read.ts): the walk calls
-  // `onWarning` itself, as it reaches a symbolic link to a file read before or a directory already walked, instead of
-  // handing out a warning entry in its place; so those warnings come out as far ahead as the read looks: the main
-  // thread asks for 3 entries ahead (FILES_AHEAD), the threaded read for up to 4 units (2 per thread). Here (empty
-  // a..f.jsonl, g-link.jsonl -> a.jsonl, sub/loop -> the directory, sub/x.jsonl one blank line) threads: 1 warns
-  // a, b, c, d, g-link, e, f, sub/loop, sub/x and threads: 2 warns a, b, c, g-link, sub/loop, d, e, f, sub/x
-  // (the same on every run; neither is the walk's order a..f, g-link, sub/loop, sub/x).
-  it.fails('warnings of the walk (a link to a file read before, a directory loop) come in the same order', async () => {
+  // The walk hands its warnings out as entries, in walk order (it once called `onWarning` itself, as far ahead as the
+  // read looked: a different order on one thread and on two). Empty a..f.jsonl, g-link.jsonl -> a.jsonl,
+  // sub/loop -> the directory, sub/x.jsonl one blank line.
+  it('warnings of the walk (a link to a file read before, a directory loop) come in the same order', async () => {
     const logs = join(dir, 'logs');
     mkdirSync(join(logs, 'sub'), { recursive: true });
     for (const name of ['a', 'b', 'c', 'd', 'e', 'f']) writeFileSync(join(logs, `${name}.jsonl`), '');
@@ -323,24 +319,18 @@ describe('the rule-candidate stage on threads keeps what it keeps on the main th
     expect(threaded.warnings).toEqual(serial.warnings);
   });
 
-  // DIFFERENCE (lambdas/replay/candidate-stage.ts with lambdas/read-worker.ts): the stage counts records (and notes
-  // their times) in `select`, but hands the counts out only in `take`, and a unit whose records are all dropped (here
-  // a range holding only successful calls) yields no batch, so `take` is not called for it. Its counts wait in that
-  // thread's stage for the next batch the thread reads, and are lost when there is none: on two threads this file
-  // reads as fewer than 300 records (297 in our runs) and its newest time is 10:04:57 instead of 10:04:59: records
-  // 298 and 299, successes, are each a range alone at the end, and each thread's last uncounted ones are lost. With
-  // threads: 1 all 300 are counted (the last batch, holding denial-297, is taken after them). Minimal case below.
-  it.fails('the JSON-lines file cut into ranges: same record count and oldest and newest times', async () => {
+  // The candidate stage counts in `select` and hands the counts out with its next batch, or at the end of the unit
+  // (`end`): a range whose records are all dropped yields no batch, and its counts once waited in that thread's stage
+  // for a batch that never came (297 of 300 records counted on two threads).
+  it('the JSON-lines file cut into ranges: same record count and oldest and newest times', async () => {
     const { path } = writeMixedLinesFile();
     const { serial, threaded } = await candidatesBothWays([path]);
     expect(serial).toMatchObject({ records: 300, oldestMs: START_MS, newestMs: START_MS + 299_000 });
     expect({ records: threaded.records, oldestMs: threaded.oldestMs, newestMs: threaded.newestMs }).toEqual({ records: 300, oldestMs: START_MS, newestMs: START_MS + 299_000 });
   });
 
-  // DIFFERENCE, minimal: lines denial, success, denial, one range each on two threads. Range 1 and 3 go to thread A,
-  // range 2 (the success alone, dropped by `select`, so no batch) to thread B, whose count of 1 is never taken:
-  // threads: 1 counts 3 records, threads: 2 counts 2.
-  it.fails('a range holding only dropped records still counts them (denial, success, denial: 3 records)', async () => {
+  // Minimal: denial, success, denial, one range each on two threads; the success's range yields no batch.
+  it('a range holding only dropped records still counts them (denial, success, denial: 3 records)', async () => {
     const path = join(dir, 'denial-success-denial.jsonl');
     writeFileSync(path, [mixedRecord(0), mixedRecord(1), mixedRecord(3)].map(line).join('\n') + '\n');
     expect(count(await unitKinds([path]), 'range')).toBe(3);
@@ -349,10 +339,9 @@ describe('the rule-candidate stage on threads keeps what it keeps on the main th
     expect(threaded.records).toBe(3);
   });
 
-  // NOT A THREADS DIFFERENCE, found alongside: for the same reason, records dropped after the last kept item of the
-  // whole read are never counted, on one thread as on two: a file of 5 successful calls reads as 0 records (replay
-  // would then report that it read no record).
-  it.fails('records after the last kept item are counted (a file of successful calls only)', async () => {
+  // The same on one thread: records dropped after the last kept item of the whole read are counted (a file of 5
+  // successful calls once read as 0 records).
+  it('records after the last kept item are counted (a file of successful calls only)', async () => {
     const path = join(dir, 'successes.jsonl');
     writeFileSync(path, [1, 2, 4, 5, 7].map((n) => line(mixedRecord(n))).join('\n') + '\n');
     const { serial, threaded } = await candidatesBothWays([path]);

@@ -1,10 +1,10 @@
 import { mkdirSync, mkdtempSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { Readable } from 'node:stream';
+import { PassThrough, Readable } from 'node:stream';
 import { gzipSync } from 'node:zlib';
 import { beforeAll, describe, expect, it } from 'vitest';
-import { readRecords, type InputItem } from '../../lambdas/io/read-records.js';
+import { readRecordBatches, readRecords, type InputItem } from '../../lambdas/io/read-records.js';
 import { readJsonl } from '../support/corpus.js';
 
 const records = readJsonl('stratus-red-team-detonation-logs/denied.jsonl').slice(0, 3);
@@ -71,6 +71,18 @@ describe('readRecords', () => {
     const items = await collect([join(dir, 'nope.json'), join(dir, 'lines.jsonl')]);
     expect(items[0]).toMatchObject({ kind: 'error', error: expect.stringMatching(/cannot read .*nope\.json: ENOENT/) });
     expect(items.slice(1).map((item) => item.kind)).toEqual(['record', 'record', 'record']);
+  });
+
+  it('hands out a line from a pipe that stays open as soon as its line feed arrives', async () => {
+    const pipe = new PassThrough();
+    const batches = readRecordBatches(['-'], pipe)[Symbol.asyncIterator]();
+    pipe.write(`${JSON.stringify(records[0])}\n`);
+    // Nothing more is written until the line is handed out: a reader waiting for more input never answers.
+    const first = await Promise.race([batches.next(), new Promise<'held back'>((resolve) => setTimeout(() => resolve('held back'), 5_000))]);
+    expect(first).not.toBe('held back');
+    expect(eventIds((first as IteratorResult<InputItem[]>).value)).toEqual([ids[0]]);
+    pipe.end();
+    expect((await batches.next()).done).toBe(true);
   });
 
   it('reads standard input for "-"', async () => {
