@@ -3,18 +3,30 @@
 // `npm pack`), each command's modules loaded only when it runs. When the TypeScript sources are newer than that build
 // (a developer's edit), or it is missing, it runs the sources through tsx instead, so the command never runs stale code.
 import { existsSync, readdirSync, statSync } from 'node:fs';
+import { fileURLToPath } from 'node:url';
 
 const COMPILED = new URL('../dist/cli/main.js', import.meta.url);
 const SOURCES = new URL('../lambdas/', import.meta.url);
 
 function compiledIsCurrent() {
   if (process.env.DENIAL_ALERTER_FROM_SOURCE === '1' || !existsSync(COMPILED)) return false;
-  if (!existsSync(SOURCES)) return true;
-  const built = statSync(COMPILED).mtimeMs;
-  for (const path of readdirSync(SOURCES, { recursive: true, encoding: 'utf8' })) {
-    if (path.endsWith('.ts') && statSync(new URL(path, SOURCES)).mtimeMs > built) return false;
+  const sources = fileURLToPath(SOURCES).replace(/\/$/, '');
+  if (!existsSync(sources)) return true;
+  return !newerSource(sources, statSync(COMPILED).mtimeMs);
+}
+
+/**
+ * True when a TypeScript file below `directory` is newer than `built`. The generated index directories (~900 JSON
+ * files, no TypeScript) are not walked: walking them took most of this check's ~25 ms.
+ */
+function newerSource(directory, built) {
+  for (const entry of readdirSync(directory, { withFileTypes: true })) {
+    const path = `${directory}/${entry.name}`;
+    if (entry.isDirectory()) {
+      if (!entry.name.endsWith('.generated') && newerSource(path, built)) return true;
+    } else if (entry.name.endsWith('.ts') && statSync(path).mtimeMs > built) return true;
   }
-  return true;
+  return false;
 }
 
 const compiled = compiledIsCurrent();
