@@ -44,13 +44,13 @@ const MAX_THREADS = 4;
 /**
  * The reader threads for a read: `requested` when given (1 reads on the main thread); else as many as the machine has
  * cores (at most 4) when the input files hold at least {@link THREADS_MIN_BYTES}, and 1 otherwise (standard input
- * alone is always read on the main thread).
+ * alone is always read on the main thread). `inputBytes`: the input's size when the caller has it already.
  */
-export async function readerThreads(paths: readonly string[], requested?: number): Promise<number> {
+export async function readerThreads(paths: readonly string[], requested?: number, inputBytes?: number): Promise<number> {
   if (requested !== undefined) return requested;
   const cores = Math.min(MAX_THREADS, availableParallelism());
   if (cores < 2) return 1;
-  return (await totalInputBytes(paths)) >= THREADS_MIN_BYTES ? cores : 1;
+  return (inputBytes ?? (await totalInputBytes(paths))) >= THREADS_MIN_BYTES ? cores : 1;
 }
 
 /** Units posted ahead of the one whose results are being handed out. */

@@ -90,7 +90,8 @@ export async function replayPipeline(options: ReplayOptions, io: ReplayIo): Prom
   const connecting = openReplayStores(options.store, (line) => io.stderr.write(`${line}\n`));
   connecting.catch(() => undefined); // awaited below; this only keeps an early failure from being "unhandled"
   const showProgress = options.progress && Boolean((io.stderr as { isTTY?: boolean }).isTTY);
-  const progress = createProgress(io.stderr, showProgress, await totalInputBytes(options.paths));
+  const inputBytes = await totalInputBytes(options.paths);
+  const progress = createProgress(io.stderr, showProgress, inputBytes);
   const deadLetter = options.deadLetter;
   const totals = { records: 0, denials: 0, alerts: 0, suppressed: 0, duplicates: 0, unreadable: 0, notStored: 0, deliveryFailures: 0 };
   const fingerprints = new Set<string>();
@@ -109,7 +110,7 @@ export async function replayPipeline(options: ReplayOptions, io: ReplayIo): Prom
   };
   // Records come in arrays (a log file's, or the JSON lines of one chunk): one await per array, not per record. A
   // large input is read, parsed and sifted on reader threads, and only the records a rule could deliver reach this one.
-  const threads = await readerThreads(options.paths, options.threads);
+  const threads = await readerThreads(options.paths, options.threads, inputBytes);
   const candidates = { name: 'rule-candidates' as const, options: null, create: createCandidateStage };
   const reader = readStaged(options.paths, io.stdin, { threads, onBytes: (bytes) => progress.addBytes(bytes), onWarning, exclude: [options.deadLetter] }, candidates)[Symbol.asyncIterator]();
   const readAhead: InputItem[] = [];
