@@ -108,7 +108,7 @@ export async function* readRecordBatches(
     else if (current.kind === 'warning') settings.onWarning?.(current.message);
     else if (current.kind === 'stdin') {
       if (stdin) yield* readSource(stdin as AsyncIterable<Buffer | string>, '-', settings);
-    } else yield* readFile(current.path, settings, current.whole);
+    } else yield* readFileBatches(current.path, settings, current.whole);
   }
 }
 
@@ -119,7 +119,7 @@ export type InputEntry = { kind: 'stdin' } | { kind: 'file'; path: string } | { 
  * The inputs below the given paths, in reading order: directories walked (sorted, recursively), files reached twice
  * and excluded files turned into warnings, unreadable paths into errors.
  */
-export async function* inputEntries(paths: readonly string[], settings: Pick<ReadOptions, 'exclude' | 'onWarning'> = {}): AsyncGenerator<InputEntry> {
+export async function* inputEntries(paths: readonly string[], settings: Pick<ReadOptions, 'exclude'> = {}): AsyncGenerator<InputEntry> {
   const seen = { files: new Set<string>(), directories: new Set<string>() };
   // Excluded files count as read already; their absolute paths too, for those that do not exist yet.
   const excluded = new Set<string>();
@@ -241,7 +241,8 @@ const FILES_AHEAD = 3;
 
 const wholeLimit = (settings: ReadOptions) => Math.min(WHOLE_INFLATED_BYTES, settings.maxInflatedBytes ?? DEFAULTS.maxInflatedBytes);
 
-async function* readFile(path: string, settings: ReadOptions, loading?: Promise<WholeFile | null>): AsyncGenerator<InputItem[]> {
+/** Reads one file (not a directory), what {@link readRecordBatches} reads of it; `loading`: its content read ahead. */
+export async function* readFileBatches(path: string, settings: ReadOptions = {}, loading?: Promise<WholeFile | null>): AsyncGenerator<InputItem[]> {
   // A small file (CloudTrail's S3 files are a few hundred KB) is read and inflated whole (whole-file.ts).
   const whole = await (loading ?? readWholeIfSmall(path, wholeLimit(settings)));
   if (whole) {
@@ -316,11 +317,6 @@ export async function* readFileRange(path: string, range: { start: number; end: 
   } finally {
     raw.destroy();
   }
-}
-
-/** Reads one file (not a directory): what {@link readRecordBatches} reads of it. */
-export function readFileBatches(path: string, options: ReadOptions = {}): AsyncGenerator<InputItem[]> {
-  return readFile(path, options);
 }
 
 /** Raised when a gzip stream inflates past the limits. */

@@ -30,7 +30,7 @@ const SCAN_CHUNK = 1024 * 1024;
 /** The units of the given paths, in reading order (directories walked as the serial reader walks them). */
 export async function* readUnits(
   paths: readonly string[],
-  settings: Pick<ReadOptions, 'exclude' | 'onWarning'>,
+  settings: Pick<ReadOptions, 'exclude'>,
   { rangeBytes = RANGE_BYTES, wholeUnitBytes = WHOLE_UNIT_BYTES }: { rangeBytes?: number; wholeUnitBytes?: number } = {},
 ): AsyncGenerator<ReadUnit> {
   for await (const entry of inputEntries(paths, settings)) {

@@ -60,14 +60,18 @@ const UNITS_AHEAD_PER_THREAD = 2;
 export async function* readStaged<R>(paths: readonly string[], stdin: Readable | undefined, options: StagedReadOptions, stage: StageSpec<R>): AsyncGenerator<R> {
   let local: RecordStage<R> | null = null;
   const localStage = async () => (local ??= await stage.create());
-  if (options.threads <= 1) {
+  /** Reads `inputs` on this thread, through the local stage instance. */
+  async function* readHere(inputs: readonly string[]): AsyncGenerator<R> {
     const own = await localStage();
-    for await (const batch of readRecordBatches(paths, stdin, { ...options, select: own.select })) yield own.take(batch);
+    for await (const batch of readRecordBatches(inputs, stdin, { ...options, select: own.select })) yield own.take(batch);
     const rest = own.end?.();
     if (rest) yield rest;
+  }
+  if (options.threads <= 1) {
+    yield* readHere(paths);
     return;
   }
-  const readers = startReaders(options.threads, { stage: { name: stage.name, options: stage.options }, read: pick(options) });
+  const readers = startReaders(options.threads, { stage: { name: stage.name, options: stage.options }, read: readLimits(options) });
   type Handle = { unit: ReadUnit; messages: ReaderMessage[]; wake: (() => void) | null; reader?: Reader };
   const handles = new Map<number, Handle>();
   let failure: Error | null = null;
@@ -128,12 +132,8 @@ export async function* readStaged<R>(paths: readonly string[], stdin: Readable |
       const unit = handle.unit;
       if (unit.kind === 'error') yield (await localStage()).take([unit.item]);
       else if (unit.kind === 'warning') options.onWarning?.(unit.message);
-      else if (unit.kind === 'stdin') {
-        const own = await localStage();
-        for await (const batch of readRecordBatches(['-'], stdin, { ...options, select: own.select })) yield own.take(batch);
-        const rest = own.end?.();
-        if (rest) yield rest;
-      } else if (unit.kind === 'ranges-end') {
+      else if (unit.kind === 'stdin') yield* readHere(['-']);
+      else if (unit.kind === 'ranges-end') {
         const totals = rangeTotals.get(unit.path);
         rangeTotals.delete(unit.path);
         if (!totals || totals.items === 0) options.onWarning?.(emptySourceWarning(unit.path, totals?.blankLines ?? 0, unit.bytes));
@@ -182,7 +182,8 @@ interface Reader {
   stopping: boolean;
 }
 
-function pick(options: StagedReadOptions): ReaderSetup['read'] {
+/** The reader's limits, as a reader thread is given them. */
+function readLimits(options: StagedReadOptions): ReaderSetup['read'] {
   const { fastPathBytes, maxInflatedBytes, maxInflateRatio } = options;
   return { fastPathBytes, maxInflatedBytes, maxInflateRatio };
 }
