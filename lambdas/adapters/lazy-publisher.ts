@@ -5,17 +5,12 @@
  * tried again on the next.
  */
 import type { AlertPublisher } from '../engine/alert-publisher.js';
+import { loadOnce } from './load-once.js';
 
 /** The publisher `load` resolves to, loaded once, on the first `publish`. */
 export function lazyAlertPublisher(load: () => Promise<AlertPublisher>): AlertPublisher {
-  let loading: Promise<AlertPublisher> | undefined;
+  const loaded = loadOnce(load);
   return {
-    async publish(requests, options) {
-      loading ??= load().catch((error: unknown) => {
-        loading = undefined;
-        throw error;
-      });
-      return (await loading).publish(requests, options);
-    },
+    publish: async (requests, options) => (await loaded()).publish(requests, options),
   };
 }

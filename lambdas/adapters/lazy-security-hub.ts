@@ -3,6 +3,7 @@
  * module with the SDK client only when an alert is delivered or the archiving round runs. A failed load is retried
  * on the next use.
  */
+import { loadOnce } from './load-once.js';
 import type { AlertChannel } from './notifier.js';
 import { SECURITY_HUB_CHANNEL_ID, type ArchiveStats, type SecurityHubFindings } from './security-hub.js';
 
@@ -11,12 +12,7 @@ export type SecurityHubRound = Pick<SecurityHubFindings, 'channel' | 'archiveQui
 
 /** The channel and archiving round of the findings `load` resolves to, loaded once, on first use. */
 export function lazySecurityHubFindings(load: () => Promise<SecurityHubFindings>): SecurityHubRound {
-  let loading: Promise<SecurityHubFindings> | undefined;
-  const loaded = (): Promise<SecurityHubFindings> =>
-    (loading ??= load().catch((error: unknown) => {
-      loading = undefined;
-      throw error;
-    }));
+  const loaded = loadOnce(load);
   return {
     channel: (): AlertChannel => ({ id: SECURITY_HUB_CHANNEL_ID, deliver: async (alert, options) => (await loaded()).channel().deliver(alert, options) }),
     archiveQuiet: async (options): Promise<ArchiveStats> => (await loaded()).archiveQuiet(options),
