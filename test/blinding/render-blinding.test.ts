@@ -3,6 +3,8 @@ import { blindingAlertOf } from '../../lambdas/core/blinding/blinding-alert.js';
 import { blindingOf } from '../../lambdas/core/blinding/blinding-change.js';
 import { extractChange } from '../../lambdas/core/changes/extract.js';
 import { buildSlackMessage } from '../../lambdas/core/render/slack.js';
+import { findingContent } from '../../lambdas/core/findings/content.js';
+import { alertJson } from '../../lambdas/core/render/json.js';
 import { buildSnsMessage } from '../../lambdas/core/render/sns.js';
 import { call, OWN } from './fixtures.js';
 
@@ -31,5 +33,26 @@ describe('a blinding alert in Slack and SNS', () => {
     expect(message.message).toContain("undo:  aws cloudtrail start-logging --name 'org-trail' --region 'eu-west-1'");
     expect(message.message).toContain('from:  203.0.113.9');
     expect(message.attributes).toMatchObject({ severity: 'critical', reason: 'blinding', investigate: 'true', signals: 'blinding' });
+  });
+});
+
+describe('a blinding alert to machines (JSON, Security Hub and OCSF content)', () => {
+  it('suggests no grant: no Allow of the call that blinded the alerter, no managed policy, no simulation; the undo instead', () => {
+    const { rendering } = alertJson(alert);
+    expect(rendering.fix.kind).toBe('none');
+    expect(JSON.stringify(rendering.fix)).toContain("aws cloudtrail start-logging --name 'org-trail'");
+    expect(JSON.stringify(rendering)).not.toContain('"Effect":"Allow"');
+    expect(rendering.managedPolicies).toEqual([]);
+    expect(rendering.simulateCommand).toBeNull();
+    expect(rendering.resourceLine).toBe('org-trail');
+  });
+
+  it('says the call succeeded, never that it was denied, and recommends the undo', () => {
+    const content = findingContent(alert);
+    expect(content.title).toBe('Logging disabled or narrowed: StopLogging succeeded · ops-admin');
+    expect(content.description.split('\n')[0]).toMatch(/^StopLogging by arn:aws:iam::111122223333:role\/ops-admin at 2026-12-01T10:00:00(\.000)?Z succeeded: CloudTrail logging stopped on trail org-trail/);
+    expect(content.description).not.toMatch(/Denied by the|was denied \d|denied \d+×/);
+    expect(content.recommendation.text).toContain("undo it: aws cloudtrail start-logging --name 'org-trail' --region 'eu-west-1'");
+    expect(content.recommendation.url).toBe('https://docs.aws.amazon.com/awscloudtrail/latest/userguide/best-practices-security.html');
   });
 });

@@ -37,6 +37,9 @@ const RULE_TITLE: Record<RuleKind, string> = {
 /** IAM's troubleshooting page for access-denied errors: the remediation link when the alert has none closer. */
 export const ACCESS_DENIED_GUIDE = 'https://docs.aws.amazon.com/IAM/latest/UserGuide/troubleshoot_access-denied.html';
 
+/** CloudTrail's security best practices (keep trails logging, watch who changes them): a blinding alert's remediation link. */
+export const CLOUDTRAIL_SECURITY_GUIDE = 'https://docs.aws.amazon.com/awscloudtrail/latest/userguide/best-practices-security.html';
+
 /** What both mappings show of one alert. */
 export interface FindingContent {
   facts: AlertFacts;
@@ -61,7 +64,7 @@ export function findingContent(alert: AlertSummary): FindingContent {
     description: fitText(descriptionOf(facts), ASFF_LIMITS.description),
     recommendation: {
       text: fitText(recommendationOf(facts), ASFF_LIMITS.recommendationText),
-      url: fitLine(alert.serviceRefusal?.reference ?? facts.links.authorizationDetails ?? ACCESS_DENIED_GUIDE, UNSTATED_TEXT_MAX),
+      url: fitLine(alert.blinding ? CLOUDTRAIL_SECURITY_GUIDE : (alert.serviceRefusal?.reference ?? facts.links.authorizationDetails ?? ACCESS_DENIED_GUIDE), UNSTATED_TEXT_MAX),
     },
     sourceUrl: facts.links.cloudTrail,
   };
@@ -70,6 +73,15 @@ export function findingContent(alert: AlertSummary): FindingContent {
 /** Most telling first, since the description is cut at 1,024 characters: when, why, triage, what changed, the message. */
 function descriptionOf(facts: AlertFacts): string {
   const { alert, triage } = facts;
+  const blinding = alert.blinding;
+  if (blinding) {
+    // A call that succeeded: no "denied", no layer; what the alerter no longer sees, who did it, and the undo.
+    const by = blinding.actorArn ?? alert.principalArn ?? 'an unknown principal';
+    const lines = [`${blinding.eventName} by ${by} at ${blinding.eventTime} succeeded: ${blinding.effect}.`, 'Nothing was denied: the alerter no longer sees what this covered.'];
+    for (const signal of triage.signals.slice(0, 3)) lines.push(`Triage: ${signal.reason}`);
+    lines.push(`Undo: ${blinding.undo}`);
+    return lines.map((line) => fitLine(line, ASFF_LIMITS.description)).join('\n');
+  }
   const lines = [`${alert.action} was denied ${facts.when} (${facts.history}).`];
   // A refusal no policy lifts (cross-account PassRole, failed authentication) says so first, whatever else is known.
   if (alert.serviceRefusal) lines.push(`${NO_POLICY_FIX}: ${alert.serviceRefusal.why}.`);
@@ -88,6 +100,7 @@ function recommendationOf(facts: AlertFacts): string {
     const investigate = facts.triage.investigateFirst ? ` Investigate first: ${(facts.triage.signals[0]?.reason ?? 'the triage flags this spike').replace(/\.$/, '')}.` : '';
     return `${NO_POLICY_FIX}. What does: ${refusal.remedy}.${investigate}`;
   }
+  if (facts.alert.blinding) return `Investigate first: who made this change and why. If it was not intended, undo it: ${facts.alert.blinding.undo}`;
   if (facts.triage.investigateFirst) return `Investigate first: ${(facts.triage.signals[0]?.reason ?? 'the triage flags this spike').replace(/\.$/, '')}. Grant nothing until the caller is known.`;
   if (fix.kind === 'allow') return `If the caller should be allowed: add an Allow of ${fix.action} in ${phraseText(fix.primary.where, 200)}.`;
   if (fix.kind === 'explicit-deny') return `An explicit Deny refuses ${fix.action}: look at ${phraseText(fix.lookAt, 200)} before granting anything.`;

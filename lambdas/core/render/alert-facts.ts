@@ -103,20 +103,23 @@ export function alertFacts(alert: AlertSummary, options: RenderOptions = {}): Al
   const triage = alert.triage ?? triageAlert({ alert });
   const severity = triage.severity;
   const action = exactAction(alert.action);
-  const fix = suggestFix(alert);
+  // A blinding alert is a call that succeeded: nothing to grant (an Allow of the call that blinded the alerter would be
+  // the worst advice), no managed policy, nothing to simulate; its remedy is the undo command.
+  const blinding = alert.blinding;
+  const fix: Fix = blinding ? { kind: 'none', reason: `nothing was denied: ${blinding.eventName} succeeded (${blinding.effect}); if it was not intended, undo it: ${blinding.undo}` } : suggestFix(alert);
   const scope = fix.kind === 'none' ? null : fix.scope;
-  const managedPolicies = managedPolicySuggestions(alert, action, scope);
+  const managedPolicies = blinding ? [] : managedPolicySuggestions(alert, action, scope);
   return {
     alert,
     severity,
     style: SEVERITY_STYLE[severity],
     triage,
     action,
-    headline: `${alert.action} denied ${alert.count}× · ${principalName(alert)}`,
+    headline: blinding ? `${blinding.eventName} succeeded · ${principalName(alert)}` : `${alert.action} denied ${alert.count}× · ${principalName(alert)}`,
     fix,
-    simulate: simulateCommand(alert, fix),
+    simulate: blinding ? null : simulateCommand(alert, fix),
     scope,
-    resourceLine: resourceLine(alert, scope),
+    resourceLine: blinding ? (blinding.target ? [{ value: blinding.target }] : ['not in the record']) : resourceLine(alert, scope),
     managedPolicies,
     managedPoliciesCaveat: managedPoliciesCaveat(managedPolicies),
     diagnosisSummary: alert.diagnosis ? diagnosisSummary(alert.diagnosis) : null,
