@@ -649,7 +649,7 @@ function decode(parts: Buffer[]): string {
  * read as Latin-1, which V8 stores one byte per character without the UTF-8 decoder's work: about half its time
  * (bench/readers.ts). Anything else is decoded as UTF-8.
  */
-export function decodeWhole(bytes: Buffer): string {
+function decodeWhole(bytes: Buffer): string {
   return isAscii(bytes) ? bytes.toString('latin1') : bytes.toString('utf8');
 }
 

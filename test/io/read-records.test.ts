@@ -43,6 +43,23 @@ describe('readRecords', () => {
     expect(eventIds(items)).toEqual(ids);
   });
 
+  it('reads text beyond ASCII as UTF-8 (whole files, gzip and JSON lines alike) and a malformed byte as U+FFFD', async () => {
+    const names = { userName: 'Zoë 日本 🚀', malformed: 'a\u00ffb' };
+    const text = JSON.stringify({ Records: [{ ...records[0], userAgent: names.userName }, { ...records[1], userAgent: 'PLACEHOLDER' }] });
+    const bytes = Buffer.from(text, 'utf8');
+    // A lone 0xFF (never valid in UTF-8) where PLACEHOLDER's first byte was.
+    bytes[bytes.indexOf('PLACEHOLDER')] = 0xff;
+    writeFileSync(join(dir, 'utf8.json'), bytes);
+    writeFileSync(join(dir, 'utf8.json.gz'), gzipSync(bytes));
+    writeFileSync(join(dir, 'utf8.jsonl'), `${JSON.stringify({ ...records[2], userAgent: names.userName })}\n`);
+    for (const name of ['utf8.json', 'utf8.json.gz']) {
+      const agents = (await collect([join(dir, name)])).map((item) => (item.kind === 'record' ? item.record.userAgent : item.error));
+      expect(agents).toEqual([names.userName, '\ufffdLACEHOLDER']);
+    }
+    const line = await collect([join(dir, 'utf8.jsonl')]);
+    expect(line[0]!.kind === 'record' && line[0]!.record.userAgent).toBe(names.userName);
+  });
+
   it('walks a directory recursively in sorted order, reading only JSON and gzip files', async () => {
     const items = await collect([join(dir, 'tree')]);
     // tree/2024/07/b.json.gz sorts before tree/2024/a.jsonl
