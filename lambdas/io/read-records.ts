@@ -95,7 +95,7 @@ export async function* readRecordBatches(
   const nextEntry = async (): Promise<(InputEntry & { whole?: Promise<WholeFile | null> }) | null> => {
     const next = await entries.next();
     if (next.done) return null;
-    return next.value.kind === 'file' ? { ...next.value, whole: readWholeIfSmall(next.value.path, wholeLimit(settings)) } : next.value;
+    return next.value.kind === 'file' ? { ...next.value, whole: loadFileAhead(next.value.path, settings) } : next.value;
   };
   // The walk hands out entries in order however many are asked for at once.
   const ahead: Array<ReturnType<typeof nextEntry>> = [];
@@ -242,10 +242,18 @@ const FILES_AHEAD = 3;
 
 const wholeLimit = (settings: ReadOptions) => Math.min(WHOLE_INFLATED_BYTES, settings.maxInflatedBytes ?? DEFAULTS.maxInflatedBytes);
 
+/**
+ * Starts reading a file ahead of its turn: a small one is read and inflated (on the thread pool) while another is
+ * parsed; hand the promise to {@link readFileBatches} as `loading`. Never rejects (null: it is read as a stream).
+ */
+export function loadFileAhead(path: string, settings: ReadOptions = {}): Promise<WholeFile | null> {
+  return readWholeIfSmall(path, wholeLimit(settings));
+}
+
 /** Reads one file (not a directory), what {@link readRecordBatches} reads of it; `loading`: its content read ahead. */
 export async function* readFileBatches(path: string, settings: ReadOptions = {}, loading?: Promise<WholeFile | null>): AsyncGenerator<InputItem[]> {
   // A small file (CloudTrail's S3 files are a few hundred KB) is read and inflated whole (whole-file.ts).
-  const whole = await (loading ?? readWholeIfSmall(path, wholeLimit(settings)));
+  const whole = await (loading ?? loadFileAhead(path, settings));
   if (whole) {
     settings.onBytes?.(whole.diskBytes);
     try {
