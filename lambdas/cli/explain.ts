@@ -81,12 +81,12 @@ async function explain(
   const threads = await readerThreads(inputs, options.threads);
   const stage = { name: 'explain' as const, options: stageOptions, create: () => createExplainStage(stageOptions) };
   // Records come in arrays (a log file's, the JSON lines of one chunk), classified and formatted where they are read:
-  // each array's lines arrive as one piece of UTF-8, written as it is (one write per line took as long as the rest).
+  // each array's lines arrive as a few pieces of UTF-8, written as they are (one write per line took as long as the rest).
   for await (const batch of readStaged(inputs, io.stdin, { threads, onWarning: (warning) => io.stderr.write(`denial-alerter explain: ${warning}\n`) }, stage)) {
     records += batch.records;
     denials += batch.denials;
     unreadable += batch.unreadable;
-    if (batch.output.byteLength > 0 && !io.stdout.write(batch.output)) await new Promise((resolve) => io.stdout.once('drain', resolve));
+    for (const piece of batch.output) if (!io.stdout.write(piece)) await new Promise((resolve) => io.stdout.once('drain', resolve));
   }
   if (human) io.stderr.write(`${records} record(s), ${denials} denial(s)${unreadable ? `, ${unreadable} unreadable` : ''}${options.policies ? ' (diagnoses: --json)' : ''}\n`);
   if (unreadable > 0) io.stderr.write(`denial-alerter explain: ${unreadable} input item(s) could not be read${human ? '' : ' (see "error" lines)'}\n`);

@@ -83,7 +83,7 @@ async function explain(paths: string[], options: { threads: number } & ReadSetti
   const { results, warnings } = await readAll(EXPLAIN, paths, options);
   const decoder = new TextDecoder();
   return {
-    output: results.map((batch) => decoder.decode(batch.output)).join(''),
+    output: results.map((batch) => batch.output.map((piece) => decoder.decode(piece)).join('')).join(''),
     records: results.reduce((sum, batch) => sum + batch.records, 0),
     denials: results.reduce((sum, batch) => sum + batch.denials, 0),
     unreadable: results.reduce((sum, batch) => sum + batch.unreadable, 0),
