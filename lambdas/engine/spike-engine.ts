@@ -13,7 +13,7 @@
 import { createHash } from 'node:crypto';
 import type { AlertReason, AlertScope, AlertSummary } from '../core/alert.js';
 import { forEachLimited } from '../core/batching.js';
-import { classify } from '../core/classify.js';
+import { classify, type ClassifyOptions } from '../core/classify.js';
 import { correlateHiddenDenies } from '../core/correlate.js';
 import type { Settings } from '../core/config.js';
 import { distrustOf, minuteOf, parseEventTime } from '../core/event-time.js';
@@ -79,6 +79,11 @@ export interface SpikeEngineDeps {
   observers?: readonly RecordObserver[];
   /** Decide alerts of their own (blinding changes); their alerts come first in a batch's. */
   alertSources?: readonly AlertSource[];
+  /**
+   * The classifier, `core/classify.ts`'s by default. Replay's hands back what it classified while the batch was being
+   * read (`replay/early-classifier.ts`). Each call must return an object of its own: the engine sets fields on it.
+   */
+  classify?: (record: CloudTrailRecord, options: ClassifyOptions) => Denial;
   /** Records that are no denial of their own (the alerter's canary): observers see them; never classified or counted. */
   ignore?: (record: CloudTrailRecord) => boolean;
   /** Explains an alerting denial against its policies (becomes the first enricher). */
@@ -128,6 +133,7 @@ export function createSpikeEngine(deps: SpikeEngineDeps): SpikeEngine {
   const sleep = deps.sleep ?? ((ms: number) => new Promise<void>((resolve) => setTimeout(resolve, ms)));
   const suppressionOf = compileSuppressions([...(settings.builtInSuppressions ? BUILT_IN_SUPPRESSIONS : []), ...settings.suppressions]);
   const extraErrorCodes = new Set(settings.extraErrorCodes);
+  const classifyRecord = deps.classify ?? classify;
   const enrichers: AlertEnricher[] = [...(deps.diagnose ? [diagnosisEnricher(deps.diagnose)] : []), ...(deps.enrichers ?? [])];
 
   async function processBatch(records: readonly CloudTrailRecord[]): Promise<BatchResult> {
@@ -155,7 +161,7 @@ export function createSpikeEngine(deps: SpikeEngineDeps): SpikeEngine {
     records.forEach((record, index) => {
       if (deps.ignore?.(record)) return;
       try {
-        const denial = classify(record, { extraErrorCodes });
+        const denial = classifyRecord(record, { extraErrorCodes });
         if (!denial.denied || !denial.fingerprint) return;
         stats.denials++;
         const eventId = denial.eventId ?? syntheticEventId(record);

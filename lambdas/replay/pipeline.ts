@@ -31,6 +31,7 @@ import { replayPublisher } from './slack-app.js';
 import { whatChangedHooks } from '../engine/enrichers/changes.js';
 import { createTriageEnricher } from '../engine/enrichers/triage.js';
 import { TRIAGE_HISTORY } from '../core/triage/history.js';
+import { earlyClassifier } from './early-classifier.js';
 
 /** Totals of a replay; the `--json` summary line. */
 export interface ReplaySummary {
@@ -127,10 +128,12 @@ export async function replayPipeline(options: ReplayOptions, io: ReplayIo): Prom
   const whatChanged = whatChangedHooks(changeStore, settings);
   const neverBlind = neverBlindHooks(store, settings, { canaries: connection.canaries });
   const ownRoleNoticesShown = new Set<string>();
+  const classifier = earlyClassifier(new Set(settings.extraErrorCodes));
   const engine = createSpikeEngine({
     store,
     settings,
     now,
+    classify: classifier.classify,
     diagnose: policies ? (denial) => diagnose(denial, policies.policySetFor(denial), policies.principalTagsFor(denial)) : undefined,
     ...neverBlind,
     observers: [...whatChanged.observers, ...neverBlind.observers],
@@ -242,6 +245,7 @@ export async function replayPipeline(options: ReplayOptions, io: ReplayIo): Prom
           continue;
         }
         batch.push({ record: item.record as CloudTrailRecord, item });
+        classifier.see(item.record as CloudTrailRecord);
         if (batch.length >= batchSize) await flushWhileReading();
       }
       progress.update({ records: totals.records, denials: totals.denials, alerts: totals.alerts });
