@@ -135,7 +135,13 @@ export function dependenciesFromEnvironment(env: NodeJS.ProcessEnv = process.env
     'undelivered-alert': env[HANDLER_ENV.alertDeadLetterQueueUrl],
   } as const;
   // Slack app mode (threads, buttons the engine obeys) when the stack set SLACK_APP_SECRET_ARN; else webhooks as before.
-  const slackApp = slackAppDelivery(env[SLACK_APP_ENV.secretArn], { tableName: required(env, HANDLER_ENV.tableName), dynamodb, log: (level, message, details) => logger[level](message, details ?? {}) });
+  const slackApp = slackAppDelivery(env[SLACK_APP_ENV.secretArn], {
+    tableName: required(env, HANDLER_ENV.tableName),
+    dynamodb,
+    // Read with the first alert, by the alert delivery module (which holds the Secrets Manager client).
+    readSecret: async (secretArn) => (await loadAlertDeliveryModule()).readSlackAppSecretFromSecretsManager(secretArn),
+    log: (level, message, details) => logger[level](message, details ?? {}),
+  });
   const securityHub = securityHubFromEnvironment(env, dynamodb, settings);
   const publisherOptions = {
     ...routingFromEnvironment(env),
