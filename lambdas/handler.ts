@@ -6,28 +6,24 @@
  * The composition root: {@link dependenciesFromEnvironment} builds everything once per execution environment from
  * `HANDLER_ENV` / `ROUTING_ENV`, {@link makeSqsHandler} turns dependencies into a handler, and the exported `handler`
  * is that, wrapped in Powertools' logger and metrics middlewares. What an invocation may not need is loaded on first
- * use: the policy-lookup path (nine SDK clients, with `POLICY_LOOKUPS=true` only), the Slack secret, the SNS client.
+ * use: the policy-lookup path (nine SDK clients, with `POLICY_LOOKUPS=true` only), alert delivery, the Security Hub
+ * channel, and the rare paths with the SNS, SQS and Secrets Manager clients (operations notices, own-role notices, the
+ * canary check, dead letters).
  */
 import { DynamoDBClient } from '@aws-sdk/client-dynamodb';
-import { SendMessageCommand, SQSClient } from '@aws-sdk/client-sqs';
 import { Logger } from '@aws-lambda-powertools/logger';
 import { injectLambdaContext } from '@aws-lambda-powertools/logger/middleware';
 import { Metrics, MetricUnit } from '@aws-lambda-powertools/metrics';
 import { logMetrics } from '@aws-lambda-powertools/metrics/middleware';
 import middy from '@middy/core';
 import type { Context, SNSEvent, SQSBatchResponse, SQSEvent } from 'aws-lambda';
-import { SecretsManagerClient } from '@aws-sdk/client-secrets-manager';
+import type { SecretsManagerClient } from '@aws-sdk/client-secrets-manager';
 import { DynamoDbDenialStore } from './adapters/dynamodb-denial-store.js';
 import { lazyAlertPublisher } from './adapters/lazy-publisher.js';
-import { deliverOperationsNotices, isSnsEvent, type OperationsSlackDeps } from './adapters/operations-slack.js';
-import { defaultRouteSlackSecret, routesInForce } from './core/routing.js';
-import { fetchSlackWebhookUrl } from './adapters/slack-webhook-secret.js';
-import { SlackWebhookSender } from './adapters/slack-webhook.js';
+import { isSnsEvent, type OperationsSlackDeps } from './adapters/operations-slack.js';
 import type { Diagnosis } from './core/iam-policy/diagnose.js';
 import type { Denial } from './core/types.js';
-import { ownRoleNoticeDelivery } from './adapters/own-role-notices.js';
 import { forwarderRoleNamesFromJson, OWN_ROLES_ENV } from './config/own-roles.js';
-import { SNSClient } from '@aws-sdk/client-sns';
 import { settingsFromJson, type Settings } from './core/config.js';
 import { DynamoDbIncidentStore } from './adapters/dynamodb-incident-store.js';
 import { lazySecurityHubFindings, type SecurityHubRound } from './adapters/lazy-security-hub.js';
@@ -49,7 +45,8 @@ import { neverBlindHooks } from './engine/never-blind.js';
 import { DynamoDbCanaryStore } from './adapters/dynamodb-canary-store.js';
 import { alerterResourcesFromJson, type AlerterResources } from './core/blinding/own-resources.js';
 import { NEVER_BLIND_ENV } from './config/never-blind.js';
-import { canaryCheckFromEnvironment, isScheduledEvent } from './adapters/canary-check-wiring.js';
+import { isScheduledEvent } from './adapters/scheduled-event.js';
+import { loadOnce } from './adapters/load-once.js';
 
 const logger = new Logger({ serviceName: METRICS.service });
 const metrics = new Metrics({ namespace: METRICS.namespace, serviceName: METRICS.service });
@@ -82,37 +79,44 @@ export function makeSqsHandler(dependencies: () => HandlerDependencies) {
 /**
  * The handler for both event sources: SQS batches of denials, and SNS notifications of the operations topic (alarms,
  * to the default route's Slack); and, with `canaryCheck`, the stack's schedule (the canary check). Each path's
- * dependencies are built on its first event, then kept.
+ * dependencies are built on its first event, then kept (a failed build is tried again on the next); the SNS path's
+ * delivery is in the operations module, loaded with the first notification.
  */
-export function makeHandler(dependencies: () => HandlerDependencies, operations: () => OperationsSlackDeps, canaryCheck?: () => (nowMs: number) => Promise<unknown>) {
+export function makeHandler(
+  dependencies: () => HandlerDependencies,
+  operations: () => OperationsSlackDeps | Promise<OperationsSlackDeps>,
+  canaryCheck?: () => ((nowMs: number) => Promise<unknown>) | Promise<(nowMs: number) => Promise<unknown>>,
+) {
   const handleSqsBatch = makeSqsHandler(dependencies);
-  let operationsDeps: OperationsSlackDeps | undefined;
-  let runCanaryCheck: ((nowMs: number) => Promise<unknown>) | undefined;
+  const operationsDeps = loadOnce(async () => operations());
+  const runCanaryCheck = canaryCheck && loadOnce(async () => canaryCheck());
   return async function handle(event: SQSEvent | SNSEvent, context: Pick<Context, 'getRemainingTimeInMillis'>): Promise<SQSBatchResponse | void> {
     // The stack's schedule: the canary check (docs/never-blind.md); a failed notice fails the invocation (Lambda retries).
-    if (canaryCheck && isScheduledEvent(event)) {
-      runCanaryCheck ??= canaryCheck();
-      await runCanaryCheck(Date.now());
+    if (runCanaryCheck && isScheduledEvent(event)) {
+      await (await runCanaryCheck())(Date.now());
       return;
     }
     if (isSnsEvent(event)) {
-      operationsDeps ??= operations();
-      return deliverOperationsNotices(event, operationsDeps, deliveryDeadline(Date.now(), context.getRemainingTimeInMillis()));
+      const deps = await operationsDeps();
+      const { deliverOperationsNotices } = await loadOperationsModule();
+      return deliverOperationsNotices(event, deps, deliveryDeadline(Date.now(), context.getRemainingTimeInMillis()));
     }
     return handleSqsBatch(event, context);
   };
 }
 
-/** Builds the operations path from the environment: the default route's Slack webhook, read from Secrets Manager on first use. */
-export function operationsDependenciesFromEnvironment(env: NodeJS.ProcessEnv = process.env, secretsManager: () => SecretsManagerClient = () => new SecretsManagerClient({})): OperationsSlackDeps {
-  // The routes in force as the publisher's `effectiveRoutes` reads them (without the Slack app: operations notices go to webhooks).
-  const routes = routesInForce(routingFromEnvironment(env).routes, { snsTopicArn: env[HANDLER_ENV.snsTopicArn], slackWebhookSecretArn: env[HANDLER_ENV.slackWebhookSecretArn] });
-  const secretId = defaultRouteSlackSecret(routes);
-  return {
-    sender: secretId ? new SlackWebhookSender({ totalTimeoutMs: 20_000, webhookUrl: () => fetchSlackWebhookUrl(secretsManager(), secretId) }) : null,
-    log: (level, message, details) => logger[level](message, details ?? {}),
-    metric: (name, value) => metrics.addMetric(name, MetricUnit.Count, value),
-  };
+/** The handler's logger and metrics, for the operations module. */
+const reporting = {
+  log: (level: 'info' | 'warn' | 'error', message: string, details?: Record<string, unknown>) => logger[level](message, details ?? {}),
+  metric: (name: string, value: number) => metrics.addMetric(name, MetricUnit.Count, value),
+};
+
+/**
+ * Builds the operations path from the environment (loading the operations module): the default route's Slack
+ * webhook, read from Secrets Manager on first use.
+ */
+export async function operationsDependenciesFromEnvironment(env: NodeJS.ProcessEnv = process.env, secretsManager?: () => SecretsManagerClient): Promise<OperationsSlackDeps> {
+  return (await loadOperationsModule()).operationsSlackFromEnvironment(env, reporting, secretsManager);
 }
 
 /** Reads a required environment variable; the error names it. */
@@ -128,14 +132,20 @@ export function dependenciesFromEnvironment(env: NodeJS.ProcessEnv = process.env
   const dynamodb = new DynamoDBClient({});
   const store = new DynamoDbDenialStore({ tableName: required(env, HANDLER_ENV.tableName), client: dynamodb });
   const changes = new DynamoDbChangeStore({ tableName: required(env, HANDLER_ENV.tableName), client: dynamodb });
-  // Created with the first dead letter: most invocations have none.
-  let sqs: SQSClient | undefined;
+  // Loaded (with its SQS client) by the first dead letter: most invocations have none.
+  const sendDeadLetter = loadOnce(async () => (await loadOperationsModule()).sqsDeadLetterSender());
   const queues = {
     'unreadable-record': env[HANDLER_ENV.recordDeadLetterQueueUrl],
     'undelivered-alert': env[HANDLER_ENV.alertDeadLetterQueueUrl],
   } as const;
   // Slack app mode (threads, buttons the engine obeys) when the stack set SLACK_APP_SECRET_ARN; else webhooks as before.
-  const slackApp = slackAppDelivery(env[SLACK_APP_ENV.secretArn], { tableName: required(env, HANDLER_ENV.tableName), dynamodb, log: (level, message, details) => logger[level](message, details ?? {}) });
+  const slackApp = slackAppDelivery(env[SLACK_APP_ENV.secretArn], {
+    tableName: required(env, HANDLER_ENV.tableName),
+    dynamodb,
+    // Read with the first alert, by the alert delivery module (which holds the Secrets Manager client).
+    readSecret: async (secretArn) => (await loadAlertDeliveryModule()).readSlackAppSecretFromSecretsManager(secretArn),
+    log: (level, message, details) => logger[level](message, details ?? {}),
+  });
   const securityHub = securityHubFromEnvironment(env, dynamodb, settings);
   const publisherOptions = {
     ...routingFromEnvironment(env),
@@ -153,12 +163,8 @@ export function dependenciesFromEnvironment(env: NodeJS.ProcessEnv = process.env
     own: withOwnFunction(alerterResourcesFromJson(env[NEVER_BLIND_ENV.ownResources]), env.AWS_LAMBDA_FUNCTION_NAME),
     canaries: new DynamoDbCanaryStore({ tableName: required(env, HANDLER_ENV.tableName), client: dynamodb }),
   });
-  const operationsTopicArn = env[OWN_ROLES_ENV.operationsTopicArn];
-  const ownRoleNotices = ownRoleNoticeDelivery({
-    operationsTopic: operationsTopicArn ? { topicArn: operationsTopicArn, client: () => new SNSClient({}) } : null,
-    operationsSlack: () => operationsDependenciesFromEnvironment(env),
-    log: (level, message, details) => logger[level](message, details ?? {}),
-  });
+  // Loaded by the first denial of the alerter's own roles, then kept (it remembers what it sent this hour).
+  const ownRoleNotices = loadOnce(async () => (await loadOperationsModule()).ownRoleNoticesFromEnvironment(env, reporting));
   const triage = createTriageEnricher({ store, onHistoryError: (error) => logger.warn('triage history unavailable', { error: String(error) }) });
   return {
     store,
@@ -176,7 +182,7 @@ export function dependenciesFromEnvironment(env: NodeJS.ProcessEnv = process.env
       enrichers: [...whatChanged.enrichers, triage],
       // The alerter's own roles: their denials are an operations matter, never a responders' alert or a lookup.
       ownRoles: { handlerFunctionName: env.AWS_LAMBDA_FUNCTION_NAME, handlerAccountId: env[MEMBER_ACCOUNTS_ENV.ownAccountId], readerRoleArnPattern: env[MEMBER_ACCOUNTS_ENV.readerRoleArnPattern], forwarderRoleNames: forwarderRoleNamesFromJson(env[OWN_ROLES_ENV.forwarderRoleNames]) },
-      onOwnRoleDenial: (notice) => ownRoleNotices.deliver(notice),
+      onOwnRoleDenial: async (notice) => (await ownRoleNotices()).deliver(notice),
     }),
     async deadLetter(kind, body) {
       const queueUrl = queues[kind];
@@ -184,7 +190,7 @@ export function dependenciesFromEnvironment(env: NodeJS.ProcessEnv = process.env
         logger.error('no dead-letter queue configured; kept in the log only', { kind, body });
         return;
       }
-      await (sqs ??= new SQSClient({})).send(new SendMessageCommand({ QueueUrl: queueUrl, MessageBody: JSON.stringify({ kind, ...body }).slice(0, 262_000) }));
+      await (await sendDeadLetter())(queueUrl, JSON.stringify({ kind, ...body }).slice(0, 262_000));
     },
     metric: (name, value) => metrics.addMetric(name, MetricUnit.Count, value),
     log: (level, message, details) => logger[level](message, details ?? {}),
@@ -221,6 +227,17 @@ export function loadAlertDeliveryModule(): Promise<typeof import('./adapters/lam
   return import(ALERT_DELIVERY_MODULE);
 }
 
+/**
+ * The operations module (operations notices, own-role notices, the canary check, dead letters: the SNS, SQS and
+ * Secrets Manager clients): beside the bundle (`operations.mjs`), or next to this module in the sources.
+ */
+const OPERATIONS_MODULE = import.meta.url.endsWith('.mjs') ? './operations.mjs' : './adapters/operations-module.js';
+
+/** Loads the operations module (from beside the bundle, or from the sources). */
+export function loadOperationsModule(): Promise<typeof import('./adapters/operations-module.js')> {
+  return import(OPERATIONS_MODULE);
+}
+
 /** The Security Hub module: beside the bundle (`security-hub.mjs`), or next to this module in the sources. */
 const SECURITY_HUB_MODULE = import.meta.url.endsWith('.mjs') ? './security-hub.mjs' : './adapters/security-hub-module.js';
 
@@ -254,4 +271,12 @@ function lazyPolicyDiagnoser(): (denial: Denial) => Promise<Diagnosis> {
   };
 }
 
-export const handler = middy(makeHandler(() => dependenciesFromEnvironment(withConfigurationFile(process.env)), () => operationsDependenciesFromEnvironment(withConfigurationFile(process.env)), () => canaryCheckFromEnvironment(withConfigurationFile(process.env), { dynamodb: () => new DynamoDBClient({}), log: (level, message, details) => logger[level](message, details ?? {}) }))).use(injectLambdaContext(logger)).use(logMetrics(metrics));
+export const handler = middy(
+  makeHandler(
+    () => dependenciesFromEnvironment(withConfigurationFile(process.env)),
+    () => operationsDependenciesFromEnvironment(withConfigurationFile(process.env)),
+    async () => (await loadOperationsModule()).canaryCheckFromEnvironment(withConfigurationFile(process.env), { dynamodb: () => new DynamoDBClient({}), log: (level, message, details) => logger[level](message, details ?? {}) }),
+  ),
+)
+  .use(injectLambdaContext(logger))
+  .use(logMetrics(metrics));

@@ -12,14 +12,7 @@ import { runCanaryCheck, type CanaryCheckDeps, type CanaryCheckResult } from '..
 import { DynamoDbCanaryStore } from './dynamodb-canary-store.js';
 import { OperationsTopic } from './operations-topic.js';
 
-/**
- * True for what an EventBridge schedule delivers ("Scheduled Event" from `aws.events`, EventBridge user guide,
- * "Creating a rule that runs on a schedule"), as opposed to SQS batches and SNS notifications.
- */
-export function isScheduledEvent(event: unknown): boolean {
-  const value = event as { source?: unknown; 'detail-type'?: unknown } | null;
-  return value?.source === 'aws.events' && value['detail-type'] === 'Scheduled Event';
-}
+export { isScheduledEvent } from './scheduled-event.js';
 
 /** Builds the check from the environment; `run(nowMs)` runs it once. */
 export function canaryCheckFromEnvironment(

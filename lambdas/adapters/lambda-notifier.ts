@@ -16,6 +16,7 @@ import { fetchSlackWebhookUrl } from './slack-webhook-secret.js';
 import { SlackWebhookSender, type SlackWebhookOptions } from './slack-webhook.js';
 import { SnsPublisher } from './sns-publisher.js';
 import { slackAppChannels, type SlackAppChannelsOptions } from './slack-app/app-channels.js';
+import { readSlackAppSecret, type SlackAppSecret } from './slack-app/app-secret.js';
 
 export interface LambdaPublisherOptions {
   /** Routes from `DENIAL_ALERTER_ROUTES`; when absent, one default route takes `snsTopicArn` and `slackWebhookSecretArn`. */
@@ -69,6 +70,14 @@ export function createLambdaPublisher(options: LambdaPublisherOptions): AlertPub
       return slackAlertChannel(id, sender, (alert) => buildSlackMessage(alert, render));
     },
   });
+}
+
+/**
+ * Reads the Slack app's secret (app mode) through a new Secrets Manager client: the app channels keep what it returns.
+ * Here rather than in the handler's bundle, so that the client loads with the first alert, as the webhooks' does.
+ */
+export function readSlackAppSecretFromSecretsManager(secretArn: string): Promise<SlackAppSecret> {
+  return readSlackAppSecret(new SecretsManagerClient({}), secretArn);
 }
 
 function once<T>(make: () => T): () => T {

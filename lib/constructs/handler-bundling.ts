@@ -33,12 +33,15 @@ export const HANDLER_DATA_FILES = ['lambdas/core/iam-index.generated', 'lambdas/
  * its own beside `index.mjs`: output name → entry from the project root. The policy-lookup path and its nine SDK
  * clients stay out of the bundle and out of every cold start unless lookups are on and a denial alerts; the Security
  * Hub client (a fifth of the handler's code) unless the channel is on and has something to import or archive; the
- * alert delivery (renderers, SNS, Slack webhooks and the Slack app's Web API client) until the first alert.
+ * alert delivery (renderers, SNS, Slack webhooks and the Slack app's Web API client) until the first alert; the rare
+ * paths' SNS, SQS and Secrets Manager clients (operations and own-role notices, the canary check, dead letters) until
+ * one of them runs.
  */
 export const HANDLER_LAZY_MODULES = {
   'policy-diagnoser.mjs': 'lambdas/adapters/policy-sources/policy-diagnoser.ts',
   'security-hub.mjs': 'lambdas/adapters/security-hub-module.ts',
   'alert-delivery.mjs': 'lambdas/adapters/lambda-notifier.ts',
+  'operations.mjs': 'lambdas/adapters/operations-module.ts',
 } as const;
 
 /**

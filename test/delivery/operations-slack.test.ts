@@ -45,7 +45,7 @@ async function handlerWith(env: NodeJS.ProcessEnv, webhooks: Record<string, stri
   const client = new SecretsManagerClient({ endpoint: secrets.origin, region: 'us-east-1', credentials: { accessKeyId: 'x', secretAccessKey: 'y' }, maxAttempts: 1 });
   const logged: string[] = [];
   const counted: Array<[string, number]> = [];
-  const operations = operationsDependenciesFromEnvironment(env, () => client);
+  const operations = await operationsDependenciesFromEnvironment(env, () => client);
   const handler = makeHandler(
     () => {
       throw new Error('an SNS event must not build the SQS path');

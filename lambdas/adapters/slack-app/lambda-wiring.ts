@@ -4,11 +4,10 @@
  * (webhook mode) nothing changes: `obey` returns the publisher as it is.
  */
 import type { DynamoDBClient } from '@aws-sdk/client-dynamodb';
-import { SecretsManagerClient } from '@aws-sdk/client-secrets-manager';
 import type { AlertPublisher } from '../../engine/alert-publisher.js';
 import { obeyResponders } from '../../engine/responder-gate.js';
 import { DynamoDbResponderStore } from '../dynamodb-responder-store.js';
-import { readSlackAppSecret } from './app-secret.js';
+import type { SlackAppSecret } from './app-secret.js';
 import type { SlackAppChannelsOptions } from './app-channels.js';
 
 export interface SlackAppDelivery {
@@ -18,17 +17,19 @@ export interface SlackAppDelivery {
   obey(publisher: AlertPublisher): AlertPublisher;
 }
 
-/** Builds app-mode delivery from the secret ARN (or webhook mode without one). */
+/**
+ * Builds app-mode delivery from the secret ARN (or webhook mode without one). `readSecret` reads the app secret, with
+ * the first alert: the caller supplies it so that the Secrets Manager client loads with alert delivery, not here.
+ */
 export function slackAppDelivery(
   secretArn: string | undefined,
-  deps: { tableName: string; dynamodb: DynamoDBClient; secretsManager?: () => SecretsManagerClient; now?: () => number; log?: SlackAppChannelsOptions['log'] },
+  deps: { tableName: string; dynamodb: DynamoDBClient; readSecret: (secretArn: string) => Promise<SlackAppSecret>; now?: () => number; log?: SlackAppChannelsOptions['log'] },
 ): SlackAppDelivery {
   if (!secretArn) return { channels: undefined, obey: (publisher) => publisher };
   const store = new DynamoDbResponderStore({ tableName: deps.tableName, client: deps.dynamodb });
-  const secretsManager = deps.secretsManager ?? (() => new SecretsManagerClient({}));
   const now = deps.now ?? Date.now;
   return {
-    channels: { secret: () => readSlackAppSecret(secretsManager(), secretArn), store, now, log: deps.log },
+    channels: { secret: () => deps.readSecret(secretArn), store, now, log: deps.log },
     obey: (publisher) => obeyResponders(publisher, { store, now, log: deps.log }),
   };
 }
