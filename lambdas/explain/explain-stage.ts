@@ -33,10 +33,10 @@ export interface ExplainBatch {
 }
 
 /**
- * Characters of output per piece. A string or buffer over V8's and malloc's large-object size (about 128 KiB) is
- * mapped fresh from the system each time, and touching new pages was most of explain's output cost on a host where a
- * page fault is dear: 256 lines in one piece (about 340 KB) took 1.1 s to join and encode for 100,000 records, pieces
- * of 64 lines 0.15 s (bench/readers.ts measures the whole command).
+ * Characters of output per piece. A string over V8's large-object size (about 128 KiB) gets pages mapped fresh from the
+ * system, and so may a buffer over malloc's mmap threshold; touching new pages was most of explain's output cost on a
+ * host where a page fault is dear: 256 lines in one piece (about 340 KB) took 1.1 s to join and encode for 100,000
+ * records, pieces of 64 lines 0.15 s (a micro-bench; bench/readers.ts measures the whole command).
  */
 const PIECE_CHARACTERS = 48 * 1024;
 
