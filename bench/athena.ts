@@ -7,7 +7,6 @@
  *   and policy changes only, as the extraction query keeps them) against the gzip bytes of the raw logs.
  */
 import { readFileSync } from 'node:fs';
-import { fileURLToPath } from 'node:url';
 import { gzipSync } from 'node:zlib';
 import { denialCandidateRules, matchesErrorCodeRules } from '../lambdas/core/athena/denial-predicate.js';
 import { catalogChangeEvents } from '../lambdas/core/athena/change-events.js';
@@ -15,10 +14,10 @@ import { classify } from '../lambdas/core/classify.js';
 import type { CloudTrailRecord } from '../lambdas/core/types.js';
 import { unwrapDocument } from '../lambdas/core/unwrap.js';
 import { toAthenaRow } from '../test/athena/support/athena-rows.js';
+import { STRATUS_ALL_EVENTS as STRATUS } from '../test/support/corpus.js';
 import { syntheticDenial } from '../test/support/records.js';
 import { bestMs } from './support.js';
 
-const STRATUS = fileURLToPath(new URL('../../shared/corpus/stratus-red-team-detonation-logs/all_events.jsonl', import.meta.url));
 
 function readAll(lines: readonly string[]): number {
   let denied = 0;

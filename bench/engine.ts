@@ -22,6 +22,7 @@ import { ensureTable, LOCAL_CREDENTIALS, startDynamoDbLocal } from '../lambdas/a
 import { resolveSettings } from '../lambdas/core/config.js';
 import type { CloudTrailRecord } from '../lambdas/core/types.js';
 import { createSpikeEngine } from '../lambdas/engine/spike-engine.js';
+import { STRATUS_ALL_EVENTS } from '../test/support/corpus.js';
 import { syntheticDenial } from '../test/support/records.js';
 
 const START = Date.parse('2025-06-01T00:00:00Z');
@@ -77,7 +78,7 @@ async function measureCost(client: DynamoDBClient, label: string, records: Cloud
 
 /** A log directory as CloudTrail writes it to S3: gzip files of {"Records": [...]}, 2% denials. */
 function generateLogDirectory(dir: string, files: number, perFile: number): number {
-  const stratus = readFileSync(new URL('../../shared/corpus/stratus-red-team-detonation-logs/all_events.jsonl', import.meta.url), 'utf8').trim().split('\n');
+  const stratus = readFileSync(STRATUS_ALL_EVENTS, 'utf8').trim().split('\n');
   const successes = stratus.map((line) => JSON.parse(line) as Record<string, unknown>).filter((record) => !record.errorCode);
   let records = 0;
   for (let file = 0; file < files; file++) {
@@ -180,7 +181,7 @@ async function benchReplay(work: string): Promise<void> {
  * records/s and the process's peak memory (target < 1 GiB).
  */
 async function benchLongReplay(work: string, count: number): Promise<void> {
-  const stratus = readFileSync(new URL('../../shared/corpus/stratus-red-team-detonation-logs/all_events.jsonl', import.meta.url), 'utf8').trim().split('\n');
+  const stratus = readFileSync(STRATUS_ALL_EVENTS, 'utf8').trim().split('\n');
   const successes = stratus.map((line) => JSON.parse(line) as Record<string, unknown>).filter((record) => !record.errorCode);
   const lines = Readable.from(
     (function* () {

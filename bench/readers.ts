@@ -14,6 +14,7 @@ import { Readable } from 'node:stream';
 import { gzipSync } from 'node:zlib';
 import { readRecords, readStream } from '../lambdas/io/read-records.js';
 import { syntheticDenial } from '../test/support/records.js';
+import { STRATUS_ALL_EVENTS } from '../test/support/corpus.js';
 
 async function count(paths: string[], fastPathBytes?: number): Promise<{ records: number; ms: number }> {
   const start = process.hrtime.bigint();
@@ -65,7 +66,7 @@ export async function benchReaders(): Promise<void> {
  * Target: at most 1.5x the floor.
  */
 export async function benchExplainProcess(): Promise<void> {
-  const lines = readFileSync(new URL('../../shared/corpus/stratus-red-team-detonation-logs/all_events.jsonl', import.meta.url), 'utf8').trim().split('\n');
+  const lines = readFileSync(STRATUS_ALL_EVENTS, 'utf8').trim().split('\n');
   const dir = mkdtempSync(join(tmpdir(), 'bench-explain-'));
   try {
     const repeated: string[] = [];

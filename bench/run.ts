@@ -8,7 +8,6 @@
 import { mkdtempSync, readFileSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { fileURLToPath } from 'node:url';
 import { classify } from '../lambdas/core/classify.js';
 import { benchParser } from './parser.js';
 import { benchEngine } from './engine.js';
@@ -18,8 +17,8 @@ import { benchFootprint } from './footprint.js';
 import { benchExplainProcess, benchReaders } from './readers.js';
 import { benchRender } from './render.js';
 import { bestMs } from './support.js';
+import { STRATUS_ALL_EVENTS as STRATUS } from '../test/support/corpus.js';
 
-const STRATUS = fileURLToPath(new URL('../../shared/corpus/stratus-red-team-detonation-logs/all_events.jsonl', import.meta.url));
 const lines = readFileSync(STRATUS, 'utf8').trim().split('\n');
 
 function benchExplain(): void {

@@ -8,14 +8,13 @@
  *    hour). Each item is under 1 KB for these records.
  */
 import { readFileSync } from 'node:fs';
-import { fileURLToPath } from 'node:url';
 import { changePagesOf } from '../lambdas/adapters/dynamodb-change-store.js';
 import { extractChange } from '../lambdas/core/changes/extract.js';
 import { classify } from '../lambdas/core/classify.js';
 import type { CloudTrailRecord } from '../lambdas/core/types.js';
 import { bestMs } from './support.js';
+import { CORPUS_DIR as CORPUS } from '../test/support/corpus.js';
 
-const CORPUS = fileURLToPath(new URL('../../shared/corpus/', import.meta.url));
 
 const readJsonl = (path: string): CloudTrailRecord[] =>
   readFileSync(`${CORPUS}${path}`, 'utf8')
