@@ -666,6 +666,8 @@ class ChunkCursor {
   private readonly iterator: AsyncIterator<Buffer | string>;
   private chunk: Buffer = Buffer.alloc(0);
   private position = 0;
+  /** The chunk's last line feed (-1: none), found once per chunk: {@link holdsLineEnd} is asked at every line. */
+  private lastLineFeed = -1;
   done = false;
   bytes = 0;
 
@@ -681,6 +683,7 @@ class ChunkCursor {
         return false;
       }
       this.chunk = typeof next.value === 'string' ? Buffer.from(next.value) : next.value;
+      this.lastLineFeed = this.chunk.lastIndexOf(0x0a);
       this.position = 0;
       this.bytes += this.chunk.length;
     }
@@ -693,7 +696,7 @@ class ChunkCursor {
    */
   holdsLineEnd(): boolean {
     const from = this.chunk[this.position] === 0x0a ? this.position + 1 : this.position;
-    return this.chunk.indexOf(0x0a, from) >= 0;
+    return this.lastLineFeed >= from;
   }
 
   /** Skips spaces, tabs, CR and LF; returns the number of line feeds passed. */
