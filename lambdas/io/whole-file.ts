@@ -10,7 +10,7 @@ import { promisify } from 'node:util';
 import { gunzip } from 'node:zlib';
 
 /** Files up to this size on disk are read whole. */
-const WHOLE_FILE_BYTES = 8 * 1024 * 1024;
+export const WHOLE_FILE_BYTES = 8 * 1024 * 1024;
 /** … and inflated whole up to this size (below the streaming reader's ratio check, which starts at 64 MiB). */
 export const WHOLE_INFLATED_BYTES = 64 * 1024 * 1024;
 /** Inflated in pieces of at least this size: few thread-pool round trips (zlib's default is 16 KiB). */

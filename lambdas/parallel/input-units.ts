@@ -6,6 +6,7 @@
  */
 import { open, stat } from 'node:fs/promises';
 import { inputEntries, type InputItem, type ReadOptions } from '../io/read-records.js';
+import { WHOLE_FILE_BYTES } from '../io/whole-file.js';
 
 /** One unit of a read, in input order. */
 export type ReadUnit =
@@ -19,8 +20,8 @@ export type ReadUnit =
   | { kind: 'error'; item: InputItem }
   | { kind: 'warning'; message: string };
 
-/** Files up to this size are one unit (the whole-file reader's limit, lambdas/io/whole-file.ts). */
-export const WHOLE_UNIT_BYTES = 8 * 1024 * 1024;
+/** Files up to this size are one unit: the whole-file reader's limit (lambdas/io/whole-file.ts). */
+export const WHOLE_UNIT_BYTES = WHOLE_FILE_BYTES;
 /** A large file of JSON lines is cut into ranges of about this size. */
 export const RANGE_BYTES = 4 * 1024 * 1024;
 /** A first line longer than this is not tried: the file is read whole and alone. */
