@@ -105,7 +105,7 @@ export function makeHandler(
   };
 }
 
-/** The handler's logger and metrics, for the operations module. */
+/** The handler's logger and metrics, as its dependencies and the operations module take them. */
 const reporting = {
   log: (level: 'info' | 'warn' | 'error', message: string, details?: Record<string, unknown>) => logger[level](message, details ?? {}),
   metric: (name: string, value: number) => metrics.addMetric(name, MetricUnit.Count, value),
@@ -144,7 +144,7 @@ export function dependenciesFromEnvironment(env: NodeJS.ProcessEnv = process.env
     dynamodb,
     // Read with the first alert, by the alert delivery module (which holds the Secrets Manager client).
     readSecret: async (secretArn) => (await loadAlertDeliveryModule()).readSlackAppSecretFromSecretsManager(secretArn),
-    log: (level, message, details) => logger[level](message, details ?? {}),
+    log: reporting.log,
   });
   const securityHub = securityHubFromEnvironment(env, dynamodb, settings);
   const publisherOptions = {
@@ -192,8 +192,8 @@ export function dependenciesFromEnvironment(env: NodeJS.ProcessEnv = process.env
       }
       await (await sendDeadLetter())(queueUrl, JSON.stringify({ kind, ...body }).slice(0, 262_000));
     },
-    metric: (name, value) => metrics.addMetric(name, MetricUnit.Count, value),
-    log: (level, message, details) => logger[level](message, details ?? {}),
+    metric: reporting.metric,
+    log: reporting.log,
     archiveQuietFindings: securityHub ? (deadlineMs) => securityHub.archiveQuiet({ deadlineMs }) : undefined,
   };
 }
@@ -275,7 +275,7 @@ export const handler = middy(
   makeHandler(
     () => dependenciesFromEnvironment(withConfigurationFile(process.env)),
     () => operationsDependenciesFromEnvironment(withConfigurationFile(process.env)),
-    async () => (await loadOperationsModule()).canaryCheckFromEnvironment(withConfigurationFile(process.env), { dynamodb: () => new DynamoDBClient({}), log: (level, message, details) => logger[level](message, details ?? {}) }),
+    async () => (await loadOperationsModule()).canaryCheckFromEnvironment(withConfigurationFile(process.env), { dynamodb: () => new DynamoDBClient({}), log: reporting.log }),
   ),
 )
   .use(injectLambdaContext(logger))
