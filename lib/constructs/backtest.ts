@@ -122,7 +122,7 @@ export class Backtest extends Construct {
         },
       },
     });
-    this.table.addDependency(this.database);
+    this.table.addResourceDependency(this.database);
 
     this.workGroup = new CfnWorkGroup(this, 'WorkGroup', {
       name: workGroupName,
