@@ -26,6 +26,7 @@ async function read(id: number, unit: Extract<ReadUnit, { kind: 'file' | 'range'
     const settings: ReadOptions = {
       ...setup.read,
       select: stage.select,
+      skim: stage.skim,
       onWarning: (message) => post({ id, type: 'warning', message }),
       onBytes: (bytes) => post({ id, type: 'bytes', bytes }),
     };

@@ -8,6 +8,6 @@ import { catalogEntryOf } from './changes/catalog.js';
 import type { CloudTrailRecord } from './types.js';
 
 /** True for a record a rule could deliver: one with an error code, or a catalogued change. */
-export function isRuleCandidate(record: CloudTrailRecord): boolean {
+export function isRuleCandidate(record: Pick<CloudTrailRecord, 'errorCode' | 'eventSource' | 'eventName'>): boolean {
   return (record.errorCode !== undefined && record.errorCode !== null) || catalogEntryOf(record.eventSource, record.eventName) !== undefined;
 }

@@ -51,12 +51,23 @@ function pageList(value: Record<string, unknown>): unknown[] | null {
 /** The elements of an array, each a record, or a page of records (an array of lookup-events pages): indexed in order. */
 function unwrapArray(values: unknown[]): Unwrapped {
   const out: Unwrapped = [];
-  for (const element of values) {
-    const list = isObject(element) ? pageList(element) : null;
-    if (list) for (const inner of list) out.push(indexed(unwrapOne(inner), out.length));
-    else out.push(indexed(unwrapOne(element), out.length));
-  }
+  for (const element of values) pushElement(out, element);
   return out;
+}
+
+/**
+ * The entries of one element of a records array, as {@link unwrapDocument} finds them in the whole array: a record,
+ * or each record of a page, appended to `out` and indexed from `index` on (a reader that parses elements one by one,
+ * dropping some, passes its own count). Returns the index after them.
+ */
+export function pushElement(out: Unwrapped, element: unknown, index = out.length): number {
+  const list = isObject(element) ? pageList(element) : null;
+  if (!list) {
+    out.push(indexed(unwrapOne(element), index));
+    return index + 1;
+  }
+  for (const inner of list) out.push(indexed(unwrapOne(inner), index++));
+  return index;
 }
 
 /** The entry with its index, built as a literal (a spread per record cost more than unwrapping it). */

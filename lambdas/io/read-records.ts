@@ -17,7 +17,8 @@ import { join, resolve } from 'node:path';
 import type { Readable } from 'node:stream';
 import { StringDecoder } from 'node:string_decoder';
 import { createGunzip } from 'node:zlib';
-import { splitJsonSequence, unwrapDocument, type Unwrapped } from '../core/unwrap.js';
+import { pushElement, splitJsonSequence, unwrapDocument, type Unwrapped } from '../core/unwrap.js';
+import { skimLogFile, type RecordSkim, type SkimmedFields } from './skim-log-file.js';
 import { once, readWholeIfSmall, WHOLE_INFLATED_BYTES, type WholeFile } from './whole-file.js';
 
 /** Where an input item stood: file (or `-` for stdin), line (1-based) and, inside a document, index (0-based). */
@@ -54,6 +55,11 @@ export interface ReadOptions {
    * for them (a replay counts every record but keeps only the few a rule could deliver).
    */
   select?: (record: Record<string, unknown>) => boolean;
+  /**
+   * Skims CloudTrail log files instead of parsing them whole (`lambdas/io/skim-log-file.ts`): only the records it
+   * wants are parsed (and then seen by `select`); it hears of the others, dropped unparsed.
+   */
+  skim?: RecordSkim;
 }
 
 const DEFAULTS = { fastPathBytes: FAST_PATH_BYTES, maxInflatedBytes: 16 * 1024 ** 3, maxInflateRatio: 200 } as const;
@@ -442,6 +448,14 @@ async function* readSource(input: AsyncIterable<Buffer | string>, source: string
       first = false;
       continue;
     }
+    if (options.skim && collected.parts.length === 1) {
+      const read = pushSkimmed(batch, collected.parts[0]!, { source, line: start }, options.skim, options.select);
+      if (read >= 0) {
+        items += read;
+        first = false;
+        continue;
+      }
+    }
     const text = decode(collected.parts);
     let value: unknown;
     let parsed = true;
@@ -626,8 +640,8 @@ function* toItems(unwrapped: Unwrapped, location: InputLocation): Generator<Inpu
  * The items of one unwrapped line or document, appended to `out`, but for records `select` drops. Returns the number
  * of items read (dropped ones included).
  */
-function pushItems(out: InputItem[], unwrapped: Unwrapped, location: InputLocation, select?: (record: Record<string, unknown>) => boolean): number {
-  const many = unwrapped.length > 1 || unwrapped[0]?.index !== undefined;
+function pushItems(out: InputItem[], unwrapped: Unwrapped, location: InputLocation, select?: (record: Record<string, unknown>) => boolean, indexed = false): number {
+  const many = indexed || unwrapped.length > 1 || unwrapped[0]?.index !== undefined;
   for (const entry of unwrapped) {
     if ('error' in entry) {
       out.push({ kind: 'error', error: entry.error, location: many || entry.index !== undefined ? { source: location.source, line: location.line, index: entry.index ?? 0 } : location, raw: entry.raw });
@@ -636,6 +650,33 @@ function pushItems(out: InputItem[], unwrapped: Unwrapped, location: InputLocati
     }
   }
   return unwrapped.length;
+}
+
+/**
+ * A log file's records through `skim` (see {@link ReadOptions.skim}): those it wants parsed one by one and appended to
+ * `out` as `select` keeps them, as the whole file parsed would give them. Returns the number of items read, or -1 when
+ * the text is not a log file the skim can read (then parse it whole).
+ */
+function pushSkimmed(out: InputItem[], bytes: Buffer, location: InputLocation, skim: RecordSkim, select?: (record: Record<string, unknown>) => boolean): number {
+  const file = skimLogFile(bytes);
+  if (file === null) return -1;
+  const wanted: Unwrapped = [];
+  const dropped: SkimmedFields[] = [];
+  let index = 0;
+  try {
+    for (let k = 0; k < file.count; k++) {
+      const fields = file.fields(k);
+      if (fields !== null && !skim.wants(fields)) {
+        dropped.push(fields);
+        index++;
+      } else index = pushElement(wanted, JSON.parse(decodeWhole(bytes.subarray(file.start(k), file.end(k)))), index);
+    }
+  } catch {
+    return -1; // not if the skim checks JSON as `JSON.parse` does; and then the whole file is parsed, nothing yet told
+  }
+  for (const fields of dropped) skim.dropped(fields);
+  pushItems(out, wanted, location, select, true);
+  return index;
 }
 
 function decode(parts: Buffer[]): string {

@@ -4,11 +4,14 @@
  * each record into its output line. The same stage runs on the main thread when the input is read there.
  */
 import type { InputItem } from '../io/read-records.js';
+import type { RecordSkim } from '../io/skim-log-file.js';
 
 /** One stage instance (one per thread): `select` drops records as they are read; `take` maps each batch of items. */
 export interface RecordStage<R> {
   /** Sees every record as it is read, in order; false drops it before an item is made. */
   select?: (record: Record<string, unknown>) => boolean;
+  /** Skims log files instead of parsing every record (see `ReadOptions.skim`); it must agree with `select`. */
+  skim?: RecordSkim;
   /** The result of one batch of items (records kept and errors), in input order; sent between threads as is. */
   take(items: InputItem[]): R;
   /**

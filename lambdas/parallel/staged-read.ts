@@ -28,7 +28,7 @@ export type ReaderMessage =
   | { id: number; type: 'failed'; error: string };
 
 /** Options of a staged read: the reader's, and the number of reader threads. */
-export interface StagedReadOptions extends Omit<ReadOptions, 'select'> {
+export interface StagedReadOptions extends Omit<ReadOptions, 'select' | 'skim'> {
   /** Reader threads (1: everything on the main thread). See {@link readerThreads}. */
   threads: number;
   /** Size of the ranges a large JSON-lines file is cut into, and of the files read whole (tests make them small). */
@@ -63,7 +63,7 @@ export async function* readStaged<R>(paths: readonly string[], stdin: Readable |
   /** Reads `inputs` on this thread, through the local stage instance. */
   async function* readHere(inputs: readonly string[]): AsyncGenerator<R> {
     const own = await localStage();
-    for await (const batch of readRecordBatches(inputs, stdin, { ...options, select: own.select })) yield own.take(batch);
+    for await (const batch of readRecordBatches(inputs, stdin, { ...options, select: own.select, skim: own.skim })) yield own.take(batch);
     const rest = own.end?.();
     if (rest) yield rest;
   }

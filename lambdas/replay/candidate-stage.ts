@@ -31,16 +31,23 @@ export function createCandidateStage(): RecordStage<CandidateBatch> {
     newest = -Infinity;
     return batch;
   };
+  const seen = (time: unknown) => {
+    records++;
+    if (typeof time === 'string') {
+      const ms = Date.parse(time);
+      if (ms < oldest) oldest = ms;
+      if (ms > newest) newest = ms;
+    }
+  };
   return {
     select(record) {
-      records++;
-      const time = record.eventTime;
-      if (typeof time === 'string') {
-        const ms = Date.parse(time);
-        if (ms < oldest) oldest = ms;
-        if (ms > newest) newest = ms;
-      }
+      seen(record.eventTime);
       return isRuleCandidate(record as CloudTrailRecord);
+    },
+    // A skimmed record has no errorCode (the skim parses those): it is a candidate when its change is catalogued.
+    skim: {
+      wants: (fields) => isRuleCandidate(fields),
+      dropped: (fields) => seen(fields.eventTime),
     },
     take,
     // Records dropped after the last kept item are counted all the same.
