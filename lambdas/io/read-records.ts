@@ -18,7 +18,7 @@ import type { Readable } from 'node:stream';
 import { StringDecoder } from 'node:string_decoder';
 import { createGunzip } from 'node:zlib';
 import { pushElement, splitJsonSequence, unwrapDocument, type Unwrapped } from '../core/unwrap.js';
-import { skimLogFile, type RecordSkim, type SkimmedFields } from './skim-log-file.js';
+import { skimLogFile, type RecordSkim } from './skim-log-file.js';
 import { once, readWholeIfSmall, WHOLE_INFLATED_BYTES, type WholeFile } from './whole-file.js';
 
 /** Where an input item stood: file (or `-` for stdin), line (1-based) and, inside a document, index (0-based). */
@@ -661,20 +661,20 @@ function pushSkimmed(out: InputItem[], bytes: Buffer, location: InputLocation, s
   const file = skimLogFile(bytes);
   if (file === null) return -1;
   const wanted: Unwrapped = [];
-  const dropped: SkimmedFields[] = [];
+  const dropped: number[] = [];
   let index = 0;
   try {
     for (let k = 0; k < file.count; k++) {
-      const fields = file.fields(k);
-      if (fields !== null && !skim.wants(fields)) {
-        dropped.push(fields);
+      const fields = file.mustParse(k) ? null : !file.nameIn(k, skim.names) ? undefined : file.fields(k);
+      if (fields === undefined || (fields !== null && !skim.wants(fields))) {
+        dropped.push(k);
         index++;
       } else index = pushElement(wanted, JSON.parse(decodeWhole(bytes.subarray(file.start(k), file.end(k)))), index);
     }
   } catch {
     return -1; // not if the skim checks JSON as `JSON.parse` does; and then the whole file is parsed, nothing yet told
   }
-  for (const fields of dropped) skim.dropped(fields);
+  for (const k of dropped) skim.dropped(file.eventTimeMs(k));
   pushItems(out, wanted, location, select, true);
   return index;
 }

@@ -21,12 +21,43 @@ export interface SkimmedFields {
 }
 
 /**
- * What a read asks of the records it skims: `wants` true parses the record (which the read's `select` then sees);
- * false drops it unparsed, and `dropped` hears of it. `wants` must be false only where `select` would be false.
+ * What a read asks of the records it skims. A record whose event name is not in `names` is dropped unparsed, as is one
+ * `wants` is false for (asked only of the others); `dropped` hears of each with its `eventTime` as `Date.parse` reads
+ * it (undefined when there is none). The rest are parsed, and the read's `select` sees them. Both must be false only
+ * where `select` would be.
  */
 export interface RecordSkim {
+  names: EventNameSet;
   wants(fields: SkimmedFields): boolean;
-  dropped(fields: SkimmedFields): void;
+  dropped(eventTimeMs: number | undefined): void;
+}
+
+/** A set of event names that a skim checks against a record's bytes, without making a string of them. */
+export class EventNameSet {
+  private readonly byHash = new Map<number, string[]>();
+
+  constructor(names: Iterable<string>) {
+    for (const name of names) {
+      const bytes = Buffer.from(name, 'utf8');
+      const hash = hashOf(bytes, 0, bytes.length);
+      const bucket = this.byHash.get(hash);
+      if (bucket) bucket.push(name);
+      else this.byHash.set(hash, [name]);
+    }
+  }
+
+  /** True when the UTF-8 text `bytes[from, to)` is one of the names. */
+  holds(bytes: Buffer, from: number, to: number): boolean {
+    const bucket = this.byHash.get(hashOf(bytes, from, to));
+    return bucket !== undefined && bucket.includes(bytes.toString('utf8', from, to));
+  }
+}
+
+/** FNV-1a, 32 bits. */
+function hashOf(bytes: Uint8Array, from: number, to: number): number {
+  let hash = 0x811c9dc5;
+  for (let at = from; at < to; at++) hash = Math.imul(hash ^ bytes[at]!, 0x01000193);
+  return hash >>> 0;
 }
 
 /** The records of one log file, in order: where each one's text is, and its fields unless it must be parsed. */
@@ -37,6 +68,12 @@ export interface SkimmedLogFile {
   end(k: number): number;
   /** Record `k`'s fields, or null when it must be parsed to be read (see the module's comment). */
   fields(k: number): SkimmedFields | null;
+  /** True when record `k` must be parsed to be read: {@link fields} is then null. */
+  mustParse(k: number): boolean;
+  /** Whether record `k` (one with fields) has an event name in `names`. */
+  nameIn(k: number, names: EventNameSet): boolean;
+  /** `Date.parse` of record `k`'s eventTime (one with fields), undefined when it has none. */
+  eventTimeMs(k: number): number | undefined;
 }
 
 const QUOTE = 0x22;
@@ -144,10 +181,18 @@ class Skimmer {
       count,
       start: (k) => table[k * STRIDE]!,
       end: (k) => table[k * STRIDE + 1]!,
+      mustParse: (k) => table[k * STRIDE + 8] === 1 || table[k * STRIDE + 4]! < 0,
       fields(k) {
         const row = k * STRIDE;
         if (table[row + 8] === 1 || table[row + 4]! < 0) return null;
         return { eventSource: text(table[row + 2]!, table[row + 3]!), eventName: text(table[row + 4]!, table[row + 5]!)!, eventTime: text(table[row + 6]!, table[row + 7]!) };
+      },
+      nameIn: (k, names) => names.holds(bytes, table[k * STRIDE + 4]!, table[k * STRIDE + 5]!),
+      eventTimeMs(k) {
+        const from = table[k * STRIDE + 6]!;
+        if (from < 0) return undefined;
+        const to = table[k * STRIDE + 7]!;
+        return isoTimeMs(bytes, from, to) ?? Date.parse(bytes.toString('utf8', from, to));
       },
     };
   }
@@ -326,4 +371,39 @@ class Skimmer {
     if (this.bytes[at] !== 0x3a) return -1;
     return this.whitespace(at + 1);
   }
+}
+
+/**
+ * The time `YYYY-MM-DDTHH:MM:SSZ` or `YYYY-MM-DDTHH:MM:SS.sssZ` (CloudTrail's eventTime) in `bytes[from, to)`, read
+ * without making a string; null for any other text, which the caller gives to `Date.parse`. Within the ranges
+ * accepted here (years 1000 on, months 1–12, days 1–31, hours 0–23, minutes and seconds 0–59), `Date.parse` gives
+ * `Date.UTC` of the same fields, a day past the month's end included (April 31 is May 1 to both).
+ */
+function isoTimeMs(bytes: Uint8Array, from: number, to: number): number | null {
+  const length = to - from;
+  if (length !== 20 && length !== 24) return null;
+  if (bytes[from + 4] !== 0x2d || bytes[from + 7] !== 0x2d || bytes[from + 10] !== 0x54 || bytes[from + 13] !== 0x3a || bytes[from + 16] !== 0x3a || bytes[to - 1] !== 0x5a) return null;
+  const digits = (at: number, count: number) => {
+    let value = 0;
+    for (let k = 0; k < count; k++) {
+      const digit = bytes[from + at + k]! - 0x30;
+      if (digit < 0 || digit > 9) return -1;
+      value = value * 10 + digit;
+    }
+    return value;
+  };
+  const year = digits(0, 4);
+  const month = digits(5, 2);
+  const day = digits(8, 2);
+  const hour = digits(11, 2);
+  const minute = digits(14, 2);
+  const second = digits(17, 2);
+  let millisecond = 0;
+  if (length === 24) {
+    if (bytes[from + 19] !== 0x2e) return null;
+    millisecond = digits(20, 3);
+    if (millisecond < 0) return null;
+  }
+  if (year < 1000 || month < 1 || month > 12 || day < 1 || day > 31 || hour < 0 || hour > 23 || minute < 0 || minute > 59 || second < 0 || second > 59) return null;
+  return Date.UTC(year, month - 1, day, hour, minute, second, millisecond);
 }

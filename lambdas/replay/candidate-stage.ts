@@ -4,7 +4,9 @@
  * skips it, so batches hold what the Lambda's would and reading ahead holds little. It runs where records are read
  * (lambdas/parallel/), so only the kept records cross to the thread that runs the engine.
  */
+import { CATALOGUED_EVENT_NAMES } from '../core/changes/catalog.js';
 import { isRuleCandidate } from '../core/rule-candidate.js';
+import { EventNameSet } from '../io/skim-log-file.js';
 import type { CloudTrailRecord } from '../core/types.js';
 import type { InputItem } from '../io/read-records.js';
 import type { RecordStage } from '../parallel/record-stage.js';
@@ -19,6 +21,9 @@ export interface CandidateBatch {
   newestMs: number | null;
 }
 
+/** The skim's name filter: a record no catalogued change names, and without an error code, is no candidate. */
+const catalogueNames = new EventNameSet(CATALOGUED_EVENT_NAMES);
+
 /** A new stage instance (its counts start at zero). */
 export function createCandidateStage(): RecordStage<CandidateBatch> {
   let records = 0;
@@ -31,23 +36,22 @@ export function createCandidateStage(): RecordStage<CandidateBatch> {
     newest = -Infinity;
     return batch;
   };
-  const seen = (time: unknown) => {
+  const seenAt = (ms: number | undefined) => {
     records++;
-    if (typeof time === 'string') {
-      const ms = Date.parse(time);
-      if (ms < oldest) oldest = ms;
-      if (ms > newest) newest = ms;
-    }
+    if (ms === undefined) return;
+    if (ms < oldest) oldest = ms;
+    if (ms > newest) newest = ms;
   };
   return {
     select(record) {
-      seen(record.eventTime);
+      seenAt(typeof record.eventTime === 'string' ? Date.parse(record.eventTime) : undefined);
       return isRuleCandidate(record as CloudTrailRecord);
     },
     // A skimmed record has no errorCode (the skim parses those): it is a candidate when its change is catalogued.
     skim: {
+      names: catalogueNames,
       wants: (fields) => isRuleCandidate(fields),
-      dropped: (fields) => seen(fields.eventTime),
+      dropped: seenAt,
     },
     take,
     // Records dropped after the last kept item are counted all the same.

@@ -9,7 +9,7 @@ import { join } from 'node:path';
 import { gzipSync } from 'node:zlib';
 import { describe, expect, it } from 'vitest';
 import { readRecordBatches } from '../../lambdas/io/read-records.js';
-import { skimLogFile, type SkimmedLogFile } from '../../lambdas/io/skim-log-file.js';
+import { EventNameSet, skimLogFile, type SkimmedLogFile } from '../../lambdas/io/skim-log-file.js';
 import { createCandidateStage, type CandidateBatch } from '../../lambdas/replay/candidate-stage.js';
 import { readJsonl } from '../support/corpus.js';
 
@@ -104,6 +104,24 @@ describe('skimLogFile', () => {
     const decoy = { ...base, requestParameters: { eventName: 'PutBucketPolicy', errorCode: 'AccessDenied', note: '","eventName":"PutBucketPolicy' } };
     const skimmed = expectAgreement(Buffer.from(JSON.stringify({ Records: [decoy] })))!;
     expect(skimmed.fields(0)).toEqual({ eventSource: base.eventSource, eventName: 'GetObject', eventTime: base.eventTime });
+  });
+
+  it('reads event times as Date.parse does, and tells event names in a set from the bytes', () => {
+    const times = [
+      '2025-06-01T01:23:20Z', '2025-06-01T01:23:20.123Z', '2025-06-01T01:23:20.5Z', '2025-02-30T00:00:00Z', '2025-04-31T10:00:00Z', '2024-02-29T23:59:59Z',
+      '2025-13-01T00:00:00Z', '2025-00-10T00:00:00Z', '2025-06-00T00:00:00Z', '2025-06-32T00:00:00Z', '2025-06-01T24:00:00Z', '2025-06-01T23:60:00Z',
+      '2025-06-01T23:59:60Z', '0099-01-01T00:00:00Z', '0999-12-31T23:59:59Z', '2025-06-01 01:23:20Z', '2025-06-01T01:23:20+01:00', '2025-06-01', 'yesterday',
+      '2025-06-01T01:23:2xZ', '2025-06-01T01:23:20.12xZ', '+2025-06-01T01:23:20Z', 'Zoë',
+    ];
+    const names = ['PutRolePolicy', 'StopLogging', 'Zoë', '日本'];
+    const set = new EventNameSet(names);
+    const records = times.map((eventTime, k) => ({ eventSource: 'iam.amazonaws.com', eventName: [...names, 'GetObject', 'PutRolePolicyX', 'PutRolePolic', 'Zoe'][k % 8]!, eventTime }));
+    const skimmed = expectAgreement(Buffer.from(JSON.stringify({ Records: [...records, { eventName: 'X' }] })))!;
+    for (let k = 0; k < records.length; k++) {
+      expect(skimmed.eventTimeMs(k), records[k]!.eventTime).toEqual(Date.parse(records[k]!.eventTime));
+      expect(skimmed.nameIn(k, set), records[k]!.eventName).toBe(names.includes(records[k]!.eventName));
+    }
+    expect(skimmed.eventTimeMs(records.length)).toBeUndefined();
   });
 
   it('decodes fields beyond ASCII as UTF-8, as the parser does', () => {

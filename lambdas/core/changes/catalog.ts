@@ -277,5 +277,8 @@ export function catalogEntryOf(eventSource: string | undefined, eventName: strin
   return byEvent.get(`${eventSource} ${eventName}`);
 }
 
+/** Every event name the catalogue lists, whatever its source. */
+export const CATALOGUED_EVENT_NAMES: ReadonlySet<string> = new Set(CHANGE_CATALOG.flatMap((entry) => entry.eventNames));
+
 /** The IAM actions the catalogue covers (lower-case prefix), for regression lookups. */
 export const CHANGE_ACTIONS: ReadonlySet<string> = new Set(CHANGE_CATALOG.map((entry) => entry.action));
