@@ -665,8 +665,7 @@ function pushSkimmed(out: InputItem[], bytes: Buffer, location: InputLocation, s
   let index = 0;
   try {
     for (let k = 0; k < file.count; k++) {
-      const fields = file.mustParse(k) ? null : !file.nameIn(k, skim.names) ? undefined : file.fields(k);
-      if (fields === undefined || (fields !== null && !skim.wants(fields))) {
+      if (!file.mustParse(k) && (!file.nameIn(k, skim.names) || !skim.wants(file.fields(k)!))) {
         dropped.push(k);
         index++;
       } else index = pushElement(wanted, JSON.parse(decodeWhole(bytes.subarray(file.start(k), file.end(k)))), index);

@@ -2,7 +2,9 @@
  * Replay's record stage: counts every record as it is read and notes its event time, and keeps only those a deployed
  * rule could deliver (a failed call, or a catalogued change); every other record is dropped at once, as EventBridge
  * skips it, so batches hold what the Lambda's would and reading ahead holds little. It runs where records are read
- * (lambdas/parallel/), so only the kept records cross to the thread that runs the engine.
+ * (lambdas/parallel/), so only the kept records cross to the thread that runs the engine. CloudTrail's log files are
+ * skimmed (io/skim-log-file.ts): a record without an error code whose event name no catalogued change has is counted
+ * from its bytes, never parsed.
  */
 import { CATALOGUED_EVENT_NAMES } from '../core/changes/catalog.js';
 import { isRuleCandidate } from '../core/rule-candidate.js';
