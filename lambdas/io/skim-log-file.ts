@@ -383,27 +383,29 @@ function isoTimeMs(bytes: Uint8Array, from: number, to: number): number | null {
   const length = to - from;
   if (length !== 20 && length !== 24) return null;
   if (bytes[from + 4] !== 0x2d || bytes[from + 7] !== 0x2d || bytes[from + 10] !== 0x54 || bytes[from + 13] !== 0x3a || bytes[from + 16] !== 0x3a || bytes[to - 1] !== 0x5a) return null;
-  const digits = (at: number, count: number) => {
-    let value = 0;
-    for (let k = 0; k < count; k++) {
-      const digit = bytes[from + at + k]! - 0x30;
-      if (digit < 0 || digit > 9) return -1;
-      value = value * 10 + digit;
-    }
-    return value;
-  };
-  const year = digits(0, 4);
-  const month = digits(5, 2);
-  const day = digits(8, 2);
-  const hour = digits(11, 2);
-  const minute = digits(14, 2);
-  const second = digits(17, 2);
+  const year = digits(bytes, from, 4);
+  const month = digits(bytes, from + 5, 2);
+  const day = digits(bytes, from + 8, 2);
+  const hour = digits(bytes, from + 11, 2);
+  const minute = digits(bytes, from + 14, 2);
+  const second = digits(bytes, from + 17, 2);
   let millisecond = 0;
   if (length === 24) {
     if (bytes[from + 19] !== 0x2e) return null;
-    millisecond = digits(20, 3);
+    millisecond = digits(bytes, from + 20, 3);
     if (millisecond < 0) return null;
   }
   if (year < 1000 || month < 1 || month > 12 || day < 1 || day > 31 || hour < 0 || hour > 23 || minute < 0 || minute > 59 || second < 0 || second > 59) return null;
   return Date.UTC(year, month - 1, day, hour, minute, second, millisecond);
+}
+
+/** The decimal number of `count` digits at `at`, or -1 when one is not a digit. */
+function digits(bytes: Uint8Array, at: number, count: number): number {
+  let value = 0;
+  for (let k = 0; k < count; k++) {
+    const digit = bytes[at + k]! - 0x30;
+    if (digit < 0 || digit > 9) return -1;
+    value = value * 10 + digit;
+  }
+  return value;
 }
