@@ -181,10 +181,10 @@ class Skimmer {
       count,
       start: (k) => table[k * STRIDE]!,
       end: (k) => table[k * STRIDE + 1]!,
-      mustParse: (k) => table[k * STRIDE + 8] === 1 || table[k * STRIDE + 4]! < 0,
+      mustParse: (k) => table[k * STRIDE + 8] === 1,
       fields(k) {
         const row = k * STRIDE;
-        if (table[row + 8] === 1 || table[row + 4]! < 0) return null;
+        if (table[row + 8] === 1) return null;
         return { eventSource: text(table[row + 2]!, table[row + 3]!), eventName: text(table[row + 4]!, table[row + 5]!)!, eventTime: text(table[row + 6]!, table[row + 7]!) };
       },
       nameIn: (k, names) => names.holds(bytes, table[k * STRIDE + 4]!, table[k * STRIDE + 5]!),
@@ -211,10 +211,7 @@ class Skimmer {
     table.fill(-1, row + 2, row + 8);
     table[row + 8] = 0;
     at = this.whitespace(at + 1);
-    if (bytes[at] === 0x7d) {
-      // `{}`: no eventName, parsed (the unwrapper reports it).
-      table[row + 8] = 1;
-    } else {
+    if (bytes[at] !== 0x7d) {
       for (;;) {
         if (bytes[at] !== QUOTE) return -1;
         const keyStart = at + 1;
@@ -243,6 +240,8 @@ class Skimmer {
         else return -1;
       }
     }
+    // No eventName (`{}` among them): parsed, and the unwrapper says what it is.
+    if (table[row + 4]! < 0) table[row + 8] = 1;
     table[row + 1] = at + 1;
     this.count++;
     return at + 1;
